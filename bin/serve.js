@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Starts the server from the TypeScript sources (tsx), without building the app first.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../server/main.ts');
+await main();

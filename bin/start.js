@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// `npm start`: builds the app when the sources are newer than the last build, then serves it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stamp = join(root, 'build', '.built-at');
+const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+
+function newest(path) {
+	if (!existsSync(path)) return 0;
+	const stat = statSync(path);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let latest = stat.mtimeMs;
+	for (const entry of readdirSync(path)) latest = Math.max(latest, newest(join(path, entry)));
+	return latest;
+}
+
+const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+if (Math.max(...inputs.map((p) => newest(join(root, p)))) > builtAt) {
+	process.stdout.write('Building the app (npm run build)…\n');
+	const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+	writeFileSync(stamp, new Date().toISOString() + '\n');
+}
+
+await import('./serve.js');

@@ -1,0 +1,40 @@
+// Environment → validated configuration, with the defaults from DESIGN.md.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+	HOST: z.string().min(1).default('127.0.0.1'),
+	DATA_DIR: z.string().min(1).default('./data'),
+	MAX_MESSAGE_BYTES: z.coerce
+		.number()
+		.int()
+		.min(1024)
+		.default(16 * 1024 * 1024)
+});
+
+export interface Config {
+	port: number;
+	host: string;
+	dataDir: string;
+	maxMessageBytes: number;
+}
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new ConfigError(`invalid ${issue?.path.join('.') ?? 'environment'}: ${issue?.message}`);
+	}
+	const e = parsed.data;
+	return {
+		port: e.PORT,
+		host: e.HOST,
+		dataDir: resolve(e.DATA_DIR),
+		maxMessageBytes: e.MAX_MESSAGE_BYTES
+	};
+}

@@ -1,0 +1,75 @@
+// The HTTP side: the built SPA, /healthz, and the WebSocket upgrade at /sync/<docId>.
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+import { WebSocketServer } from 'ws';
+import { DOC_ID } from '../src/lib/model/schema.ts';
+import { ACKS_PARAM, SYNC_PATH } from '../src/lib/sync/protocol.ts';
+import type { SyncServer } from './sync.ts';
+
+export const BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+	res.end(JSON.stringify(body));
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+	socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export function createHttpServer(sync: SyncServer, options: { maxMessageBytes: number }) {
+	const assets = existsSync(BUILD_DIR)
+		? sirv(BUILD_DIR, {
+				single: true,
+				etag: true,
+				// Hashed build files never change; the shell must always be revalidated.
+				setHeaders: (res, path) => {
+					if (path.includes('/_app/immutable/'))
+						res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+					else res.setHeader('cache-control', 'no-cache');
+				}
+			})
+		: null;
+
+	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		if (url.pathname === '/healthz') {
+			json(res, 200, { ok: true, rooms: sync.rooms.size });
+			return;
+		}
+		if (url.pathname.startsWith('/api/')) {
+			json(res, 404, { error: 'not found' });
+			return;
+		}
+		if (!assets) {
+			res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+			res.end('The app is not built: run `npm run build` (npm start does it for you).\n');
+			return;
+		}
+		assets(req, res, () => json(res, 404, { error: 'not found' }));
+	});
+
+	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
+	wss.on('error', () => {}); // errors of single sockets are handled per connection
+
+	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		socket.on('error', () => socket.destroy());
+		const url = new URL(req.url ?? '/', 'http://localhost');
+		const prefix = SYNC_PATH + '/';
+		if (!url.pathname.startsWith(prefix)) return refuseUpgrade(socket, 404, 'Not Found');
+		let docId: string;
+		try {
+			docId = decodeURIComponent(url.pathname.slice(prefix.length));
+		} catch {
+			return refuseUpgrade(socket, 400, 'Bad Request');
+		}
+		if (!DOC_ID.test(docId)) return refuseUpgrade(socket, 400, 'Bad Request');
+		const acks = url.searchParams.get(ACKS_PARAM) === '1';
+		wss.handleUpgrade(req, socket, head, (ws) => sync.connect(ws, docId, { acks }));
+	});
+
+	return { server, wss };
+}

@@ -1,0 +1,78 @@
+// The Shinko server process: store, sync, HTTP. Started by `npm start` (bin/start.js).
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { readConfig, type Config } from './config.ts';
+import { createHttpServer } from './http.ts';
+import { consoleLogger, type Logger } from './log.ts';
+import { SqliteStore } from './store.ts';
+import { SyncServer } from './sync.ts';
+import { seedIfEmpty } from './tables.ts';
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	sync: SyncServer;
+	store: SqliteStore;
+	close(): Promise<void>;
+}
+
+export async function startServer(
+	config: Config,
+	log: Logger = consoleLogger
+): Promise<RunningServer> {
+	const store = new SqliteStore(config.dataDir);
+	const writerId = `server-${process.pid}-${randomBytes(4).toString('hex')}`;
+	let compacted = 0;
+	for (const docId of store.docIds()) compacted += store.compact(docId);
+	const seeded = seedIfEmpty(store, writerId);
+	if (seeded) log.info('seeded the reference table', { docId: seeded });
+	const sync = new SyncServer({ store, writerId, log });
+	const { server, wss } = createHttpServer(sync, { maxMessageBytes: config.maxMessageBytes });
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => resolve());
+	});
+	const port = (server.address() as AddressInfo).port;
+	const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+	log.info('listening', { url, dataDir: config.dataDir, compactedRows: compacted });
+
+	let closing: Promise<void> | null = null;
+	return {
+		url,
+		port,
+		sync,
+		store,
+		close() {
+			closing ??= new Promise<void>((resolve) => {
+				sync.destroy();
+				for (const ws of wss.clients) ws.terminate();
+				wss.close();
+				server.close(() => {
+					store.close();
+					resolve();
+				});
+				server.closeAllConnections();
+			});
+			return closing;
+		}
+	};
+}
+
+export async function main(): Promise<void> {
+	const config = readConfig();
+	const running = await startServer(config);
+	// A line for people (and for tests that start the server and wait for it).
+	process.stdout.write(`Shinko: ${running.url}\n`);
+	let stopping = false;
+	const stop = (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		consoleLogger.info('shutting down', { signal });
+		running.close().then(
+			() => process.exit(0),
+			() => process.exit(1)
+		);
+	};
+	process.on('SIGINT', () => stop('SIGINT'));
+	process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,164 @@
+// The durable store: an append-only update log per doc in SQLite (WAL), compacted at start-up.
+//
+// The server talks to it through the DocStore interface so another backend (PostgreSQL) is an
+// adapter, not a rewrite. Every method is synchronous: better-sqlite3 commits before returning,
+// which is what lets the sync layer write an update to disk before relaying it.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+
+export interface StoredUpdate {
+	seq: number;
+	docId: string;
+	data: Uint8Array;
+}
+
+export interface DocStore {
+	/** Appends one update; returns its sequence number once it is on disk. */
+	append(docId: string, update: Uint8Array, writer: string): number;
+	/** Every stored update of one doc, in order. */
+	load(docId: string): Uint8Array[];
+	/** Updates written by other writers (another process, the CLI) after `seq`. */
+	since(seq: number, exceptWriter: string): StoredUpdate[];
+	lastSeq(): number;
+	docIds(): string[];
+	/** Replaces a doc's log by one merged update, atomically. Returns rows removed. */
+	compact(docId: string): number;
+	getMeta(key: string): string | undefined;
+	setMeta(key: string, value: string): void;
+	/** Runs fn in one SQLite transaction (all or nothing). */
+	transaction<T>(fn: () => T): T;
+	close(): void;
+}
+
+export class SqliteStore implements DocStore {
+	readonly db: Database.Database;
+	private closed = false;
+	private readonly stmts;
+
+	constructor(dataDir: string) {
+		mkdirSync(dataDir, { recursive: true });
+		this.db = new Database(join(dataDir, 'shinko.sqlite'));
+		this.db.pragma('journal_mode = WAL');
+		// FULL: a commit is on disk before append() returns, so "saved" survives power loss too.
+		this.db.pragma('synchronous = FULL');
+		this.db.pragma('busy_timeout = 5000');
+		this.db.exec(`
+			CREATE TABLE IF NOT EXISTS updates (
+				seq INTEGER PRIMARY KEY AUTOINCREMENT,
+				doc_id TEXT NOT NULL,
+				data BLOB NOT NULL,
+				writer TEXT NOT NULL DEFAULT '',
+				created_at INTEGER NOT NULL
+			);
+			CREATE INDEX IF NOT EXISTS updates_doc ON updates (doc_id, seq);
+			CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+		`);
+		this.stmts = {
+			append: this.db.prepare(
+				'INSERT INTO updates (doc_id, data, writer, created_at) VALUES (?, ?, ?, ?)'
+			),
+			load: this.db.prepare('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq'),
+			loadWithSeq: this.db.prepare('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
+			since: this.db.prepare(
+				'SELECT seq, doc_id AS docId, data FROM updates WHERE seq > ? AND writer != ? ORDER BY seq LIMIT 1000'
+			),
+			lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates'),
+			docIds: this.db.prepare('SELECT DISTINCT doc_id AS docId FROM updates ORDER BY doc_id'),
+			deleteUpTo: this.db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
+			getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
+			setMeta: this.db.prepare(
+				'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'
+			)
+		};
+	}
+
+	append(docId: string, update: Uint8Array, writer: string): number {
+		const info = this.stmts.append.run(docId, Buffer.from(update), writer, Date.now());
+		return Number(info.lastInsertRowid);
+	}
+
+	load(docId: string): Uint8Array[] {
+		return (this.stmts.load.all(docId) as { data: Buffer }[]).map((r) => new Uint8Array(r.data));
+	}
+
+	since(seq: number, exceptWriter: string): StoredUpdate[] {
+		return (
+			this.stmts.since.all(seq, exceptWriter) as { seq: number; docId: string; data: Buffer }[]
+		).map((r) => ({ seq: r.seq, docId: r.docId, data: new Uint8Array(r.data) }));
+	}
+
+	lastSeq(): number {
+		return (this.stmts.lastSeq.get() as { seq: number }).seq;
+	}
+
+	docIds(): string[] {
+		return (this.stmts.docIds.all() as { docId: string }[]).map((r) => r.docId);
+	}
+
+	compact(docId: string): number {
+		return this.transaction(() => {
+			const rows = this.stmts.loadWithSeq.all(docId) as { seq: number; data: Buffer }[];
+			if (rows.length <= 1) return 0;
+			const doc = new Y.Doc();
+			doc.transact(() => {
+				for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
+			});
+			const merged = Y.encodeStateAsUpdate(doc);
+			doc.destroy();
+			this.stmts.deleteUpTo.run(docId, rows[rows.length - 1]!.seq);
+			this.stmts.append.run(docId, Buffer.from(merged), 'compact', Date.now());
+			return rows.length;
+		});
+	}
+
+	getMeta(key: string): string | undefined {
+		return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+	}
+
+	setMeta(key: string, value: string): void {
+		this.stmts.setMeta.run(key, value);
+	}
+
+	transaction<T>(fn: () => T): T {
+		return this.db.transaction(fn).immediate();
+	}
+
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.db.close();
+	}
+}
+
+/** Loads a doc from the store. */
+export function loadDoc(store: DocStore, docId: string): Y.Doc {
+	const doc = new Y.Doc();
+	const updates = store.load(docId);
+	if (updates.length > 0) {
+		doc.transact(() => {
+			for (const u of updates) Y.applyUpdate(doc, u);
+		});
+	}
+	return doc;
+}
+
+/**
+ * Changes a stored doc offline (seeding, the CLI): loads it, runs `change`, appends the resulting
+ * update. A running server picks the update up from the log.
+ */
+export function mutateDoc(
+	store: DocStore,
+	docId: string,
+	writer: string,
+	change: (doc: Y.Doc) => void
+): void {
+	const doc = loadDoc(store, docId);
+	const before = Y.encodeStateVector(doc);
+	change(doc);
+	const update = Y.encodeStateAsUpdate(doc, before);
+	doc.destroy();
+	// An empty update is 2 bytes (no structs, no deletes): nothing to store.
+	if (update.length > 2) store.append(docId, update, writer);
+}

@@ -1,0 +1,291 @@
+// Rooms speaking the y-websocket protocol (sync + awareness) over `ws`, persisting before relaying.
+//
+// An update from a client is applied to the room's doc; the doc's update event writes it to the
+// store (synchronously, so it is on disk) and only then relays it to the other connections and
+// acknowledges it to the sender (MESSAGE.savedAck, for clients that ask), which the client counts
+// against the updates it sent to show "saved".
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
+import { loadDoc, type DocStore } from './store.ts';
+import type { Logger } from './log.ts';
+
+/** Origin of updates read back from the store (written by another process): not stored again. */
+const FROM_STORE = Symbol('from-store');
+
+const PING_INTERVAL_MS = 30_000;
+
+export interface SyncOptions {
+	store: DocStore;
+	writerId: string;
+	log: Logger;
+	/** How long an empty room stays loaded, in case someone reconnects. */
+	unloadAfterMs?: number;
+}
+
+interface Connection {
+	ws: WebSocket;
+	/** Awareness client ids this connection controls, removed when it closes. */
+	clientIds: Set<number>;
+	alive: boolean;
+	/** Whether the client asked for saved-acks, and how many of its updates are on disk. */
+	acks: boolean;
+	acked: number;
+}
+
+function send(conn: Connection, message: Uint8Array): void {
+	if (conn.ws.readyState !== conn.ws.OPEN) return;
+	conn.ws.send(message, (err) => {
+		if (err) conn.ws.terminate();
+	});
+}
+
+function rethrow(err: Error): never {
+	throw err;
+}
+
+function syncStep1(doc: Y.Doc): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE.sync);
+	syncProtocol.writeSyncStep1(encoder, doc);
+	return encoding.toUint8Array(encoder);
+}
+
+export class Room {
+	readonly doc: Y.Doc;
+	readonly awareness: awarenessProtocol.Awareness;
+	readonly conns = new Map<WebSocket, Connection>();
+	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
+
+	constructor(
+		readonly id: string,
+		private readonly server: SyncServer
+	) {
+		this.doc = loadDoc(server.store, id);
+		this.awareness = new awarenessProtocol.Awareness(this.doc);
+		this.awareness.setLocalState(null);
+		this.doc.on('update', this.onDocUpdate);
+		this.awareness.on('update', this.onAwarenessUpdate);
+	}
+
+	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		if (origin !== FROM_STORE) this.server.store.append(this.id, update, this.server.writerId);
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE.sync);
+		syncProtocol.writeUpdate(encoder, update);
+		const message = encoding.toUint8Array(encoder);
+		const sender = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
+		for (const conn of this.conns.values()) if (conn !== sender) send(conn, message);
+	};
+
+	private readonly onAwarenessUpdate = (
+		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		origin: unknown
+	) => {
+		const changed = added.concat(updated, removed);
+		const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
+		if (conn) {
+			for (const id of added) conn.clientIds.add(id);
+			for (const id of removed) conn.clientIds.delete(id);
+		}
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE.awareness);
+		encoding.writeVarUint8Array(
+			encoder,
+			awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+		);
+		const message = encoding.toUint8Array(encoder);
+		for (const c of this.conns.values()) send(c, message);
+	};
+
+	join(ws: WebSocket, acks: boolean): void {
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.unloadTimer = null;
+		const conn: Connection = { ws, clientIds: new Set(), alive: true, acks, acked: 0 };
+		this.conns.set(ws, conn);
+		ws.binaryType = 'arraybuffer';
+		ws.on('message', (data: ArrayBuffer | Buffer) => this.onMessage(conn, data));
+		ws.on('pong', () => (conn.alive = true));
+		ws.on('close', () => this.leave(conn));
+		ws.on('error', (err) => {
+			this.server.log.warn('websocket error', { room: this.id, error: String(err) });
+		});
+		send(conn, syncStep1(this.doc));
+		const states = this.awareness.getStates();
+		if (states.size > 0) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE.awareness);
+			encoding.writeVarUint8Array(
+				encoder,
+				awarenessProtocol.encodeAwarenessUpdate(this.awareness, Array.from(states.keys()))
+			);
+			send(conn, encoding.toUint8Array(encoder));
+		}
+	}
+
+	private onMessage(conn: Connection, data: ArrayBuffer | Buffer): void {
+		try {
+			const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data);
+			const decoder = decoding.createDecoder(bytes);
+			const encoder = encoding.createEncoder();
+			const type = decoding.readVarUint(decoder);
+			switch (type) {
+				case MESSAGE.sync: {
+					encoding.writeVarUint(encoder, MESSAGE.sync);
+					// y-protocols swallows decoding errors unless given a handler: rethrow to close with 4400.
+					const syncType = syncProtocol.readSyncMessage(
+						decoder,
+						encoder,
+						this.doc,
+						conn.ws,
+						rethrow
+					);
+					if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
+					if (syncType !== syncProtocol.messageYjsSyncStep1) this.acknowledge(conn);
+					break;
+				}
+				case MESSAGE.awareness:
+					awarenessProtocol.applyAwarenessUpdate(
+						this.awareness,
+						decoding.readVarUint8Array(decoder),
+						conn.ws
+					);
+					break;
+				case MESSAGE.queryAwareness: {
+					encoding.writeVarUint(encoder, MESSAGE.awareness);
+					encoding.writeVarUint8Array(
+						encoder,
+						awarenessProtocol.encodeAwarenessUpdate(
+							this.awareness,
+							Array.from(this.awareness.getStates().keys())
+						)
+					);
+					send(conn, encoding.toUint8Array(encoder));
+					break;
+				}
+				case MESSAGE.auth:
+					break; // authentication happens at the upgrade, by cookie
+				default:
+					throw new Error(`unknown message type ${type}`);
+			}
+		} catch (err) {
+			this.server.log.warn('malformed message, closing connection', {
+				room: this.id,
+				error: err instanceof Error ? err.message : String(err)
+			});
+			conn.ws.close(CLOSE.malformed, 'malformed message');
+		}
+	}
+
+	/**
+	 * The update was written by the doc's update handler inside readSyncMessage, so it is on disk.
+	 * Parts waiting for missing history are only in memory: no ack until they are integrated.
+	 */
+	private acknowledge(conn: Connection): void {
+		conn.acked++;
+		if (!conn.acks || this.doc.store.pendingStructs || this.doc.store.pendingDs) return;
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE.savedAck);
+		encoding.writeVarUint(encoder, conn.acked);
+		send(conn, encoding.toUint8Array(encoder));
+	}
+
+	private leave(conn: Connection): void {
+		if (!this.conns.delete(conn.ws)) return;
+		if (conn.clientIds.size > 0) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, Array.from(conn.clientIds), null);
+		}
+		if (this.conns.size === 0) {
+			this.unloadTimer = setTimeout(() => this.server.unload(this), this.server.unloadAfterMs);
+		}
+	}
+
+	/** Applies an update written to the store by another writer. */
+	applyFromStore(update: Uint8Array): void {
+		Y.applyUpdate(this.doc, update, FROM_STORE);
+	}
+
+	ping(): void {
+		for (const conn of this.conns.values()) {
+			if (!conn.alive) {
+				conn.ws.terminate();
+				continue;
+			}
+			conn.alive = false;
+			conn.ws.ping();
+		}
+	}
+
+	destroy(): void {
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		for (const conn of this.conns.values()) conn.ws.close(1001, 'server shutting down');
+		this.conns.clear();
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+}
+
+export class SyncServer {
+	readonly rooms = new Map<string, Room>();
+	readonly store: DocStore;
+	readonly writerId: string;
+	readonly log: Logger;
+	readonly unloadAfterMs: number;
+	private lastSeq: number;
+	private readonly pollTimer: ReturnType<typeof setInterval>;
+	private readonly pingTimer: ReturnType<typeof setInterval>;
+
+	constructor(options: SyncOptions) {
+		this.store = options.store;
+		this.writerId = options.writerId;
+		this.log = options.log;
+		this.unloadAfterMs = options.unloadAfterMs ?? 30_000;
+		this.lastSeq = this.store.lastSeq();
+		// The CLI (or another process) may write to the store while we run: pick its updates up.
+		this.pollTimer = setInterval(() => this.pollStore(), 500);
+		this.pingTimer = setInterval(() => {
+			for (const room of this.rooms.values()) room.ping();
+		}, PING_INTERVAL_MS);
+	}
+
+	connect(ws: WebSocket, docId: string, options: { acks: boolean }): void {
+		let room = this.rooms.get(docId);
+		if (!room) {
+			room = new Room(docId, this);
+			this.rooms.set(docId, room);
+		}
+		room.join(ws, options.acks);
+	}
+
+	unload(room: Room): void {
+		if (room.conns.size > 0) return;
+		this.rooms.delete(room.id);
+		room.destroy();
+	}
+
+	pollStore(): void {
+		try {
+			for (;;) {
+				const rows = this.store.since(this.lastSeq, this.writerId);
+				if (rows.length === 0) return;
+				for (const row of rows) {
+					this.lastSeq = Math.max(this.lastSeq, row.seq);
+					this.rooms.get(row.docId)?.applyFromStore(row.data);
+				}
+			}
+		} catch (err) {
+			this.log.error('reading the store failed', { error: String(err) });
+		}
+	}
+
+	destroy(): void {
+		clearInterval(this.pollTimer);
+		clearInterval(this.pingTimer);
+		for (const room of this.rooms.values()) room.destroy();
+		this.rooms.clear();
+	}
+}

@@ -1,0 +1,53 @@
+// The `index` doc: the list of tables, so a table created offline is listed everywhere after sync.
+import * as Y from 'yjs';
+import { ORIGIN } from './origins.ts';
+import { asRow, numOrNull, str } from './table-doc.ts';
+
+export const INDEX_DOC_ID = 'index';
+
+export interface TableEntry {
+	id: string;
+	title: string;
+	fiscalYear: number | null;
+	createdAt: number;
+	archived: boolean;
+}
+
+export function tablesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+	return doc.getMap<Y.Map<unknown>>('tables');
+}
+
+export function addTable(
+	doc: Y.Doc,
+	id: string,
+	entry: { title: string; fiscalYear: number },
+	origin: unknown = ORIGIN.local
+): void {
+	doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		row.set('title', entry.title);
+		row.set('fiscalYear', entry.fiscalYear);
+		row.set('createdAt', Date.now());
+		row.set('archived', false);
+		tablesMap(doc).set(id, row);
+	}, origin);
+}
+
+/** Newest fiscal year first, then by title. */
+export function listTables(doc: Y.Doc): TableEntry[] {
+	const out: TableEntry[] = [];
+	for (const [id, value] of tablesMap(doc).entries()) {
+		const row = asRow(value);
+		if (!row) continue;
+		out.push({
+			id,
+			title: str(row, 'title'),
+			fiscalYear: numOrNull(row.get('fiscalYear')),
+			createdAt: numOrNull(row.get('createdAt')) ?? 0,
+			archived: row.get('archived') === true
+		});
+	}
+	return out.sort(
+		(a, b) => (b.fiscalYear ?? 0) - (a.fiscalYear ?? 0) || a.title.localeCompare(b.title, 'ja')
+	);
+}

@@ -1,0 +1,177 @@
+// Mutations of a table doc. Each is one transaction with a typed origin, so undo and sync see one step.
+import * as Y from 'yjs';
+import type { Mark } from '../model/marks.ts';
+import { setMark } from './mark-register.ts';
+import { ORIGIN, type Origin } from './origins.ts';
+import { newId } from './ids.ts';
+import { keyBetween } from './order.ts';
+import { itemRow } from './sheet-doc.ts';
+import { asRow, markKey, readOutline, roots, str, type Quarter, type YRow } from './table-doc.ts';
+
+export function setItemMark(
+	doc: Y.Doc,
+	itemId: string,
+	quarter: Quarter,
+	value: Mark | '',
+	by: string,
+	origin: Origin = ORIGIN.local
+): boolean {
+	const row = asRow(roots(doc).items.get(itemId));
+	if (!row) return false;
+	doc.transact(() => {
+		let register = row.get(markKey(quarter));
+		if (!(register instanceof Y.Map)) {
+			register = new Y.Map<unknown>();
+			row.set(markKey(quarter), register);
+		}
+		setMark(register as Y.Map<unknown>, value, by);
+	}, origin);
+	return true;
+}
+
+/** Inserts an empty item after `afterId` (or first in the section) and returns its id. */
+export function insertItem(
+	doc: Y.Doc,
+	sectionId: string,
+	afterId: string | null,
+	by: string,
+	origin: Origin = ORIGIN.local
+): string {
+	const section = readOutline(doc)
+		.pillars.flatMap((p) => p.sections)
+		.find((s) => s.id === sectionId);
+	if (!section) throw new Error(`section ${sectionId} not found`);
+	const at = afterId === null ? -1 : section.items.findIndex((i) => i.id === afterId);
+	const before = at >= 0 ? section.items[at]!.order : null;
+	const after = section.items[at + 1]?.order ?? null;
+	const id = newId();
+	const row = itemRow(
+		{
+			id,
+			no: '',
+			title: '',
+			content: '',
+			departments: [],
+			yearPlan: '',
+			plans: ['', '', '', ''],
+			marks: ['', '', '', ''],
+			note: ''
+		},
+		sectionId,
+		keyBetween(before, after),
+		by
+	);
+	doc.transact(() => roots(doc).items.set(id, row), origin);
+	return id;
+}
+
+export function deleteItem(doc: Y.Doc, itemId: string, origin: Origin = ORIGIN.local): void {
+	doc.transact(() => roots(doc).items.delete(itemId), origin);
+}
+
+/** Moves an item between two neighbours (ids, null = open end), possibly into another section. */
+export function moveItem(
+	doc: Y.Doc,
+	itemId: string,
+	sectionId: string,
+	beforeId: string | null,
+	afterId: string | null,
+	origin: Origin = ORIGIN.local
+): void {
+	const items = roots(doc).items;
+	const row = asRow(items.get(itemId));
+	if (!row) return;
+	const orderOf = (id: string | null) => {
+		const r = id === null ? null : asRow(items.get(id));
+		return r ? str(r, 'order') : null;
+	};
+	doc.transact(() => {
+		row.set('sectionId', sectionId);
+		row.set('order', keyBetween(orderOf(beforeId), orderOf(afterId)));
+	}, origin);
+}
+
+export function setDepartments(
+	doc: Y.Doc,
+	itemId: string,
+	departments: string[],
+	origin: Origin = ORIGIN.local
+): void {
+	const row = asRow(roots(doc).items.get(itemId));
+	if (!row) return;
+	doc.transact(() => row.set('departments', [...departments]), origin);
+}
+
+export type KpiField = 'baseline' | 'target';
+
+export function setKpiValue(
+	doc: Y.Doc,
+	kpiId: string,
+	field: KpiField,
+	value: number | null,
+	origin: Origin = ORIGIN.local
+): void {
+	const row = asRow(roots(doc).kpis.get(kpiId));
+	if (!row) return;
+	doc.transact(() => row.set(field, value), origin);
+}
+
+export function setKpiYearValue(
+	doc: Y.Doc,
+	kpiId: string,
+	yearKey: string,
+	field: 'target' | 'actual',
+	value: number | null,
+	origin: Origin = ORIGIN.local
+): void {
+	const row = asRow(roots(doc).kpis.get(kpiId));
+	const year: YRow | null = row ? asRow(asRow(row.get('years'))?.get(yearKey)) : null;
+	if (!year) return;
+	doc.transact(() => year.set(field, value), origin);
+}
+
+/**
+ * Replaces a text cell's content with `next` by the smallest single splice, so a concurrent edit
+ * elsewhere in the cell survives (character-level merge) and remote carets stay put.
+ */
+export function spliceText(
+	text: Y.Text,
+	next: string,
+	origin: Origin = ORIGIN.local,
+	cursorHint?: number
+): void {
+	const prev = text.toString();
+	if (prev === next) return;
+	let start = 0;
+	const maxStart = Math.min(prev.length, next.length);
+	while (start < maxStart && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
+	// With a repeated character the diff is ambiguous; the caret tells where the user typed.
+	if (cursorHint !== undefined)
+		start = Math.min(start, Math.max(0, cursorHint - Math.max(0, next.length - prev.length)));
+	// Never split a surrogate pair (an emoji or a rare kanji): Y.Text counts UTF-16 units.
+	if (start > 0 && isHighSurrogate(prev.charCodeAt(start - 1))) start--;
+	let endPrev = prev.length;
+	let endNext = next.length;
+	while (
+		endPrev > start &&
+		endNext > start &&
+		prev.charCodeAt(endPrev - 1) === next.charCodeAt(endNext - 1)
+	) {
+		endPrev--;
+		endNext--;
+	}
+	if (endPrev < prev.length && isHighSurrogate(prev.charCodeAt(endPrev - 1))) {
+		endPrev++;
+		endNext++;
+	}
+	const run = () => {
+		if (endPrev > start) text.delete(start, endPrev - start);
+		if (endNext > start) text.insert(start, next.slice(start, endNext));
+	};
+	if (text.doc) text.doc.transact(run, origin);
+	else run();
+}
+
+function isHighSurrogate(code: number): boolean {
+	return code >= 0xd800 && code <= 0xdbff;
+}

@@ -1,0 +1,156 @@
+// The table Y.Doc: its root types and typed, never-throwing readers.
+//
+// Any client can write anything into a CRDT, so every reader here checks types and reports a bad
+// value as invalid instead of throwing; the rest of the table keeps working.
+import * as Y from 'yjs';
+import { compareOrdered } from './order.ts';
+import { readMark, type MarkReading } from './mark-register.ts';
+
+export const TEXT_FIELDS = [
+	'title',
+	'content',
+	'yearPlan',
+	'plan1',
+	'plan2',
+	'plan3',
+	'plan4',
+	'note'
+] as const;
+export type TextField = (typeof TEXT_FIELDS)[number];
+export const PLAN_FIELDS = ['plan1', 'plan2', 'plan3', 'plan4'] as const;
+export const QUARTERS = [1, 2, 3, 4] as const;
+export type Quarter = (typeof QUARTERS)[number];
+export const markKey = (q: Quarter) => `mark${q}` as const;
+
+export type YRow = Y.Map<unknown>;
+
+export function roots(doc: Y.Doc) {
+	return {
+		meta: doc.getMap<unknown>('meta'),
+		pillars: doc.getMap<YRow>('pillars'),
+		sections: doc.getMap<YRow>('sections'),
+		items: doc.getMap<YRow>('items'),
+		kpis: doc.getMap<YRow>('kpis')
+	};
+}
+
+export function asRow(value: unknown): YRow | null {
+	return value instanceof Y.Map ? (value as YRow) : null;
+}
+
+export function str(row: YRow, key: string): string {
+	const v = row.get(key);
+	return typeof v === 'string' ? v : '';
+}
+
+/** A text cell: its Y.Text, or null when the stored value is of the wrong type. */
+export function textOf(row: YRow, field: string): Y.Text | null {
+	const v = row.get(field);
+	return v instanceof Y.Text ? v : null;
+}
+
+export function textValue(row: YRow, field: string): string {
+	const v = row.get(field);
+	if (v instanceof Y.Text) return v.toString();
+	return typeof v === 'string' ? v : '';
+}
+
+export function numOrNull(v: unknown): number | null {
+	return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+export function stringList(v: unknown): string[] {
+	return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+export function readItemMark(row: YRow, q: Quarter): MarkReading {
+	return readMark(row.get(markKey(q)));
+}
+
+export interface OutlineItem {
+	id: string;
+	order: string;
+	row: YRow;
+}
+export interface OutlineSection {
+	id: string;
+	order: string;
+	row: YRow;
+	items: OutlineItem[];
+}
+export interface OutlinePillar {
+	id: string;
+	order: string;
+	row: YRow;
+	sections: OutlineSection[];
+}
+export interface Outline {
+	pillars: OutlinePillar[];
+	/** Rows whose parent is missing (e.g. deleted concurrently): still shown, never lost. */
+	orphanItems: OutlineItem[];
+	itemCount: number;
+}
+
+function ordered(map: Y.Map<YRow>): { id: string; order: string; row: YRow }[] {
+	const out: { id: string; order: string; row: YRow }[] = [];
+	for (const [id, value] of map.entries()) {
+		const row = asRow(value);
+		if (row) out.push({ id, order: str(row, 'order'), row });
+	}
+	return out.sort(compareOrdered);
+}
+
+/** The table's structure in document order: pillars → sections → items. */
+export function readOutline(doc: Y.Doc): Outline {
+	const r = roots(doc);
+	const pillars: OutlinePillar[] = ordered(r.pillars).map((p) => ({ ...p, sections: [] }));
+	const pillarById = new Map(pillars.map((p) => [p.id, p]));
+	const sectionById = new Map<string, OutlineSection>();
+	for (const s of ordered(r.sections)) {
+		const pillar = pillarById.get(str(s.row, 'pillarId'));
+		if (!pillar) continue;
+		const section: OutlineSection = { ...s, items: [] };
+		pillar.sections.push(section);
+		sectionById.set(s.id, section);
+	}
+	const orphanItems: OutlineItem[] = [];
+	let itemCount = 0;
+	for (const item of ordered(r.items)) {
+		itemCount++;
+		const section = sectionById.get(str(item.row, 'sectionId'));
+		(section ? section.items : orphanItems).push(item);
+	}
+	return { pillars, orphanItems, itemCount };
+}
+
+export interface KpiYearView {
+	key: string;
+	label: string;
+	fiscalYear: number;
+	target: number | null;
+	actual: number | null;
+}
+
+export function readKpiYears(row: YRow): KpiYearView[] {
+	const years = asRow(row.get('years'));
+	if (!years) return [];
+	const out: KpiYearView[] = [];
+	for (const [key, value] of years.entries()) {
+		const y = asRow(value);
+		if (!y) continue;
+		const fiscalYear = numOrNull(y.get('fiscalYear'));
+		if (fiscalYear === null) continue;
+		out.push({
+			key,
+			label: str(y, 'label'),
+			fiscalYear,
+			target: numOrNull(y.get('target')),
+			actual: numOrNull(y.get('actual'))
+		});
+	}
+	return out.sort((a, b) => a.fiscalYear - b.fiscalYear);
+}
+
+export function readKpis(doc: Y.Doc): { id: string; row: YRow }[] {
+	return ordered(roots(doc).kpis);
+}

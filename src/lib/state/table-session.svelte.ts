@@ -1,0 +1,140 @@
+// One open table: its doc session, a runes view of its structure, undo, and the edit operations.
+import * as Y from 'yjs';
+import type { Mark } from '../model/marks.ts';
+import { migrate } from '../doc/migrate.ts';
+import {
+	setDepartments,
+	setItemMark,
+	setKpiValue,
+	setKpiYearValue,
+	spliceText
+} from '../doc/ops.ts';
+import type { KpiField } from '../doc/ops.ts';
+import { ORIGIN } from '../doc/origins.ts';
+import {
+	numOrNull,
+	readKpis,
+	readOutline,
+	roots,
+	stringList,
+	type Quarter
+} from '../doc/table-doc.ts';
+import { QUARTER_LABELS } from '../model/schema.ts';
+import { DocSession } from '../sync/doc-session.svelte.ts';
+import type { Identity } from './identity.svelte.ts';
+import { YReader } from './y-reader.ts';
+
+const STRUCTURE_KEYS = new Set(['order', 'sectionId', 'pillarId']);
+
+/** Only row additions, removals and moves change the outline; typing in a cell does not. */
+function structural(events: Y.YEvent<never>[]): boolean {
+	return events.some(
+		(e) =>
+			e.path.length === 0 ||
+			(e.path.length === 1 &&
+				e instanceof Y.YMapEvent &&
+				Array.from(e.keysChanged).some((k) => STRUCTURE_KEYS.has(k)))
+	);
+}
+
+export class TableSession {
+	readonly session: DocSession;
+	readonly doc: Y.Doc;
+	readonly undoManager: Y.UndoManager;
+	readonly outline;
+	readonly kpis;
+	readonly meta;
+	/** False when the doc was written by a newer Shinko: then nothing is changed. */
+	compatible = $state(true);
+
+	constructor(
+		readonly docId: string,
+		readonly identity: Identity
+	) {
+		this.session = new DocSession(docId);
+		this.doc = this.session.doc;
+		const r = roots(this.doc);
+		this.outline = new YReader(this.doc.getMap('items'), () => readOutline(this.doc), {
+			deep: true,
+			filter: structural
+		});
+		// Pillars and sections change rarely: any change to them re-reads the outline too.
+		this.outlineParents = [
+			new YReader(r.pillars, () => null, { deep: true, filter: structural }),
+			new YReader(r.sections, () => null, { deep: true, filter: structural })
+		];
+		this.kpis = new YReader(r.kpis, () => readKpis(this.doc), { deep: true, filter: structural });
+		this.meta = new YReader(r.meta, () => {
+			const labels = stringList(r.meta.get('quarterLabels'));
+			return {
+				title: typeof r.meta.get('title') === 'string' ? (r.meta.get('title') as string) : '',
+				fiscalYear: numOrNull(r.meta.get('fiscalYear')),
+				quarterLabels: labels.length === 4 ? labels : [...QUARTER_LABELS],
+				departments: stringList(r.meta.get('departments')),
+				empty: r.meta.size === 0
+			};
+		});
+		this.undoManager = new Y.UndoManager([r.meta, r.pillars, r.sections, r.items, r.kpis], {
+			trackedOrigins: new Set([ORIGIN.local]),
+			captureTimeout: 600
+		});
+		const check = () => (this.compatible = migrate(this.doc));
+		this.session.local.whenLoaded.then(check, () => {});
+		this.session.remote.provider.on('sync', check);
+	}
+
+	private readonly outlineParents: YReader<null>[];
+
+	/** The outline, re-read when rows, sections or pillars are added, removed or moved. */
+	get structure() {
+		for (const p of this.outlineParents) p.current;
+		return this.outline.current;
+	}
+
+	get readonly(): boolean {
+		return !this.compatible;
+	}
+
+	editText(text: Y.Text, next: string, cursor?: number): void {
+		if (this.readonly) return;
+		spliceText(text, next, ORIGIN.local, cursor);
+	}
+
+	setMark(itemId: string, quarter: Quarter, value: Mark | ''): void {
+		if (this.readonly) return;
+		setItemMark(this.doc, itemId, quarter, value, this.identity.name);
+	}
+
+	setDepartments(itemId: string, departments: string[]): void {
+		if (this.readonly) return;
+		setDepartments(this.doc, itemId, departments);
+	}
+
+	setKpi(kpiId: string, field: KpiField, value: number | null): void {
+		if (this.readonly) return;
+		setKpiValue(this.doc, kpiId, field, value);
+	}
+
+	setKpiYear(
+		kpiId: string,
+		yearKey: string,
+		field: 'target' | 'actual',
+		value: number | null
+	): void {
+		if (this.readonly) return;
+		setKpiYearValue(this.doc, kpiId, yearKey, field, value);
+	}
+
+	undo(): void {
+		this.undoManager.undo();
+	}
+
+	redo(): void {
+		this.undoManager.redo();
+	}
+
+	destroy(): void {
+		this.undoManager.destroy();
+		this.session.destroy();
+	}
+}

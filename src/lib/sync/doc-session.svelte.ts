@@ -1,0 +1,31 @@
+// One open doc: the Y.Doc, its device copy (IndexedDB) and its server connection.
+import * as Y from 'yjs';
+import { openLocal, type LocalCopy } from './local.ts';
+import { RemoteSync } from './remote.svelte.ts';
+
+export class DocSession {
+	readonly doc = new Y.Doc();
+	readonly local: LocalCopy;
+	readonly remote: RemoteSync;
+	/** True once the device copy is loaded or the server has sent the doc. */
+	loaded = $state(false);
+	private destroyed = false;
+
+	constructor(readonly docId: string) {
+		this.local = openLocal(docId, this.doc);
+		this.remote = new RemoteSync(docId, this.doc, { localOrigin: this.local.origin });
+		this.local.whenLoaded.then(
+			() => (this.loaded = true),
+			() => (this.loaded = true)
+		);
+		this.remote.provider.once('sync', () => (this.loaded = true));
+	}
+
+	destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		this.remote.destroy();
+		this.local.destroy();
+		this.doc.destroy();
+	}
+}

@@ -1,0 +1,159 @@
+// The server connection of one doc (stock y-websocket provider) and its honest sync state.
+//
+// "saved" means the server has every local change on disk. The client counts the sync updates it
+// sends on a connection (through a WebSocket subclass) and the server acknowledges each once it is
+// in SQLite (MESSAGE.savedAck, asked for with ?acks=1). Until the count matches, the badge says
+// "unsaved"; the number of local edits not yet confirmed is kept in localStorage, so a reload while
+// offline still knows they wait.
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { ACKS_PARAM, MESSAGE, SYNC_PATH } from './protocol.ts';
+
+export type SyncState = 'offline' | 'connecting' | 'unsaved' | 'saved';
+
+const SYNC_STEP2 = 1;
+const SYNC_UPDATE = 2;
+
+/** Counts the sync updates a provider sends on one socket. */
+class CountingWebSocket extends WebSocket {
+	sentUpdates = 0;
+	override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+		if (data instanceof Uint8Array && data[0] === MESSAGE.sync) {
+			const sub = data[1];
+			if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) this.sentUpdates++;
+		}
+		super.send(data as ArrayBufferView);
+	}
+}
+
+function pendingKey(docId: string): string {
+	return `shinko:pending:${docId}`;
+}
+
+function readPending(docId: string): number {
+	const n = Number(globalThis.localStorage?.getItem(pendingKey(docId)) ?? 0);
+	return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function writePending(docId: string, n: number): void {
+	try {
+		if (n > 0) localStorage.setItem(pendingKey(docId), String(n));
+		else localStorage.removeItem(pendingKey(docId));
+	} catch {
+		// Private mode or quota: the count is a nicety, the edits themselves are in IndexedDB.
+	}
+}
+
+export function syncUrl(): string {
+	const { protocol, host } = window.location;
+	return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}${SYNC_PATH}`;
+}
+
+export class RemoteSync {
+	readonly provider: WebsocketProvider;
+	/** Local edits the server has not confirmed yet (this session and earlier ones). */
+	pending = $state(0);
+	connected = $state(false);
+	synced = $state(false);
+	everConnected = $state(false);
+	failures = $state(0);
+	online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
+	lastSavedAt = $state<number | null>(null);
+	private acked = 0;
+	private readonly localOrigin: unknown;
+	private destroyed = false;
+
+	readonly state: SyncState = $derived.by(() => {
+		if (!this.online) return 'offline';
+		if (!this.connected) return this.failures > 0 ? 'offline' : 'connecting';
+		if (!this.synced) return 'connecting';
+		return this.pending > 0 ? 'unsaved' : 'saved';
+	});
+
+	constructor(
+		readonly docId: string,
+		readonly doc: Y.Doc,
+		options: { url?: string; localOrigin?: unknown } = {}
+	) {
+		this.localOrigin = options.localOrigin;
+		this.pending = readPending(docId);
+		this.provider = new WebsocketProvider(options.url ?? syncUrl(), docId, doc, {
+			WebSocketPolyfill: CountingWebSocket,
+			disableBc: true,
+			params: { [ACKS_PARAM]: '1' },
+			maxBackoffTime: 10_000
+		});
+		this.provider.messageHandlers[MESSAGE.savedAck] = (_encoder, decoder) => {
+			this.acked = decoding.readVarUint(decoder);
+			this.checkSaved();
+		};
+		this.provider.on('status', this.onStatus);
+		this.provider.on('sync', this.onSync);
+		this.provider.on('connection-close', this.onClose);
+		doc.on('update', this.onUpdate);
+		window.addEventListener('online', this.onOnline);
+		window.addEventListener('offline', this.onOffline);
+	}
+
+	private socket(): CountingWebSocket | null {
+		const ws = this.provider.ws;
+		return ws instanceof CountingWebSocket ? ws : null;
+	}
+
+	private readonly onStatus = ({ status }: { status: string }) => {
+		this.connected = status === 'connected';
+		if (this.connected) {
+			this.everConnected = true;
+			this.failures = 0;
+			this.acked = 0;
+		}
+	};
+
+	private readonly onSync = (isSynced: boolean) => {
+		this.synced = isSynced;
+		this.checkSaved();
+	};
+
+	private readonly onClose = () => {
+		this.connected = false;
+		this.synced = false;
+		this.failures++;
+	};
+
+	private readonly onUpdate = (_update: Uint8Array, origin: unknown) => {
+		// Updates from the server are on its disk already; IndexedDB replays were counted before.
+		if (origin === this.provider || (origin === this.localOrigin && origin !== undefined)) return;
+		this.pending++;
+		writePending(this.docId, this.pending);
+	};
+
+	private checkSaved(): void {
+		const ws = this.socket();
+		if (!ws || !this.synced || ws.sentUpdates === 0 || this.acked < ws.sentUpdates) return;
+		if (this.pending > 0) {
+			this.pending = 0;
+			writePending(this.docId, 0);
+		}
+		this.lastSavedAt = Date.now();
+	}
+
+	private readonly onOnline = () => {
+		this.online = true;
+		// Do not wait for the back-off: the network is back now.
+		if (!this.connected && !this.destroyed) this.provider.connect();
+	};
+
+	private readonly onOffline = () => {
+		this.online = false;
+	};
+
+	destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		window.removeEventListener('online', this.onOnline);
+		window.removeEventListener('offline', this.onOffline);
+		this.doc.off('update', this.onUpdate);
+		this.provider.destroy();
+	}
+}

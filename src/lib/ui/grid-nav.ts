@@ -1,0 +1,70 @@
+// Arrow-key movement between the table's cells, by geometry, so rowspans need no bookkeeping.
+
+export type Direction = 'up' | 'down' | 'left' | 'right';
+
+export const ARROWS: Record<string, Direction> = {
+	ArrowUp: 'up',
+	ArrowDown: 'down',
+	ArrowLeft: 'left',
+	ArrowRight: 'right'
+};
+
+/** Focuses the nearest `[data-cell]` in that direction; returns false at the table's edge. */
+export function moveFocus(from: HTMLElement, direction: Direction): boolean {
+	const root = from.closest('[data-grid]') ?? document;
+	const a = from.getBoundingClientRect();
+	const ax = a.left + a.width / 2;
+	const ay = a.top + a.height / 2;
+	let best: HTMLElement | null = null;
+	let bestScore = Infinity;
+	for (const el of root.querySelectorAll<HTMLElement>('[data-cell]')) {
+		if (el === from || el.offsetParent === null) continue;
+		const b = el.getBoundingClientRect();
+		let along: number;
+		let across: number;
+		switch (direction) {
+			case 'up':
+				if (b.bottom > a.top + 1) continue;
+				along = a.top - b.bottom;
+				across = overlap(a.left, a.right, b.left, b.right)
+					? 0
+					: Math.abs(b.left + b.width / 2 - ax);
+				break;
+			case 'down':
+				if (b.top < a.bottom - 1) continue;
+				along = b.top - a.bottom;
+				across = overlap(a.left, a.right, b.left, b.right)
+					? 0
+					: Math.abs(b.left + b.width / 2 - ax);
+				break;
+			case 'left':
+				if (b.right > a.left + 1) continue;
+				along = a.left - b.right;
+				across = overlap(a.top, a.bottom, b.top, b.bottom)
+					? 0
+					: Math.abs(b.top + b.height / 2 - ay);
+				break;
+			case 'right':
+				if (b.left < a.right - 1) continue;
+				along = b.left - a.right;
+				across = overlap(a.top, a.bottom, b.top, b.bottom)
+					? 0
+					: Math.abs(b.top + b.height / 2 - ay);
+				break;
+		}
+		// Staying in the same column or row matters far more than distance.
+		const score = across * 1000 + along;
+		if (score < bestScore) {
+			bestScore = score;
+			best = el;
+		}
+	}
+	if (!best) return false;
+	best.focus();
+	best.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+	return true;
+}
+
+function overlap(a1: number, a2: number, b1: number, b2: number): boolean {
+	return Math.min(a2, b2) - Math.max(a1, b1) > 1;
+}

@@ -1,0 +1,11 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+export default {
+	preprocess: vitePreprocess(),
+	kit: {
+		// The data lives in the browser, so the app is a pure SPA served by server/.
+		adapter: adapter({ fallback: 'index.html' })
+	}
+};
