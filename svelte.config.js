@@ -6,6 +6,18 @@ export default {
 	preprocess: vitePreprocess(),
 	kit: {
 		// The data lives in the browser, so the app is a pure SPA served by server/.
-		adapter: adapter({ fallback: 'index.html' })
+		adapter: adapter({ fallback: 'index.html' }),
+		typescript: {
+			// One type-check for everything: the server, the CLI and the tests share the domain code.
+			config: (config) => {
+				config.include.push(
+					'../server/**/*.ts',
+					'../test/**/*.ts',
+					'../scripts/**/*.ts',
+					'../playwright.config.ts'
+				);
+				return config;
+			}
+		}
 	}
 };

@@ -22,12 +22,12 @@ import {
 import { QUARTER_LABELS } from '../model/schema.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
 import type { Identity } from './identity.svelte.ts';
-import { YReader } from './y-reader.ts';
+import { YReader, type YEvents } from './y-reader.ts';
 
 const STRUCTURE_KEYS = new Set(['order', 'sectionId', 'pillarId']);
 
 /** Only row additions, removals and moves change the outline; typing in a cell does not. */
-function structural(events: Y.YEvent<never>[]): boolean {
+function structural(events: YEvents): boolean {
 	return events.some(
 		(e) =>
 			e.path.length === 0 ||
@@ -54,15 +54,10 @@ export class TableSession {
 		this.session = new DocSession(docId);
 		this.doc = this.session.doc;
 		const r = roots(this.doc);
-		this.outline = new YReader(this.doc.getMap('items'), () => readOutline(this.doc), {
+		this.outline = new YReader([r.pillars, r.sections, r.items], () => readOutline(this.doc), {
 			deep: true,
 			filter: structural
 		});
-		// Pillars and sections change rarely: any change to them re-reads the outline too.
-		this.outlineParents = [
-			new YReader(r.pillars, () => null, { deep: true, filter: structural }),
-			new YReader(r.sections, () => null, { deep: true, filter: structural })
-		];
 		this.kpis = new YReader(r.kpis, () => readKpis(this.doc), { deep: true, filter: structural });
 		this.meta = new YReader(r.meta, () => {
 			const labels = stringList(r.meta.get('quarterLabels'));
@@ -75,6 +70,7 @@ export class TableSession {
 			};
 		});
 		this.undoManager = new Y.UndoManager([r.meta, r.pillars, r.sections, r.items, r.kpis], {
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, not UI state
 			trackedOrigins: new Set([ORIGIN.local]),
 			captureTimeout: 600
 		});
@@ -83,11 +79,8 @@ export class TableSession {
 		this.session.remote.provider.on('sync', check);
 	}
 
-	private readonly outlineParents: YReader<null>[];
-
 	/** The outline, re-read when rows, sections or pillars are added, removed or moved. */
 	get structure() {
-		for (const p of this.outlineParents) p.current;
 		return this.outline.current;
 	}
 

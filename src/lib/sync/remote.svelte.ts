@@ -146,6 +146,9 @@ export class RemoteSync {
 
 	private readonly onOffline = () => {
 		this.online = false;
+		// A lost network can leave a socket hanging until the next ping: close it now, so edits made
+		// from here on wait in IndexedDB and are sent by the sync step on reconnection.
+		this.provider.disconnect();
 	};
 
 	destroy(): void {

@@ -1,0 +1,42 @@
+// Screenshots of the running app, for the README and for looking at what we build:
+//   npx tsx scripts/screenshot.ts http://127.0.0.1:8787 docs/
+import { chromium } from '@playwright/test';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:8787';
+const outDir = process.argv[3] ?? 'docs';
+
+const browser = await chromium.launch({
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: [
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync'
+	]
+});
+try {
+	for (const [name, viewport] of [
+		['tablet', { width: 1024, height: 768 }],
+		['laptop', { width: 1440, height: 900 }]
+	] as const) {
+		const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+		await page.goto(base);
+		const first = page.locator('a[data-table-id]').first();
+		await first.waitFor();
+		await first.click();
+		await page.locator('[data-item-id]').first().waitFor();
+		await page
+			.locator('[data-sync-state="saved"]')
+			.waitFor({ timeout: 10_000 })
+			.catch(() => {});
+		await page.screenshot({ path: `${outDir}/screenshot-${name}.png` });
+		if (name === 'laptop') {
+			await page.locator('#kpi-heading').scrollIntoViewIfNeeded();
+			await page.screenshot({ path: `${outDir}/screenshot-kpi.png` });
+		}
+		await page.close();
+	}
+} finally {
+	await browser.close();
+}

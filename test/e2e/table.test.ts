@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, REFERENCE, test } from './fixtures.ts';
+
+const source = readFileSync(REFERENCE, 'utf8');
+
+async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	await expect(page.locator('[data-item-id]').first()).toBeVisible();
+	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+}
+
+test('the home page lists the seeded reference table, which renders all 68 items', async ({
+	page,
+	baseUrl
+}) => {
+	await page.goto(baseUrl);
+	const link = page.locator('a[data-table-id]').first();
+	await expect(link).toContainText('令和2年度 第3次基本計画に係る取り組み事項進行管理表');
+	await link.click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	await expect(page.locator('tbody.pillar')).toHaveCount(4);
+	await expect(page.locator('tbody.section')).toHaveCount(17);
+	// Every item has its editable cells and its four marks inside its own element.
+	const first = page.locator('[data-item-id]').first();
+	for (const field of [
+		'title',
+		'content',
+		'yearPlan',
+		'plan1',
+		'plan2',
+		'plan3',
+		'plan4',
+		'note'
+	]) {
+		await expect(first.locator(`[data-field="${field}"]`)).toHaveCount(1);
+	}
+	await expect(first.locator('[data-mark]')).toHaveCount(4);
+	await expect(first.locator('[data-field="title"]')).toContainText(
+		'ホームページからの入会説明会参加予約'
+	);
+	// The marks on screen are the source's 進行管理 rows, in order.
+	const expected = source
+		.split('\n')
+		.filter((line) => line.includes('\t進行管理\t'))
+		.flatMap((line) => line.split('\t').slice(4, 8));
+	const shown = await page
+		.locator('[data-mark]')
+		.evaluateAll((cells) => cells.map((c) => c.querySelector('.face')?.textContent?.trim() ?? ''));
+	expect(shown).toEqual(expected);
+	await expect(page.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
+});
+
+test('two browser windows see each other’s note edits live, without losing the caret', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const a = await browser.newContext();
+	const b = await browser.newContext();
+	const pa = await a.newPage();
+	const pb = await b.newPage();
+	await openTable(pa, baseUrl, tableId);
+	await openTable(pb, baseUrl, tableId);
+	const item = 'p1s1i2';
+	const noteA = pa.locator(`[data-item-id="${item}"] [data-field="note"]`);
+	const noteB = pb.locator(`[data-item-id="${item}"] [data-field="note"]`);
+	const original = (await noteA.innerText()).trim();
+
+	await noteA.click();
+	await pa.keyboard.press('End');
+	await pa.keyboard.type('【A】');
+	await expect(noteB).toContainText(original + '【A】');
+
+	// B edits the same note at its end while A types at the start: both survive, B's caret stays.
+	await noteB.click();
+	await pb.keyboard.press('Control+End');
+	await pa.keyboard.press('Control+Home');
+	await pa.keyboard.type('先頭');
+	await expect(noteB.locator('textarea')).toHaveValue('先頭' + original + '【A】');
+	await pb.keyboard.type('末尾');
+	const expected = '先頭' + original + '【A】末尾';
+	await expect(noteA.locator('textarea')).toHaveValue(expected);
+	await expect(noteB.locator('textarea')).toHaveValue(expected);
+	await pa.keyboard.press('Escape');
+	await pb.keyboard.press('Escape');
+	await expect(pa.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
+	await expect(pb.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
+	await a.close();
+	await b.close();
+});
+
+test('marks set offline on two devices show as a conflict, and one pick resolves it everywhere', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const a = await browser.newContext();
+	const b = await browser.newContext();
+	const pa = await a.newPage();
+	const pb = await b.newPage();
+	await openTable(pa, baseUrl, tableId);
+	await openTable(pb, baseUrl, tableId);
+	const cell = (p: Page) => p.locator('[data-item-id="p1s1i2"] [data-mark="3"]');
+	await expect(cell(pa)).toHaveText('○');
+
+	await a.setOffline(true);
+	await b.setOffline(true);
+	await expect(pa.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'offline');
+	await expect(pb.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'offline');
+	await cell(pa).focus();
+	await pa.keyboard.press('x');
+	await cell(pb).focus();
+	await pb.keyboard.press('t');
+	await expect(cell(pa)).toHaveText('×');
+	await expect(cell(pb)).toHaveText('△');
+	await expect(cell(pa)).not.toHaveAttribute('data-conflict');
+
+	await a.setOffline(false);
+	await b.setOffline(false);
+	for (const p of [pa, pb]) {
+		await expect(cell(p)).toHaveAttribute('data-conflict', '');
+		await expect(cell(p).locator('.mark')).toHaveText(['△', '×']);
+		await expect(p.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
+	}
+
+	await cell(pa).locator('.face').click();
+	await pa.locator('[data-pick="×"]').click();
+	for (const p of [pa, pb]) {
+		await expect(cell(p)).not.toHaveAttribute('data-conflict');
+		await expect(cell(p)).toHaveText('×');
+	}
+	await a.close();
+	await b.close();
+});

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetSchema } from '../../src/lib/model/schema.ts';
+import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { ROOT, tempDataDir } from '../helpers/server.ts';
+
+const run = promisify(execFile);
+const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
+
+async function shinko(args: string[], dataDir: string) {
+	try {
+		const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/shinko.js'), ...args], {
+			cwd: ROOT,
+			env: { ...process.env, DATA_DIR: dataDir }
+		});
+		return { code: 0, stdout, stderr };
+	} catch (err) {
+		const e = err as { code: number; stdout: string; stderr: string };
+		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+	}
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+	while (cleanups.length) cleanups.pop()!();
+});
+
+describe('shinko import', () => {
+	it('prints the SheetJSON with --json and stores nothing', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const { code, stdout } = await shinko(['import', REFERENCE, '--json'], data.dir);
+		expect(code).toBe(0);
+		const sheet = sheetSchema.parse(JSON.parse(stdout));
+		expect(sheet.pillars.flatMap((p) => p.sections).flatMap((s) => s.items)).toHaveLength(68);
+		expect(existsSync(join(data.dir, 'shinko.sqlite'))).toBe(false);
+	});
+
+	it('stores a new table, lists it in index and prints its id last', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const { code, stdout } = await shinko(['import', REFERENCE], data.dir);
+		expect(code).toBe(0);
+		const id = stdout.trim().split('\n').pop()!;
+		const store = new SqliteStore(data.dir);
+		cleanups.push(() => store.close());
+		expect(listTables(loadDoc(store, INDEX_DOC_ID)).map((t) => t.id)).toEqual([id]);
+		const sheet = docToSheet(loadDoc(store, id));
+		expect(sheet.kpis.map((k) => k.name)).toEqual(['会員数', '契約金額', '重篤事故']);
+	});
+
+	it('refuses a broken file naming the line, exits non-zero and stores nothing', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const lines = readFileSync(REFERENCE, 'utf8').split('\n');
+		const markLine = lines.findIndex((l) => l.includes('\t進行管理\t'));
+		lines[markLine] = lines[markLine]!.replace(/\t[○×—]\t/, '\t◇\t');
+		const bad = join(data.dir, 'bad.txt');
+		writeFileSync(bad, lines.join('\n'));
+		await shinko(['import', REFERENCE], data.dir);
+		const before = new SqliteStore(data.dir);
+		const rows = before.lastSeq();
+		before.close();
+
+		const { code, stderr } = await shinko(['import', bad], data.dir);
+		expect(code).not.toBe(0);
+		expect(stderr).toContain(`${markLine + 1}行目`);
+		expect(stderr).toContain('◇');
+		const after = new SqliteStore(data.dir);
+		cleanups.push(() => after.close());
+		expect(after.lastSeq()).toBe(rows);
+		expect(listTables(loadDoc(after, INDEX_DOC_ID))).toHaveLength(1);
+	});
+
+	it('names a missing file', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const { code, stderr } = await shinko(['import', join(data.dir, 'nope.txt')], data.dir);
+		expect(code).not.toBe(0);
+		expect(stderr).toContain('nope.txt');
+	});
+});
