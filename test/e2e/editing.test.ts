@@ -1,0 +1,87 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+
+async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+}
+
+test('undo and redo touch only your own edits', async ({ browser, baseUrl, tableId }) => {
+	const a = await (await browser.newContext()).newPage();
+	const b = await (await browser.newContext()).newPage();
+	await openTable(a, baseUrl, tableId);
+	await openTable(b, baseUrl, tableId);
+	const noteA = a.locator('[data-item-id="p1s1i3"] [data-field="note"]');
+	const noteB = b.locator('[data-item-id="p1s1i3"] [data-field="note"]');
+	const original = (await noteA.innerText()).trim();
+
+	await noteA.click();
+	await a.keyboard.press('Control+End');
+	await a.keyboard.type('（A）');
+	await a.keyboard.press('Escape');
+	await expect(noteB).toHaveText(original + '（A）');
+	await noteB.click();
+	await b.keyboard.press('Control+Home');
+	await b.keyboard.type('（B）');
+	await b.keyboard.press('Escape');
+	await expect(noteA).toHaveText('（B）' + original + '（A）');
+
+	await a.keyboard.press('Control+z');
+	await expect(noteA).toHaveText('（B）' + original);
+	await expect(noteB).toHaveText('（B）' + original);
+	await a.keyboard.press('Control+Shift+z');
+	await expect(noteB).toHaveText('（B）' + original + '（A）');
+	await a.context().close();
+	await b.context().close();
+});
+
+test('the keyboard moves between cells, Enter edits and Escape leaves', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const item = page.locator('[data-item-id="p1s1i1"]');
+	await item.locator('[data-field="yearPlan"]').focus();
+	await page.keyboard.press('ArrowRight');
+	await expect(item.locator('[data-field="plan1"]')).toBeFocused();
+	await page.keyboard.press('ArrowDown');
+	await expect(item.locator('[data-mark="1"]')).toBeFocused();
+	await page.keyboard.press('o');
+	await expect(item.locator('[data-mark="1"]')).toHaveText('○');
+	await page.keyboard.press('Delete');
+	await expect(item.locator('[data-mark="1"]')).toHaveText('');
+	await page.keyboard.press('ArrowUp');
+	await expect(item.locator('[data-field="plan1"]')).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(item.locator('[data-field="plan1"] textarea')).toBeFocused();
+	await page.keyboard.press('End');
+	await page.keyboard.type('済');
+	await page.keyboard.press('Escape');
+	await expect(item.locator('[data-field="plan1"]')).toBeFocused();
+	await expect(item.locator('[data-field="plan1"]')).toHaveText('委託業者との調整済');
+});
+
+test('a KPI takes Japanese numbers, refuses garbage in Japanese, and shows the rate', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const row = page.locator('[data-kpi-id="k1"]');
+	const actual = row.locator('[data-kpi-field="year-actual"]').nth(3);
+	await actual.click();
+	await actual.locator('input').fill('2千9百人');
+	await actual.locator('input').press('Enter');
+	await expect(actual).toHaveText('2,900人');
+	// 2,900 of the plan-period target 3,000
+	await expect(row.locator('.rate-col')).toHaveText('96.7%');
+	await actual.click();
+	await actual.locator('input').fill('たくさん');
+	await actual.locator('input').press('Enter');
+	await expect(actual.getByRole('alert')).toContainText('数値として読めません');
+	await actual.locator('input').press('Escape');
+	await expect(actual).toHaveText('2,900人');
+	const accidents = page.locator('[data-kpi-id="k3"] .rate-col');
+	await expect(accidents).toHaveText('達成');
+});
