@@ -1,5 +1,5 @@
 // Screenshots of the running app, for the README and for looking at what we build:
-//   npx tsx scripts/screenshot.ts http://127.0.0.1:8787 docs/
+//   SHINKO_PASSWORD=… npx tsx scripts/screenshot.ts http://127.0.0.1:8787 docs/
 import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8787';
@@ -21,6 +21,13 @@ try {
 		['laptop', { width: 1440, height: 900 }]
 	] as const) {
 		const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+		await page.request.post(`${base}/api/login`, {
+			data: {
+				username: process.env.SHINKO_USER ?? 'admin',
+				password: process.env.SHINKO_PASSWORD ?? ''
+			},
+			headers: { origin: base }
+		});
 		await page.goto(base);
 		const first = page.locator('a[data-table-id]').first();
 		await first.waitFor();

@@ -7,12 +7,16 @@ import { DOC_ID, type SheetJSON } from '../src/lib/model/schema.ts';
 import { readConfig } from './config.ts';
 import { loadDoc, SqliteStore } from './store.ts';
 import { storeNewTable } from './tables.ts';
+import { CliUsageError, usersCommand, USERS_USAGE } from './cli-users.ts';
+import { UserError } from './users.ts';
+import { ZodError } from 'zod';
 
 const USAGE = `使い方 / usage:
   shinko import FILE [--json]             進行管理表 (テキスト形式) を新しい表として取り込む
                                           --json: 保存せず SheetJSON を表示する
   shinko export DOC --format json [--out FILE]
                                           表を書き出す (xlsx/csv は今後対応)
+${USERS_USAGE}
 
 環境変数: DATA_DIR (既定 ./data)`;
 
@@ -99,6 +103,8 @@ export async function run(argv: string[]): Promise<number> {
 				return importCommand(rest);
 			case 'export':
 				return exportCommand(rest);
+			case 'users':
+				return await usersCommand(rest, out);
 			case undefined:
 			case 'help':
 			case '--help':
@@ -109,8 +115,17 @@ export async function run(argv: string[]): Promise<number> {
 				throw new CliError(`不明なコマンド: ${command}\n${USAGE}`);
 		}
 	} catch (err) {
-		if (err instanceof TextImportError || err instanceof CliError) {
+		if (
+			err instanceof TextImportError ||
+			err instanceof CliError ||
+			err instanceof CliUsageError ||
+			err instanceof UserError
+		) {
 			process.stderr.write(`shinko: ${err.message}\n`);
+			return 2;
+		}
+		if (err instanceof ZodError) {
+			process.stderr.write(`shinko: ${err.issues[0]?.message ?? err.message}\n`);
 			return 2;
 		}
 		if (

@@ -10,7 +10,17 @@ const envSchema = z.object({
 		.number()
 		.int()
 		.min(1024)
-		.default(16 * 1024 * 1024)
+		.default(16 * 1024 * 1024),
+	INITIAL_ADMIN_PASSWORD: z
+		.string()
+		.min(8, 'INITIAL_ADMIN_PASSWORD needs 8 characters or more')
+		.optional(),
+	SESSION_TTL_HOURS: z.coerce
+		.number()
+		.positive()
+		.max(24 * 365)
+		.default(12),
+	PUBLIC_ORIGIN: z.url().optional()
 });
 
 export interface Config {
@@ -18,6 +28,9 @@ export interface Config {
 	host: string;
 	dataDir: string;
 	maxMessageBytes: number;
+	initialAdminPassword?: string;
+	sessionTtlMs: number;
+	publicOrigin?: string;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +48,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		port: e.PORT,
 		host: e.HOST,
 		dataDir: resolve(e.DATA_DIR),
-		maxMessageBytes: e.MAX_MESSAGE_BYTES
+		maxMessageBytes: e.MAX_MESSAGE_BYTES,
+		initialAdminPassword: e.INITIAL_ADMIN_PASSWORD,
+		sessionTtlMs: e.SESSION_TTL_HOURS * 3600 * 1000,
+		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, '')
 	};
 }

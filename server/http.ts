@@ -1,4 +1,4 @@
-// The HTTP side: the built SPA, /healthz, and the WebSocket upgrade at /sync/<docId>.
+// The HTTP side: the built SPA, /healthz, the JSON API and the WebSocket upgrade at /sync/<docId>.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -6,21 +6,21 @@ import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { DOC_ID } from '../src/lib/model/schema.ts';
-import { ACKS_PARAM, SYNC_PATH } from '../src/lib/sync/protocol.ts';
+import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
+import { json, type Auth } from './auth.ts';
 import type { SyncServer } from './sync.ts';
 
 export const BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-	res.end(JSON.stringify(body));
-}
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export function createHttpServer(sync: SyncServer, options: { maxMessageBytes: number }) {
+export function createHttpServer(
+	sync: SyncServer,
+	auth: Auth,
+	options: { maxMessageBytes: number }
+) {
 	const assets = existsSync(BUILD_DIR)
 		? sirv(BUILD_DIR, {
 				single: true,
@@ -41,7 +41,12 @@ export function createHttpServer(sync: SyncServer, options: { maxMessageBytes: n
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {
-			json(res, 404, { error: 'not found' });
+			auth.handle(req, res, url.pathname).then(
+				(handled) => {
+					if (!handled) json(res, 404, { error: 'not_found' });
+				},
+				() => json(res, 500, { error: 'internal' })
+			);
 			return;
 		}
 		if (!assets) {
@@ -49,7 +54,9 @@ export function createHttpServer(sync: SyncServer, options: { maxMessageBytes: n
 			res.end('The app is not built: run `npm run build` (npm start does it for you).\n');
 			return;
 		}
-		assets(req, res, () => json(res, 404, { error: 'not found' }));
+		res.setHeader('x-content-type-options', 'nosniff');
+		res.setHeader('referrer-policy', 'same-origin');
+		assets(req, res, () => json(res, 404, { error: 'not_found' }));
 	});
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
@@ -67,8 +74,21 @@ export function createHttpServer(sync: SyncServer, options: { maxMessageBytes: n
 			return refuseUpgrade(socket, 400, 'Bad Request');
 		}
 		if (!DOC_ID.test(docId)) return refuseUpgrade(socket, 400, 'Bad Request');
+		// A page on another site must not get a socket carrying our user's cookie.
+		if (!auth.originAllowed(req, { required: true }))
+			return refuseUpgrade(socket, 403, 'Forbidden');
+		const current = auth.session(req, true);
 		const acks = url.searchParams.get(ACKS_PARAM) === '1';
-		wss.handleUpgrade(req, socket, head, (ws) => sync.connect(ws, docId, { acks }));
+		wss.handleUpgrade(req, socket, head, (ws) => {
+			// Accept, then close with 4401: a browser cannot read an HTTP status, but it can read this.
+			if (!current) return ws.close(CLOSE.unauthorized, 'login required');
+			sync.connect(ws, docId, {
+				acks,
+				role: current.session.user.role,
+				sessionId: current.session.id,
+				username: current.session.user.username
+			});
+		});
 	});
 
 	return { server, wss };

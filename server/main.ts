@@ -1,18 +1,24 @@
 // The Shinko server process: store, sync, HTTP. Started by `npm start` (bin/start.js).
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Auth } from './auth.ts';
 import { readConfig, type Config } from './config.ts';
 import { createHttpServer } from './http.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { SqliteStore } from './store.ts';
 import { SyncServer } from './sync.ts';
 import { seedIfEmpty } from './tables.ts';
+import { hashPassword, randomPassword } from './passwords.ts';
+import { UserStore } from './users.ts';
 
 export interface RunningServer {
 	url: string;
 	port: number;
 	sync: SyncServer;
 	store: SqliteStore;
+	users: UserStore;
+	/** Set when this start created the admin with a random password (printed once). */
+	generatedAdminPassword?: string;
 	close(): Promise<void>;
 }
 
@@ -26,8 +32,31 @@ export async function startServer(
 	for (const docId of store.docIds()) compacted += store.compact(docId);
 	const seeded = seedIfEmpty(store, writerId);
 	if (seeded) log.info('seeded the reference table', { docId: seeded });
-	const sync = new SyncServer({ store, writerId, log });
-	const { server, wss } = createHttpServer(sync, { maxMessageBytes: config.maxMessageBytes });
+	const users = new UserStore(store.db, config.sessionTtlMs);
+	users.purgeExpired();
+	let generatedAdminPassword: string | undefined;
+	if (users.count() === 0) {
+		const password = config.initialAdminPassword ?? (generatedAdminPassword = randomPassword());
+		users.add('admin', 'admin', await hashPassword(password), '管理者');
+		log.info('created user admin', {
+			passwordFrom: config.initialAdminPassword ? 'INITIAL_ADMIN_PASSWORD' : 'generated'
+		});
+	}
+	const sync = new SyncServer({
+		store,
+		writerId,
+		log,
+		isSessionLive: (id) => users.isLive(id),
+		// Sessions are checked at each ping: often enough that an expired one closes promptly.
+		pingIntervalMs: Math.min(30_000, Math.max(500, config.sessionTtlMs / 4))
+	});
+	const auth = new Auth({
+		users,
+		log,
+		publicOrigin: config.publicOrigin,
+		onSessionEnd: (id) => sync.closeSession(id)
+	});
+	const { server, wss } = createHttpServer(sync, auth, { maxMessageBytes: config.maxMessageBytes });
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(config.port, config.host, () => resolve());
@@ -42,6 +71,8 @@ export async function startServer(
 		port,
 		sync,
 		store,
+		users,
+		generatedAdminPassword,
 		close() {
 			closing ??= new Promise<void>((resolve) => {
 				sync.destroy();
@@ -62,6 +93,13 @@ export async function main(): Promise<void> {
 	const config = readConfig();
 	const running = await startServer(config);
 	// A line for people (and for tests that start the server and wait for it).
+	if (running.generatedAdminPassword) {
+		// Printed once, on the terminal only (never into the logs).
+		process.stdout.write(
+			`管理者ユーザー admin を作成しました。パスワード: ${running.generatedAdminPassword}\n` +
+				`(この表示は一度だけです。npx shinko users passwd admin で変更できます)\n`
+		);
+	}
 	process.stdout.write(`Shinko: ${running.url}\n`);
 	let stopping = false;
 	const stop = (signal: string) => {

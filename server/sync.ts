@@ -13,6 +13,8 @@ import type { WebSocket } from 'ws';
 import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
 import { loadDoc, type DocStore } from './store.ts';
 import type { Logger } from './log.ts';
+import { checkAwarenessUpdate, checkUpdate, UpdateGuardError } from './update-guard.ts';
+import type { Role } from './users.ts';
 
 /** Origin of updates read back from the store (written by another process): not stored again. */
 const FROM_STORE = Symbol('from-store');
@@ -25,7 +27,23 @@ export interface SyncOptions {
 	log: Logger;
 	/** How long an empty room stays loaded, in case someone reconnects. */
 	unloadAfterMs?: number;
+	/** Whether a session is still valid; connections of ended sessions close with 4401. */
+	isSessionLive?: (sessionId: string) => boolean;
+	/** How often connections are pinged and their sessions checked. */
+	pingIntervalMs?: number;
 }
+
+export interface ConnectOptions {
+	acks: boolean;
+	role: Role;
+	sessionId: string;
+	username: string;
+}
+
+/** Presence messages a connection may send per second (bursts up to twice that). */
+const AWARENESS_PER_SECOND = 20;
+/** Awareness client ids one connection may control (one per tab; a few to spare). */
+const MAX_AWARENESS_IDS = 4;
 
 interface Connection {
 	ws: WebSocket;
@@ -35,6 +53,13 @@ interface Connection {
 	/** Whether the client asked for saved-acks, and how many of its updates are on disk. */
 	acks: boolean;
 	acked: number;
+	readonly: boolean;
+	sessionId: string;
+	username: string;
+	/** Token bucket for presence messages. */
+	awarenessTokens: number;
+	awarenessRefilledAt: number;
+	warned: Set<string>;
 }
 
 function send(conn: Connection, message: Uint8Array): void {
@@ -102,10 +127,22 @@ export class Room {
 		for (const c of this.conns.values()) send(c, message);
 	};
 
-	join(ws: WebSocket, acks: boolean): void {
+	join(ws: WebSocket, options: ConnectOptions): void {
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
 		this.unloadTimer = null;
-		const conn: Connection = { ws, clientIds: new Set(), alive: true, acks, acked: 0 };
+		const conn: Connection = {
+			ws,
+			clientIds: new Set(),
+			alive: true,
+			acks: options.acks,
+			acked: 0,
+			readonly: options.role === 'viewer',
+			sessionId: options.sessionId,
+			username: options.username,
+			awarenessTokens: AWARENESS_PER_SECOND * 2,
+			awarenessRefilledAt: Date.now(),
+			warned: new Set()
+		};
 		this.conns.set(ws, conn);
 		ws.binaryType = 'arraybuffer';
 		ws.on('message', (data: ArrayBuffer | Buffer) => this.onMessage(conn, data));
@@ -135,6 +172,16 @@ export class Room {
 			const type = decoding.readVarUint(decoder);
 			switch (type) {
 				case MESSAGE.sync: {
+					const peek = decoding.clone(decoder);
+					const subtype = decoding.readVarUint(peek);
+					if (subtype !== syncProtocol.messageYjsSyncStep1) {
+						// Decoding a crafted update can take very long (yjs issue 687): check it first.
+						checkUpdate(decoding.readVarUint8Array(peek));
+						if (conn.readonly) {
+							this.warnOnce(conn, 'viewer-write', 'ignored a write from a viewer');
+							break;
+						}
+					}
 					encoding.writeVarUint(encoder, MESSAGE.sync);
 					// y-protocols swallows decoding errors unless given a handler: rethrow to close with 4400.
 					const syncType = syncProtocol.readSyncMessage(
@@ -148,13 +195,21 @@ export class Room {
 					if (syncType !== syncProtocol.messageYjsSyncStep1) this.acknowledge(conn);
 					break;
 				}
-				case MESSAGE.awareness:
-					awarenessProtocol.applyAwarenessUpdate(
-						this.awareness,
-						decoding.readVarUint8Array(decoder),
-						conn.ws
-					);
+				case MESSAGE.awareness: {
+					const update = decoding.readVarUint8Array(decoder);
+					const ids = checkAwarenessUpdate(update);
+					if (!this.takeAwarenessToken(conn)) {
+						this.warnOnce(conn, 'awareness-rate', 'presence messages over the rate limit dropped');
+						break;
+					}
+					const fresh = ids.filter((id) => !conn.clientIds.has(id));
+					if (conn.clientIds.size + fresh.length > MAX_AWARENESS_IDS) {
+						this.warnOnce(conn, 'awareness-ids', 'too many presence ids on one connection');
+						break;
+					}
+					awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn.ws);
 					break;
+				}
 				case MESSAGE.queryAwareness: {
 					encoding.writeVarUint(encoder, MESSAGE.awareness);
 					encoding.writeVarUint8Array(
@@ -175,10 +230,32 @@ export class Room {
 		} catch (err) {
 			this.server.log.warn('malformed message, closing connection', {
 				room: this.id,
-				error: err instanceof Error ? err.message : String(err)
+				user: conn.username,
+				error:
+					err instanceof UpdateGuardError
+						? err.message
+						: err instanceof Error
+							? err.message
+							: String(err)
 			});
 			conn.ws.close(CLOSE.malformed, 'malformed message');
 		}
+	}
+
+	private takeAwarenessToken(conn: Connection): boolean {
+		const now = Date.now();
+		const refill = ((now - conn.awarenessRefilledAt) / 1000) * AWARENESS_PER_SECOND;
+		conn.awarenessTokens = Math.min(AWARENESS_PER_SECOND * 2, conn.awarenessTokens + refill);
+		conn.awarenessRefilledAt = now;
+		if (conn.awarenessTokens < 1) return false;
+		conn.awarenessTokens--;
+		return true;
+	}
+
+	private warnOnce(conn: Connection, key: string, message: string): void {
+		if (conn.warned.has(key)) return;
+		conn.warned.add(key);
+		this.server.log.warn(message, { room: this.id, user: conn.username });
 	}
 
 	/**
@@ -209,8 +286,19 @@ export class Room {
 		Y.applyUpdate(this.doc, update, FROM_STORE);
 	}
 
-	ping(): void {
+	/** Closes the connections of one session (logout, expiry, removed user). */
+	closeSession(sessionId: string): void {
 		for (const conn of this.conns.values()) {
+			if (conn.sessionId === sessionId) conn.ws.close(CLOSE.unauthorized, 'session ended');
+		}
+	}
+
+	ping(isSessionLive: (sessionId: string) => boolean): void {
+		for (const conn of this.conns.values()) {
+			if (!isSessionLive(conn.sessionId)) {
+				conn.ws.close(CLOSE.unauthorized, 'session expired');
+				continue;
+			}
 			if (!conn.alive) {
 				conn.ws.terminate();
 				continue;
@@ -247,18 +335,23 @@ export class SyncServer {
 		this.lastSeq = this.store.lastSeq();
 		// The CLI (or another process) may write to the store while we run: pick its updates up.
 		this.pollTimer = setInterval(() => this.pollStore(), 500);
+		const isSessionLive = options.isSessionLive ?? (() => true);
 		this.pingTimer = setInterval(() => {
-			for (const room of this.rooms.values()) room.ping();
-		}, PING_INTERVAL_MS);
+			for (const room of this.rooms.values()) room.ping(isSessionLive);
+		}, options.pingIntervalMs ?? PING_INTERVAL_MS);
 	}
 
-	connect(ws: WebSocket, docId: string, options: { acks: boolean }): void {
+	closeSession(sessionId: string): void {
+		for (const room of this.rooms.values()) room.closeSession(sessionId);
+	}
+
+	connect(ws: WebSocket, docId: string, options: ConnectOptions): void {
 		let room = this.rooms.get(docId);
 		if (!room) {
 			room = new Room(docId, this);
 			this.rooms.set(docId, room);
 		}
-		room.join(ws, options.acks);
+		room.join(ws, options);
 	}
 
 	unload(room: Room): void {

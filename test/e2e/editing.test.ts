@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, newWindow, test } from './fixtures.ts';
 
 async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
 	await page.goto(`${baseUrl}/t/${tableId}`);
@@ -7,8 +7,8 @@ async function openTable(page: Page, baseUrl: string, tableId: string): Promise<
 }
 
 test('undo and redo touch only your own edits', async ({ browser, baseUrl, tableId }) => {
-	const a = await (await browser.newContext()).newPage();
-	const b = await (await browser.newContext()).newPage();
+	const a = await newWindow(browser);
+	const b = await newWindow(browser);
 	await openTable(a, baseUrl, tableId);
 	await openTable(b, baseUrl, tableId);
 	const noteA = a.locator('[data-item-id="p1s1i3"] [data-field="note"]');

@@ -1,8 +1,14 @@
 // Playwright fixtures: the server's URL and a fresh copy of the reference table for each test.
-import { test as base, expect } from '@playwright/test';
+import {
+	test as base,
+	expect,
+	type Browser,
+	type BrowserContext,
+	type Page
+} from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/server.ts';
+import { ADMIN_PASSWORD, ROOT } from '../helpers/server.ts';
 
 export const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
 
@@ -17,11 +23,61 @@ function importReference(): string {
 	return lines[lines.length - 1]!.trim();
 }
 
+function serverUrl(): string {
+	const url = process.env.SHINKO_URL;
+	if (!url) throw new Error('SHINKO_URL is not set: run through playwright.config.ts');
+	return url;
+}
+
+/** Adds a user with the CLI (password on stdin), as an operator would. */
+export function addUser(
+	username: string,
+	role: 'admin' | 'editor' | 'viewer',
+	password: string
+): void {
+	execFileSync(
+		process.execPath,
+		[join(ROOT, 'bin/shinko.js'), 'users', 'add', username, '--role', role],
+		{
+			cwd: ROOT,
+			env: { ...process.env, DATA_DIR: process.env.SHINKO_DATA_DIR },
+			input: password + '\n',
+			encoding: 'utf8'
+		}
+	);
+}
+
+/** Logs a browser context in through the API; its pages then carry the session cookie. */
+export async function logIn(
+	context: BrowserContext,
+	username = 'admin',
+	password = ADMIN_PASSWORD
+): Promise<void> {
+	const res = await context.request.post(`${serverUrl()}/api/login`, {
+		data: { username, password },
+		headers: { origin: serverUrl() }
+	});
+	if (res.status() !== 200) throw new Error(`login as ${username} failed: ${res.status()}`);
+}
+
+/** A new window (its own cookies and IndexedDB), logged in. */
+export async function newWindow(
+	browser: Browser,
+	username?: string,
+	password?: string
+): Promise<Page> {
+	const context = await browser.newContext();
+	await logIn(context, username, password);
+	return context.newPage();
+}
+
 export const test = base.extend<{ baseUrl: string; tableId: string }>({
 	baseUrl: async ({}, use) => {
-		const url = process.env.SHINKO_URL;
-		if (!url) throw new Error('SHINKO_URL is not set: run through playwright.config.ts');
-		await use(url);
+		await use(serverUrl());
+	},
+	page: async ({ page }, use) => {
+		await logIn(page.context());
+		await use(page);
 	},
 	tableId: async ({}, use) => {
 		await use(importReference());

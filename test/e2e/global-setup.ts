@@ -6,7 +6,9 @@ export default async function globalSetup() {
 	const server = await spawnServer(data.dir);
 	process.env.SHINKO_URL = server.url;
 	process.env.SHINKO_DATA_DIR = data.dir;
+	process.env.SHINKO_SERVER_PID = String(server.child.pid);
 	return async () => {
+		server.child.kill('SIGCONT');
 		server.child.kill('SIGTERM');
 		await new Promise((resolve) => server.child.once('exit', resolve));
 		data.remove();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, REFERENCE, test } from './fixtures.ts';
+import { expect, newWindow, REFERENCE, test } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 
@@ -10,12 +10,13 @@ async function openTable(page: Page, baseUrl: string, tableId: string): Promise<
 	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
 }
 
-test('the home page lists the seeded reference table, which renders all 68 items', async ({
+test('the home page lists an imported reference table, which renders all 68 items', async ({
 	page,
-	baseUrl
+	baseUrl,
+	tableId
 }) => {
 	await page.goto(baseUrl);
-	const link = page.locator('a[data-table-id]').first();
+	const link = page.locator(`a[data-table-id="${tableId}"]`);
 	await expect(link).toContainText('令和2年度 第3次基本計画に係る取り組み事項進行管理表');
 	await link.click();
 	await expect(page.locator('[data-item-id]')).toHaveCount(68);
@@ -56,10 +57,10 @@ test('two browser windows see each other’s note edits live, without losing the
 	baseUrl,
 	tableId
 }) => {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pa = await a.newPage();
-	const pb = await b.newPage();
+	const pa = await newWindow(browser);
+	const pb = await newWindow(browser);
+	const a = pa.context();
+	const b = pb.context();
 	await openTable(pa, baseUrl, tableId);
 	await openTable(pb, baseUrl, tableId);
 	const item = 'p1s1i2';
@@ -95,10 +96,10 @@ test('marks set offline on two devices show as a conflict, and one pick resolves
 	baseUrl,
 	tableId
 }) => {
-	const a = await browser.newContext();
-	const b = await browser.newContext();
-	const pa = await a.newPage();
-	const pb = await b.newPage();
+	const pa = await newWindow(browser);
+	const pb = await newWindow(browser);
+	const a = pa.context();
+	const b = pb.context();
 	await openTable(pa, baseUrl, tableId);
 	await openTable(pb, baseUrl, tableId);
 	const cell = (p: Page) => p.locator('[data-item-id="p1s1i2"] [data-mark="3"]');

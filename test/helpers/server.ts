@@ -8,7 +8,9 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { silentLogger } from '../../server/log.ts';
+import { countingSocket } from '../../src/lib/sync/saved-acks.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
+import type { Config } from '../../server/config.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,9 +19,23 @@ export function tempDataDir(): { dir: string; remove(): void } {
 	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function startTestServer(dataDir: string, port = 0): Promise<RunningServer> {
+export const ADMIN_PASSWORD = 'test-admin-password';
+
+export function startTestServer(
+	dataDir: string,
+	port = 0,
+	overrides: Partial<Config> = {}
+): Promise<RunningServer> {
 	return startServer(
-		{ port, host: '127.0.0.1', dataDir, maxMessageBytes: 16 * 1024 * 1024 },
+		{
+			port,
+			host: '127.0.0.1',
+			dataDir,
+			maxMessageBytes: 16 * 1024 * 1024,
+			initialAdminPassword: ADMIN_PASSWORD,
+			sessionTtlMs: 3600_000,
+			...overrides
+		},
 		silentLogger
 	);
 }
@@ -28,10 +44,16 @@ export function startTestServer(dataDir: string, port = 0): Promise<RunningServe
 export async function spawnServer(
 	dataDir: string,
 	port = 0
-): Promise<{ url: string; port: number; child: ChildProcess }> {
+): Promise<{ url: string; port: number; child: ChildProcess; stderr: () => string }> {
 	const child = spawn(process.execPath, [join(ROOT, 'bin/serve.js')], {
 		cwd: ROOT,
-		env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+		env: {
+			...process.env,
+			DATA_DIR: dataDir,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const url = await new Promise<string>((resolve, reject) => {
@@ -52,18 +74,61 @@ export async function spawnServer(
 			reject(new Error(`server exited with ${code}: ${err}`));
 		});
 	});
-	return { url, port: Number(new URL(url).port), child };
+	let log = '';
+	child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+	return { url, port: Number(new URL(url).port), child, stderr: () => log };
 }
 
 export function wsUrl(httpUrl: string): string {
 	return httpUrl.replace(/^http/, 'ws') + '/sync';
 }
 
-/** The stock y-websocket client, as any outside client would use it. */
-export function connectClient(httpUrl: string, docId: string, doc = new Y.Doc()) {
+/** Logs in through the API and returns the session cookie ("shinko_session=…"). */
+export async function login(
+	httpUrl: string,
+	username = 'admin',
+	password = ADMIN_PASSWORD
+): Promise<string> {
+	const res = await fetch(`${httpUrl}/api/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: httpUrl },
+		body: JSON.stringify({ username, password })
+	});
+	if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
+	const cookie = res.headers.get('set-cookie') ?? '';
+	return cookie.split(';')[0]!;
+}
+
+/** A `ws` WebSocket class that sends a cookie and our Origin, as a logged-in browser tab does. */
+export function authedSocket(
+	httpUrl: string,
+	cookie: string | null,
+	origin: string | null = httpUrl
+) {
+	return class extends WebSocket {
+		constructor(url: string | URL, protocols?: string | string[]) {
+			const headers: Record<string, string> = {};
+			if (cookie) headers.cookie = cookie;
+			if (origin) headers.origin = origin;
+			super(url, protocols, { headers });
+		}
+	} as unknown as typeof globalThis.WebSocket;
+}
+
+/** The stock y-websocket client, as any outside client would use it (logged in). */
+export function connectClient(
+	httpUrl: string,
+	docId: string,
+	cookie: string,
+	options: { doc?: Y.Doc; acks?: boolean } = {}
+) {
+	const doc = options.doc ?? new Y.Doc();
 	const provider = new WebsocketProvider(wsUrl(httpUrl), docId, doc, {
-		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-		disableBc: true
+		WebSocketPolyfill: options.acks
+			? countingSocket(authedSocket(httpUrl, cookie))
+			: authedSocket(httpUrl, cookie),
+		disableBc: true,
+		params: options.acks ? { acks: '1' } : {}
 	});
 	return { doc, provider };
 }

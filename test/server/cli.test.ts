@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +7,7 @@ import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { sheetSchema } from '../../src/lib/model/schema.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
-import { ROOT, tempDataDir } from '../helpers/server.ts';
+import { login, ROOT, startTestServer, tempDataDir } from '../helpers/server.ts';
 
 const run = promisify(execFile);
 const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
@@ -25,9 +25,9 @@ async function shinko(args: string[], dataDir: string) {
 	}
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-	while (cleanups.length) cleanups.pop()!();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+	while (cleanups.length) await cleanups.pop()!();
 });
 
 describe('shinko import', () => {
@@ -83,5 +83,64 @@ describe('shinko import', () => {
 		const { code, stderr } = await shinko(['import', join(data.dir, 'nope.txt')], data.dir);
 		expect(code).not.toBe(0);
 		expect(stderr).toContain('nope.txt');
+	});
+});
+
+describe('shinko users', () => {
+	function shinkoWithInput(args: string[], dataDir: string, input: string) {
+		const result = spawnSync(process.execPath, [join(ROOT, 'bin/shinko.js'), ...args], {
+			cwd: ROOT,
+			env: { ...process.env, DATA_DIR: dataDir },
+			input,
+			encoding: 'utf8'
+		});
+		return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+	}
+
+	it('adds, lists, re-passwords and removes users, reading passwords from stdin', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		expect(
+			shinkoWithInput(['users', 'add', 'sato', '--role', 'editor'], data.dir, 'first-password\n')
+				.code
+		).toBe(0);
+		const listed = await shinko(['users', 'list'], data.dir);
+		expect(listed.stdout).toContain('sato\teditor');
+
+		const server = await startTestServer(data.dir);
+		cleanups.push(() => server.close());
+		await expect(login(server.url, 'sato', 'first-password')).resolves.toMatch(/^shinko_session=/);
+		expect(shinkoWithInput(['users', 'passwd', 'sato'], data.dir, 'second-password\n').code).toBe(
+			0
+		);
+		await expect(login(server.url, 'sato', 'first-password')).rejects.toThrow('401');
+		await expect(login(server.url, 'sato', 'second-password')).resolves.toMatch(/^shinko_session=/);
+		expect((await shinko(['users', 'remove', 'sato'], data.dir)).code).toBe(0);
+		await expect(login(server.url, 'sato', 'second-password')).rejects.toThrow('401');
+	});
+
+	it('refuses a short password, a bad role and a duplicate, with a message', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const short = shinkoWithInput(['users', 'add', 'ito', '--role', 'viewer'], data.dir, 'short\n');
+		expect(short.code).not.toBe(0);
+		expect(short.stderr).toContain('8 文字以上');
+		const role = shinkoWithInput(
+			['users', 'add', 'ito', '--role', 'boss'],
+			data.dir,
+			'long-enough\n'
+		);
+		expect(role.code).not.toBe(0);
+		expect(role.stderr).toContain('--role');
+		expect(
+			shinkoWithInput(['users', 'add', 'ito', '--role', 'viewer'], data.dir, 'long-enough\n').code
+		).toBe(0);
+		const again = shinkoWithInput(
+			['users', 'add', 'ito', '--role', 'viewer'],
+			data.dir,
+			'long-enough\n'
+		);
+		expect(again.code).not.toBe(0);
+		expect(again.stderr).toContain('既に');
 	});
 });

@@ -5,7 +5,9 @@ import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import {
+	authedSocket,
 	connectClient,
+	login,
 	spawnServer,
 	startTestServer,
 	synced,
@@ -34,8 +36,9 @@ describe('sync server', () => {
 		const data = tempDataDir();
 		const server = await startTestServer(data.dir);
 		cleanups.push(data.remove, () => server.close());
-		const a = connectClient(server.url, 'room1');
-		const b = connectClient(server.url, 'room1');
+		const cookie = await login(server.url);
+		const a = connectClient(server.url, 'room1', cookie);
+		const b = connectClient(server.url, 'room1', cookie);
 		cleanups.push(
 			() => a.provider.destroy(),
 			() => b.provider.destroy()
@@ -52,8 +55,9 @@ describe('sync server', () => {
 		const data = tempDataDir();
 		cleanups.push(data.remove);
 		let server = await startTestServer(data.dir);
-		const a = connectClient(server.url, 'room2');
-		const b = connectClient(server.url, 'room2');
+		let cookie = await login(server.url);
+		const a = connectClient(server.url, 'room2', cookie);
+		const b = connectClient(server.url, 'room2', cookie);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
 		for (let i = 0; i < 50; i++) a.doc.getText('t').insert(i, String(i % 10));
 		await waitFor(() => b.doc.getText('t').length === 50, 'relay of 50 edits');
@@ -65,7 +69,8 @@ describe('sync server', () => {
 		server = await startTestServer(data.dir);
 		cleanups.push(() => server.close());
 		expect(server.store.load('room2')).toHaveLength(1);
-		const c = connectClient(server.url, 'room2');
+		cookie = await login(server.url);
+		const c = connectClient(server.url, 'room2', cookie);
 		cleanups.push(() => c.provider.destroy());
 		await synced(c.provider);
 		expect(c.doc.getText('t').toString()).toBe(a.doc.getText('t').toString());
@@ -76,8 +81,9 @@ describe('sync server', () => {
 		cleanups.push(data.remove);
 		const server = await spawnServer(data.dir);
 		cleanups.push(() => server.child.kill('SIGKILL'));
-		const a = connectClient(server.url, 'room3');
-		const b = connectClient(server.url, 'room3');
+		const cookie = await login(server.url);
+		const a = connectClient(server.url, 'room3', cookie);
+		const b = connectClient(server.url, 'room3', cookie);
 		cleanups.push(
 			() => a.provider.destroy(),
 			() => b.provider.destroy()
@@ -107,7 +113,7 @@ describe('sync server', () => {
 		expect(tables[0]!.fiscalYear).toBe(2020);
 		const sheet = docToSheet(loadDoc(server.store, tables[0]!.id));
 		expect(sheet.pillars.flatMap((p) => p.sections).flatMap((s) => s.items)).toHaveLength(68);
-		const client = connectClient(server.url, INDEX_DOC_ID);
+		const client = connectClient(server.url, INDEX_DOC_ID, await login(server.url));
 		cleanups.push(() => client.provider.destroy());
 		await synced(client.provider);
 		expect(listTables(client.doc).map((t) => t.id)).toEqual([tables[0]!.id]);
@@ -117,14 +123,16 @@ describe('sync server', () => {
 		const data = tempDataDir();
 		const server = await startTestServer(data.dir);
 		cleanups.push(data.remove, () => server.close());
-		const a = connectClient(server.url, 'room4');
-		const b = connectClient(server.url, 'room4');
+		const cookie = await login(server.url);
+		const a = connectClient(server.url, 'room4', cookie);
+		const b = connectClient(server.url, 'room4', cookie);
 		cleanups.push(
 			() => a.provider.destroy(),
 			() => b.provider.destroy()
 		);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
-		const bad = new WebSocket(wsUrl(server.url) + '/room4');
+		const Authed = authedSocket(server.url, cookie) as unknown as typeof WebSocket;
+		const bad = new Authed(wsUrl(server.url) + '/room4');
 		const code = await new Promise<number>((resolve) => {
 			bad.on('open', () => bad.send(new Uint8Array([0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1])));
 			bad.on('close', (c) => resolve(c));
@@ -139,8 +147,9 @@ describe('sync server', () => {
 		const data = tempDataDir();
 		const server = await startTestServer(data.dir);
 		cleanups.push(data.remove, () => server.close());
-		for (const id of ['..', '%2e%2e', 'a%00b', 'x'.repeat(65)]) {
-			const ws = new WebSocket(`${wsUrl(server.url)}/${id}`);
+		const Authed = authedSocket(server.url, await login(server.url)) as unknown as typeof WebSocket;
+		for (const id of ['..', '%2e%2e', 'a%00b', 'x'.repeat(65), 'a/b', 'x'.repeat(10_000)]) {
+			const ws = new Authed(`${wsUrl(server.url)}/${id}`);
 			const status = await new Promise<number | undefined>((resolve) => {
 				ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
 				ws.on('open', () => resolve(101));
@@ -156,7 +165,7 @@ describe('sync server', () => {
 		const data = tempDataDir();
 		const server = await startTestServer(data.dir);
 		cleanups.push(data.remove, () => server.close());
-		const client = connectClient(server.url, 'room5');
+		const client = connectClient(server.url, 'room5', await login(server.url));
 		cleanups.push(() => client.provider.destroy());
 		await synced(client.provider);
 		const other = new SqliteStore(data.dir);

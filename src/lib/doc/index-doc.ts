@@ -33,7 +33,7 @@ export function addTable(
 	}, origin);
 }
 
-/** Newest fiscal year first, then by title. */
+/** Newest fiscal year first, then by title, then oldest first. */
 export function listTables(doc: Y.Doc): TableEntry[] {
 	const out: TableEntry[] = [];
 	for (const [id, value] of tablesMap(doc).entries()) {
@@ -48,6 +48,10 @@ export function listTables(doc: Y.Doc): TableEntry[] {
 		});
 	}
 	return out.sort(
-		(a, b) => (b.fiscalYear ?? 0) - (a.fiscalYear ?? 0) || a.title.localeCompare(b.title, 'ja')
+		(a, b) =>
+			(b.fiscalYear ?? 0) - (a.fiscalYear ?? 0) ||
+			a.title.localeCompare(b.title, 'ja') ||
+			a.createdAt - b.createdAt ||
+			(a.id < b.id ? -1 : 1)
 	);
 }

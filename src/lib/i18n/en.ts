@@ -52,5 +52,24 @@ export const en: Messages = {
 	markCellLabel: (item: string, quarter: string) => `Progress of ${item}, ${quarter}`,
 	errorTitle: 'Error',
 	unexpectedError: 'Something went wrong. Your table data is stored on this device.',
-	close: 'Close'
+	close: 'Close',
+	loginTitle: 'Log in',
+	loginUsername: 'User name',
+	loginPassword: 'Password',
+	loginSubmit: 'Log in',
+	loginBusy: 'Logging in…',
+	loginInvalid: 'Wrong user name or password.',
+	loginRateLimited: (minutes: number) =>
+		`Too many failed attempts. Please try again in about ${minutes} minutes.`,
+	loginNetwork: 'Cannot reach the server. Please check the network.',
+	loginServer: 'The server had an error. Please try again later.',
+	loginMissing: 'Please enter your user name and password.',
+	logout: 'Log out',
+	roleLabel: { admin: 'Admin', editor: 'Editor', viewer: 'Read only' },
+	offlineUser: 'offline',
+	viewerNotice: 'You have read-only access. This table cannot be edited.',
+	sessionExpired: 'Your login has expired. Your edits are kept on this device.',
+	loginAgain: 'Log in again',
+	presenceLabel: 'People in this table',
+	presenceYou: '(you)'
 };

@@ -50,7 +50,26 @@ export const ja = {
 	markCellLabel: (item: string, quarter: string) => `${item} ${quarter} の進行管理`,
 	errorTitle: 'エラー',
 	unexpectedError: '予期しないエラーが起きました。表のデータは端末に保存されています。',
-	close: '閉じる'
+	close: '閉じる',
+	loginTitle: 'ログイン',
+	loginUsername: 'ユーザー名',
+	loginPassword: 'パスワード',
+	loginSubmit: 'ログイン',
+	loginBusy: 'ログイン中…',
+	loginInvalid: 'ユーザー名またはパスワードが違います。',
+	loginRateLimited: (minutes: number) =>
+		`ログインの失敗が続いたため、しばらくログインできません。約 ${minutes} 分後にもう一度お試しください。`,
+	loginNetwork: 'サーバーに接続できません。ネットワークを確認してください。',
+	loginServer: 'サーバーでエラーが起きました。しばらくしてからお試しください。',
+	loginMissing: 'ユーザー名とパスワードを入力してください。',
+	logout: 'ログアウト',
+	roleLabel: { admin: '管理者', editor: '編集者', viewer: '閲覧のみ' } as Record<string, string>,
+	offlineUser: 'オフライン',
+	viewerNotice: '閲覧のみの権限です。この表は編集できません。',
+	sessionExpired: 'ログインの有効期限が切れました。編集内容はこの端末に保存されています。',
+	loginAgain: 'もう一度ログイン',
+	presenceLabel: 'この表を開いている人',
+	presenceYou: '(あなた)'
 };
 
 export type Messages = typeof ja;

@@ -21,7 +21,7 @@ import {
 } from '../doc/table-doc.ts';
 import { QUARTER_LABELS } from '../model/schema.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
-import type { Identity } from './identity.svelte.ts';
+import { Presence } from './presence.svelte.ts';
 import { YReader, type YEvents } from './y-reader.ts';
 
 const STRUCTURE_KEYS = new Set(['order', 'sectionId', 'pillarId']);
@@ -44,15 +44,18 @@ export class TableSession {
 	readonly outline;
 	readonly kpis;
 	readonly meta;
+	readonly presence: Presence;
 	/** False when the doc was written by a newer Shinko: then nothing is changed. */
 	compatible = $state(true);
 
 	constructor(
 		readonly docId: string,
-		readonly identity: Identity
+		readonly user: { name: string; role: 'admin' | 'editor' | 'viewer' }
 	) {
 		this.session = new DocSession(docId);
 		this.doc = this.session.doc;
+		this.session.remote.readonly = user.role === 'viewer';
+		this.presence = new Presence(this.session.remote.provider.awareness, user);
 		const r = roots(this.doc);
 		this.outline = new YReader([r.pillars, r.sections, r.items], () => readOutline(this.doc), {
 			deep: true,
@@ -85,7 +88,7 @@ export class TableSession {
 	}
 
 	get readonly(): boolean {
-		return !this.compatible;
+		return !this.compatible || this.user.role === 'viewer';
 	}
 
 	editText(text: Y.Text, next: string, cursor?: number): void {
@@ -95,7 +98,7 @@ export class TableSession {
 
 	setMark(itemId: string, quarter: Quarter, value: Mark | ''): void {
 		if (this.readonly) return;
-		setItemMark(this.doc, itemId, quarter, value, this.identity.name);
+		setItemMark(this.doc, itemId, quarter, value, this.user.name);
 	}
 
 	setDepartments(itemId: string, departments: string[]): void {
@@ -127,6 +130,7 @@ export class TableSession {
 	}
 
 	destroy(): void {
+		this.presence.destroy();
 		this.undoManager.destroy();
 		this.session.destroy();
 	}

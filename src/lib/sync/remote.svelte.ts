@@ -1,31 +1,16 @@
 // The server connection of one doc (stock y-websocket provider) and its honest sync state.
 //
 // "saved" means the server has every local change on disk. The client counts the sync updates it
-// sends on a connection (through a WebSocket subclass) and the server acknowledges each once it is
-// in SQLite (MESSAGE.savedAck, asked for with ?acks=1). Until the count matches, the badge says
+// sends on a connection and the server acknowledges each once it is in SQLite (saved-acks.ts).
+// Until the count matches, the badge says
 // "unsaved"; the number of local edits not yet confirmed is kept in localStorage, so a reload while
 // offline still knows they wait.
-import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { ACKS_PARAM, MESSAGE, SYNC_PATH } from './protocol.ts';
+import { ACKS_PARAM, CLOSE, SYNC_PATH } from './protocol.ts';
+import { countingSocket, SavedAcks } from './saved-acks.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'unsaved' | 'saved';
-
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
-
-/** Counts the sync updates a provider sends on one socket. */
-class CountingWebSocket extends WebSocket {
-	sentUpdates = 0;
-	override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-		if (data instanceof Uint8Array && data[0] === MESSAGE.sync) {
-			const sub = data[1];
-			if (sub === SYNC_STEP2 || sub === SYNC_UPDATE) this.sentUpdates++;
-		}
-		super.send(data as ArrayBufferView);
-	}
-}
 
 function pendingKey(docId: string): string {
 	return `shinko:pending:${docId}`;
@@ -60,7 +45,11 @@ export class RemoteSync {
 	failures = $state(0);
 	online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
 	lastSavedAt = $state<number | null>(null);
-	private acked = 0;
+	/** The server ended our session (4401): edits stay on the device until the user logs in. */
+	loginRequired = $state(false);
+	/** Viewers cannot write: their badge only says whether they see the server's state. */
+	readonly = $state(false);
+	private readonly acks: SavedAcks;
 	private readonly localOrigin: unknown;
 	private destroyed = false;
 
@@ -68,6 +57,7 @@ export class RemoteSync {
 		if (!this.online) return 'offline';
 		if (!this.connected) return this.failures > 0 ? 'offline' : 'connecting';
 		if (!this.synced) return 'connecting';
+		if (this.readonly) return 'saved';
 		return this.pending > 0 ? 'unsaved' : 'saved';
 	});
 
@@ -79,15 +69,12 @@ export class RemoteSync {
 		this.localOrigin = options.localOrigin;
 		this.pending = readPending(docId);
 		this.provider = new WebsocketProvider(options.url ?? syncUrl(), docId, doc, {
-			WebSocketPolyfill: CountingWebSocket,
+			WebSocketPolyfill: countingSocket(WebSocket),
 			disableBc: true,
 			params: { [ACKS_PARAM]: '1' },
 			maxBackoffTime: 10_000
 		});
-		this.provider.messageHandlers[MESSAGE.savedAck] = (_encoder, decoder) => {
-			this.acked = decoding.readVarUint(decoder);
-			this.checkSaved();
-		};
+		this.acks = new SavedAcks(this.provider, () => this.checkSaved());
 		this.provider.on('status', this.onStatus);
 		this.provider.on('sync', this.onSync);
 		this.provider.on('connection-close', this.onClose);
@@ -96,17 +83,11 @@ export class RemoteSync {
 		window.addEventListener('offline', this.onOffline);
 	}
 
-	private socket(): CountingWebSocket | null {
-		const ws = this.provider.ws;
-		return ws instanceof CountingWebSocket ? ws : null;
-	}
-
 	private readonly onStatus = ({ status }: { status: string }) => {
 		this.connected = status === 'connected';
 		if (this.connected) {
 			this.everConnected = true;
 			this.failures = 0;
-			this.acked = 0;
 		}
 	};
 
@@ -115,11 +96,19 @@ export class RemoteSync {
 		this.checkSaved();
 	};
 
-	private readonly onClose = () => {
+	private readonly onClose = (event: CloseEvent | null) => {
 		this.connected = false;
 		this.synced = false;
 		this.failures++;
+		// The provider does not retry 44xx closes; after a new login, reconnect() starts again.
+		if (event?.code === CLOSE.unauthorized) this.loginRequired = true;
 	};
+
+	/** After logging in again: connect and send what waited. */
+	reconnect(): void {
+		this.loginRequired = false;
+		if (!this.connected && !this.destroyed) this.provider.connect();
+	}
 
 	private readonly onUpdate = (_update: Uint8Array, origin: unknown) => {
 		// Updates from the server are on its disk already; IndexedDB replays were counted before.
@@ -129,8 +118,7 @@ export class RemoteSync {
 	};
 
 	private checkSaved(): void {
-		const ws = this.socket();
-		if (!ws || !this.synced || ws.sentUpdates === 0 || this.acked < ws.sentUpdates) return;
+		if (!this.acks.allSaved) return;
 		if (this.pending > 0) {
 			this.pending = 0;
 			writePending(this.docId, 0);

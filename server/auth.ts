@@ -1,0 +1,214 @@
+// Login, logout and "who am I" over HTTP, and the checks every request and upgrade goes through:
+// the session cookie and the Origin header.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { Logger } from './log.ts';
+import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { Session, User, UserStore } from './users.ts';
+
+export const SESSION_COOKIE = 'shinko_session';
+
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+/** Failed logins allowed per user and per address within the window. */
+export const LOGIN_LIMIT_PER_USER = 5;
+export const LOGIN_LIMIT_PER_IP = 20;
+const MAX_JSON_BYTES = 8 * 1024;
+
+const loginSchema = z.object({
+	username: z.string().min(1).max(64),
+	password: z.string().min(1).max(1024)
+});
+
+export class HttpError extends Error {
+	override name = 'HttpError';
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message = code
+	) {
+		super(message);
+	}
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+	const cookies = new Map<string, string>();
+	for (const part of (header ?? '').split(';')) {
+		const eq = part.indexOf('=');
+		if (eq < 0) continue;
+		const name = part.slice(0, eq).trim();
+		const value = part.slice(eq + 1).trim();
+		if (name && !cookies.has(name)) {
+			try {
+				cookies.set(name, decodeURIComponent(value));
+			} catch {
+				// a malformed cookie is no cookie
+			}
+		}
+	}
+	return cookies;
+}
+
+export function json(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string | string[]> = {}
+): void {
+	res.writeHead(status, {
+		'content-type': 'application/json; charset=utf-8',
+		'cache-control': 'no-store',
+		...headers
+	});
+	res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+	if (!(req.headers['content-type'] ?? '').includes('application/json')) {
+		throw new HttpError(415, 'json_required');
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req as AsyncIterable<Buffer>) {
+		size += chunk.length;
+		if (size > MAX_JSON_BYTES) throw new HttpError(413, 'too_large');
+		chunks.push(chunk);
+	}
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch {
+		throw new HttpError(400, 'invalid_json');
+	}
+}
+
+export interface AuthOptions {
+	users: UserStore;
+	log: Logger;
+	/** e.g. https://shinko.example.org behind a proxy; otherwise taken from the Host header. */
+	publicOrigin?: string;
+	/** Called when a session ends, so its open connections close (4401). */
+	onSessionEnd?: (sessionId: string) => void;
+}
+
+export class Auth {
+	private readonly perUser = new RateLimiter(LOGIN_LIMIT_PER_USER, LOGIN_WINDOW_MS);
+	private readonly perIp = new RateLimiter(LOGIN_LIMIT_PER_IP, LOGIN_WINDOW_MS);
+
+	constructor(private readonly options: AuthOptions) {}
+
+	get users(): UserStore {
+		return this.options.users;
+	}
+
+	/** The server's own origin, which a browser's Origin header must equal. */
+	ownOrigin(req: IncomingMessage): string {
+		if (this.options.publicOrigin) return this.options.publicOrigin;
+		return `http://${req.headers.host ?? ''}`;
+	}
+
+	originAllowed(req: IncomingMessage, { required }: { required: boolean }): boolean {
+		const origin = req.headers.origin;
+		if (origin === undefined) return !required;
+		return origin === this.ownOrigin(req);
+	}
+
+	session(req: IncomingMessage, touch = false): { session: Session; token: string } | undefined {
+		const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+		if (!token || token.length > 200) return undefined;
+		const session = this.users.session(token, { touch });
+		return session && { session, token };
+	}
+
+	private cookie(req: IncomingMessage, value: string, maxAgeSeconds: number): string {
+		const secure = this.ownOrigin(req).startsWith('https:') ? '; Secure' : '';
+		return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
+	}
+
+	/** Handles /api/*; returns false for paths it does not know. */
+	async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+		try {
+			if (path === '/api/login' && req.method === 'POST') await this.login(req, res);
+			else if (path === '/api/logout' && req.method === 'POST') this.logout(req, res);
+			else if (path === '/api/me' && req.method === 'GET') this.me(req, res);
+			else return false;
+		} catch (err) {
+			if (err instanceof HttpError) json(res, err.status, { error: err.code });
+			else {
+				this.options.log.error('api error', { path, error: String(err) });
+				json(res, 500, { error: 'internal' });
+			}
+		}
+		return true;
+	}
+
+	private checkOrigin(req: IncomingMessage): void {
+		// Browsers always send Origin on POST; a foreign one is a cross-site request.
+		if (!this.originAllowed(req, { required: false })) throw new HttpError(403, 'bad_origin');
+	}
+
+	private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		this.checkOrigin(req);
+		const parsed = loginSchema.safeParse(await readJson(req));
+		if (!parsed.success) throw new HttpError(400, 'invalid_request');
+		const { username, password } = parsed.data;
+		const ip = req.socket.remoteAddress ?? 'unknown';
+		const wait = Math.max(this.perIp.retryAfter(ip), this.perUser.retryAfter(username));
+		if (wait > 0) {
+			const seconds = Math.ceil(wait / 1000);
+			json(
+				res,
+				429,
+				{ error: 'too_many_attempts', retryAfterSeconds: seconds },
+				{ 'retry-after': String(seconds) }
+			);
+			return;
+		}
+		const found = this.users.get(username);
+		// The same scrypt work whether or not the user exists: no timing oracle for user names.
+		const ok = (await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH)) && !!found;
+		if (!ok || !found) {
+			this.perIp.fail(ip);
+			this.perUser.fail(username);
+			this.options.log.warn('login failed', { ip });
+			throw new HttpError(401, 'invalid_credentials');
+		}
+		this.perUser.reset(username);
+		// A fresh id at every login (no session fixation); the old one, if any, ends now.
+		const previous = this.session(req);
+		if (previous) this.endSession(previous.token, previous.session.id);
+		const { token, session } = this.users.createSession(username);
+		json(
+			res,
+			200,
+			{ user: publicUser(session.user) },
+			{
+				'set-cookie': this.cookie(req, token, Math.floor(this.users.sessionTtlMs / 1000))
+			}
+		);
+	}
+
+	private logout(req: IncomingMessage, res: ServerResponse): void {
+		this.checkOrigin(req);
+		const current = this.session(req);
+		if (current) this.endSession(current.token, current.session.id);
+		json(res, 200, { ok: true }, { 'set-cookie': this.cookie(req, '', 0) });
+	}
+
+	private me(req: IncomingMessage, res: ServerResponse): void {
+		const current = this.session(req, true);
+		if (!current) throw new HttpError(401, 'login_required');
+		json(res, 200, {
+			user: publicUser(current.session.user),
+			expiresAt: current.session.expiresAt
+		});
+	}
+
+	private endSession(token: string, sessionId: string): void {
+		this.users.deleteSession(token);
+		this.options.onSessionEnd?.(sessionId);
+	}
+}
+
+export function publicUser(user: User) {
+	return { username: user.username, role: user.role, displayName: user.displayName };
+}

@@ -1,0 +1,179 @@
+// Users and their login sessions, in the same SQLite file as the docs.
+import type Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const roleSchema = z.enum(ROLES);
+export const usernameSchema = z
+	.string()
+	.regex(/^[A-Za-z0-9_.-]{1,32}$/, 'ユーザー名は半角英数字と _ . - の 32 文字以内です');
+
+export interface User {
+	username: string;
+	role: Role;
+	displayName: string;
+	createdAt: number;
+}
+
+export interface Session {
+	user: User;
+	/** sha256 of the cookie value: the database never holds a usable session id. */
+	id: string;
+	expiresAt: number;
+}
+
+export class UserError extends Error {
+	override name = 'UserError';
+}
+
+export function sessionIdOf(token: string): string {
+	return createHash('sha256').update(token).digest('hex');
+}
+
+interface UserRow {
+	username: string;
+	role: Role;
+	display_name: string;
+	password_hash: string;
+	created_at: number;
+}
+
+function toUser(row: UserRow): User {
+	return {
+		username: row.username,
+		role: row.role,
+		displayName: row.display_name,
+		createdAt: row.created_at
+	};
+}
+
+export class UserStore {
+	private readonly stmts;
+
+	constructor(
+		private readonly db: Database.Database,
+		readonly sessionTtlMs: number
+	) {
+		db.exec(`
+			CREATE TABLE IF NOT EXISTS users (
+				username TEXT PRIMARY KEY,
+				role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+				display_name TEXT NOT NULL,
+				password_hash TEXT NOT NULL,
+				created_at INTEGER NOT NULL
+			);
+			CREATE TABLE IF NOT EXISTS sessions (
+				id TEXT PRIMARY KEY,
+				username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+				created_at INTEGER NOT NULL,
+				expires_at INTEGER NOT NULL
+			);
+			CREATE INDEX IF NOT EXISTS sessions_user ON sessions (username);
+		`);
+		db.pragma('foreign_keys = ON');
+		this.stmts = {
+			get: db.prepare('SELECT * FROM users WHERE username = ?'),
+			list: db.prepare('SELECT * FROM users ORDER BY username'),
+			count: db.prepare('SELECT COUNT(*) AS n FROM users'),
+			insert: db.prepare(
+				'INSERT INTO users (username, role, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)'
+			),
+			remove: db.prepare('DELETE FROM users WHERE username = ?'),
+			setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE username = ?'),
+			setRole: db.prepare('UPDATE users SET role = ? WHERE username = ?'),
+			insertSession: db.prepare(
+				'INSERT INTO sessions (id, username, created_at, expires_at) VALUES (?, ?, ?, ?)'
+			),
+			getSession: db.prepare(
+				'SELECT s.id, s.expires_at, u.* FROM sessions s JOIN users u ON u.username = s.username WHERE s.id = ?'
+			),
+			touchSession: db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?'),
+			deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
+			deleteUserSessions: db.prepare('DELETE FROM sessions WHERE username = ?'),
+			purge: db.prepare('DELETE FROM sessions WHERE expires_at <= ?')
+		};
+	}
+
+	count(): number {
+		return (this.stmts.count.get() as { n: number }).n;
+	}
+
+	get(username: string): { user: User; passwordHash: string } | undefined {
+		const row = this.stmts.get.get(username) as UserRow | undefined;
+		return row && { user: toUser(row), passwordHash: row.password_hash };
+	}
+
+	list(): User[] {
+		return (this.stmts.list.all() as UserRow[]).map(toUser);
+	}
+
+	add(username: string, role: Role, passwordHash: string, displayName = username): User {
+		usernameSchema.parse(username);
+		if (this.get(username)) throw new UserError(`ユーザー ${username} は既にいます`);
+		const createdAt = Date.now();
+		this.stmts.insert.run(username, role, displayName, passwordHash, createdAt);
+		return { username, role, displayName, createdAt };
+	}
+
+	remove(username: string): boolean {
+		return this.db.transaction(() => {
+			this.stmts.deleteUserSessions.run(username);
+			return this.stmts.remove.run(username).changes > 0;
+		})();
+	}
+
+	/** Also ends every session of the user: a changed password logs out everywhere. */
+	setPassword(username: string, passwordHash: string): boolean {
+		return this.db.transaction(() => {
+			this.stmts.deleteUserSessions.run(username);
+			return this.stmts.setPassword.run(passwordHash, username).changes > 0;
+		})();
+	}
+
+	/** A new random session; returns the cookie value (only its hash is stored). */
+	createSession(username: string): { token: string; session: Session } {
+		const token = randomBytes(32).toString('base64url');
+		const id = sessionIdOf(token);
+		const now = Date.now();
+		this.stmts.insertSession.run(id, username, now, now + this.sessionTtlMs);
+		const session = this.session(token);
+		if (!session) throw new UserError(`no user ${username}`);
+		return { token, session };
+	}
+
+	/** The live session for a cookie value, or undefined when unknown or expired. */
+	session(token: string, options: { touch?: boolean } = {}): Session | undefined {
+		const id = sessionIdOf(token);
+		const row = this.stmts.getSession.get(id) as
+			(UserRow & { id: string; expires_at: number }) | undefined;
+		if (!row) return undefined;
+		const now = Date.now();
+		if (row.expires_at <= now) {
+			this.stmts.deleteSession.run(id);
+			return undefined;
+		}
+		let expiresAt = row.expires_at;
+		// Sliding expiry, written at most once a minute per session.
+		if (options.touch && now + this.sessionTtlMs - expiresAt > 60_000) {
+			expiresAt = now + this.sessionTtlMs;
+			this.stmts.touchSession.run(expiresAt, id);
+		}
+		return { user: toUser(row), id, expiresAt };
+	}
+
+	/** Still valid? (by stored id, for open connections) */
+	isLive(sessionId: string): boolean {
+		const row = this.stmts.getSession.get(sessionId) as { expires_at: number } | undefined;
+		return !!row && row.expires_at > Date.now();
+	}
+
+	deleteSession(token: string): void {
+		this.stmts.deleteSession.run(sessionIdOf(token));
+	}
+
+	purgeExpired(): number {
+		return this.stmts.purge.run(Date.now()).changes;
+	}
+}

@@ -1,0 +1,108 @@
+// Presence through Yjs awareness: who has the table open, and which cell each person is in.
+import { createSubscriber } from 'svelte/reactivity';
+import type { Awareness } from 'y-protocols/awareness';
+import { z } from 'zod';
+
+const COLOURS = ['#d1495b', '#2e86ab', '#3d9970', '#b07d00', '#7b5ea7', '#e07a1f', '#00838f'];
+
+export function colourFor(name: string): string {
+	let h = 0;
+	for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
+	return COLOURS[h % COLOURS.length]!;
+}
+
+// Other clients' states are untrusted input: read them through a schema.
+const stateSchema = z.object({
+	user: z.object({
+		name: z.string().max(80),
+		colour: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+		role: z.string().max(16).optional()
+	}),
+	cursor: z
+		.object({ itemId: z.string().max(64), field: z.string().max(32) })
+		.nullable()
+		.optional()
+});
+
+export interface Peer {
+	clientId: number;
+	name: string;
+	colour: string;
+	cursor: { itemId: string; field: string } | null;
+	self: boolean;
+}
+
+export function cellKey(itemId: string, field: string): string {
+	return `${itemId}/${field}`;
+}
+
+export class Presence {
+	readonly #subscribe: () => void;
+	private destroyed = false;
+
+	/** Everyone in the table (you first), from awareness. */
+	readonly peers: Peer[] = $derived.by(() => {
+		this.#subscribe();
+		const out: Peer[] = [];
+		for (const [clientId, raw] of this.awareness.getStates()) {
+			const parsed = stateSchema.safeParse(raw);
+			if (!parsed.success) continue;
+			out.push({
+				clientId,
+				name: parsed.data.user.name,
+				colour: parsed.data.user.colour,
+				cursor: parsed.data.cursor ?? null,
+				self: clientId === this.awareness.clientID
+			});
+		}
+		return out.sort(
+			(a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name, 'ja')
+		);
+	});
+
+	/** Other people by the cell they are in. */
+	readonly byCell: Map<string, Peer[]> = $derived.by(() => {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- rebuilt whole, never mutated after
+		const map = new Map<string, Peer[]>();
+		for (const peer of this.peers) {
+			if (peer.self || !peer.cursor) continue;
+			const key = cellKey(peer.cursor.itemId, peer.cursor.field);
+			map.set(key, [...(map.get(key) ?? []), peer]);
+		}
+		return map;
+	});
+
+	constructor(
+		readonly awareness: Awareness,
+		user: { name: string; role: string }
+	) {
+		this.#subscribe = createSubscriber((update) => {
+			awareness.on('change', update);
+			return () => awareness.off('change', update);
+		});
+		awareness.setLocalState({
+			user: { name: user.name, colour: colourFor(user.name), role: user.role },
+			cursor: null
+		});
+		// Leave the list at once when the tab goes away, not when the server notices.
+		window.addEventListener('pagehide', this.leave);
+	}
+
+	setCursor(cursor: { itemId: string; field: string } | null): void {
+		if (this.destroyed) return;
+		const current = this.awareness.getLocalState()?.cursor ?? null;
+		if (current?.itemId === cursor?.itemId && current?.field === cursor?.field) return;
+		this.awareness.setLocalStateField('cursor', cursor);
+	}
+
+	private readonly leave = () => {
+		this.awareness.setLocalState(null);
+	};
+
+	destroy(): void {
+		if (this.destroyed) return;
+		this.destroyed = true;
+		window.removeEventListener('pagehide', this.leave);
+		this.leave();
+	}
+}

@@ -1,0 +1,102 @@
+// Who is logged in. Local-first: when the server cannot be reached the last known user is kept,
+// so the tables on the device stay usable offline; the server still checks every connection.
+import { z } from 'zod';
+
+const userSchema = z.object({
+	username: z.string(),
+	role: z.enum(['admin', 'editor', 'viewer']),
+	displayName: z.string()
+});
+export type AuthUser = z.infer<typeof userSchema>;
+export type AuthStatus = 'unknown' | 'authenticated' | 'anonymous' | 'offline';
+
+const USER_KEY = 'shinko:user';
+
+export type LoginResult =
+	| { ok: true }
+	| {
+			ok: false;
+			reason: 'invalid' | 'rateLimited' | 'network' | 'server';
+			retryAfterSeconds?: number;
+	  };
+
+function cachedUser(): AuthUser | null {
+	try {
+		const parsed = userSchema.safeParse(JSON.parse(localStorage.getItem(USER_KEY) ?? 'null'));
+		return parsed.success ? parsed.data : null;
+	} catch {
+		return null;
+	}
+}
+
+function cache(user: AuthUser | null): void {
+	try {
+		if (user) localStorage.setItem(USER_KEY, JSON.stringify(user));
+		else localStorage.removeItem(USER_KEY);
+	} catch {
+		// not cached: the next offline start asks to log in once online
+	}
+}
+
+export class Auth {
+	user = $state<AuthUser | null>(null);
+	status = $state<AuthStatus>('unknown');
+	readonly canEdit = $derived(this.user !== null && this.user.role !== 'viewer');
+
+	async refresh(): Promise<void> {
+		try {
+			const res = await fetch('/api/me', { credentials: 'same-origin' });
+			if (res.status === 401) {
+				this.set(null, 'anonymous');
+				return;
+			}
+			const body = z.object({ user: userSchema }).safeParse(await res.json());
+			if (res.ok && body.success) this.set(body.data.user, 'authenticated');
+			else this.offline();
+		} catch {
+			this.offline();
+		}
+	}
+
+	async login(username: string, password: string): Promise<LoginResult> {
+		let res: Response;
+		try {
+			res = await fetch('/api/login', {
+				method: 'POST',
+				credentials: 'same-origin',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ username, password })
+			});
+		} catch {
+			return { ok: false, reason: 'network' };
+		}
+		if (res.status === 401) return { ok: false, reason: 'invalid' };
+		if (res.status === 429) {
+			const body = (await res.json().catch(() => ({}))) as { retryAfterSeconds?: number };
+			return { ok: false, reason: 'rateLimited', retryAfterSeconds: body.retryAfterSeconds };
+		}
+		const body = z.object({ user: userSchema }).safeParse(await res.json().catch(() => null));
+		if (!res.ok || !body.success) return { ok: false, reason: 'server' };
+		this.set(body.data.user, 'authenticated');
+		return { ok: true };
+	}
+
+	async logout(): Promise<void> {
+		try {
+			await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' });
+		} finally {
+			this.set(null, 'anonymous');
+		}
+	}
+
+	private set(user: AuthUser | null, status: AuthStatus): void {
+		this.user = user;
+		this.status = status;
+		cache(user);
+	}
+
+	private offline(): void {
+		this.user = cachedUser();
+		this.status = this.user ? 'offline' : 'anonymous';
+	}
+}
