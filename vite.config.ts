@@ -1,8 +1,51 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [
+		sveltekit(),
+		// Workbox precaches the whole app shell, so after one visit the app starts with no network.
+		SvelteKitPWA({
+			registerType: 'prompt',
+			injectRegister: false,
+			// Absolute: a first visit straight to /t/<id> must register /sw.js, not /t/sw.js.
+			base: '/',
+			scope: '/',
+			kit: { adapterFallback: '/', spa: true },
+			manifest: {
+				name: 'Shinko 進行管理表',
+				short_name: 'Shinko',
+				description:
+					'基本計画の取り組みの進行管理表を、複数人で同時に、オフラインでも編集できるアプリです。',
+				lang: 'ja',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				orientation: 'any',
+				theme_color: '#1f4e79',
+				background_color: '#f3f5f7',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+					{
+						src: '/icons/maskable-512.png',
+						sizes: '512x512',
+						type: 'image/png',
+						purpose: 'maskable'
+					}
+				]
+			},
+			workbox: {
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}'],
+				navigateFallback: '/',
+				// Data never comes from the cache: it lives in IndexedDB and syncs over the socket.
+				navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/],
+				clientsClaim: true,
+				cleanupOutdatedCaches: true
+			}
+		})
+	],
 	server: {
 		port: 5173,
 		// `npm run dev` beside `npm start`: sync and API go to the real server.

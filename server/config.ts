@@ -20,7 +20,8 @@ const envSchema = z.object({
 		.positive()
 		.max(24 * 365)
 		.default(12),
-	PUBLIC_ORIGIN: z.url().optional()
+	PUBLIC_ORIGIN: z.url().optional(),
+	BUILD_DIR: z.string().min(1).optional()
 });
 
 export interface Config {
@@ -31,6 +32,8 @@ export interface Config {
 	initialAdminPassword?: string;
 	sessionTtlMs: number;
 	publicOrigin?: string;
+	/** The built app to serve (default: ./build beside the server). */
+	buildDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +54,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
 		initialAdminPassword: e.INITIAL_ADMIN_PASSWORD,
 		sessionTtlMs: e.SESSION_TTL_HOURS * 3600 * 1000,
-		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, '')
+		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, ''),
+		buildDir: e.BUILD_DIR ? resolve(e.BUILD_DIR) : undefined
 	};
 }

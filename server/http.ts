@@ -10,7 +10,7 @@ import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
 import { json, type Auth } from './auth.ts';
 import type { SyncServer } from './sync.ts';
 
-export const BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
+export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -19,10 +19,10 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 export function createHttpServer(
 	sync: SyncServer,
 	auth: Auth,
-	options: { maxMessageBytes: number }
+	options: { maxMessageBytes: number; buildDir: string }
 ) {
-	const assets = existsSync(BUILD_DIR)
-		? sirv(BUILD_DIR, {
+	const assets = existsSync(options.buildDir)
+		? sirv(options.buildDir, {
 				single: true,
 				etag: true,
 				// Hashed build files never change; the shell must always be revalidated.

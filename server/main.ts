@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Auth } from './auth.ts';
 import { readConfig, type Config } from './config.ts';
-import { createHttpServer } from './http.ts';
+import { createHttpServer, DEFAULT_BUILD_DIR } from './http.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { SqliteStore } from './store.ts';
 import { SyncServer } from './sync.ts';
@@ -56,7 +56,10 @@ export async function startServer(
 		publicOrigin: config.publicOrigin,
 		onSessionEnd: (id) => sync.closeSession(id)
 	});
-	const { server, wss } = createHttpServer(sync, auth, { maxMessageBytes: config.maxMessageBytes });
+	const { server, wss } = createHttpServer(sync, auth, {
+		maxMessageBytes: config.maxMessageBytes,
+		buildDir: config.buildDir ?? DEFAULT_BUILD_DIR
+	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(config.port, config.host, () => resolve());

@@ -51,11 +51,12 @@ export function addUser(
 export async function logIn(
 	context: BrowserContext,
 	username = 'admin',
-	password = ADMIN_PASSWORD
+	password = ADMIN_PASSWORD,
+	url = serverUrl()
 ): Promise<void> {
-	const res = await context.request.post(`${serverUrl()}/api/login`, {
+	const res = await context.request.post(`${url}/api/login`, {
 		data: { username, password },
-		headers: { origin: serverUrl() }
+		headers: { origin: url }
 	});
 	if (res.status() !== 200) throw new Error(`login as ${username} failed: ${res.status()}`);
 }
@@ -64,10 +65,11 @@ export async function logIn(
 export async function newWindow(
 	browser: Browser,
 	username?: string,
-	password?: string
+	password?: string,
+	url?: string
 ): Promise<Page> {
 	const context = await browser.newContext();
-	await logIn(context, username, password);
+	await logIn(context, username, password, url);
 	return context.newPage();
 }
 

@@ -43,7 +43,8 @@ export function startTestServer(
 /** The server as its own process (bin/serve.js), so a test can kill -9 it. */
 export async function spawnServer(
 	dataDir: string,
-	port = 0
+	port = 0,
+	env: Record<string, string> = {}
 ): Promise<{ url: string; port: number; child: ChildProcess; stderr: () => string }> {
 	const child = spawn(process.execPath, [join(ROOT, 'bin/serve.js')], {
 		cwd: ROOT,
@@ -52,7 +53,8 @@ export async function spawnServer(
 			DATA_DIR: dataDir,
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD
+			INITIAL_ADMIN_PASSWORD: ADMIN_PASSWORD,
+			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});

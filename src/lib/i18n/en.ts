@@ -71,5 +71,30 @@ export const en: Messages = {
 	sessionExpired: 'Your login has expired. Your edits are kept on this device.',
 	loginAgain: 'Log in again',
 	presenceLabel: 'People in this table',
-	presenceYou: '(you)'
+	presenceYou: '(you)',
+	updateAvailable: 'A new version is available.',
+	updateApply: 'Reload to update',
+	install: 'Install as an app',
+	storageRefused:
+		'This browser may delete offline data when space runs low. Installing the app makes it more likely to be kept.',
+	dismiss: 'Dismiss',
+	settings: 'Settings',
+	settingsTitle: 'Settings and data on this device',
+	storageUsed: 'Storage used',
+	storageOf: (used: string, quota: string) => `${used} (of ${quota})`,
+	storagePersisted: 'Keeping the data',
+	persistence: {
+		persisted: 'The browser promised to keep it',
+		refused: 'May be deleted when space runs low',
+		unsupported: 'Not supported by this browser',
+		unknown: 'Checking…'
+	},
+	deviceTables: 'Tables stored on this device',
+	pendingOnDevice: (n: number) => `Edits not yet on the server: ${n}`,
+	logoutTitle: 'Log out',
+	logoutKeep: 'Log out (keep the data on this device)',
+	logoutErase: 'Log out and delete the data on this device',
+	logoutEraseRefused: (n: number) =>
+		`${n} edits have not reached the server yet. Connect to the network and wait for “Saved” before deleting.`,
+	cancel: 'Cancel'
 };

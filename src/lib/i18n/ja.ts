@@ -69,7 +69,32 @@ export const ja = {
 	sessionExpired: 'ログインの有効期限が切れました。編集内容はこの端末に保存されています。',
 	loginAgain: 'もう一度ログイン',
 	presenceLabel: 'この表を開いている人',
-	presenceYou: '(あなた)'
+	presenceYou: '(あなた)',
+	updateAvailable: '新しいバージョンがあります。',
+	updateApply: '再読み込みして更新',
+	install: 'アプリとしてインストール',
+	storageRefused:
+		'このブラウザーは、空き容量が少ないときにオフラインのデータを消去することがあります。アプリとしてインストールすると保持されやすくなります。',
+	dismiss: '閉じる',
+	settings: '設定',
+	settingsTitle: '設定とこの端末のデータ',
+	storageUsed: '使用中の保存容量',
+	storageOf: (used: string, quota: string) => `${used}（上限 ${quota}）`,
+	storagePersisted: 'データの保持',
+	persistence: {
+		persisted: 'ブラウザーが保持を約束しています',
+		refused: '容量不足のとき消去される可能性があります',
+		unsupported: 'このブラウザーは対応していません',
+		unknown: '確認中…'
+	} as Record<string, string>,
+	deviceTables: 'この端末に保存された表',
+	pendingOnDevice: (n: number) => `サーバー未送信の編集: ${n} 件`,
+	logoutTitle: 'ログアウト',
+	logoutKeep: 'ログアウト（この端末のデータは残す）',
+	logoutErase: 'ログアウトしてこの端末のデータを消去',
+	logoutEraseRefused: (n: number) =>
+		`まだサーバーに送られていない編集が ${n} 件あります。ネットワークにつないで「保存済み」になってから消去してください。`,
+	cancel: 'キャンセル'
 };
 
 export type Messages = typeof ja;

@@ -8,6 +8,7 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from './protocol.ts';
+import { Reconnector } from './reconnect.ts';
 import { countingSocket, SavedAcks } from './saved-acks.ts';
 
 export type SyncState = 'offline' | 'connecting' | 'unsaved' | 'saved';
@@ -50,6 +51,7 @@ export class RemoteSync {
 	/** Viewers cannot write: their badge only says whether they see the server's state. */
 	readonly = $state(false);
 	private readonly acks: SavedAcks;
+	private readonly reconnector: Reconnector;
 	private readonly localOrigin: unknown;
 	private destroyed = false;
 
@@ -72,15 +74,21 @@ export class RemoteSync {
 			WebSocketPolyfill: countingSocket(WebSocket),
 			disableBc: true,
 			params: { [ACKS_PARAM]: '1' },
-			maxBackoffTime: 10_000
+			// Reconnection is ours (jitter, immediate retry when back online): see reconnect.ts.
+			shouldReconnect: () => false
+		});
+		this.reconnector = new Reconnector(() => {
+			if (!this.destroyed && !this.loginRequired && !this.connected) this.provider.connect();
 		});
 		this.acks = new SavedAcks(this.provider, () => this.checkSaved());
 		this.provider.on('status', this.onStatus);
 		this.provider.on('sync', this.onSync);
 		this.provider.on('connection-close', this.onClose);
+		this.provider.on('closed', this.onClosed);
 		doc.on('update', this.onUpdate);
 		window.addEventListener('online', this.onOnline);
 		window.addEventListener('offline', this.onOffline);
+		document.addEventListener('visibilitychange', this.onVisible);
 	}
 
 	private readonly onStatus = ({ status }: { status: string }) => {
@@ -93,6 +101,7 @@ export class RemoteSync {
 
 	private readonly onSync = (isSynced: boolean) => {
 		this.synced = isSynced;
+		if (isSynced) this.reconnector.succeeded();
 		this.checkSaved();
 	};
 
@@ -104,9 +113,17 @@ export class RemoteSync {
 		if (event?.code === CLOSE.unauthorized) this.loginRequired = true;
 	};
 
+	/** The provider gave up on this socket (every close, since shouldReconnect says no). */
+	private readonly onClosed = ({ code }: { code: number }) => {
+		// 44xx: the server refused us (login, access); retrying would only be refused again.
+		if (code >= 4400 && code < 4500) return;
+		if (this.online) this.reconnector.schedule();
+	};
+
 	/** After logging in again: connect and send what waited. */
 	reconnect(): void {
 		this.loginRequired = false;
+		this.reconnector.cancel();
 		if (!this.connected && !this.destroyed) this.provider.connect();
 	}
 
@@ -129,7 +146,12 @@ export class RemoteSync {
 	private readonly onOnline = () => {
 		this.online = true;
 		// Do not wait for the back-off: the network is back now.
-		if (!this.connected && !this.destroyed) this.provider.connect();
+		this.reconnector.cancel();
+		if (!this.connected && !this.destroyed && !this.loginRequired) this.provider.connect();
+	};
+
+	private readonly onVisible = () => {
+		if (document.visibilityState === 'visible' && this.online) this.reconnector.now();
 	};
 
 	private readonly onOffline = () => {
@@ -144,6 +166,8 @@ export class RemoteSync {
 		this.destroyed = true;
 		window.removeEventListener('online', this.onOnline);
 		window.removeEventListener('offline', this.onOffline);
+		document.removeEventListener('visibilitychange', this.onVisible);
+		this.reconnector.cancel();
 		this.doc.off('update', this.onUpdate);
 		this.provider.destroy();
 	}

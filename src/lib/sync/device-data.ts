@@ -1,0 +1,55 @@
+// This device's copies of the tables (IndexedDB) and the bookkeeping kept beside them.
+import { LOCAL_DB_PREFIX } from './local.ts';
+
+const PENDING_PREFIX = 'shinko:pending:';
+
+/** Local edits the server has not confirmed, summed over every table on this device. */
+export function pendingEdits(): number {
+	let total = 0;
+	try {
+		for (let i = 0; i < localStorage.length; i++) {
+			const key = localStorage.key(i);
+			if (key?.startsWith(PENDING_PREFIX)) total += Number(localStorage.getItem(key)) || 0;
+		}
+	} catch {
+		return 0;
+	}
+	return total;
+}
+
+export async function deviceDatabases(): Promise<string[]> {
+	if (!indexedDB.databases) return [];
+	const all = await indexedDB.databases();
+	return all.map((d) => d.name ?? '').filter((name) => name.startsWith(LOCAL_DB_PREFIX));
+}
+
+function deleteDatabase(name: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const request = indexedDB.deleteDatabase(name);
+		request.onsuccess = () => resolve();
+		request.onerror = () => reject(request.error ?? new Error(`could not delete ${name}`));
+		// "blocked" only delays: the deletion goes through once open copies close.
+	});
+}
+
+/** Deletes every table copy and Shinko key on this device (shared tablets). */
+export async function eraseDeviceData(): Promise<void> {
+	for (const name of await deviceDatabases()) await deleteDatabase(name);
+	const keys: string[] = [];
+	for (let i = 0; i < localStorage.length; i++) {
+		const key = localStorage.key(i);
+		if (key?.startsWith('shinko:') && key !== 'shinko:locale') keys.push(key);
+	}
+	for (const key of keys) localStorage.removeItem(key);
+}
+
+export interface StorageUse {
+	usage: number;
+	quota: number;
+}
+
+export async function storageUse(): Promise<StorageUse | null> {
+	if (!navigator.storage?.estimate) return null;
+	const { usage = 0, quota = 0 } = await navigator.storage.estimate();
+	return { usage, quota };
+}

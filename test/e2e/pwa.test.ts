@@ -1,0 +1,242 @@
+import type { Page } from '@playwright/test';
+import { appendFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD, ROOT, spawnServer, tempDataDir } from '../helpers/server.ts';
+import { expect, newWindow, test } from './fixtures.ts';
+
+async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	await expect(page.locator('[data-item-id]').first()).toBeVisible();
+	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+}
+
+/** The service worker has precached the shell and controls the page. */
+async function controlled(page: Page): Promise<void> {
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+		timeout: 20_000
+	});
+}
+
+const badge = (page: Page) => page.locator('[data-sync-state]');
+
+function pngSize(bytes: Buffer): { width: number; height: number } {
+	expect(bytes.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+	return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('after one visit the app starts, navigates and opens a table with no network', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const page = await newWindow(browser);
+	await page.goto(baseUrl);
+	await expect(page.locator(`a[data-table-id="${tableId}"]`)).toBeVisible();
+	await openTable(page, baseUrl, tableId);
+	await controlled(page);
+	await page.context().setOffline(true);
+	await page.reload();
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	await expect(badge(page)).toHaveAttribute('data-sync-state', 'offline');
+	await page.locator('a.brand').click();
+	await page.locator(`a[data-table-id="${tableId}"]`).click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	await page.context().close();
+});
+
+test('an edit followed by closing the tab within 50 ms is there when reopened offline', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const page = await newWindow(browser);
+	const context = page.context();
+	await openTable(page, baseUrl, tableId);
+	await controlled(page);
+	await context.setOffline(true);
+	const note = page.locator('[data-item-id="p2s2i1"] [data-field="note"]');
+	await note.click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type('閉じる直前');
+	await page.waitForTimeout(50);
+	await page.close();
+
+	const again = await context.newPage();
+	await again.goto(`${baseUrl}/t/${tableId}`);
+	await expect(again.locator('[data-item-id="p2s2i1"] [data-field="note"]')).toContainText(
+		'閉じる直前'
+	);
+	await expect(badge(again)).toHaveAttribute('data-sync-state', 'offline');
+	await expect(again.locator('[data-pending]')).toBeVisible();
+	await context.setOffline(false);
+	await expect(badge(again)).toHaveAttribute('data-sync-state', 'saved');
+	await context.close();
+});
+
+test('two devices offline for a while merge a note character by character and keep both marks', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const a = await newWindow(browser);
+	const b = await newWindow(browser);
+	await openTable(a, baseUrl, tableId);
+	await openTable(b, baseUrl, tableId);
+	const item = 'p2s3i1';
+	const original = (
+		await a.locator(`[data-item-id="${item}"] [data-field="note"]`).innerText()
+	).trim();
+	await a.context().setOffline(true);
+	await b.context().setOffline(true);
+
+	await a.locator(`[data-item-id="${item}"] [data-field="note"]`).click();
+	await a.keyboard.press('Control+Home');
+	await a.keyboard.type('【A】');
+	await a.keyboard.press('Escape');
+	await a.locator(`[data-item-id="${item}"] [data-mark="1"]`).focus();
+	await a.keyboard.press('t');
+	await b.locator(`[data-item-id="${item}"] [data-field="note"]`).click();
+	await b.keyboard.press('Control+End');
+	await b.keyboard.type('【B】');
+	await b.keyboard.press('Escape');
+	await b.locator(`[data-item-id="${item}"] [data-mark="4"]`).focus();
+	await b.keyboard.press('x');
+	await expect(badge(a)).toContainText('未送信');
+
+	await a.context().setOffline(false);
+	await b.context().setOffline(false);
+	for (const p of [a, b]) {
+		await expect(p.locator(`[data-item-id="${item}"] [data-field="note"]`)).toHaveText(
+			'【A】' + original + '【B】'
+		);
+		await expect(p.locator(`[data-item-id="${item}"] [data-mark="1"]`)).toHaveText('△');
+		await expect(p.locator(`[data-item-id="${item}"] [data-mark="4"]`)).toHaveText('×');
+		await expect(badge(p)).toHaveAttribute('data-sync-state', 'saved');
+	}
+	await a.context().close();
+	await b.context().close();
+});
+
+test('the web app manifest and its icons are served and valid', async ({ page, baseUrl }) => {
+	const res = await page.request.get(`${baseUrl}/manifest.webmanifest`);
+	expect(res.status()).toBe(200);
+	const manifest = await res.json();
+	expect(manifest).toMatchObject({
+		name: 'Shinko 進行管理表',
+		short_name: 'Shinko',
+		start_url: '/',
+		display: 'standalone',
+		theme_color: '#1f4e79',
+		background_color: '#f3f5f7'
+	});
+	expect(manifest.description).toMatch(/[ぁ-んァ-ン一-龥]/);
+	const icons = manifest.icons as { src: string; sizes: string; purpose?: string }[];
+	const want = [
+		{ sizes: '192x192', purpose: 'any' },
+		{ sizes: '512x512', purpose: 'any' },
+		{ sizes: '512x512', purpose: 'maskable' }
+	];
+	for (const w of want) {
+		const icon = icons.find((i) => i.sizes === w.sizes && (i.purpose ?? 'any').includes(w.purpose));
+		expect(icon, `${w.sizes} ${w.purpose}`).toBeTruthy();
+		const png = await page.request.get(`${baseUrl}${icon!.src}`);
+		expect(png.headers()['content-type']).toContain('image/png');
+		const [width, height] = w.sizes.split('x').map(Number);
+		expect(pngSize(await png.body())).toEqual({ width, height });
+	}
+	await page.goto(baseUrl);
+	await expect(page.locator('link[rel="manifest"]')).toHaveAttribute(
+		'href',
+		/manifest\.webmanifest$/
+	);
+});
+
+test('a waiting new version is announced and applied on reload without losing edits', async ({
+	browser
+}) => {
+	// Its own server on a copy of the build, so that a "deployment" can change the service worker.
+	const data = tempDataDir();
+	const buildDir = join(data.dir, 'build');
+	cpSync(join(ROOT, 'build'), buildDir, { recursive: true });
+	let server = await spawnServer(join(data.dir, 'data'), 0, { BUILD_DIR: buildDir });
+	const port = server.port;
+	try {
+		const page = await newWindow(browser, 'admin', ADMIN_PASSWORD, server.url);
+		await page.goto(server.url);
+		await page.locator('a[data-table-id]').first().click();
+		await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+		await controlled(page);
+		const note = page.locator('[data-item-id="p3s2i1"] [data-field="note"]');
+		await note.click();
+		await page.keyboard.press('Control+End');
+		await page.keyboard.type('更新前の編集');
+		await page.keyboard.press('Escape');
+		await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved');
+
+		// The next deployment: a new service worker script, and the server restarted on it.
+		appendFileSync(join(buildDir, 'sw.js'), `\n// next version ${Date.now()}\n`);
+		server.child.kill('SIGTERM');
+		await new Promise((r) => server.child.once('exit', r));
+		server = await spawnServer(join(data.dir, 'data'), port, { BUILD_DIR: buildDir });
+		await page.evaluate(async () => {
+			const registration = await navigator.serviceWorker.getRegistration();
+			await registration?.update();
+		});
+		const banner = page.locator('[data-update-available]');
+		await expect(banner).toContainText('新しいバージョンがあります');
+		await banner.getByRole('button').click();
+		await expect(page.locator('[data-update-available]')).toHaveCount(0);
+		await expect(page.locator('[data-item-id="p3s2i1"] [data-field="note"]')).toContainText(
+			'更新前の編集'
+		);
+		await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved');
+		const active = await page.evaluate(async () => {
+			const registration = await navigator.serviceWorker.getRegistration();
+			return { waiting: !!registration?.waiting, active: !!registration?.active };
+		});
+		expect(active).toEqual({ waiting: false, active: true });
+		await page.context().close();
+	} finally {
+		server.child.kill('SIGTERM');
+		data.remove();
+	}
+});
+
+test('logout can delete the local copies, but refuses while edits wait for the server', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const page = await newWindow(browser);
+	const context = page.context();
+	await page.goto(baseUrl);
+	await openTable(page, baseUrl, tableId);
+	await context.setOffline(true);
+	await page.locator('[data-item-id="p4s1i1"] [data-mark="1"]').focus();
+	await page.keyboard.press('o');
+	await expect(page.locator('[data-pending]')).toBeVisible();
+
+	await page.getByRole('button', { name: 'ログアウト' }).click();
+	const dialog = page.locator('[data-logout-dialog]');
+	await dialog.locator('[data-erase]').click();
+	await expect(dialog.getByRole('alert')).toContainText('まだサーバーに送られていない編集が 1 件');
+	await dialog.getByRole('button', { name: 'キャンセル' }).click();
+	await expect(dialog).toHaveCount(0);
+
+	await context.setOffline(false);
+	await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved');
+	await page.goto(`${baseUrl}/settings`);
+	await expect(page.locator('[data-storage-used]')).toContainText('上限');
+	await page.getByRole('button', { name: 'ログアウト' }).click();
+	await page.locator('[data-logout-dialog] [data-erase]').click();
+	await expect(page).toHaveURL(/\/login/);
+	await expect
+		.poll(() =>
+			page.evaluate(
+				async () =>
+					(await indexedDB.databases()).filter((d) => d.name?.startsWith('shinko:')).length
+			)
+		)
+		.toBe(0);
+	await context.close();
+});
