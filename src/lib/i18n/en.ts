@@ -96,5 +96,37 @@ export const en: Messages = {
 	logoutErase: 'Log out and delete the data on this device',
 	logoutEraseRefused: (n: number) =>
 		`${n} edits have not reached the server yet. Connect to the network and wait for “Saved” before deleting.`,
-	cancel: 'Cancel'
+	cancel: 'Cancel',
+	summary: 'Summary',
+	backToTable: 'Back to the table',
+	summaryTitle: 'Progress summary',
+	summaryTotal: 'All',
+	summaryItems: 'Items',
+	categoryLabel: {
+		'○': '○ On track',
+		'◎': '◎ Exceeded',
+		'△': '△ Partly',
+		'×': '× Not done',
+		'—': '— N/A',
+		none: 'Not assessed',
+		conflict: 'Conflict'
+	},
+	summaryCrosses: 'Items with ×',
+	summaryChart: (quarter: string) => `Progress, ${quarter}`,
+	kpiChartsTitle: 'Plan-period targets and actuals',
+	kpiChartTarget: 'Target',
+	kpiChartActual: 'Actual',
+	kpiChartPlanTarget: (v: string) => `Plan-period target ${v}`,
+	filterDept: 'Dept.',
+	filterMark: 'Progress',
+	filterQuarter: 'Quarter',
+	filterYearPlan: 'Year plan',
+	filterPillar: 'Pillar',
+	filterSearch: 'Search',
+	filterSearchPlaceholder: 'Search titles, contents, notes',
+	filterAll: 'All',
+	filterAnyQuarter: 'Any quarter',
+	filterNone: 'Not assessed',
+	filterClear: 'Clear filters',
+	filterShown: (shown: number, total: number) => `${shown} of ${total} items shown`
 };

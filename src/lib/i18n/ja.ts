@@ -94,7 +94,39 @@ export const ja = {
 	logoutErase: 'ログアウトしてこの端末のデータを消去',
 	logoutEraseRefused: (n: number) =>
 		`まだサーバーに送られていない編集が ${n} 件あります。ネットワークにつないで「保存済み」になってから消去してください。`,
-	cancel: 'キャンセル'
+	cancel: 'キャンセル',
+	summary: '集計',
+	backToTable: '表に戻る',
+	summaryTitle: '進行管理の集計',
+	summaryTotal: '全体',
+	summaryItems: '項目数',
+	categoryLabel: {
+		'○': '○ 順調',
+		'◎': '◎ 計画以上',
+		'△': '△ 一部',
+		'×': '× 未実施',
+		'—': '— 該当なし',
+		none: '未評価',
+		conflict: '競合'
+	} as Record<string, string>,
+	summaryCrosses: '× のある項目',
+	summaryChart: (quarter: string) => `${quarter} の進行管理`,
+	kpiChartsTitle: '計画期間の目標と実績',
+	kpiChartTarget: '目標',
+	kpiChartActual: '実績',
+	kpiChartPlanTarget: (v: string) => `計画期間の目標 ${v}`,
+	filterDept: '担当課',
+	filterMark: '進行管理',
+	filterQuarter: '四半期',
+	filterYearPlan: '年度計画',
+	filterPillar: '基本計画',
+	filterSearch: '検索',
+	filterSearchPlaceholder: '項目・内容・方針を検索',
+	filterAll: 'すべて',
+	filterAnyQuarter: 'どの四半期でも',
+	filterNone: '未評価',
+	filterClear: '絞り込みを解除',
+	filterShown: (shown: number, total: number) => `${shown} / ${total} 項目を表示`
 };
 
 export type Messages = typeof ja;

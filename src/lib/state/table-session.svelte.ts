@@ -2,6 +2,7 @@
 import * as Y from 'yjs';
 import type { Mark } from '../model/marks.ts';
 import { migrate } from '../doc/migrate.ts';
+import { docToSheet } from '../doc/sheet-doc.ts';
 import {
 	setDepartments,
 	setItemMark,
@@ -44,6 +45,8 @@ export class TableSession {
 	readonly outline;
 	readonly kpis;
 	readonly meta;
+	/** The whole table as plain JSON, re-read on any change: for filters, summaries and exports. */
+	readonly sheet;
 	readonly presence: Presence;
 	/** False when the doc was written by a newer Shinko: then nothing is changed. */
 	compatible = $state(true);
@@ -72,6 +75,13 @@ export class TableSession {
 				empty: r.meta.size === 0
 			};
 		});
+		this.sheet = new YReader(
+			[r.meta, r.pillars, r.sections, r.items, r.kpis],
+			() => docToSheet(this.doc),
+			{
+				deep: true
+			}
+		);
 		this.undoManager = new Y.UndoManager([r.meta, r.pillars, r.sections, r.items, r.kpis], {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, not UI state
 			trackedOrigins: new Set([ORIGIN.local]),

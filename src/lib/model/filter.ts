@@ -1,0 +1,90 @@
+// Row filters of the review meeting, addressed by the URL (?dept=総務&mark=×&quarter=2&…).
+import { z } from 'zod';
+import { MARKS } from './marks.ts';
+import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
+
+/** `none` finds marks not yet assessed. */
+export const MARK_FILTERS = [...MARKS, 'none'] as const;
+
+export const filterSchema = z.object({
+	dept: z.string().min(1).max(32).optional(),
+	mark: z.enum(MARK_FILTERS).optional(),
+	quarter: z.coerce.number().int().min(1).max(4).optional(),
+	yearPlan: z.string().min(1).max(32).optional(),
+	pillar: z.string().min(1).max(16).optional(),
+	search: z.string().min(1).max(200).optional()
+});
+export type Filter = z.infer<typeof filterSchema>;
+export const FILTER_KEYS = ['dept', 'mark', 'quarter', 'yearPlan', 'pillar', 'search'] as const;
+
+/** Reads the filter from URL parameters; a value that makes no sense is dropped, not an error. */
+export function parseFilter(params: URLSearchParams): Filter {
+	const filter: Filter = {};
+	for (const key of FILTER_KEYS) {
+		const raw = params.get(key)?.trim();
+		if (!raw) continue;
+		const parsed = filterSchema.shape[key].safeParse(raw);
+		if (parsed.success && parsed.data !== undefined) Object.assign(filter, { [key]: parsed.data });
+	}
+	return filter;
+}
+
+export function filterToParams(filter: Filter): URLSearchParams {
+	const params = new URLSearchParams();
+	for (const key of FILTER_KEYS) {
+		const value = filter[key];
+		if (value !== undefined && value !== '') params.set(key, String(value));
+	}
+	return params;
+}
+
+export function isActive(filter: Filter): boolean {
+	return FILTER_KEYS.some((k) => filter[k] !== undefined);
+}
+
+/** Full-width and half-width alike, case-insensitive: 'ＨＰ' finds 'HP'. */
+export function normalise(text: string): string {
+	return text.normalize('NFKC').toLowerCase();
+}
+
+function markMatches(cell: MarkCell, wanted: NonNullable<Filter['mark']>): boolean {
+	if (wanted === 'none') return cell === '';
+	return Array.isArray(cell) ? cell.includes(wanted) : cell === wanted;
+}
+
+export function itemMatches(item: ItemJSON, pillarNo: string, filter: Filter): boolean {
+	if (filter.pillar !== undefined && pillarNo !== filter.pillar) return false;
+	if (filter.dept !== undefined && !item.departments.includes(filter.dept)) return false;
+	if (filter.yearPlan !== undefined && item.yearPlan.trim() !== filter.yearPlan) return false;
+	if (filter.mark !== undefined) {
+		const cells = filter.quarter !== undefined ? [item.marks[filter.quarter - 1]!] : item.marks;
+		if (!cells.some((c) => markMatches(c, filter.mark!))) return false;
+	}
+	if (filter.search !== undefined) {
+		const needle = normalise(filter.search);
+		const haystack = [
+			item.no,
+			item.title,
+			item.content,
+			item.departments.join(' '),
+			item.yearPlan,
+			...item.plans,
+			item.note
+		];
+		if (!haystack.some((text) => normalise(text).includes(needle))) return false;
+	}
+	return true;
+}
+
+/** The ids of the items the filter keeps, in document order. */
+export function matchingItemIds(sheet: SheetJSON, filter: Filter): string[] {
+	const ids: string[] = [];
+	for (const pillar of sheet.pillars) {
+		for (const section of pillar.sections) {
+			for (const item of section.items) {
+				if (itemMatches(item, pillar.no, filter)) ids.push(item.id);
+			}
+		}
+	}
+	return ids;
+}

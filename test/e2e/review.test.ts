@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, newWindow, REFERENCE, test } from './fixtures.ts';
+
+const source = readFileSync(REFERENCE, 'utf8');
+// Counted from the raw text, not from the app: item line + its 進行管理 line.
+const lines = source.split('\n');
+let pillar = '';
+const raw: { pillar: string; fields: string[]; marks: string[] }[] = [];
+lines.forEach((line, i) => {
+	const heading = /^(\d+) \S/.exec(line);
+	if (heading && !line.includes('\t')) pillar = heading[1]!;
+	const next = lines[i + 1] ?? '';
+	if (next.includes('\t進行管理\t') && !line.startsWith('取り組み項目')) {
+		raw.push({ pillar, fields: line.split('\t'), marks: next.split('\t').slice(4, 8) });
+	}
+});
+
+async function waitSaved(page: Page): Promise<void> {
+	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+}
+
+test('filters in the URL show the computed number of rows, alone and combined', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	const crosses = raw.filter((r) => r.marks.includes('×')).length;
+	await page.goto(`${baseUrl}/t/${tableId}?mark=×`);
+	await expect(page.locator('[data-item-id]')).toHaveCount(crosses);
+	await expect(page.locator('[data-shown]')).toHaveAttribute('data-shown', String(crosses));
+
+	const combined = raw.filter(
+		(r) =>
+			r.fields[2]!.includes('総務') && r.marks[1] === '○' && r.fields.join('\t').includes('事務局')
+	).length;
+	expect(combined).toBeGreaterThan(0);
+	await page.goto(`${baseUrl}/t/${tableId}?dept=総務&mark=○&quarter=2&search=事務局`);
+	await expect(page.locator('[data-item-id]')).toHaveCount(combined);
+	// Headings with no row left are out of the layout too.
+	const visibleSections = await page.locator('tbody.section').count();
+	expect(visibleSections).toBeLessThan(17);
+	await page.reload();
+	await expect(page.locator('[data-item-id]')).toHaveCount(combined);
+
+	// The filter bar writes the URL.
+	await page.getByRole('button', { name: '絞り込みを解除' }).click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	await page.locator('select[name="yearPlan"]').selectOption('検討');
+	const study = raw.filter((r) => r.fields[3] === '検討').length;
+	await expect(page.locator('[data-item-id]')).toHaveCount(study);
+	await expect(page).toHaveURL(/yearPlan=%E6%A4%9C%E8%A8%8E/);
+	await waitSaved(page);
+});
+
+test('the summary counts equal counts from the data and link the × items', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await page.goto(`${baseUrl}/t/${tableId}/summary`);
+	for (let q = 1; q <= 4; q++) {
+		for (const mark of ['○', '×', '—']) {
+			const expected = raw.filter((r) => r.marks[q - 1] === mark).length;
+			await expect(page.locator(`[data-count="total:${q}:${mark}"]`)).toHaveAttribute(
+				'data-value',
+				String(expected)
+			);
+		}
+	}
+	for (const p of ['1', '2', '3', '4']) {
+		const expected = raw.filter((r) => r.pillar === p && r.marks[0] === '×').length;
+		await expect(page.locator(`[data-count="p${p}:1:×"]`)).toHaveAttribute(
+			'data-value',
+			String(expected)
+		);
+	}
+	await expect(page.locator('[data-crosses] li')).toHaveCount(
+		raw.filter((r) => r.marks.includes('×')).length
+	);
+	await expect(page.locator('svg[role="img"]')).toHaveCount(4 + 3);
+	await page.locator('[data-crosses] a').first().click();
+	await expect(page).toHaveURL(new RegExp(`/t/${tableId}#item-p1s1i1$`));
+	await expect(page.locator('#item-p1s1i1')).toBeInViewport();
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+	filterToParams,
+	isActive,
+	matchingItemIds,
+	parseFilter
+} from '../../src/lib/model/filter.ts';
+import { parseTextTable } from '../../src/lib/import/text-table.ts';
+
+const source = readFileSync(
+	new URL('../../server/seed/r2-progress-table.txt', import.meta.url),
+	'utf8'
+);
+const sheet = parseTextTable(source);
+
+// Expected counts come from the raw text, independently of the importer: each item line is
+// followed by its 進行管理 line; the pillar is the last "N title" line above it.
+interface RawItem {
+	pillar: string;
+	fields: string[];
+	marks: string[];
+}
+function rawItems(): RawItem[] {
+	const lines = source.split('\n');
+	const items: RawItem[] = [];
+	let pillar = '';
+	let inKpis = false;
+	lines.forEach((line, i) => {
+		if (line.startsWith('<計画期間の目標>')) inKpis = true;
+		const p = /^(\d+) \S/.exec(line);
+		if (p && !line.includes('\t') && !inKpis) pillar = p[1]!;
+		if (lines[i + 1]?.includes('\t進行管理\t') && !line.startsWith('取り組み項目')) {
+			items.push({
+				pillar,
+				fields: line.split('\t'),
+				marks: lines[i + 1]!.split('\t').slice(4, 8)
+			});
+		}
+	});
+	return items;
+}
+const raw = rawItems();
+
+describe('filters on the reference table', () => {
+	it('the raw view agrees on the number of items', () => {
+		expect(raw).toHaveLength(68);
+		expect(matchingItemIds(sheet, {})).toHaveLength(68);
+	});
+
+	it('filters by department, mark (any quarter or one), year plan, pillar and text', () => {
+		const dept = raw.filter((r) => r.fields[2]!.includes('総務')).length;
+		expect(matchingItemIds(sheet, { dept: '総務' })).toHaveLength(dept);
+		const crossAny = raw.filter((r) => r.marks.includes('×')).length;
+		expect(matchingItemIds(sheet, { mark: '×' })).toHaveLength(crossAny);
+		const crossQ1 = raw.filter((r) => r.marks[0] === '×').length;
+		expect(matchingItemIds(sheet, { mark: '×', quarter: 1 })).toHaveLength(crossQ1);
+		expect(crossQ1).toBeLessThan(crossAny);
+		const dash = raw.filter((r) => r.marks.includes('—')).length;
+		expect(matchingItemIds(sheet, { mark: '—' })).toHaveLength(dash);
+		const plan = raw.filter((r) => r.fields[3] === '検討').length;
+		expect(matchingItemIds(sheet, { yearPlan: '検討' })).toHaveLength(plan);
+		const pillar2 = raw.filter((r) => r.pillar === '2').length;
+		expect(matchingItemIds(sheet, { pillar: '2' })).toHaveLength(pillar2);
+		const covid = raw.filter((r) => r.fields.join('\t').includes('新型コロナ')).length;
+		expect(matchingItemIds(sheet, { search: '新型コロナ' })).toHaveLength(covid);
+		expect(covid).toBeGreaterThan(5);
+	});
+
+	it('combines filters with AND', () => {
+		const expected = raw.filter(
+			(r) => r.fields[2]!.includes('事業') && r.marks.includes('×') && r.pillar === '2'
+		).length;
+		expect(matchingItemIds(sheet, { dept: '事業', mark: '×', pillar: '2' })).toHaveLength(expected);
+		expect(expected).toBeGreaterThan(0);
+	});
+
+	it('searches full-width and half-width alike, notes included', () => {
+		const hp = raw.filter((r) => r.fields.join('\t').toLowerCase().includes('hp')).length;
+		expect(matchingItemIds(sheet, { search: 'ｈｐ' })).toHaveLength(hp);
+	});
+});
+
+describe('filters in the URL', () => {
+	it('round-trips and drops values that make no sense', () => {
+		const filter = parseFilter(new URLSearchParams('dept=総務&mark=×&quarter=2&search=HP'));
+		expect(filter).toEqual({ dept: '総務', mark: '×', quarter: 2, search: 'HP' });
+		expect(parseFilter(filterToParams(filter))).toEqual(filter);
+		expect(parseFilter(new URLSearchParams('mark=☆&quarter=9&pillar='))).toEqual({});
+		expect(isActive({})).toBe(false);
+		expect(isActive({ pillar: '1' })).toBe(true);
+	});
+});
