@@ -83,3 +83,110 @@ test('the summary counts equal counts from the data and link the × items', asyn
 	await expect(page).toHaveURL(new RegExp(`/t/${tableId}#item-p1s1i1$`));
 	await expect(page.locator('#item-p1s1i1')).toBeInViewport();
 });
+
+test('a comment written offline appears in another window after reconnecting', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const a = await newWindow(browser);
+	const b = await newWindow(browser);
+	for (const p of [a, b]) {
+		await p.goto(`${baseUrl}/t/${tableId}`);
+		await waitSaved(p);
+	}
+	await a.context().setOffline(true);
+	await a.locator('[data-item-id="p2s1i2"] [data-comments-button]').click();
+	const panel = a.locator('[data-comments-panel="p2s1i2"]');
+	await panel.getByRole('textbox').fill('チラシの配架先を次回までに確認');
+	await panel.getByRole('button', { name: '送信' }).click();
+	await expect(panel.locator('[data-comment]')).toHaveCount(1);
+	await expect(a.locator('[data-item-id="p2s1i2"] [data-comments-button]')).toHaveAttribute(
+		'data-comments-button',
+		'1'
+	);
+	await expect(b.locator('[data-item-id="p2s1i2"] [data-comments-button]')).toHaveAttribute(
+		'data-comments-button',
+		'0'
+	);
+
+	await a.context().setOffline(false);
+	const button = b.locator('[data-item-id="p2s1i2"] [data-comments-button]');
+	await expect(button).toHaveAttribute('data-comments-button', '1');
+	await button.click();
+	const thread = b.locator('[data-comments-panel="p2s1i2"] [data-comment]');
+	await expect(thread).toContainText('チラシの配架先を次回までに確認');
+	await thread.getByRole('button', { name: '解決' }).click();
+	await expect(a.locator('[data-item-id="p2s1i2"] [data-comments-button]')).toHaveAttribute(
+		'data-comments-button',
+		'0'
+	);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('a follower’s view moves when the presenter’s does, until they stop following', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const presenter = await newWindow(browser);
+	const follower = await newWindow(browser);
+	for (const p of [presenter, follower]) {
+		await p.setViewportSize({ width: 1280, height: 720 });
+		await p.goto(`${baseUrl}/t/${tableId}`);
+		await waitSaved(p);
+	}
+	await presenter.locator('[data-present]').click();
+	await follower.locator('[data-follow]').first().click();
+	await expect(follower.locator('[data-following]')).toBeVisible();
+
+	await presenter.locator('#item-p3s2i1').scrollIntoViewIfNeeded();
+	await presenter.evaluate(() =>
+		document.getElementById('item-p3s2i1')!.scrollIntoView({ block: 'start' })
+	);
+	await expect(follower.locator('#item-p3s2i1')).toBeInViewport();
+	await expect(follower.locator('#item-p1s1i1')).not.toBeInViewport();
+
+	await presenter.locator('[data-item-id="p4s3i2"] [data-field="note"]').click();
+	await expect(follower.locator('#item-p4s3i2')).toBeInViewport();
+	await expect(follower.locator('#item-p4s3i2')).toHaveClass(/presenter-focus/);
+
+	await follower.locator('button', { hasText: 'ついていくのをやめる' }).click();
+	await presenter.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+	await presenter.waitForTimeout(500);
+	await expect(follower.locator('#item-p1s1i1')).not.toBeInViewport();
+	await presenter.context().close();
+	await follower.context().close();
+});
+
+test('cells changed recently are highlighted with who changed them', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const a = await newWindow(browser);
+	const b = await newWindow(browser);
+	for (const p of [a, b]) {
+		await p.goto(`${baseUrl}/t/${tableId}`);
+		await waitSaved(p);
+	}
+	await a.locator('[data-item-id="p4s2i4"] [data-field="note"]').click();
+	await a.keyboard.press('Control+End');
+	await a.keyboard.type('（追記）');
+	await a.keyboard.press('Escape');
+	await a.locator('[data-item-id="p4s2i4"] [data-mark="3"]').focus();
+	await a.keyboard.press('x');
+	await b.locator('select[name="highlight"]').selectOption('hour');
+	await expect(
+		b.locator('[data-item-id="p4s2i4"] [data-field="note"] [data-changed-by]')
+	).toHaveAttribute('data-changed-by', '管理者');
+	await expect(
+		b.locator('[data-item-id="p4s2i4"] [data-mark="3"] [data-changed-by]')
+	).toBeVisible();
+	await expect(b.locator('[data-changed-by]')).toHaveCount(2);
+	await b.locator('select[name="highlight"]').selectOption('off');
+	await expect(b.locator('[data-changed-by]')).toHaveCount(0);
+	await a.context().close();
+	await b.context().close();
+});

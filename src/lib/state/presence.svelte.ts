@@ -21,6 +21,12 @@ const stateSchema = z.object({
 	cursor: z
 		.object({ itemId: z.string().max(64), field: z.string().max(32) })
 		.nullable()
+		.optional(),
+	presenting: z.boolean().optional(),
+	/** The presenter's scroll position: the row at the top of the screen and how far into it. */
+	view: z
+		.object({ itemId: z.string().max(64), offset: z.number().finite() })
+		.nullable()
 		.optional()
 });
 
@@ -29,6 +35,8 @@ export interface Peer {
 	name: string;
 	colour: string;
 	cursor: { itemId: string; field: string } | null;
+	presenting: boolean;
+	view: { itemId: string; offset: number } | null;
 	self: boolean;
 }
 
@@ -52,6 +60,8 @@ export class Presence {
 				name: parsed.data.user.name,
 				colour: parsed.data.user.colour,
 				cursor: parsed.data.cursor ?? null,
+				presenting: parsed.data.presenting ?? false,
+				view: parsed.data.view ?? null,
 				self: clientId === this.awareness.clientID
 			});
 		}
@@ -93,6 +103,23 @@ export class Presence {
 		const current = this.awareness.getLocalState()?.cursor ?? null;
 		if (current?.itemId === cursor?.itemId && current?.field === cursor?.field) return;
 		this.awareness.setLocalStateField('cursor', cursor);
+	}
+
+	setPresenting(presenting: boolean): void {
+		if (this.destroyed) return;
+		this.awareness.setLocalStateField('presenting', presenting);
+		if (!presenting) this.awareness.setLocalStateField('view', null);
+	}
+
+	setView(view: { itemId: string; offset: number } | null): void {
+		if (this.destroyed) return;
+		const current = this.awareness.getLocalState()?.view ?? null;
+		if (
+			current?.itemId === view?.itemId &&
+			Math.abs((current?.offset ?? 0) - (view?.offset ?? 0)) < 2
+		)
+			return;
+		this.awareness.setLocalStateField('view', view);
 	}
 
 	private readonly leave = () => {

@@ -3,6 +3,8 @@ import * as Y from 'yjs';
 import type { Mark } from '../model/marks.ts';
 import { migrate } from '../doc/migrate.ts';
 import { docToSheet } from '../doc/sheet-doc.ts';
+import { changesMap, readChanges, recordChange } from '../doc/changes.ts';
+import { addComment, commentsMap, readComments, setResolved } from '../doc/comments.ts';
 import {
 	setDepartments,
 	setItemMark,
@@ -48,6 +50,14 @@ export class TableSession {
 	/** The whole table as plain JSON, re-read on any change: for filters, summaries and exports. */
 	readonly sheet;
 	readonly presence: Presence;
+	readonly comments;
+	readonly changes;
+	/** The item whose comment thread is open, if any. */
+	commentsFor = $state<string | null>(null);
+	/** Highlight cells changed after this time (ms), or nothing when null. */
+	highlightSince = $state<number | null>(null);
+	/** When this device last had the table open before now (for "since your last visit"). */
+	readonly previousVisit: number | null;
 	/** False when the doc was written by a newer Shinko: then nothing is changed. */
 	compatible = $state(true);
 
@@ -82,6 +92,11 @@ export class TableSession {
 				deep: true
 			}
 		);
+		this.comments = new YReader(commentsMap(this.doc), () => readComments(this.doc), {
+			deep: true
+		});
+		this.changes = new YReader(changesMap(this.doc), () => readChanges(this.doc));
+		this.previousVisit = rememberVisit(docId);
 		this.undoManager = new Y.UndoManager([r.meta, r.pillars, r.sections, r.items, r.kpis], {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, not UI state
 			trackedOrigins: new Set([ORIGIN.local]),
@@ -101,19 +116,37 @@ export class TableSession {
 		return !this.compatible || this.user.role === 'viewer';
 	}
 
-	editText(text: Y.Text, next: string, cursor?: number): void {
+	/** Runs an edit of one cell as one local transaction, noting who changed the cell. */
+	edit(itemId: string, field: string, change: () => void): void {
 		if (this.readonly) return;
-		spliceText(text, next, ORIGIN.local, cursor);
+		this.doc.transact(() => {
+			change();
+			recordChange(this.doc, itemId, field, this.user.name);
+		}, ORIGIN.local);
+	}
+
+	editText(itemId: string, field: string, text: Y.Text, next: string, cursor?: number): void {
+		this.edit(itemId, field, () => spliceText(text, next, ORIGIN.local, cursor));
 	}
 
 	setMark(itemId: string, quarter: Quarter, value: Mark | ''): void {
-		if (this.readonly) return;
-		setItemMark(this.doc, itemId, quarter, value, this.user.name);
+		this.edit(itemId, `mark${quarter}`, () =>
+			setItemMark(this.doc, itemId, quarter, value, this.user.name)
+		);
 	}
 
 	setDepartments(itemId: string, departments: string[]): void {
+		this.edit(itemId, 'departments', () => setDepartments(this.doc, itemId, departments));
+	}
+
+	addComment(itemId: string, text: string): void {
+		if (this.readonly || !text.trim()) return;
+		addComment(this.doc, itemId, this.user.name, text.trim());
+	}
+
+	setCommentResolved(id: string, resolved: boolean): void {
 		if (this.readonly) return;
-		setDepartments(this.doc, itemId, departments);
+		setResolved(this.doc, id, resolved, this.user.name);
 	}
 
 	setKpi(kpiId: string, field: KpiField, value: number | null): void {
@@ -143,5 +176,18 @@ export class TableSession {
 		this.presence.destroy();
 		this.undoManager.destroy();
 		this.session.destroy();
+	}
+}
+
+const VISIT_PREFIX = 'shinko:visit:';
+
+/** Returns the previous visit's time and records this one. */
+function rememberVisit(docId: string): number | null {
+	try {
+		const previous = Number(localStorage.getItem(VISIT_PREFIX + docId)) || null;
+		localStorage.setItem(VISIT_PREFIX + docId, String(Date.now()));
+		return previous;
+	} catch {
+		return null;
 	}
 }

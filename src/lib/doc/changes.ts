@@ -1,0 +1,37 @@
+// Who last changed which cell, and when: so a review can highlight what changed since a time.
+// One small entry per cell (`itemId/field` → { by, at }), overwritten by later edits.
+import * as Y from 'yjs';
+import { z } from 'zod';
+
+const changeSchema = z.object({ by: z.string().max(80), at: z.number() });
+export type Change = z.infer<typeof changeSchema>;
+
+/** Typing refreshes the entry at most this often, so keystrokes do not each add metadata. */
+const REFRESH_MS = 30_000;
+
+export function changesMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap<unknown>('changes');
+}
+
+export function cellKey(itemId: string, field: string): string {
+	return `${itemId}/${field}`;
+}
+
+/** Call inside the transaction of the edit itself. */
+export function recordChange(doc: Y.Doc, itemId: string, field: string, by: string): void {
+	const map = changesMap(doc);
+	const key = cellKey(itemId, field);
+	const previous = changeSchema.safeParse(map.get(key));
+	const now = Date.now();
+	if (previous.success && previous.data.by === by && now - previous.data.at < REFRESH_MS) return;
+	map.set(key, { by, at: now });
+}
+
+export function readChanges(doc: Y.Doc): Map<string, Change> {
+	const out = new Map<string, Change>();
+	for (const [key, value] of changesMap(doc).entries()) {
+		const parsed = changeSchema.safeParse(value);
+		if (parsed.success) out.set(key, parsed.data);
+	}
+	return out;
+}

@@ -1,0 +1,69 @@
+// Comment threads per item, kept in the table doc so they work offline and merge like any edit.
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { newId } from './ids.ts';
+import { ORIGIN, type Origin } from './origins.ts';
+
+export const commentSchema = z.object({
+	itemId: z.string().max(64),
+	author: z.string().max(80),
+	at: z.number(),
+	text: z.string().max(10_000),
+	resolved: z.boolean(),
+	resolvedBy: z.string().max(80).optional()
+});
+export type Comment = z.infer<typeof commentSchema> & { id: string };
+
+export function commentsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+	return doc.getMap<Y.Map<unknown>>('comments');
+}
+
+export function addComment(
+	doc: Y.Doc,
+	itemId: string,
+	author: string,
+	text: string,
+	origin: Origin = ORIGIN.local
+): string {
+	const id = newId();
+	const row = new Y.Map<unknown>();
+	doc.transact(() => {
+		row.set('itemId', itemId);
+		row.set('author', author);
+		row.set('at', Date.now());
+		row.set('text', text.slice(0, 10_000));
+		row.set('resolved', false);
+		commentsMap(doc).set(id, row);
+	}, origin);
+	return id;
+}
+
+export function setResolved(
+	doc: Y.Doc,
+	id: string,
+	resolved: boolean,
+	by: string,
+	origin: Origin = ORIGIN.local
+): void {
+	const row = commentsMap(doc).get(id);
+	if (!(row instanceof Y.Map)) return;
+	doc.transact(() => {
+		row.set('resolved', resolved);
+		row.set('resolvedBy', by);
+	}, origin);
+}
+
+/** Threads by item, oldest comment first. Malformed entries are skipped, never thrown. */
+export function readComments(doc: Y.Doc): Map<string, Comment[]> {
+	const byItem = new Map<string, Comment[]>();
+	for (const [id, row] of commentsMap(doc).entries()) {
+		if (!(row instanceof Y.Map)) continue;
+		const parsed = commentSchema.safeParse(row.toJSON());
+		if (!parsed.success) continue;
+		const list = byItem.get(parsed.data.itemId) ?? [];
+		list.push({ id, ...parsed.data });
+		byItem.set(parsed.data.itemId, list);
+	}
+	for (const list of byItem.values()) list.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+	return byItem;
+}

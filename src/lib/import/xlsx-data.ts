@@ -1,0 +1,140 @@
+// Reads the very hidden _shinko sheet that sheetToXlsx writes: meta, the ids and numbers of every
+// pillar, section and item in document order, and the KPIs with their exact numbers.
+import type ExcelJS from 'exceljs';
+import {
+	DATA_KEYS,
+	FORMAT_MARKER,
+	FORMAT_VERSION,
+	SHEET_DATA,
+	cellAddress
+} from '../export/xlsx-layout.ts';
+import type { KpiJSON, SheetJSON } from '../model/schema.ts';
+import { XlsxImportError, cellNumber, cellText } from './xlsx-cells.ts';
+
+export type ItemRef = { id: string; no: string };
+export type SectionRef = ItemRef & { items: ItemRef[] };
+export type PillarRef = ItemRef & { sections: SectionRef[] };
+export type Meta = Omit<SheetJSON, 'pillars' | 'kpis'>;
+
+export type DataSheet = {
+	meta: Meta;
+	pillars: PillarRef[];
+	kpis: KpiJSON[];
+	/** The _shinko cell each value came from (path such as kpis.0.target → G12), for errors. */
+	cells: Map<string, string>;
+};
+
+// Columns B… of a kpi and a kpiYear row, as paths inside the KPI.
+const KPI_FIELDS = ['id', 'name', 'unit', 'baseline.label', 'baseline.value', 'target'];
+const YEAR_FIELDS = ['label', 'fiscalYear', 'target', 'actual'];
+
+export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
+	const text = (row: number, column: number) => cellText(ws, row, column);
+	const num = (row: number, column: number) => cellNumber(ws, row, column);
+	const fail = (row: number, column: number, detail: string) =>
+		new XlsxImportError(SHEET_DATA, cellAddress(row, column), detail);
+
+	if (text(1, 1) !== FORMAT_MARKER) {
+		throw fail(
+			1,
+			1,
+			`「${FORMAT_MARKER}」が必要です（Shinko が書き出したファイルではないようです）`
+		);
+	}
+	const version = num(1, 2);
+	if (version === null || version > FORMAT_VERSION) {
+		throw fail(
+			1,
+			2,
+			`この形式の版（${version ?? '空欄'}）は読めません。新しい Shinko で取り込んでください`
+		);
+	}
+
+	// Loosely typed until the schema check at the end of the import.
+	const meta: Record<string, unknown> = {};
+	const pillars: PillarRef[] = [];
+	const kpis: KpiJSON[] = [];
+	const cells = new Map<string, string>();
+	const from = (path: string, row: number, column: number) =>
+		cells.set(path, cellAddress(row, column));
+	const ref = (row: number): ItemRef => ({ id: text(row, 2), no: text(row, 3) });
+
+	for (let row = 2; row <= ws.rowCount; row++) {
+		const key = text(row, 1);
+		switch (key) {
+			case '':
+				break;
+			case DATA_KEYS.schemaVersion:
+			case DATA_KEYS.fiscalYear:
+				meta[key] = required(num(row, 2), () => fail(row, 2, '数値が必要です'));
+				from(key, row, 2);
+				break;
+			case DATA_KEYS.title:
+			case DATA_KEYS.planName:
+			case DATA_KEYS.organisation:
+				meta[key] = text(row, 2);
+				from(key, row, 2);
+				break;
+			case DATA_KEYS.quarterLabels:
+				meta.quarterLabels = [text(row, 2), text(row, 3), text(row, 4), text(row, 5)];
+				for (let q = 0; q < 4; q++) from(`${key}.${q}`, row, 2 + q);
+				break;
+			case DATA_KEYS.pillar:
+				from(`pillars.${pillars.length}.id`, row, 2);
+				pillars.push({ ...ref(row), sections: [] });
+				break;
+			case DATA_KEYS.section: {
+				const pillar = required(pillars.at(-1), () => fail(row, 1, '節の前に柱の行がありません'));
+				from(`pillars.${pillars.length - 1}.sections.${pillar.sections.length}.id`, row, 2);
+				pillar.sections.push({ ...ref(row), items: [] });
+				break;
+			}
+			case DATA_KEYS.item: {
+				const noSection = () => fail(row, 1, '取り組み項目の前に節の行がありません');
+				const pillar = pillars.length - 1;
+				const section = required(pillars[pillar]?.sections.at(-1), noSection);
+				const at = `pillars.${pillar}.sections.${(pillars[pillar]?.sections.length ?? 0) - 1}`;
+				from(`${at}.items.${section.items.length}.id`, row, 2);
+				section.items.push(ref(row));
+				break;
+			}
+			case DATA_KEYS.kpi:
+				KPI_FIELDS.forEach((field, index) => from(`kpis.${kpis.length}.${field}`, row, 2 + index));
+				kpis.push({
+					id: text(row, 2),
+					name: text(row, 3),
+					unit: text(row, 4),
+					baseline: { label: text(row, 5), value: num(row, 6) },
+					target: num(row, 7),
+					years: []
+				});
+				break;
+			case DATA_KEYS.kpiYear: {
+				const kpi = required(kpis.at(-1), () => fail(row, 1, '年度の行の前に目標の行がありません'));
+				const at = `kpis.${kpis.length - 1}.years.${kpi.years.length}`;
+				YEAR_FIELDS.forEach((field, index) => from(`${at}.${field}`, row, 2 + index));
+				kpi.years.push({
+					label: text(row, 2),
+					fiscalYear: required(num(row, 3), () => fail(row, 3, '年度（数値）が必要です')),
+					target: num(row, 4),
+					actual: num(row, 5)
+				});
+				break;
+			}
+			default:
+				throw fail(row, 1, `知らない行「${key.slice(0, 40)}」です`);
+		}
+	}
+
+	for (const key of ['schemaVersion', 'title', 'fiscalYear', 'quarterLabels'] as const) {
+		if (meta[key] === undefined)
+			throw new XlsxImportError(SHEET_DATA, '', `「${key}」の行がありません`);
+	}
+	const full = { planName: '', organisation: '', ...meta } as Meta;
+	return { meta: full, pillars, kpis, cells };
+}
+
+function required<T>(value: T | null | undefined, error: () => Error): T {
+	if (value === null || value === undefined) throw error();
+	return value;
+}
