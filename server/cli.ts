@@ -1,26 +1,29 @@
 // `npx shinko …`: operator commands working directly on DATA_DIR (safe while the server runs).
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ZodError } from 'zod';
+import { sheetToCsv } from '../src/lib/export/csv.ts';
+import { sheetToJson } from '../src/lib/export/json.ts';
+import { sheetToXlsx } from '../src/lib/export/xlsx.ts';
 import { docToSheet } from '../src/lib/doc/sheet-doc.ts';
-import { TextImportError, parseTextTable } from '../src/lib/import/text-table.ts';
-import { DOC_ID, type SheetJSON } from '../src/lib/model/schema.ts';
+import { importBytes, isImportError, MAX_IMPORT_BYTES } from '../src/lib/import/any.ts';
+import { DOC_ID } from '../src/lib/model/schema.ts';
+import { backupCommand, restoreCommand, STORE_USAGE } from './cli-store.ts';
+import { CliUsageError, usersCommand, USERS_USAGE } from './cli-users.ts';
 import { readConfig } from './config.ts';
 import { loadDoc, SqliteStore } from './store.ts';
 import { storeNewTable } from './tables.ts';
-import { CliUsageError, usersCommand, USERS_USAGE } from './cli-users.ts';
 import { UserError } from './users.ts';
-import { ZodError } from 'zod';
 
 const USAGE = `使い方 / usage:
-  shinko import FILE [--json]             進行管理表 (テキスト形式) を新しい表として取り込む
+  shinko import FILE [--json]             表を新しい表として取り込む (テキスト形式・.xlsx・JSON バックアップ)
                                           --json: 保存せず SheetJSON を表示する
-  shinko export DOC --format json [--out FILE]
-                                          表を書き出す (xlsx/csv は今後対応)
+  shinko export DOC --format xlsx|csv|json [--out FILE]
+                                          表を書き出す (--out がなければ標準出力)
+${STORE_USAGE}
 ${USERS_USAGE}
 
 環境変数: DATA_DIR (既定 ./data)`;
-
-const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 class CliError extends Error {
 	override name = 'CliError';
@@ -30,7 +33,7 @@ function out(text: string): void {
 	process.stdout.write(text.endsWith('\n') ? text : text + '\n');
 }
 
-function readImportFile(file: string): SheetJSON {
+function readImportFile(file: string): Uint8Array {
 	let size: number;
 	try {
 		size = statSync(file).size;
@@ -40,11 +43,10 @@ function readImportFile(file: string): SheetJSON {
 	if (size > MAX_IMPORT_BYTES) {
 		throw new CliError(`${file}: ファイルが大きすぎます (${size} bytes > ${MAX_IMPORT_BYTES})`);
 	}
-	const text = readFileSync(file, 'utf8');
-	return parseTextTable(text);
+	return new Uint8Array(readFileSync(file));
 }
 
-function importCommand(args: string[]): number {
+async function importCommand(args: string[]): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args,
 		options: { json: { type: 'boolean', default: false } },
@@ -52,9 +54,15 @@ function importCommand(args: string[]): number {
 	});
 	const file = positionals[0];
 	if (!file || positionals.length > 1) throw new CliError(USAGE);
-	const sheet = readImportFile(file);
+	let sheet;
+	try {
+		({ sheet } = await importBytes(readImportFile(file)));
+	} catch (err) {
+		if (isImportError(err)) throw new CliError(`${file}: ${err.message}`);
+		throw err;
+	}
 	if (values.json) {
-		out(JSON.stringify(sheet, null, 2));
+		out(sheetToJson(sheet));
 		return 0;
 	}
 	const store = new SqliteStore(readConfig().dataDir);
@@ -69,7 +77,9 @@ function importCommand(args: string[]): number {
 	return 0;
 }
 
-function exportCommand(args: string[]): number {
+const FORMATS = ['xlsx', 'csv', 'json'] as const;
+
+async function exportCommand(args: string[]): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args,
 		options: { format: { type: 'string', default: 'json' }, out: { type: 'string' } },
@@ -78,20 +88,28 @@ function exportCommand(args: string[]): number {
 	const docId = positionals[0];
 	if (!docId || positionals.length > 1) throw new CliError(USAGE);
 	if (!DOC_ID.test(docId)) throw new CliError(`表の ID が正しくありません: ${docId}`);
-	if (values.format !== 'json') {
-		throw new CliError(`--format ${values.format} にはまだ対応していません (json のみ)`);
+	const format = values.format as (typeof FORMATS)[number];
+	if (!FORMATS.includes(format)) {
+		throw new CliError(`--format は xlsx / csv / json のどれかです (${values.format})`);
 	}
 	const store = new SqliteStore(readConfig().dataDir);
+	let sheet;
 	try {
 		if (store.load(docId).length === 0) throw new CliError(`表が見つかりません: ${docId}`);
 		const doc = loadDoc(store, docId);
-		const text = JSON.stringify(docToSheet(doc), null, 2) + '\n';
+		sheet = docToSheet(doc);
 		doc.destroy();
-		if (values.out) writeFileSync(values.out, text);
-		else out(text);
 	} finally {
 		store.close();
 	}
+	const data: string | Uint8Array =
+		format === 'xlsx'
+			? await sheetToXlsx(sheet)
+			: format === 'csv'
+				? sheetToCsv(sheet)
+				: sheetToJson(sheet);
+	if (values.out) writeFileSync(values.out, data);
+	else process.stdout.write(data);
 	return 0;
 }
 
@@ -100,9 +118,13 @@ export async function run(argv: string[]): Promise<number> {
 	try {
 		switch (command) {
 			case 'import':
-				return importCommand(rest);
+				return await importCommand(rest);
 			case 'export':
-				return exportCommand(rest);
+				return await exportCommand(rest);
+			case 'backup':
+				return await backupCommand(rest, out);
+			case 'restore':
+				return restoreCommand(rest, out);
 			case 'users':
 				return await usersCommand(rest, out);
 			case undefined:
@@ -116,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
 		}
 	} catch (err) {
 		if (
-			err instanceof TextImportError ||
+			isImportError(err) ||
 			err instanceof CliError ||
 			err instanceof CliUsageError ||
 			err instanceof UserError

@@ -1,5 +1,8 @@
 // The Shinko server process: store, sync, HTTP. Started by `npm start` (bin/start.js).
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PID_FILE } from './cli-store.ts';
 import type { AddressInfo } from 'node:net';
 import { Auth } from './auth.ts';
 import { readConfig, type Config } from './config.ts';
@@ -66,6 +69,9 @@ export async function startServer(
 	});
 	const port = (server.address() as AddressInfo).port;
 	const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+	// `shinko restore` refuses to swap the store under a running server.
+	const pidFile = join(config.dataDir, PID_FILE);
+	writeFileSync(pidFile, `${process.pid}\n`);
 	log.info('listening', { url, dataDir: config.dataDir, compactedRows: compacted });
 
 	let closing: Promise<void> | null = null;
@@ -83,6 +89,7 @@ export async function startServer(
 				wss.close();
 				server.close(() => {
 					store.close();
+					rmSync(pidFile, { force: true });
 					resolve();
 				});
 				server.closeAllConnections();

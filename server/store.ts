@@ -8,6 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 
+export const STORE_FILE = 'shinko.sqlite';
+
 export interface StoredUpdate {
 	seq: number;
 	docId: string;
@@ -39,7 +41,7 @@ export class SqliteStore implements DocStore {
 
 	constructor(dataDir: string) {
 		mkdirSync(dataDir, { recursive: true });
-		this.db = new Database(join(dataDir, 'shinko.sqlite'));
+		this.db = new Database(join(dataDir, STORE_FILE));
 		this.db.pragma('journal_mode = WAL');
 		// FULL: a commit is on disk before append() returns, so "saved" survives power loss too.
 		this.db.pragma('synchronous = FULL');

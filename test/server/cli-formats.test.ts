@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
+import { parseTextTable } from '../../src/lib/import/text-table.ts';
+import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { ROOT, startTestServer, tempDataDir } from '../helpers/server.ts';
+
+const run = promisify(execFile);
+const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
+const reference = parseTextTable(readFileSync(REFERENCE, 'utf8'));
+
+async function shinko(args: string[], dataDir: string) {
+	try {
+		const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/shinko.js'), ...args], {
+			cwd: ROOT,
+			env: { ...process.env, DATA_DIR: dataDir },
+			maxBuffer: 64 * 1024 * 1024
+		});
+		return { code: 0, stdout, stderr };
+	} catch (err) {
+		const e = err as { code: number; stdout: string; stderr: string };
+		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+	}
+}
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+	while (cleanups.length) await cleanups.pop()!();
+});
+
+function tableCount(dataDir: string): number {
+	const store = new SqliteStore(dataDir);
+	try {
+		return listTables(loadDoc(store, INDEX_DOC_ID)).length;
+	} finally {
+		store.close();
+	}
+}
+
+describe('shinko export and import, every format', () => {
+	it('round-trips the reference table through json and xlsx; csv has the BOM', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const imported = await shinko(['import', REFERENCE], data.dir);
+		const id = imported.stdout.trim().split('\n').pop()!;
+		for (const format of ['json', 'xlsx'] as const) {
+			const file = join(data.dir, `out.${format}`);
+			expect((await shinko(['export', id, '--format', format, '--out', file], data.dir)).code).toBe(
+				0
+			);
+			const back = await shinko(['import', file, '--json'], data.dir);
+			expect(back.code, back.stderr).toBe(0);
+			expect(JSON.parse(back.stdout)).toEqual(reference);
+		}
+		const csv = join(data.dir, 'out.csv');
+		expect((await shinko(['export', id, '--format', 'csv', '--out', csv], data.dir)).code).toBe(0);
+		const bytes = readFileSync(csv);
+		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		expect(bytes.toString('utf8').trim().split('\r\n')).toHaveLength(69);
+		const bad = await shinko(['export', id, '--format', 'pdf'], data.dir);
+		expect(bad.code).not.toBe(0);
+		expect(bad.stderr).toContain('--format');
+	});
+
+	it('refuses hostile files with a message and stores nothing', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		await shinko(['import', REFERENCE], data.dir);
+		const hostile: [string, string | Buffer, string][] = [
+			['proto.json', '{"schemaVersion":1,"__proto__":{"polluted":true}}', '__proto__'],
+			['deep.json', '['.repeat(10_000) + ']'.repeat(10_000), ''],
+			['fake.xlsx', Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(2000, 7)]), ''],
+			['huge.txt', 'x'.repeat(21 * 1024 * 1024), '大きすぎ']
+		];
+		for (const [name, content, expected] of hostile) {
+			const file = join(data.dir, name);
+			writeFileSync(file, content);
+			const result = await shinko(['import', file], data.dir);
+			expect(result.code, name).not.toBe(0);
+			expect(result.stderr, name).toMatch(/^shinko: /);
+			if (expected) expect(result.stderr, name).toContain(expected);
+		}
+		expect(tableCount(data.dir)).toBe(1);
+		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+	});
+});
+
+describe('shinko backup and restore', () => {
+	it('backs up a running store consistently and restores it once the server is stopped', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const server = await startTestServer(join(data.dir, 'store'));
+		const storeDir = join(data.dir, 'store');
+		const backup = join(data.dir, 'backup.sqlite');
+		const done = await shinko(['backup', '--out', backup], storeDir);
+		expect(done.code, done.stderr).toBe(0);
+		await shinko(['import', REFERENCE], storeDir);
+		expect(tableCount(storeDir)).toBe(2);
+
+		// The server never holds the store while it is swapped.
+		const refused = await shinko(['restore', backup], storeDir);
+		expect(refused.code).not.toBe(0);
+		expect(refused.stderr).toContain('サーバーが動いています');
+		await server.close();
+
+		const restored = await shinko(['restore', backup], storeDir);
+		expect(restored.code, restored.stderr).toBe(0);
+		expect(tableCount(storeDir)).toBe(1);
+		const garbage = join(data.dir, 'garbage.sqlite');
+		writeFileSync(garbage, 'not a database');
+		const bad = await shinko(['restore', garbage], storeDir);
+		expect(bad.code).not.toBe(0);
+		expect(tableCount(storeDir)).toBe(1);
+	});
+});
