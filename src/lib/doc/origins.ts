@@ -6,7 +6,9 @@ export const ORIGIN = {
 	/** Seeding or importing a whole table. */
 	import: 'shinko:import',
 	/** Schema migrations run when a doc is opened. */
-	migrate: 'shinko:migrate'
+	migrate: 'shinko:migrate',
+	/** Bringing back an older snapshot as a new forward change (undoable as one step). */
+	restore: 'shinko:restore'
 } as const;
 
 export type Origin = (typeof ORIGIN)[keyof typeof ORIGIN];

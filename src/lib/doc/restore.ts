@@ -1,0 +1,326 @@
+// Brings back an older state (a snapshot) as a NEW forward change, never by replacing stored bytes:
+// peers that edited meanwhile merge with it like with any edit, and it can be undone as one step.
+//
+// Only what differs is written: text by minimal splices, marks and values only when they differ,
+// order keys only where the order differs. So a concurrent edit to a cell the restore leaves
+// alone survives the merge, and one typed into the same cell merges character by character.
+import { generateKeyBetween } from 'fractional-indexing';
+import * as Y from 'yjs';
+import type { Mark } from '../model/marks.ts';
+import { sameMarkCell } from '../model/diff.ts';
+import {
+	SCHEMA_VERSION,
+	type ItemJSON,
+	type KpiJSON,
+	type MarkCell,
+	type SheetJSON
+} from '../model/schema.ts';
+import { newId } from './ids.ts';
+import { readMark, setMark, type MarkEntry } from './mark-register.ts';
+import { spliceText } from './ops.ts';
+import { compareOrdered, keyBetween } from './order.ts';
+import { ORIGIN, type Origin } from './origins.ts';
+import { itemRow, kpiRow } from './sheet-doc.ts';
+import {
+	asRow,
+	markKey,
+	PLAN_FIELDS,
+	QUARTERS,
+	roots,
+	str,
+	stringList,
+	type YRow
+} from './table-doc.ts';
+
+/** Where an item stood in the snapshot: the ids of its neighbours there (null = section end). */
+export interface Neighbours {
+	prevId: string | null;
+	nextId: string | null;
+}
+
+/**
+ * Makes one item equal `item` in section `sectionId`; re-creates it under its id if it was deleted.
+ * Its order key is kept unless it moves section or is re-created; then it goes between `near`
+ * when those neighbours are still in the section, else at the section's end.
+ */
+export function restoreItem(
+	doc: Y.Doc,
+	item: ItemJSON,
+	sectionId: string,
+	by: string,
+	origin: Origin = ORIGIN.restore,
+	near?: Neighbours
+): void {
+	doc.transact(() => {
+		const items = roots(doc).items;
+		const row = asRow(items.get(item.id));
+		const stays = row !== null && str(row, 'sectionId') === sectionId;
+		writeItem(items, item, sectionId, stays ? null : placeIn(items, item.id, sectionId, near), by);
+	}, origin);
+}
+
+/** Restores one item as `sheet` holds it, near its neighbours there. False if `sheet` lacks it. */
+export function restoreItemFrom(
+	doc: Y.Doc,
+	sheet: SheetJSON,
+	itemId: string,
+	by: string,
+	origin: Origin = ORIGIN.restore
+): boolean {
+	for (const pillar of sheet.pillars)
+		for (const section of pillar.sections) {
+			const i = section.items.findIndex((it) => it.id === itemId);
+			if (i < 0) continue;
+			const near = {
+				prevId: section.items[i - 1]?.id ?? null,
+				nextId: section.items[i + 1]?.id ?? null
+			};
+			restoreItem(doc, section.items[i]!, section.id, by, origin, near);
+			return true;
+		}
+	return false;
+}
+
+/** Makes the whole doc equal `sheet` (docToSheet(doc) deep-equals it afterwards), in one step. */
+export function restoreSheet(
+	doc: Y.Doc,
+	sheet: SheetJSON,
+	by: string,
+	origin: Origin = ORIGIN.restore
+): void {
+	doc.transact(() => {
+		const r = roots(doc);
+		if (r.meta.get('schemaVersion') === undefined) r.meta.set('schemaVersion', SCHEMA_VERSION);
+		setValue(r.meta, 'title', sheet.title);
+		setValue(r.meta, 'planName', sheet.planName);
+		setValue(r.meta, 'organisation', sheet.organisation);
+		setValue(r.meta, 'fiscalYear', sheet.fiscalYear);
+		setList(r.meta, 'quarterLabels', sheet.quarterLabels);
+		// The department choices only grow: a department in use elsewhere must stay offered.
+		const departments = stringList(r.meta.get('departments'));
+		const used = sheet.pillars
+			.flatMap((p) => p.sections.flatMap((s) => s.items))
+			.flatMap((i) => i.departments);
+		setList(r.meta, 'departments', [...new Set([...departments, ...used])]);
+
+		const pillarKeys = orderKeys(r.pillars, sheet.pillars, () => true);
+		sheet.pillars.forEach((pillar, pi) => {
+			const p = ensureRow(r.pillars, pillar.id);
+			setValue(p, 'order', pillarKeys[pi]!);
+			setValue(p, 'no', pillar.no);
+			setText(p, 'title', pillar.title);
+			const sectionKeys = orderKeys(
+				r.sections,
+				pillar.sections,
+				(row) => str(row, 'pillarId') === pillar.id
+			);
+			pillar.sections.forEach((section, si) => {
+				const s = ensureRow(r.sections, section.id);
+				setValue(s, 'pillarId', pillar.id);
+				setValue(s, 'order', sectionKeys[si]!);
+				setValue(s, 'no', section.no);
+				setText(s, 'title', section.title);
+				const inSection = (row: YRow) => str(row, 'sectionId') === section.id;
+				const itemKeys = orderKeys(r.items, section.items, inSection);
+				section.items.forEach((item, ii) =>
+					writeItem(r.items, item, section.id, itemKeys[ii]!, by)
+				);
+			});
+		});
+
+		const kpiKeys = orderKeys(r.kpis, sheet.kpis, () => true);
+		sheet.kpis.forEach((kpi, i) => writeKpi(r.kpis, kpi, kpiKeys[i]!));
+
+		const pillars = sheet.pillars;
+		const sections = pillars.flatMap((p) => p.sections);
+		deleteAllBut(r.pillars, pillars);
+		deleteAllBut(r.sections, sections);
+		deleteAllBut(
+			r.items,
+			sections.flatMap((s) => s.items)
+		);
+		deleteAllBut(r.kpis, sheet.kpis);
+	}, origin);
+}
+
+/** Writes every field of an item that differs. `order` null keeps the current key. */
+function writeItem(
+	items: Y.Map<YRow>,
+	item: ItemJSON,
+	sectionId: string,
+	order: string | null,
+	by: string
+): void {
+	const row = asRow(items.get(item.id));
+	if (!row) {
+		items.set(item.id, itemRow(item, sectionId, order ?? keyBetween(null, null), by));
+		return;
+	}
+	setValue(row, 'sectionId', sectionId);
+	if (order !== null) setValue(row, 'order', order);
+	setValue(row, 'no', item.no);
+	setText(row, 'title', item.title);
+	setText(row, 'content', item.content);
+	setList(row, 'departments', item.departments);
+	setText(row, 'yearPlan', item.yearPlan);
+	PLAN_FIELDS.forEach((f, i) => setText(row, f, item.plans[i] ?? ''));
+	setText(row, 'note', item.note);
+	QUARTERS.forEach((q, i) => writeMark(row, markKey(q), item.marks[i] ?? '', by));
+}
+
+function writeMark(row: YRow, key: string, cell: MarkCell, by: string): void {
+	const current = row.get(key);
+	const reading = readMark(current);
+	if (!reading.invalid && sameMarkCell(reading.cell, cell)) return;
+	let register: Y.Map<unknown>;
+	if (current instanceof Y.Map) register = current as Y.Map<unknown>;
+	else {
+		register = new Y.Map<unknown>();
+		row.set(key, register);
+	}
+	if (!Array.isArray(cell)) return setMark(register, cell as Mark | '', by);
+	// An old conflict comes back as a conflict: one entry per competing mark.
+	for (const k of Array.from(register.keys())) register.delete(k);
+	const at = Date.now();
+	for (const value of cell) {
+		const entry: MarkEntry = { value, by, at };
+		register.set(`restore-${newId()}`, entry);
+	}
+}
+
+function writeKpi(kpis: Y.Map<YRow>, kpi: KpiJSON, order: string): void {
+	const row = asRow(kpis.get(kpi.id));
+	if (!row) {
+		kpis.set(kpi.id, kpiRow(kpi, order));
+		return;
+	}
+	setValue(row, 'order', order);
+	setValue(row, 'name', kpi.name);
+	setValue(row, 'unit', kpi.unit);
+	setValue(row, 'baselineLabel', kpi.baseline.label);
+	setValue(row, 'baseline', kpi.baseline.value);
+	setValue(row, 'target', kpi.target);
+	const years = ensureRow(row, 'years');
+	const wanted = new Map(kpi.years.map((y) => [String(y.fiscalYear), y]));
+	for (const key of Array.from(years.keys())) if (!wanted.has(key)) years.delete(key);
+	for (const [key, y] of wanted) {
+		const year = ensureRow(years, key);
+		setValue(year, 'label', y.label);
+		setValue(year, 'fiscalYear', y.fiscalYear);
+		setValue(year, 'target', y.target);
+		setValue(year, 'actual', y.actual);
+	}
+}
+
+/** The Y.Map under `key`, created (or replacing a value of the wrong type) when missing. */
+function ensureRow(map: Y.Map<unknown>, key: string): YRow {
+	const row = asRow(map.get(key));
+	if (row) return row;
+	const created = new Y.Map<unknown>();
+	map.set(key, created);
+	return created;
+}
+
+function setValue(row: Y.Map<unknown>, key: string, value: string | number | null): void {
+	if (row.get(key) !== value) row.set(key, value);
+}
+
+function setList(row: Y.Map<unknown>, key: string, list: readonly string[]): void {
+	const current = row.get(key);
+	const same =
+		Array.isArray(current) &&
+		current.length === list.length &&
+		current.every((x, i) => x === list[i]);
+	if (!same) row.set(key, [...list]);
+}
+
+function setText(row: YRow, key: string, value: string): void {
+	const current = row.get(key);
+	// Inside the caller's transaction, so the splice takes its origin.
+	if (current instanceof Y.Text) spliceText(current, value);
+	else row.set(key, new Y.Text(value));
+}
+
+function deleteAllBut(map: Y.Map<YRow>, keep: readonly { id: string }[]): void {
+	const ids = new Set(keep.map((e) => e.id));
+	for (const id of Array.from(map.keys())) if (!ids.has(id)) map.delete(id);
+}
+
+/** A key that fractional-indexing accepts (a faulty client may have written anything). */
+function validKey(key: string): boolean {
+	try {
+		generateKeyBetween(key, null);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Order keys putting `wanted` in this order among rows for which `sameParent` holds, keeping as
+ * many current keys as possible (a longest increasing run), so a concurrent move elsewhere in
+ * the list is not overwritten. New keys go between the kept ones.
+ */
+function orderKeys(
+	map: Y.Map<YRow>,
+	wanted: readonly { id: string }[],
+	sameParent: (row: YRow) => boolean
+): string[] {
+	const current = wanted.map(({ id }) => {
+		const row = asRow(map.get(id));
+		const key = row && sameParent(row) ? str(row, 'order') : '';
+		return key && validKey(key) ? key : null;
+	});
+	const kept = longestIncreasing(current);
+	const out: string[] = [];
+	let prev: string | null = null;
+	current.forEach((key, i) => {
+		if (key !== null && kept.has(i)) prev = key;
+		else {
+			let next: string | null = null;
+			for (let j = i + 1; j < current.length && next === null; j++)
+				if (kept.has(j)) next = current[j]!;
+			prev = keyBetween(prev, next);
+		}
+		out.push(prev);
+	});
+	return out;
+}
+
+/** Indices of a longest strictly increasing subsequence of the non-null keys. O(n²): n is small. */
+function longestIncreasing(keys: (string | null)[]): Set<number> {
+	const length: number[] = keys.map(() => 0);
+	const back: number[] = keys.map(() => -1);
+	let best = -1;
+	keys.forEach((key, i) => {
+		if (key === null) return;
+		length[i] = 1;
+		for (let j = 0; j < i; j++) {
+			const k = keys[j];
+			if (k !== null && k !== undefined && k < key && length[j]! + 1 > length[i]!) {
+				length[i] = length[j]! + 1;
+				back[i] = j;
+			}
+		}
+		if (best < 0 || length[i]! > length[best]!) best = i;
+	});
+	const out = new Set<number>();
+	for (let i = best; i >= 0; i = back[i]!) out.add(i);
+	return out;
+}
+
+/** A key for an item entering a section: between its old neighbours if present, else last. */
+function placeIn(items: Y.Map<YRow>, itemId: string, sectionId: string, near?: Neighbours): string {
+	const siblings: { id: string; order: string }[] = [];
+	for (const [id, value] of items.entries()) {
+		const row = asRow(value);
+		if (row && id !== itemId && str(row, 'sectionId') === sectionId)
+			siblings.push({ id, order: str(row, 'order') });
+	}
+	siblings.sort(compareOrdered);
+	const prev = near?.prevId ? siblings.findIndex((s) => s.id === near.prevId) : -1;
+	if (prev >= 0) return keyBetween(siblings[prev]!.order, siblings[prev + 1]?.order ?? null);
+	const next = near?.nextId ? siblings.findIndex((s) => s.id === near.nextId) : -1;
+	if (next >= 0) return keyBetween(siblings[next - 1]?.order ?? null, siblings[next]!.order);
+	return keyBetween(siblings.at(-1)?.order ?? null, null);
+}

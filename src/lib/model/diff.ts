@@ -1,0 +1,303 @@
+// What changed between two states of a table (e.g. a snapshot and now), cell by cell, by id, so a
+// review can list it and a restore can be previewed. Pure: plain SheetJSON in, plain data out.
+import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from './schema.ts';
+
+export const ITEM_TEXT_FIELDS = [
+	'no',
+	'title',
+	'content',
+	'yearPlan',
+	'plan1',
+	'plan2',
+	'plan3',
+	'plan4',
+	'note'
+] as const;
+export type ItemTextField = (typeof ITEM_TEXT_FIELDS)[number];
+
+export type FieldChange =
+	| { field: ItemTextField; before: string; after: string }
+	| { field: 'departments'; before: string[]; after: string[] }
+	/** Moved to another section: ids, plus 「(1) 入会の促進」-style labels for display. */
+	| { field: 'section'; before: string; after: string; beforeLabel: string; afterLabel: string };
+
+export interface MarkChange {
+	quarter: 1 | 2 | 3 | 4;
+	before: MarkCell;
+	after: MarkCell;
+}
+
+export type ItemDiff =
+	| { kind: 'added'; id: string; sectionId: string; item: ItemJSON }
+	| { kind: 'removed'; id: string; sectionId: string; item: ItemJSON }
+	| {
+			kind: 'changed';
+			id: string;
+			sectionId: string;
+			/** The item as it is in `after`. */
+			item: ItemJSON;
+			fields: FieldChange[];
+			marks: MarkChange[];
+	  };
+
+export type MetaField = 'title' | 'planName' | 'organisation' | 'fiscalYear' | 'quarterLabels';
+export interface MetaChange {
+	field: MetaField;
+	/** Quarter labels joined with ' / '. */
+	before: string | number;
+	after: string | number;
+}
+
+/** Pillars and sections added, removed, renumbered or renamed (moves between pillars too). */
+export interface OutlineChange {
+	level: 'pillar' | 'section';
+	id: string;
+	change: 'added' | 'removed' | 'changed';
+	/** 「1 会員の増強」 / 「(1) 入会の促進」, or null when absent on that side. */
+	before: string | null;
+	after: string | null;
+}
+
+export type KpiValue = string | number | null;
+export interface KpiChange {
+	kpiId: string;
+	/** The KPI's name in `after` (in `before` when removed). */
+	name: string;
+	/** null for the KPI's own fields, else the fiscal year of a per-year value. */
+	fiscalYear: number | null;
+	/** 'kpi' / 'year': the whole KPI or year was added (before null) or removed (after null). */
+	field:
+		'kpi' | 'year' | 'name' | 'unit' | 'baselineLabel' | 'baseline' | 'target' | 'label' | 'actual';
+	before: KpiValue;
+	after: KpiValue;
+}
+
+export interface SheetDiff {
+	meta: MetaChange[];
+	outline: OutlineChange[];
+	/** Every item difference: in `after`'s order, then removed items in `before`'s order. */
+	items: ItemDiff[];
+	added: Extract<ItemDiff, { kind: 'added' }>[];
+	removed: Extract<ItemDiff, { kind: 'removed' }>[];
+	changed: Extract<ItemDiff, { kind: 'changed' }>[];
+	kpis: KpiChange[];
+}
+
+interface Placed {
+	item: ItemJSON;
+	sectionId: string;
+	sectionLabel: string;
+}
+
+function placedItems(sheet: SheetJSON): Map<string, Placed> {
+	const out = new Map<string, Placed>();
+	for (const p of sheet.pillars)
+		for (const s of p.sections)
+			for (const item of s.items)
+				out.set(item.id, { item, sectionId: s.id, sectionLabel: label(s.no, s.title) });
+	return out;
+}
+
+function label(no: string, title: string): string {
+	return no ? `${no} ${title}` : title;
+}
+
+/** Equal mark cells; a conflict equals the same marks in any order. */
+export function sameMarkCell(a: MarkCell, b: MarkCell): boolean {
+	if (Array.isArray(a) || Array.isArray(b)) {
+		if (!Array.isArray(a) || !Array.isArray(b)) return false;
+		return sameList([...a].sort(), [...b].sort());
+	}
+	return a === b;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+	return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function textOf(item: ItemJSON, field: ItemTextField): string {
+	const plan = /^plan([1-4])$/.exec(field);
+	if (plan) return item.plans[Number(plan[1]) - 1] ?? '';
+	return item[field as Exclude<ItemTextField, `plan${number}`>];
+}
+
+function itemChanges(
+	before: Placed,
+	after: Placed
+): { fields: FieldChange[]; marks: MarkChange[] } {
+	const fields: FieldChange[] = [];
+	if (before.sectionId !== after.sectionId)
+		fields.push({
+			field: 'section',
+			before: before.sectionId,
+			after: after.sectionId,
+			beforeLabel: before.sectionLabel,
+			afterLabel: after.sectionLabel
+		});
+	for (const field of ITEM_TEXT_FIELDS) {
+		const b = textOf(before.item, field);
+		const a = textOf(after.item, field);
+		if (a !== b) fields.push({ field, before: b, after: a });
+	}
+	if (!sameList(before.item.departments, after.item.departments))
+		fields.push({
+			field: 'departments',
+			before: [...before.item.departments],
+			after: [...after.item.departments]
+		});
+	const marks: MarkChange[] = [];
+	([1, 2, 3, 4] as const).forEach((quarter, i) => {
+		const b = before.item.marks[i] ?? '';
+		const a = after.item.marks[i] ?? '';
+		if (!sameMarkCell(b, a)) marks.push({ quarter, before: b, after: a });
+	});
+	return { fields, marks };
+}
+
+function metaChanges(before: SheetJSON, after: SheetJSON): MetaChange[] {
+	const out: MetaChange[] = [];
+	for (const field of ['title', 'planName', 'organisation', 'fiscalYear'] as const)
+		if (before[field] !== after[field])
+			out.push({ field, before: before[field], after: after[field] });
+	if (!sameList(before.quarterLabels, after.quarterLabels))
+		out.push({
+			field: 'quarterLabels',
+			before: before.quarterLabels.join(' / '),
+			after: after.quarterLabels.join(' / ')
+		});
+	return out;
+}
+
+interface OutlineEntry {
+	level: OutlineChange['level'];
+	parent: string;
+	label: string;
+}
+
+function outlineEntries(sheet: SheetJSON): Map<string, OutlineEntry> {
+	const out = new Map<string, OutlineEntry>();
+	for (const p of sheet.pillars) {
+		out.set(`p:${p.id}`, { level: 'pillar', parent: '', label: label(p.no, p.title) });
+		for (const s of p.sections)
+			out.set(`s:${s.id}`, { level: 'section', parent: p.id, label: label(s.no, s.title) });
+	}
+	return out;
+}
+
+function outlineChanges(before: SheetJSON, after: SheetJSON): OutlineChange[] {
+	const b = outlineEntries(before);
+	const a = outlineEntries(after);
+	const out: OutlineChange[] = [];
+	const id = (key: string) => key.slice(2);
+	for (const [key, entry] of a) {
+		const old = b.get(key);
+		if (!old)
+			out.push({
+				level: entry.level,
+				id: id(key),
+				change: 'added',
+				before: null,
+				after: entry.label
+			});
+		else if (old.label !== entry.label || old.parent !== entry.parent)
+			out.push({
+				level: entry.level,
+				id: id(key),
+				change: 'changed',
+				before: old.label,
+				after: entry.label
+			});
+	}
+	for (const [key, entry] of b)
+		if (!a.has(key))
+			out.push({
+				level: entry.level,
+				id: id(key),
+				change: 'removed',
+				before: entry.label,
+				after: null
+			});
+	return out;
+}
+
+function kpiChanges(before: KpiJSON[], after: KpiJSON[]): KpiChange[] {
+	const out: KpiChange[] = [];
+	const old = new Map(before.map((k) => [k.id, k]));
+	for (const kpi of after) {
+		const prev = old.get(kpi.id);
+		const push = (field: KpiChange['field'], fy: number | null, b: KpiValue, a: KpiValue) => {
+			if (b !== a)
+				out.push({ kpiId: kpi.id, name: kpi.name, fiscalYear: fy, field, before: b, after: a });
+		};
+		if (!prev) {
+			push('kpi', null, null, kpi.name);
+			continue;
+		}
+		push('name', null, prev.name, kpi.name);
+		push('unit', null, prev.unit, kpi.unit);
+		push('baselineLabel', null, prev.baseline.label, kpi.baseline.label);
+		push('baseline', null, prev.baseline.value, kpi.baseline.value);
+		push('target', null, prev.target, kpi.target);
+		const years = new Map(prev.years.map((y) => [y.fiscalYear, y]));
+		for (const y of kpi.years) {
+			const p = years.get(y.fiscalYear);
+			if (!p) {
+				push('year', y.fiscalYear, null, y.label);
+				continue;
+			}
+			push('label', y.fiscalYear, p.label, y.label);
+			push('target', y.fiscalYear, p.target, y.target);
+			push('actual', y.fiscalYear, p.actual, y.actual);
+		}
+		const now = new Set(kpi.years.map((y) => y.fiscalYear));
+		for (const p of prev.years)
+			if (!now.has(p.fiscalYear)) push('year', p.fiscalYear, p.label, null);
+	}
+	const ids = new Set(after.map((k) => k.id));
+	for (const kpi of before)
+		if (!ids.has(kpi.id))
+			out.push({
+				kpiId: kpi.id,
+				name: kpi.name,
+				fiscalYear: null,
+				field: 'kpi',
+				before: kpi.name,
+				after: null
+			});
+	return out;
+}
+
+export function diffSheets(before: SheetJSON, after: SheetJSON): SheetDiff {
+	const b = placedItems(before);
+	const a = placedItems(after);
+	const items: ItemDiff[] = [];
+	for (const [id, now] of a) {
+		const old = b.get(id);
+		if (!old) {
+			items.push({ kind: 'added', id, sectionId: now.sectionId, item: now.item });
+			continue;
+		}
+		const { fields, marks } = itemChanges(old, now);
+		if (fields.length > 0 || marks.length > 0)
+			items.push({ kind: 'changed', id, sectionId: now.sectionId, item: now.item, fields, marks });
+	}
+	for (const [id, old] of b)
+		if (!a.has(id)) items.push({ kind: 'removed', id, sectionId: old.sectionId, item: old.item });
+	return {
+		meta: metaChanges(before, after),
+		outline: outlineChanges(before, after),
+		items,
+		added: items.filter((d) => d.kind === 'added'),
+		removed: items.filter((d) => d.kind === 'removed'),
+		changed: items.filter((d) => d.kind === 'changed'),
+		kpis: kpiChanges(before.kpis, after.kpis)
+	};
+}
+
+/** How many changes a diff holds: one per changed cell, and one per item, row or KPI added or removed. */
+export function countChanges(diff: SheetDiff): number {
+	let n = diff.meta.length + diff.outline.length + diff.kpis.length;
+	n += diff.added.length + diff.removed.length;
+	for (const c of diff.changed) n += c.fields.length + c.marks.length;
+	return n;
+}
