@@ -10,6 +10,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
+import { INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
 import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
 import { loadDoc, type DocStore } from './store.ts';
 import type { Logger } from './log.ts';
@@ -136,7 +137,8 @@ export class Room {
 			alive: true,
 			acks: options.acks,
 			acked: 0,
-			readonly: options.role === 'viewer',
+			// The list of tables is the admins' to change (DESIGN.md: admin = users, tables).
+			readonly: options.role === 'viewer' || (this.id === INDEX_DOC_ID && options.role !== 'admin'),
 			sessionId: options.sessionId,
 			username: options.username,
 			awarenessTokens: AWARENESS_PER_SECOND * 2,

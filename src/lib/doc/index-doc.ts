@@ -55,3 +55,29 @@ export function listTables(doc: Y.Doc): TableEntry[] {
 			(a.id < b.id ? -1 : 1)
 	);
 }
+
+function entry(doc: Y.Doc, id: string): Y.Map<unknown> | null {
+	return asRow(tablesMap(doc).get(id));
+}
+
+export function renameTable(
+	doc: Y.Doc,
+	id: string,
+	title: string,
+	origin: unknown = ORIGIN.local
+): void {
+	const row = entry(doc, id);
+	if (!row || !title.trim()) return;
+	doc.transact(() => row.set('title', title.trim().slice(0, 500)), origin);
+}
+
+export function setArchived(
+	doc: Y.Doc,
+	id: string,
+	archived: boolean,
+	origin: unknown = ORIGIN.local
+): void {
+	const row = entry(doc, id);
+	if (!row) return;
+	doc.transact(() => row.set('archived', archived), origin);
+}

@@ -175,3 +175,42 @@ export function spliceText(
 function isHighSurrogate(code: number): boolean {
 	return code >= 0xd800 && code <= 0xdbff;
 }
+
+/** Appends a section to a pillar, numbered after the last one: (1), (2), … */
+export function insertSection(doc: Y.Doc, pillarId: string, origin: Origin = ORIGIN.local): string {
+	const pillar = readOutline(doc).pillars.find((p) => p.id === pillarId);
+	if (!pillar) throw new Error(`pillar ${pillarId} not found`);
+	const last = pillar.sections[pillar.sections.length - 1];
+	const id = newId();
+	doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		row.set('pillarId', pillarId);
+		row.set('order', keyBetween(last?.order ?? null, null));
+		row.set('no', `(${pillar.sections.length + 1})`);
+		row.set('title', new Y.Text(''));
+		roots(doc).sections.set(id, row);
+	}, origin);
+	return id;
+}
+
+/** Appends a pillar, numbered after the last one. */
+export function insertPillar(doc: Y.Doc, origin: Origin = ORIGIN.local): string {
+	const pillars = readOutline(doc).pillars;
+	const last = pillars[pillars.length - 1];
+	const id = newId();
+	doc.transact(() => {
+		const row = new Y.Map<unknown>();
+		row.set('order', keyBetween(last?.order ?? null, null));
+		row.set('no', String(pillars.length + 1));
+		row.set('title', new Y.Text(''));
+		roots(doc).pillars.set(id, row);
+	}, origin);
+	return id;
+}
+
+const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
+
+/** The circled number of the n-th item (1-based): ① … ⑳, then (21). */
+export function itemNumber(n: number): string {
+	return n >= 1 && n <= CIRCLED.length ? CIRCLED[n - 1]! : `(${n})`;
+}

@@ -213,11 +213,11 @@ function writeKpi(kpis: Y.Map<YRow>, kpi: KpiJSON, order: string): void {
 }
 
 /** The Y.Map under `key`, created (or replacing a value of the wrong type) when missing. */
-function ensureRow(map: Y.Map<unknown>, key: string): YRow {
+function ensureRow<T>(map: Y.Map<T>, key: string): YRow {
 	const row = asRow(map.get(key));
 	if (row) return row;
 	const created = new Y.Map<unknown>();
-	map.set(key, created);
+	map.set(key, created as T);
 	return created;
 }
 

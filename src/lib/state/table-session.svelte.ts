@@ -6,6 +6,11 @@ import { docToSheet } from '../doc/sheet-doc.ts';
 import { changesMap, readChanges, recordChange } from '../doc/changes.ts';
 import { addComment, commentsMap, readComments, setResolved } from '../doc/comments.ts';
 import {
+	deleteItem,
+	insertItem,
+	insertPillar,
+	insertSection,
+	itemNumber,
 	setDepartments,
 	setItemMark,
 	setKpiValue,
@@ -137,6 +142,34 @@ export class TableSession {
 
 	setDepartments(itemId: string, departments: string[]): void {
 		this.edit(itemId, 'departments', () => setDepartments(this.doc, itemId, departments));
+	}
+
+	/** A new, empty item at the end of a section, numbered after the others. */
+	addItem(sectionId: string): string | null {
+		if (this.readonly) return null;
+		const section = this.structure.pillars
+			.flatMap((p) => p.sections)
+			.find((x) => x.id === sectionId);
+		if (!section) return null;
+		const last = section.items[section.items.length - 1];
+		const id = insertItem(this.doc, sectionId, last?.id ?? null, this.user.name);
+		const row = roots(this.doc).items.get(id);
+		this.doc.transact(() => row?.set('no', itemNumber(section.items.length + 1)), ORIGIN.local);
+		return id;
+	}
+
+	addSection(pillarId: string): void {
+		if (!this.readonly) insertSection(this.doc, pillarId);
+	}
+
+	addPillar(): void {
+		if (!this.readonly) insertPillar(this.doc);
+	}
+
+	deleteItem(itemId: string): void {
+		if (this.readonly) return;
+		deleteItem(this.doc, itemId); // the imported op, not this method
+		if (this.commentsFor === itemId) this.commentsFor = null;
 	}
 
 	addComment(itemId: string, text: string): void {

@@ -1,0 +1,274 @@
+// Named snapshots of a table doc (manual, at each quarter end, daily), in the same SQLite file.
+//
+// A snapshot is the doc's full state (Y.encodeStateAsUpdate) at a moment, kept as a read-only
+// copy to look at, compare and restore from. Restoring never writes these bytes back into the
+// doc's log: it is a new forward change (src/lib/doc/restore.ts), so peers merge with it.
+import type Database from 'better-sqlite3';
+import * as Y from 'yjs';
+import { docToSheet } from '../src/lib/doc/sheet-doc.ts';
+import { DOC_ID, type SheetJSON } from '../src/lib/model/schema.ts';
+
+export const SNAPSHOT_KINDS = ['manual', 'quarter', 'daily'] as const;
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+export type AutomaticKind = Exclude<SnapshotKind, 'manual'>;
+
+export const NAME_MAX = 100;
+
+export interface SnapshotInfo {
+	id: number;
+	docId: string;
+	name: string;
+	kind: SnapshotKind;
+	author: string;
+	createdAt: number;
+	/** Bytes of the stored state, for the list. */
+	size: number;
+}
+
+export interface NewSnapshot {
+	name: string;
+	kind: SnapshotKind;
+	author: string;
+	/** Defaults to now; automatic snapshots pass the moment they are due for. */
+	createdAt?: number;
+}
+
+export class SnapshotError extends Error {
+	override name = 'SnapshotError';
+}
+
+interface Row {
+	id: number;
+	doc_id: string;
+	name: string;
+	kind: SnapshotKind;
+	author: string;
+	created_at: number;
+	size: number;
+}
+
+const INFO = 'id, doc_id, name, kind, author, created_at, length(state) AS size';
+
+function toInfo(row: Row): SnapshotInfo {
+	return {
+		id: row.id,
+		docId: row.doc_id,
+		name: row.name,
+		kind: row.kind,
+		author: row.author,
+		createdAt: row.created_at,
+		size: row.size
+	};
+}
+
+/** The trimmed name, or a SnapshotError saying what is wrong (in Japanese, for the UI). */
+export function validSnapshotName(name: unknown): string {
+	const trimmed = typeof name === 'string' ? name.trim() : '';
+	// Code points, not UTF-16 units: a rare kanji counts as one character, as the user sees it.
+	const length = Array.from(trimmed).length;
+	if (length < 1 || length > NAME_MAX)
+		throw new SnapshotError(`スナップショット名は 1〜${NAME_MAX} 文字で入力してください`);
+	return trimmed;
+}
+
+export class SnapshotStore {
+	private readonly stmts;
+
+	constructor(private readonly db: Database.Database) {
+		db.exec(`
+			CREATE TABLE IF NOT EXISTS snapshots (
+				id INTEGER PRIMARY KEY AUTOINCREMENT,
+				doc_id TEXT NOT NULL,
+				name TEXT NOT NULL,
+				kind TEXT NOT NULL CHECK (kind IN ('manual', 'quarter', 'daily')),
+				author TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				state BLOB NOT NULL
+			);
+			CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots (doc_id, created_at);
+		`);
+		this.stmts = {
+			insert: db.prepare(
+				'INSERT INTO snapshots (doc_id, name, kind, author, created_at, state) VALUES (?, ?, ?, ?, ?, ?)'
+			),
+			info: db.prepare(`SELECT ${INFO} FROM snapshots WHERE id = ?`),
+			state: db.prepare('SELECT state FROM snapshots WHERE id = ?'),
+			list: db.prepare(
+				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? ORDER BY created_at DESC, id DESC`
+			),
+			latest: db.prepare(
+				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`
+			),
+			latestOfKind: db.prepare(
+				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? AND kind = ?
+				 ORDER BY created_at DESC, id DESC LIMIT 1`
+			),
+			remove: db.prepare('DELETE FROM snapshots WHERE id = ?')
+		};
+	}
+
+	create(docId: string, state: Uint8Array, snapshot: NewSnapshot): SnapshotInfo {
+		if (!DOC_ID.test(docId)) throw new SnapshotError(`表の ID「${docId}」が正しくありません`);
+		const name = validSnapshotName(snapshot.name);
+		if (!(SNAPSHOT_KINDS as readonly string[]).includes(snapshot.kind))
+			throw new SnapshotError(`スナップショットの種類「${snapshot.kind}」は使えません`);
+		const author = snapshot.author.trim();
+		if (author.length === 0) throw new SnapshotError('作成者が必要です');
+		if (!(state instanceof Uint8Array) || state.length === 0)
+			throw new SnapshotError('スナップショットの内容が空です');
+		const createdAt = snapshot.createdAt ?? Date.now();
+		const { lastInsertRowid } = this.stmts.insert.run(
+			docId,
+			name,
+			snapshot.kind,
+			author,
+			createdAt,
+			Buffer.from(state)
+		);
+		return {
+			id: Number(lastInsertRowid),
+			docId,
+			name,
+			kind: snapshot.kind,
+			author,
+			createdAt,
+			size: state.length
+		};
+	}
+
+	/** A doc's snapshots, newest first, without their contents. */
+	list(docId: string): SnapshotInfo[] {
+		return (this.stmts.list.all(docId) as Row[]).map(toInfo);
+	}
+
+	get(id: number): { info: SnapshotInfo; state: Uint8Array } | undefined {
+		return this.db.transaction(() => {
+			const row = this.stmts.info.get(id) as Row | undefined;
+			if (!row) return undefined;
+			const { state } = this.stmts.state.get(id) as { state: Buffer };
+			return { info: toInfo(row), state: new Uint8Array(state) };
+		})();
+	}
+
+	latest(docId: string, kind?: SnapshotKind): SnapshotInfo | undefined {
+		const row = (
+			kind === undefined ? this.stmts.latest.get(docId) : this.stmts.latestOfKind.get(docId, kind)
+		) as Row | undefined;
+		return row && toInfo(row);
+	}
+
+	remove(id: number): boolean {
+		return this.stmts.remove.run(id).changes > 0;
+	}
+
+	/**
+	 * Takes the automatic snapshots due at `now` (see automaticSnapshotsDue) and returns them.
+	 * `state` is called only when one is due, so a periodic check costs no encoding.
+	 */
+	takeAutomatic(
+		docId: string,
+		state: () => Uint8Array,
+		now: Date,
+		lastChangeAt: number | null
+	): SnapshotInfo[] {
+		const last = {
+			quarter: this.latest(docId, 'quarter')?.createdAt,
+			daily: this.latest(docId, 'daily')?.createdAt
+		};
+		const due = automaticSnapshotsDue(now, last, lastChangeAt);
+		if (due.length === 0) return [];
+		const bytes = state();
+		const name = (kind: AutomaticKind) =>
+			kind === 'quarter' ? quarterSnapshotName(now) : dailySnapshotName(now);
+		return due.map((kind) =>
+			this.create(docId, bytes, {
+				name: name(kind),
+				kind,
+				author: 'system',
+				createdAt: now.getTime()
+			})
+		);
+	}
+}
+
+/** A snapshot's contents as plain JSON, to show or diff against the live table. */
+export function snapshotSheet(state: Uint8Array): SheetJSON {
+	const doc = new Y.Doc();
+	try {
+		Y.applyUpdate(doc, state);
+		return docToSheet(doc);
+	} finally {
+		doc.destroy();
+	}
+}
+
+// Japan has no daylight saving time, so Japan time is UTC+9 all year round.
+const JST_OFFSET_MS = 9 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+function jstDate(ms: number): { year: number; month: number; day: number } {
+	const d = new Date(ms + JST_OFFSET_MS);
+	return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+function jstDayNumber(ms: number): number {
+	return Math.floor((ms + JST_OFFSET_MS) / DAY_MS);
+}
+
+/**
+ * The latest end of a fiscal quarter (Jun 30, Sep 30, Dec 31, Mar 31) that has passed at `now`:
+ * which quarter, its last day, and the instant it passed (the next day's 00:00 JST).
+ */
+export function lastQuarterEnd(now: Date): {
+	quarter: 1 | 2 | 3 | 4;
+	year: number;
+	month: number;
+	day: number;
+	passedAt: number;
+} {
+	const { year, month } = jstDate(now.getTime());
+	// Quarters start in Jan, Apr, Jul, Oct; the latest start at or before now ends the quarter before.
+	const startMonth = month - ((month - 1) % 3);
+	const passedAt = Date.UTC(year, startMonth - 1, 1) - JST_OFFSET_MS;
+	const end = jstDate(passedAt - 1);
+	const quarter = ({ 7: 1, 10: 2, 1: 3, 4: 4 } as const)[startMonth as 1 | 4 | 7 | 10];
+	return { quarter, ...end, passedAt };
+}
+
+/** 「第1四半期末 (2020年6月30日)」 for the latest quarter end passed at `now`. */
+export function quarterSnapshotName(now: Date): string {
+	const q = lastQuarterEnd(now);
+	return `第${q.quarter}四半期末 (${q.year}年${q.month}月${q.day}日)`;
+}
+
+/** 「自動保存 2020年7月1日」: the Japan date of `now`. */
+export function dailySnapshotName(now: Date): string {
+	const d = jstDate(now.getTime());
+	return `自動保存 ${d.year}年${d.month}月${d.day}日`;
+}
+
+/**
+ * Which automatic snapshots to take now, given when the last ones were taken (ms) and when the doc
+ * last changed (ms, null = unknown/never):
+ * - 'quarter' once a quarter end (end of day JST) has passed since the last one, or if none yet;
+ * - 'daily' on a new Japan calendar day after the last one, if the doc changed since (or none yet),
+ *   so an idle table does not pile up identical copies.
+ */
+export function automaticSnapshotsDue(
+	now: Date,
+	last: { quarter?: number; daily?: number },
+	lastChangeAt: number | null
+): AutomaticKind[] {
+	const due: AutomaticKind[] = [];
+	if (last.quarter === undefined || last.quarter < lastQuarterEnd(now).passedAt)
+		due.push('quarter');
+	const daily = last.daily;
+	if (
+		daily === undefined ||
+		(lastChangeAt !== null &&
+			lastChangeAt > daily &&
+			jstDayNumber(daily) < jstDayNumber(now.getTime()))
+	)
+		due.push('daily');
+	return due;
+}

@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { spliceText } from '../../src/lib/doc/ops.ts';
+import { restoreSheet } from '../../src/lib/doc/restore.ts';
+import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { roots, textOf } from '../../src/lib/doc/table-doc.ts';
+import { parseTextTable } from '../../src/lib/import/text-table.ts';
+import {
+	automaticSnapshotsDue,
+	dailySnapshotName,
+	lastQuarterEnd,
+	quarterSnapshotName,
+	SnapshotError,
+	snapshotSheet,
+	SnapshotStore
+} from '../../server/snapshots.ts';
+import { SqliteStore } from '../../server/store.ts';
+import { tempDataDir } from '../helpers/server.ts';
+
+const reference = () =>
+	parseTextTable(
+		readFileSync(new URL('../../server/seed/r2-progress-table.txt', import.meta.url), 'utf8')
+	);
+
+/** An instant given as Japan time. */
+const jst = (local: string) => new Date(`${local}+09:00`);
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+	while (cleanups.length) cleanups.pop()!();
+});
+
+function openStore(dir?: string) {
+	const temp = dir ? null : tempDataDir();
+	const store = new SqliteStore(dir ?? temp!.dir);
+	cleanups.push(() => {
+		store.close();
+		temp?.remove();
+	});
+	return { store, snapshots: new SnapshotStore(store.db), dir: dir ?? temp!.dir };
+}
+
+describe('SnapshotStore', () => {
+	it('stores a doc state and gives it back, listed newest first without contents', () => {
+		const { snapshots } = openStore();
+		const doc = new Y.Doc();
+		sheetToDoc(reference(), doc);
+		const first = snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
+			name: '  4月の会議前  ',
+			kind: 'manual',
+			author: 'hanako',
+			createdAt: 1000
+		});
+		expect(first).toMatchObject({
+			docId: 'r2',
+			name: '4月の会議前',
+			kind: 'manual',
+			author: 'hanako'
+		});
+		spliceText(textOf(roots(doc).items.get('p1s1i1')!, 'note')!, '会議で書き換えた');
+		const second = snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
+			name: '会議後',
+			kind: 'daily',
+			author: 'system',
+			createdAt: 2000
+		});
+		snapshots.create('other', Y.encodeStateAsUpdate(doc), {
+			name: '別の表',
+			kind: 'manual',
+			author: 'x'
+		});
+
+		const list = snapshots.list('r2');
+		expect(list.map((s) => s.name)).toEqual(['会議後', '4月の会議前']);
+		expect(list[0]).not.toHaveProperty('state');
+		expect(list[0]!.size).toBeGreaterThan(1000);
+		expect(snapshots.latest('r2')?.id).toBe(second.id);
+		expect(snapshots.latest('r2', 'manual')?.id).toBe(first.id);
+		expect(snapshots.latest('r2', 'quarter')).toBeUndefined();
+
+		const got = snapshots.get(first.id)!;
+		expect(got.info).toEqual(first);
+		expect(snapshotSheet(got.state)).toEqual(reference());
+		expect(snapshots.get(99_999)).toBeUndefined();
+		expect(snapshots.remove(first.id)).toBe(true);
+		expect(snapshots.list('r2').map((s) => s.id)).toEqual([second.id]);
+	});
+
+	it('survives reopening the SQLite file, and a restored snapshot is a forward change', () => {
+		const { store, snapshots, dir } = openStore();
+		const doc = new Y.Doc();
+		sheetToDoc(reference(), doc);
+		const { id } = snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
+			name: '第1四半期末',
+			kind: 'quarter',
+			author: 'system'
+		});
+		store.close();
+		const reopened = openStore(dir).snapshots;
+		const old = snapshotSheet(reopened.get(id)!.state);
+		spliceText(textOf(roots(doc).items.get('p1s1i1')!, 'note')!, '後の編集');
+		restoreSheet(doc, old, 'hanako');
+		expect(docToSheet(doc)).toEqual(reference());
+	});
+
+	it('rejects bad names, kinds and doc ids with a SnapshotError', () => {
+		const { snapshots } = openStore();
+		const state = Y.encodeStateAsUpdate(new Y.Doc());
+		const make =
+			(name: string, kind = 'manual', docId = 'r2') =>
+			() =>
+				snapshots.create(docId, state, { name, kind: kind as 'manual', author: 'hanako' });
+		expect(make('   ')).toThrow(SnapshotError);
+		expect(make('あ'.repeat(101))).toThrow(/1〜100 文字/);
+		expect(make('🎌'.repeat(100))()).toMatchObject({ name: '🎌'.repeat(100) });
+		expect(make('名前', 'weekly')).toThrow(SnapshotError);
+		expect(make('名前', 'manual', '../etc')).toThrow(SnapshotError);
+	});
+
+	it('takes the automatic snapshots that are due, once', () => {
+		const { snapshots } = openStore();
+		const doc = new Y.Doc();
+		sheetToDoc(reference(), doc);
+		let encoded = 0;
+		const state = () => {
+			encoded++;
+			return Y.encodeStateAsUpdate(doc);
+		};
+		const julyFirst = jst('2020-07-01T00:10:00');
+		const taken = snapshots.takeAutomatic('r2', state, julyFirst, julyFirst.getTime() - 60_000);
+		expect(taken.map((s) => [s.kind, s.name])).toEqual([
+			['quarter', '第1四半期末 (2020年6月30日)'],
+			['daily', '自動保存 2020年7月1日']
+		]);
+		expect(encoded).toBe(1);
+		const later = jst('2020-07-01T18:00:00');
+		expect(snapshots.takeAutomatic('r2', state, later, later.getTime() - 1)).toEqual([]);
+		expect(encoded).toBe(1);
+	});
+});
+
+describe('automaticSnapshotsDue', () => {
+	const day = (local: string) => jst(local).getTime();
+
+	it('takes both when none were ever taken', () => {
+		expect(automaticSnapshotsDue(jst('2020-08-15T12:00:00'), {}, null)).toEqual([
+			'quarter',
+			'daily'
+		]);
+	});
+
+	it('takes a daily one on a new Japan day only when something changed since the last', () => {
+		const last = { quarter: day('2020-07-01T00:05:00'), daily: day('2020-07-01T23:00:00') };
+		const now = jst('2020-07-02T00:30:00'); // 2020-07-01T15:30Z: still July 1 in UTC
+		expect(automaticSnapshotsDue(now, last, day('2020-07-01T23:30:00'))).toEqual(['daily']);
+		expect(automaticSnapshotsDue(now, last, day('2020-07-01T22:00:00'))).toEqual([]);
+		expect(automaticSnapshotsDue(now, last, null)).toEqual([]);
+		// Same Japan day as the last daily snapshot: not yet, however much changed.
+		expect(
+			automaticSnapshotsDue(jst('2020-07-01T23:59:00'), last, day('2020-07-01T23:30:00'))
+		).toEqual([]);
+	});
+
+	it('takes a quarter one once each quarter end has passed, at midnight Japan time', () => {
+		const last = { quarter: day('2020-04-01T09:00:00'), daily: day('2020-06-30T10:00:00') };
+		const changed = day('2020-06-30T09:00:00');
+		expect(automaticSnapshotsDue(jst('2020-06-30T23:59:59'), last, changed)).toEqual([]);
+		expect(automaticSnapshotsDue(jst('2020-07-01T00:00:00'), last, changed)).toEqual(['quarter']);
+		const afterQ1 = { ...last, quarter: day('2020-07-01T00:01:00') };
+		expect(automaticSnapshotsDue(jst('2020-09-30T12:00:00'), afterQ1, changed)).toEqual([]);
+		expect(automaticSnapshotsDue(jst('2020-10-01T08:00:00'), afterQ1, changed)).toEqual([
+			'quarter'
+		]);
+		// Server down over a quarter end: the snapshot is still taken when it comes back.
+		expect(automaticSnapshotsDue(jst('2021-02-10T08:00:00'), afterQ1, changed)).toEqual([
+			'quarter'
+		]);
+	});
+
+	it('names quarter ends across the fiscal year, in Japan time', () => {
+		expect(lastQuarterEnd(jst('2020-07-01T00:00:00'))).toEqual({
+			quarter: 1,
+			year: 2020,
+			month: 6,
+			day: 30,
+			passedAt: day('2020-07-01T00:00:00')
+		});
+		expect(quarterSnapshotName(jst('2020-07-01T09:00:00'))).toBe('第1四半期末 (2020年6月30日)');
+		expect(quarterSnapshotName(jst('2020-11-20T09:00:00'))).toBe('第2四半期末 (2020年9月30日)');
+		expect(quarterSnapshotName(jst('2021-01-01T00:00:00'))).toBe('第3四半期末 (2020年12月31日)');
+		expect(quarterSnapshotName(jst('2021-04-01T00:00:00'))).toBe('第4四半期末 (2021年3月31日)');
+		// 2020-06-30T15:30Z is already July 1 in Japan.
+		expect(quarterSnapshotName(new Date('2020-06-30T15:30:00Z'))).toBe(
+			'第1四半期末 (2020年6月30日)'
+		);
+		expect(quarterSnapshotName(new Date('2020-06-30T14:59:59Z'))).toBe(
+			'第4四半期末 (2020年3月31日)'
+		);
+		expect(dailySnapshotName(new Date('2020-06-30T15:30:00Z'))).toBe('自動保存 2020年7月1日');
+	});
+});
