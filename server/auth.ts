@@ -63,7 +63,7 @@ export function json(
 	res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+export async function readJson(req: IncomingMessage): Promise<unknown> {
 	if (!(req.headers['content-type'] ?? '').includes('application/json')) {
 		throw new HttpError(415, 'json_required');
 	}

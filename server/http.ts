@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
 import { json, type Auth } from './auth.ts';
+import type { HistoryApi } from './history-api.ts';
 import type { SyncServer } from './sync.ts';
 
 export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
@@ -19,7 +20,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 export function createHttpServer(
 	sync: SyncServer,
 	auth: Auth,
-	options: { maxMessageBytes: number; buildDir: string }
+	options: { maxMessageBytes: number; buildDir: string; history: HistoryApi }
 ) {
 	const assets = existsSync(options.buildDir)
 		? sirv(options.buildDir, {
@@ -41,12 +42,15 @@ export function createHttpServer(
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {
-			auth.handle(req, res, url.pathname).then(
-				(handled) => {
-					if (!handled) json(res, 404, { error: 'not_found' });
-				},
-				() => json(res, 500, { error: 'internal' })
-			);
+			auth
+				.handle(req, res, url.pathname)
+				.then((handled) => handled || options.history.handle(req, res, url.pathname))
+				.then(
+					(handled) => {
+						if (!handled) json(res, 404, { error: 'not_found' });
+					},
+					() => json(res, 500, { error: 'internal' })
+				);
 			return;
 		}
 		if (!assets) {

@@ -13,6 +13,8 @@ import { SyncServer } from './sync.ts';
 import { seedIfEmpty } from './tables.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
 import { UserStore } from './users.ts';
+import { HistoryApi } from './history-api.ts';
+import { SnapshotStore } from './snapshots.ts';
 
 export interface RunningServer {
 	url: string;
@@ -59,7 +61,19 @@ export async function startServer(
 		publicOrigin: config.publicOrigin,
 		onSessionEnd: (id) => sync.closeSession(id)
 	});
+	const history = new HistoryApi({
+		auth,
+		snapshots: new SnapshotStore(store.db),
+		store,
+		sync,
+		log
+	});
+	// Quarter-end and daily snapshots: checked at start and every ten minutes.
+	history.takeAutomatic();
+	const snapshotTimer = setInterval(() => history.takeAutomatic(), 10 * 60 * 1000);
+	snapshotTimer.unref();
 	const { server, wss } = createHttpServer(sync, auth, {
+		history,
 		maxMessageBytes: config.maxMessageBytes,
 		buildDir: config.buildDir ?? DEFAULT_BUILD_DIR
 	});
@@ -84,6 +98,7 @@ export async function startServer(
 		generatedAdminPassword,
 		close() {
 			closing ??= new Promise<void>((resolve) => {
+				clearInterval(snapshotTimer);
 				sync.destroy();
 				for (const ws of wss.clients) ws.terminate();
 				wss.close();

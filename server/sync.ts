@@ -100,6 +100,7 @@ export class Room {
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		if (origin !== FROM_STORE) this.server.store.append(this.id, update, this.server.writerId);
+		this.server.lastChange.set(this.id, Date.now());
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, MESSAGE.sync);
 		syncProtocol.writeUpdate(encoder, update);
@@ -321,6 +322,8 @@ export class Room {
 
 export class SyncServer {
 	readonly rooms = new Map<string, Room>();
+	/** When each doc last changed (this process's lifetime), for the daily snapshots. */
+	readonly lastChange = new Map<string, number>();
 	readonly store: DocStore;
 	readonly writerId: string;
 	readonly log: Logger;

@@ -3,6 +3,8 @@ import * as Y from 'yjs';
 import type { Mark } from '../model/marks.ts';
 import { migrate } from '../doc/migrate.ts';
 import { docToSheet } from '../doc/sheet-doc.ts';
+import { restoreItemFrom, restoreSheet } from '../doc/restore.ts';
+import type { SheetJSON } from '../model/schema.ts';
 import { changesMap, readChanges, recordChange } from '../doc/changes.ts';
 import { addComment, commentsMap, readComments, setResolved } from '../doc/comments.ts';
 import {
@@ -104,7 +106,7 @@ export class TableSession {
 		this.previousVisit = rememberVisit(docId);
 		this.undoManager = new Y.UndoManager([r.meta, r.pillars, r.sections, r.items, r.kpis], {
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, not UI state
-			trackedOrigins: new Set([ORIGIN.local]),
+			trackedOrigins: new Set([ORIGIN.local, ORIGIN.restore]),
 			captureTimeout: 600
 		});
 		const check = () => (this.compatible = migrate(this.doc));
@@ -170,6 +172,15 @@ export class TableSession {
 		if (this.readonly) return;
 		deleteItem(this.doc, itemId); // the imported op, not this method
 		if (this.commentsFor === itemId) this.commentsFor = null;
+	}
+
+	/** Makes the whole table equal a snapshot, as a new change that syncs and can be undone. */
+	restoreAll(sheet: SheetJSON): void {
+		if (!this.readonly) restoreSheet(this.doc, sheet, this.user.name);
+	}
+
+	restoreItem(sheet: SheetJSON, itemId: string): boolean {
+		return !this.readonly && restoreItemFrom(this.doc, sheet, itemId, this.user.name);
 	}
 
 	addComment(itemId: string, text: string): void {

@@ -1,0 +1,104 @@
+// /api/docs/<docId>/snapshots: the history of a table, kept by the server in SQLite.
+//   GET  …/snapshots            list (newest first)
+//   POST …/snapshots {name}     take a named snapshot of the current state (editors, admins)
+//   GET  …/snapshots/<id>       one snapshot as SheetJSON, to view, diff or restore from
+// Restoring happens in the client, as a forward change that syncs like any edit.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
+import { DOC_ID } from '../src/lib/model/schema.ts';
+import { HttpError, json, readJson, type Auth } from './auth.ts';
+import type { Logger } from './log.ts';
+import { SnapshotError, snapshotSheet, type SnapshotStore } from './snapshots.ts';
+import { loadDoc, type DocStore } from './store.ts';
+import type { SyncServer } from './sync.ts';
+
+const ROUTE = /^\/api\/docs\/([^/]+)\/snapshots(?:\/(\d+))?$/;
+const createSchema = z.object({ name: z.string().min(1).max(200) });
+
+export class HistoryApi {
+	constructor(
+		private readonly options: {
+			auth: Auth;
+			snapshots: SnapshotStore;
+			store: DocStore;
+			sync: SyncServer;
+			log: Logger;
+		}
+	) {}
+
+	/** The doc's current state: from the open room when there is one, else from the store. */
+	state(docId: string): Uint8Array {
+		const room = this.options.sync.rooms.get(docId);
+		if (room) return Y.encodeStateAsUpdate(room.doc);
+		const doc = loadDoc(this.options.store, docId);
+		const state = Y.encodeStateAsUpdate(doc);
+		doc.destroy();
+		return state;
+	}
+
+	/** Takes the automatic quarter-end and daily snapshots that are due, for every table. */
+	takeAutomatic(now = new Date()): number {
+		let taken = 0;
+		for (const docId of this.options.store.docIds()) {
+			if (docId === INDEX_DOC_ID) continue;
+			try {
+				const lastChange = this.options.sync.lastChange.get(docId) ?? null;
+				taken += this.options.snapshots.takeAutomatic(
+					docId,
+					() => this.state(docId),
+					now,
+					lastChange
+				).length;
+			} catch (err) {
+				this.options.log.error('automatic snapshot failed', { docId, error: String(err) });
+			}
+		}
+		return taken;
+	}
+
+	async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+		const match = ROUTE.exec(path);
+		if (!match) return false;
+		try {
+			const docId = decodeURIComponent(match[1]!);
+			if (!DOC_ID.test(docId)) throw new HttpError(400, 'bad_doc_id');
+			const current = this.options.auth.session(req, true);
+			if (!current) throw new HttpError(401, 'login_required');
+			const { snapshots } = this.options;
+			if (req.method === 'GET' && !match[2]) {
+				json(res, 200, { snapshots: snapshots.list(docId) });
+			} else if (req.method === 'GET') {
+				const found = snapshots.get(Number(match[2]));
+				if (!found || found.info.docId !== docId) throw new HttpError(404, 'not_found');
+				json(res, 200, { snapshot: found.info, sheet: snapshotSheet(found.state) });
+			} else if (req.method === 'POST' && !match[2]) {
+				if (!this.options.auth.originAllowed(req, { required: false })) {
+					throw new HttpError(403, 'bad_origin');
+				}
+				if (current.session.user.role === 'viewer') throw new HttpError(403, 'read_only');
+				const body = createSchema.safeParse(await readJson(req));
+				if (!body.success) throw new HttpError(400, 'invalid_request');
+				if (this.options.store.load(docId).length === 0) throw new HttpError(404, 'not_found');
+				const info = snapshots.create(docId, this.state(docId), {
+					name: body.data.name,
+					kind: 'manual',
+					author: current.session.user.displayName
+				});
+				json(res, 201, { snapshot: info });
+			} else {
+				throw new HttpError(405, 'method_not_allowed');
+			}
+		} catch (err) {
+			if (err instanceof HttpError) json(res, err.status, { error: err.code });
+			else if (err instanceof SnapshotError)
+				json(res, 400, { error: 'invalid', message: err.message });
+			else {
+				this.options.log.error('history api error', { path, error: String(err) });
+				json(res, 500, { error: 'internal' });
+			}
+		}
+		return true;
+	}
+}

@@ -1,0 +1,54 @@
+import type { Page } from '@playwright/test';
+import { expect, newWindow, test } from './fixtures.ts';
+
+const saved = (page: Page) => expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+
+test('snapshot, diff against now, and a forward restore that reaches another window', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const a = await newWindow(browser);
+	const b = await newWindow(browser);
+	for (const p of [a, b]) {
+		await p.goto(`${baseUrl}/t/${tableId}`);
+		await saved(p);
+	}
+	const note = (p: Page) => p.locator('[data-item-id="p2s4i2"] [data-field="note"]');
+	const original = (await note(a).innerText()).trim();
+
+	// A named snapshot, taken on the server.
+	await a.goto(`${baseUrl}/t/${tableId}/history`);
+	await a.getByLabel('スナップショットの名前').fill('第2四半期会議後');
+	await a.locator('[data-take-snapshot]').click();
+	await expect(a.locator('[data-snapshot="第2四半期会議後"]')).toBeVisible();
+
+	// Edits after it: a note and a mark.
+	await a.locator('a', { hasText: '表に戻る' }).click();
+	await note(a).click();
+	await a.keyboard.press('Control+End');
+	await a.keyboard.type('（会議後に追記）');
+	await a.keyboard.press('Escape');
+	await a.locator('[data-item-id="p2s4i2"] [data-mark="1"]').focus();
+	await a.keyboard.press('o');
+	await saved(a);
+	await expect(note(b)).toContainText('（会議後に追記）');
+
+	// The diff shows the changed cells, marks per quarter.
+	await a.locator('a', { hasText: '履歴' }).click();
+	await a.locator('[data-snapshot="第2四半期会議後"]').click();
+	const item = a.locator('[data-diff-item="p2s4i2"]');
+	await expect(item).toHaveAttribute('data-diff-kind', 'changed');
+	await expect(item.locator('[data-mark-change="1"] .before')).toHaveText('×');
+	await expect(item.locator('[data-mark-change="1"] .after')).toHaveText('○');
+	await expect(item).toContainText('（会議後に追記）');
+	await expect(a.locator('[data-diff-item]')).toHaveCount(1);
+
+	// Restore that item as a new change: B gets it like any edit.
+	await a.locator('[data-restore-item="p2s4i2"]').click();
+	await expect(a.locator('[data-diff-item]')).toHaveCount(0);
+	await expect(note(b)).toHaveText(original);
+	await expect(b.locator('[data-item-id="p2s4i2"] [data-mark="1"]')).toHaveText('×');
+	await a.context().close();
+	await b.context().close();
+});
