@@ -22,10 +22,7 @@ try {
 	] as const) {
 		const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
 		await page.request.post(`${base}/api/login`, {
-			data: {
-				username: process.env.SHINKO_USER ?? 'admin',
-				password: process.env.SHINKO_PASSWORD ?? ''
-			},
+			data: { username: process.env.SHINKO_USER ?? 'admin', password: process.env.SHINKO_PASSWORD ?? '' },
 			headers: { origin: base }
 		});
 		await page.goto(base);
@@ -33,14 +30,15 @@ try {
 		await first.waitFor();
 		await first.click();
 		await page.locator('[data-item-id]').first().waitFor();
-		await page
-			.locator('[data-sync-state="saved"]')
-			.waitFor({ timeout: 10_000 })
-			.catch(() => {});
+		await page.locator('[data-sync-state="saved"]').waitFor({ timeout: 10_000 }).catch(() => {});
+		await page.locator('[data-storage-warning] button', { hasText: '閉じる' }).click().catch(() => {});
 		await page.screenshot({ path: `${outDir}/screenshot-${name}.png` });
 		if (name === 'laptop') {
 			await page.locator('#kpi-heading').scrollIntoViewIfNeeded();
 			await page.screenshot({ path: `${outDir}/screenshot-kpi.png` });
+			await page.locator('a', { hasText: '集計' }).click();
+			await page.locator('[data-summary]').waitFor();
+			await page.screenshot({ path: `${outDir}/screenshot-summary.png`, fullPage: false });
 		}
 		await page.close();
 	}
