@@ -1,14 +1,5 @@
-import type { Page } from '@playwright/test';
 import { ADMIN_PASSWORD } from '../helpers/server.ts';
-import { addUser, expect, newWindow, test } from './fixtures.ts';
-
-async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
-	await page.goto(`${baseUrl}/t/${tableId}`);
-	await expect(page.locator('[data-item-id]').first()).toBeVisible();
-	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
-}
-
-const badge = (page: Page) => page.locator('[data-sync-state]');
+import { addUser, badge, expect, newWindow, openTable, test } from './fixtures.ts';
 
 test('the login page says plainly what went wrong, then returns where you were', async ({
 	browser,

@@ -73,6 +73,21 @@ export async function newWindow(
 	return context.newPage();
 }
 
+/** The sync badge. */
+export const badge = (page: Page) => page.locator('[data-sync-state]');
+
+/** Waits until the server has everything this page did (the badge says saved). */
+export async function saved(page: Page): Promise<void> {
+	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+}
+
+/** Opens a table and waits until it is shown and in sync. */
+export async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	await expect(page.locator('[data-item-id]').first()).toBeVisible();
+	await saved(page);
+}
+
 export const test = base.extend<{ baseUrl: string; tableId: string }>({
 	baseUrl: async ({}, use) => {
 		await use(serverUrl());

@@ -1,7 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, newWindow, test } from './fixtures.ts';
-
-const saved = (page: Page) => expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+import { expect, newWindow, saved, test } from './fixtures.ts';
 
 test('snapshot, diff against now, and a forward restore that reaches another window', async ({
 	browser,

@@ -2,13 +2,7 @@ import type { Page } from '@playwright/test';
 import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, ROOT, spawnServer, tempDataDir } from '../helpers/server.ts';
-import { expect, newWindow, test } from './fixtures.ts';
-
-async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
-	await page.goto(`${baseUrl}/t/${tableId}`);
-	await expect(page.locator('[data-item-id]').first()).toBeVisible();
-	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
-}
+import { badge, expect, newWindow, openTable, test } from './fixtures.ts';
 
 /** The service worker has precached the shell and controls the page. */
 async function controlled(page: Page): Promise<void> {
@@ -16,8 +10,6 @@ async function controlled(page: Page): Promise<void> {
 		timeout: 20_000
 	});
 }
-
-const badge = (page: Page) => page.locator('[data-sync-state]');
 
 function pngSize(bytes: Buffer): { width: number; height: number } {
 	expect(bytes.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { expect, newWindow, REFERENCE, test } from './fixtures.ts';
+import { expect, newWindow, REFERENCE, saved, test } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 // Counted from the raw text, not from the app: item line + its 進行管理 line.
@@ -15,10 +14,6 @@ lines.forEach((line, i) => {
 		raw.push({ pillar, fields: line.split('\t'), marks: next.split('\t').slice(4, 8) });
 	}
 });
-
-async function waitSaved(page: Page): Promise<void> {
-	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
-}
 
 test('filters in the URL show the computed number of rows, alone and combined', async ({
 	page,
@@ -50,7 +45,7 @@ test('filters in the URL show the computed number of rows, alone and combined', 
 	const study = raw.filter((r) => r.fields[3] === '検討').length;
 	await expect(page.locator('[data-item-id]')).toHaveCount(study);
 	await expect(page).toHaveURL(/yearPlan=%E6%A4%9C%E8%A8%8E/);
-	await waitSaved(page);
+	await saved(page);
 });
 
 test('the summary counts equal counts from the data and link the × items', async ({
@@ -93,7 +88,7 @@ test('a comment written offline appears in another window after reconnecting', a
 	const b = await newWindow(browser);
 	for (const p of [a, b]) {
 		await p.goto(`${baseUrl}/t/${tableId}`);
-		await waitSaved(p);
+		await saved(p);
 	}
 	await a.context().setOffline(true);
 	await a.locator('[data-item-id="p2s1i2"] [data-comments-button]').click();
@@ -135,7 +130,7 @@ test('a follower’s view moves when the presenter’s does, until they stop fol
 	for (const p of [presenter, follower]) {
 		await p.setViewportSize({ width: 1280, height: 720 });
 		await p.goto(`${baseUrl}/t/${tableId}`);
-		await waitSaved(p);
+		await saved(p);
 	}
 	await presenter.locator('[data-present]').click();
 	await follower.locator('[data-follow]').first().click();
@@ -169,7 +164,7 @@ test('cells changed recently are highlighted with who changed them', async ({
 	const b = await newWindow(browser);
 	for (const p of [a, b]) {
 		await p.goto(`${baseUrl}/t/${tableId}`);
-		await waitSaved(p);
+		await saved(p);
 	}
 	await a.locator('[data-item-id="p4s2i4"] [data-field="note"]').click();
 	await a.keyboard.press('Control+End');

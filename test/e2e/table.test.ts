@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, newWindow, REFERENCE, test } from './fixtures.ts';
+import { expect, newWindow, openTable, REFERENCE, test } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
-
-async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
-	await page.goto(`${baseUrl}/t/${tableId}`);
-	await expect(page.locator('[data-item-id]').first()).toBeVisible();
-	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
-}
 
 test('the home page lists an imported reference table, which renders all 68 items', async ({
 	page,

@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { expect, newWindow, REFERENCE, test } from './fixtures.ts';
-
-const saved = (page: Page) => expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
+import { expect, newWindow, REFERENCE, saved, test } from './fixtures.ts';
 
 test('start next year from a table: the plan is copied, marks and notes cleared', async ({
 	page,
