@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
@@ -17,11 +17,9 @@ import {
 	waitFor,
 	wsUrl
 } from '../helpers/server.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = useCleanups();
 
 async function server(
 	overrides: Parameters<typeof startTestServer>[2] = {}

@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import { ROOT, startTestServer, tempDataDir } from '../helpers/server.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
 
 const run = promisify(execFile);
 const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
@@ -26,10 +27,7 @@ async function shinko(args: string[], dataDir: string) {
 	}
 }
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = useCleanups();
 
 function tableCount(dataDir: string): number {
 	const store = new SqliteStore(dataDir);

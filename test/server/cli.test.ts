@@ -2,12 +2,13 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { sheetSchema } from '../../src/lib/model/schema.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import { login, ROOT, startTestServer, tempDataDir } from '../helpers/server.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
 
 const run = promisify(execFile);
 const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
@@ -25,10 +26,7 @@ async function shinko(args: string[], dataDir: string) {
 	}
 }
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = useCleanups();
 
 describe('shinko import', () => {
 	it('prints the SheetJSON with --json and stores nothing', async () => {

@@ -1,12 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import { connectClient, login, spawnServer, synced, tempDataDir } from '../helpers/server.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = useCleanups();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { hashPassword } from '../../server/passwords.ts';
 import { loadDoc } from '../../server/store.ts';
 import { login, startTestServer, tempDataDir } from '../helpers/server.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = useCleanups();
 
 describe('history API', () => {
 	it('lists automatic snapshots, takes named ones, and returns a snapshot as SheetJSON', async () => {

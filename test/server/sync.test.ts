@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
@@ -15,11 +15,9 @@ import {
 	waitFor,
 	wsUrl
 } from '../helpers/server.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-	while (cleanups.length) await cleanups.pop()!();
-});
+const cleanups = useCleanups();
 
 function storedText(dataDir: string, docId: string, name: string): string {
 	const store = new SqliteStore(dataDir);
