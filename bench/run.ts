@@ -1,0 +1,227 @@
+// `npm run bench [-- --quick]`: every workload against ours, the stock y-websocket server and
+// Hocuspocus, three repetitions in a random order; writes bench/results.json and
+// docs/benchmarks.md. See docs/benchmarks.md for the method.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { shippedJsKb } from './client-size.ts';
+import { sharedTable } from './common.ts';
+import { memoryPerConnection, memoryPerTable, presenceCost } from './footprint.ts';
+import { offlineMerge } from './merge.ts';
+import { relayLatency, throughput } from './relay.ts';
+import { rows, writeMarkdown, writeResults, type MetricDef, type Samples } from './report.ts';
+import {
+	CLIENT_CORE,
+	SERVERS,
+	startServer,
+	type RunningServer,
+	type ServerName
+} from './servers.ts';
+
+const quick = process.argv.includes('--quick');
+const cfg = quick
+	? { relaySeconds: 2, throughputSeconds: 2, presenceSeconds: 20, reps: 3 }
+	: { relaySeconds: 15, throughputSeconds: 10, presenceSeconds: 60, reps: 3 };
+
+// The load generator on its own core, every thread of it (the servers get core 0).
+execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
+
+const samples: Samples = new Map();
+function record(key: string, server: ServerName, value: number): void {
+	let s = samples.get(key);
+	if (!s) samples.set(key, (s = { ours: [], stock: [], hocuspocus: [] }));
+	s[server].push(value);
+}
+
+function shuffle<T>(list: T[]): T[] {
+	const a = [...list];
+	for (let i = a.length - 1; i > 0; i--) {
+		const j = Math.floor(Math.random() * (i + 1));
+		[a[i], a[j]] = [a[j]!, a[i]!];
+	}
+	return a;
+}
+
+async function withServer(name: ServerName, fn: (s: RunningServer) => Promise<void>) {
+	const server = await startServer(name);
+	try {
+		await fn(server);
+	} finally {
+		await server.stop();
+	}
+}
+
+const log = (...args: unknown[]) =>
+	console.log(`[${((performance.now() - t0) / 1000).toFixed(0)}s]`, ...args);
+
+async function relayGroup(s: RunningServer): Promise<void> {
+	const table = await sharedTable(s, 'relay');
+	for (const n of shuffle([10, 100])) {
+		const r = await relayLatency(s, table, n, cfg.relaySeconds);
+		record(`relay-p50-${n}`, s.name, r.p50);
+		record(`relay-p99-${n}`, s.name, r.p99);
+		log(s.name, `relay ${n} clients`, r);
+	}
+	const t = await throughput(s, table, cfg.throughputSeconds);
+	record('throughput', s.name, t.perSecond);
+	record('cpu-per-message', s.name, t.cpuMicrosPerMessage);
+	log(s.name, 'throughput', t);
+	table.holder.close();
+}
+
+async function mergeGroup(s: RunningServer): Promise<void> {
+	for (const [clients, edits] of shuffle([
+		[10, 1000],
+		[50, 200]
+	] as const)) {
+		const r = await offlineMerge(s, clients, edits);
+		record(`merge-s-${clients}`, s.name, r.seconds);
+		record(`merge-mb-${clients}`, s.name, r.megabytes);
+		log(s.name, `merge ${clients}×${edits}`, r);
+	}
+}
+
+/** The idle workloads, with the three servers side by side: RSS and CPU time are per process. */
+async function idleGroup(): Promise<void> {
+	await Promise.all(
+		SERVERS.flatMap((name) => [
+			withServer(name, async (s) => {
+				const p = await presenceCost(s, 200, cfg.presenceSeconds);
+				record('presence-messages', name, p.messagesPerMinute);
+				record('presence-cpu', name, p.cpuMsPerMinute);
+				log(name, 'presence', p);
+			}),
+			withServer(name, async (s) => {
+				const c = await memoryPerConnection(s, 1000);
+				record('memory-connection', name, c / 1024);
+				const t = await memoryPerTable(s, 50);
+				record('memory-table', name, t / 2 ** 20);
+				log(name, 'memory KB/connection', c / 1024, 'MB/table', t / 2 ** 20);
+			})
+		])
+	);
+}
+
+const t0 = performance.now();
+for (let rep = 0; rep < cfg.reps; rep++) {
+	log(`repetition ${rep + 1} of ${cfg.reps}`);
+	const groups = shuffle<() => Promise<void>>([
+		idleGroup,
+		async () => {
+			for (const name of shuffle(SERVERS)) await withServer(name, relayGroup);
+		},
+		async () => {
+			for (const name of shuffle(SERVERS)) await withServer(name, mergeGroup);
+		}
+	]);
+	for (const g of groups) await g();
+}
+
+const js = shippedJsKb();
+const defs: MetricDef[] = [
+	{ key: 'relay-p50-10', metric: 'Relay latency p50, 10 clients', unit: 'ms', better: 'lower' },
+	{
+		key: 'relay-p99-10',
+		metric: 'Relay latency p99, 10 clients',
+		unit: 'ms',
+		better: 'lower',
+		ratioGoal: 0.5
+	},
+	{ key: 'relay-p50-100', metric: 'Relay latency p50, 100 clients', unit: 'ms', better: 'lower' },
+	{
+		key: 'relay-p99-100',
+		metric: 'Relay latency p99, 100 clients',
+		unit: 'ms',
+		better: 'lower',
+		ratioGoal: 0.5
+	},
+	{
+		key: 'throughput',
+		metric: 'Throughput, 1 writer → 50 receivers',
+		unit: 'updates/s',
+		better: 'higher',
+		ratioGoal: 2
+	},
+	{
+		key: 'cpu-per-message',
+		metric: 'Server CPU per delivered message',
+		unit: 'µs',
+		better: 'lower'
+	},
+	{
+		key: 'memory-connection',
+		metric: 'RSS per idle connection (1000)',
+		unit: 'KB',
+		better: 'lower',
+		ratioGoal: 0.5
+	},
+	{ key: 'memory-table', metric: 'RSS per loaded table (50)', unit: 'MB', better: 'lower' },
+	{
+		key: 'presence-messages',
+		metric: `Presence: messages sent, 200 idle clients (${cfg.presenceSeconds} s)`,
+		unit: 'per min',
+		better: 'lower',
+		ratioGoal: 0.2
+	},
+	{
+		key: 'presence-cpu',
+		metric: `Presence: server CPU, 200 idle clients (${cfg.presenceSeconds} s)`,
+		unit: 'ms per min',
+		better: 'lower',
+		ratioGoal: 0.2
+	},
+	{
+		key: 'merge-s-10',
+		metric: 'Offline merge 10 × 1000 edits: time to converge',
+		unit: 's',
+		better: 'lower'
+	},
+	{
+		key: 'merge-mb-10',
+		metric: 'Offline merge 10 × 1000 edits: bytes on the wire',
+		unit: 'MB',
+		better: 'lower'
+	},
+	{
+		key: 'merge-s-50',
+		metric: 'Offline merge 50 × 200 edits: time to converge',
+		unit: 's',
+		better: 'lower'
+	},
+	{
+		key: 'merge-mb-50',
+		metric: 'Offline merge 50 × 200 edits: bytes on the wire',
+		unit: 'MB',
+		better: 'lower'
+	},
+	{
+		key: 'cold-load',
+		metric: 'Cold load from IndexedDB to painted table',
+		unit: 'ms',
+		better: 'lower',
+		absoluteGoal: 300,
+		ours: null,
+		note: 'not measured yet'
+	},
+	{
+		key: 'js',
+		metric: 'JavaScript shipped, gzipped',
+		unit: 'KB',
+		better: 'lower',
+		absoluteGoal: 120,
+		ours: js,
+		note: js === null ? 'build/ missing: run npm run build' : 'all of build/_app/immutable'
+	}
+];
+const all = rows(defs, samples);
+const seconds = (performance.now() - t0) / 1000;
+writeResults(fileURLToPath(new URL('./results.json', import.meta.url)), all);
+writeMarkdown(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), all, {
+	command: quick
+		? 'npm run bench -- --quick   # under 5 minutes\nnpm run bench             # full'
+		: 'npm run bench             # full\nnpm run bench -- --quick   # under 5 minutes',
+	quick,
+	seconds
+});
+console.table(all.map(({ samples: _s, ...r }) => r));
+log('done');
+process.exit(0);
