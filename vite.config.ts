@@ -56,7 +56,11 @@ export default defineConfig({
 		}
 	},
 	test: {
-		include: ['test/unit/**/*.test.ts', 'test/server/**/*.test.ts', 'test/reliability/**/*.test.ts'],
+		include: [
+			'test/unit/**/*.test.ts',
+			'test/server/**/*.test.ts',
+			'test/reliability/**/*.test.ts'
+		],
 		environment: 'node',
 		expect: { requireAssertions: true },
 		testTimeout: 30_000,

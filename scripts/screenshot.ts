@@ -22,7 +22,10 @@ try {
 	] as const) {
 		const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
 		await page.request.post(`${base}/api/login`, {
-			data: { username: process.env.SHINKO_USER ?? 'admin', password: process.env.SHINKO_PASSWORD ?? '' },
+			data: {
+				username: process.env.SHINKO_USER ?? 'admin',
+				password: process.env.SHINKO_PASSWORD ?? ''
+			},
 			headers: { origin: base }
 		});
 		await page.goto(base);
@@ -30,8 +33,14 @@ try {
 		await first.waitFor();
 		await first.click();
 		await page.locator('[data-item-id]').first().waitFor();
-		await page.locator('[data-sync-state="saved"]').waitFor({ timeout: 10_000 }).catch(() => {});
-		await page.locator('[data-storage-warning] button', { hasText: '閉じる' }).click().catch(() => {});
+		await page
+			.locator('[data-sync-state="saved"]')
+			.waitFor({ timeout: 10_000 })
+			.catch(() => {});
+		await page
+			.locator('[data-storage-warning] button', { hasText: '閉じる' })
+			.click()
+			.catch(() => {});
 		await page.screenshot({ path: `${outDir}/screenshot-${name}.png` });
 		if (name === 'laptop') {
 			await page.locator('#kpi-heading').scrollIntoViewIfNeeded();

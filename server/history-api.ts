@@ -62,7 +62,12 @@ export class HistoryApi {
 		const match = ROUTE.exec(path);
 		if (!match) return false;
 		try {
-			const docId = decodeURIComponent(match[1]!);
+			let docId: string;
+			try {
+				docId = decodeURIComponent(match[1]!);
+			} catch {
+				throw new HttpError(400, 'bad_doc_id');
+			}
 			if (!DOC_ID.test(docId)) throw new HttpError(400, 'bad_doc_id');
 			const current = this.options.auth.session(req, true);
 			if (!current) throw new HttpError(401, 'login_required');

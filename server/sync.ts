@@ -45,6 +45,22 @@ export interface ConnectOptions {
 const AWARENESS_PER_SECOND = 20;
 /** Awareness client ids one connection may control (one per tab; a few to spare). */
 const MAX_AWARENESS_IDS = 4;
+/**
+ * Updates waiting for missing history are held in memory only. Honest clients leave them briefly
+ * (an edit racing its own reconnect); a crafted gap never resolves, so past this the room drops
+ * them (never stored nor acknowledged, so nothing saved is lost) and closes the sender.
+ */
+const MAX_PENDING_BYTES = 1024 * 1024;
+
+/** An update of a connection not yet integrated (it waits for history the room lacks). */
+interface Waiting {
+	/** Its number among the connection's updates (what a saved-ack counts). */
+	index: number;
+	update: Uint8Array;
+	/** The clock it reaches per client, and the ends of its deletions (read when needed). */
+	to: Map<number, number>;
+	deletes?: Map<number, number>;
+}
 
 interface Connection {
 	ws: WebSocket;
@@ -54,6 +70,9 @@ interface Connection {
 	/** Whether the client asked for saved-acks, and how many of its updates are on disk. */
 	acks: boolean;
 	acked: number;
+	/** The last count acknowledged, and this connection's updates still waiting for history. */
+	ackSent: number;
+	waiting: Waiting[];
 	readonly: boolean;
 	sessionId: string;
 	username: string;
@@ -107,6 +126,8 @@ export class Room {
 		const message = encoding.toUint8Array(encoder);
 		const sender = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
 		for (const conn of this.conns.values()) if (conn !== sender) send(conn, message);
+		// This update may have brought the history that updates of other connections waited for.
+		for (const conn of this.conns.values()) if (conn.waiting.length > 0) this.sendAck(conn);
 	};
 
 	private readonly onAwarenessUpdate = (
@@ -138,6 +159,8 @@ export class Room {
 			alive: true,
 			acks: options.acks,
 			acked: 0,
+			ackSent: 0,
+			waiting: [],
 			// The list of tables is the admins' to change (DESIGN.md: admin = users, tables).
 			readonly: options.role === 'viewer' || (this.id === INDEX_DOC_ID && options.role !== 'admin'),
 			sessionId: options.sessionId,
@@ -177,9 +200,12 @@ export class Room {
 				case MESSAGE.sync: {
 					const peek = decoding.clone(decoder);
 					const subtype = decoding.readVarUint(peek);
+					let update: Uint8Array | null = null;
+					let reaches = new Map<number, number>();
 					if (subtype !== syncProtocol.messageYjsSyncStep1) {
 						// Decoding a crafted update can take very long (yjs issue 687): check it first.
-						checkUpdate(decoding.readVarUint8Array(peek));
+						update = decoding.readVarUint8Array(peek);
+						reaches = checkUpdate(update);
 						if (conn.readonly) {
 							this.warnOnce(conn, 'viewer-write', 'ignored a write from a viewer');
 							break;
@@ -195,7 +221,10 @@ export class Room {
 						rethrow
 					);
 					if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
-					if (syncType !== syncProtocol.messageYjsSyncStep1) this.acknowledge(conn);
+					if (update && syncType !== syncProtocol.messageYjsSyncStep1) {
+						this.limitPending();
+						this.acknowledge(conn, update, reaches);
+					}
 					break;
 				}
 				case MESSAGE.awareness: {
@@ -262,16 +291,56 @@ export class Room {
 	}
 
 	/**
-	 * The update was written by the doc's update handler inside readSyncMessage, so it is on disk.
-	 * Parts waiting for missing history are only in memory: no ack until they are integrated.
+	 * The update was written by the doc's update handler inside readSyncMessage, so it is on disk,
+	 * unless parts of it wait for missing history (in memory only): those are acknowledged once
+	 * integrated. Only this connection's own waiting updates hold its acks back, so a client that
+	 * sends a crafted gap cannot stall everyone's "saved".
 	 */
-	private acknowledge(conn: Connection): void {
+	private acknowledge(conn: Connection, update: Uint8Array, reaches: Map<number, number>): void {
 		conn.acked++;
-		if (!conn.acks || this.doc.store.pendingStructs || this.doc.store.pendingDs) return;
+		if (!conn.acks) return;
+		const waiting: Waiting = { index: conn.acked, update, to: reaches };
+		if (!this.integrated(waiting)) conn.waiting.push(waiting);
+		this.sendAck(conn);
+	}
+
+	private sendAck(conn: Connection): void {
+		if (conn.waiting.length > 0) conn.waiting = conn.waiting.filter((w) => !this.integrated(w));
+		const saved = conn.waiting.length > 0 ? conn.waiting[0]!.index - 1 : conn.acked;
+		if (saved <= conn.ackSent) return;
+		conn.ackSent = saved;
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, MESSAGE.savedAck);
-		encoding.writeVarUint(encoder, conn.acked);
+		encoding.writeVarUint(encoder, saved);
 		send(conn, encoding.toUint8Array(encoder));
+	}
+
+	/** Whether every struct and deletion of an update is in the doc (hence on disk). */
+	private integrated(w: Waiting): boolean {
+		const store = this.doc.store;
+		for (const [client, clock] of w.to) if (Y.getState(store, client) < clock) return false;
+		if (store.pendingDs === null) return true;
+		if (!w.deletes) {
+			w.deletes = new Map();
+			// An update ending in a 0 byte has no deletions (a varint ends in 0 only if it is 0).
+			if (w.update[w.update.length - 1] !== 0)
+				for (const [client, ranges] of Y.decodeUpdate(w.update).ds.clients) {
+					for (const r of ranges)
+						w.deletes.set(client, Math.max(w.deletes.get(client) ?? 0, r.clock + r.len));
+				}
+		}
+		for (const [client, end] of w.deletes) if (Y.getState(store, client) < end) return false;
+		return true;
+	}
+
+	/** Drops history that waits for too much that never came (see MAX_PENDING_BYTES). */
+	private limitPending(): void {
+		const store = this.doc.store;
+		const bytes = (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
+		if (bytes <= MAX_PENDING_BYTES) return;
+		store.pendingStructs = null;
+		store.pendingDs = null;
+		throw new UpdateGuardError(`${bytes} bytes of updates waiting for missing history`);
 	}
 
 	private leave(conn: Connection): void {

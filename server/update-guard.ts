@@ -8,13 +8,22 @@ const MAX_CLOCK = 2 ** 31;
 const MAX_CLIENTS_PER_UPDATE = 10_000;
 const MAX_AWARENESS_ENTRIES = 16;
 const MAX_AWARENESS_STATE_BYTES = 64 * 1024;
+/**
+ * The largest single value (a run of text, a map value, a binary) a client may write. A cell of a
+ * 進行管理表 holds a paragraph; a 10 MB string is an attack or a bug, and every replica would carry
+ * it forever. An update smaller than this cannot hold a larger value, so only big ones are decoded.
+ */
+export const MAX_VALUE_BYTES = 1024 * 1024;
 
 export class UpdateGuardError extends Error {
 	override name = 'UpdateGuardError';
 }
 
-/** Throws UpdateGuardError unless the update's structure is plausible. Linear in its size. */
-export function checkUpdate(update: Uint8Array): void {
+/**
+ * Throws UpdateGuardError unless the update's structure is plausible. Linear in its size.
+ * Returns the clock each client's structs in it reach (for telling when it is integrated).
+ */
+export function checkUpdate(update: Uint8Array): Map<number, number> {
 	let meta: { from: Map<number, number>; to: Map<number, number> };
 	try {
 		meta = Y.parseUpdateMeta(update);
@@ -28,6 +37,35 @@ export function checkUpdate(update: Uint8Array): void {
 		if (!Number.isSafeInteger(clock) || clock > MAX_CLOCK || client > 2 ** 53) {
 			throw new UpdateGuardError(`implausible clock ${clock} for client ${client}`);
 		}
+	}
+	if (update.length > MAX_VALUE_BYTES) checkValueSizes(update);
+	return meta.to;
+}
+
+function valueSize(content: unknown): number {
+	if (content instanceof Y.ContentString) return content.str.length;
+	if (content instanceof Y.ContentBinary) return content.content.length;
+	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+		let largest = 0;
+		for (const v of content.arr) largest = Math.max(largest, JSON.stringify(v ?? null).length);
+		return largest;
+	}
+	if (content instanceof Y.ContentEmbed) return JSON.stringify(content.embed).length;
+	if (content instanceof Y.ContentFormat) return JSON.stringify(content.value ?? null).length;
+	return 0;
+}
+
+function checkValueSizes(update: Uint8Array): void {
+	let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
+	try {
+		structs = Y.decodeUpdate(update).structs;
+	} catch (err) {
+		throw new UpdateGuardError(`undecodable update: ${err instanceof Error ? err.message : err}`);
+	}
+	for (const struct of structs) {
+		if (!(struct instanceof Y.Item)) continue;
+		const size = valueSize(struct.content);
+		if (size > MAX_VALUE_BYTES) throw new UpdateGuardError(`a value of ${size} bytes`);
 	}
 }
 
