@@ -14,7 +14,6 @@ import { markEntrySchema } from './mark-register.ts';
 import { ORIGIN } from './origins.ts';
 import { keysAfter } from './order.ts';
 import {
-	asRow,
 	numOrNull,
 	PLAN_FIELDS,
 	QUARTERS,
@@ -197,4 +196,3 @@ export function docToSheet(doc: Y.Doc): SheetJSON {
 	};
 }
 
-export { asRow };

@@ -42,7 +42,6 @@ export class RemoteSync {
 	pending = $state(0);
 	connected = $state(false);
 	synced = $state(false);
-	everConnected = $state(false);
 	failures = $state(0);
 	online = $state(typeof navigator === 'undefined' ? true : navigator.onLine);
 	lastSavedAt = $state<number | null>(null);
@@ -94,7 +93,6 @@ export class RemoteSync {
 	private readonly onStatus = ({ status }: { status: string }) => {
 		this.connected = status === 'connected';
 		if (this.connected) {
-			this.everConnected = true;
 			this.failures = 0;
 		}
 	};
