@@ -195,4 +195,3 @@ export function docToSheet(doc: Y.Doc): SheetJSON {
 		}))
 	};
 }
-
