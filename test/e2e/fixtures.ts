@@ -88,6 +88,19 @@ export async function openTable(page: Page, baseUrl: string, tableId: string): P
 	await saved(page);
 }
 
+/** Two windows (separate cookies and IndexedDB), logged in, with the table open and in sync. */
+export async function twoWindowsOn(
+	browser: Browser,
+	baseUrl: string,
+	tableId: string
+): Promise<[Page, Page]> {
+	const a = await newWindow(browser);
+	const b = await newWindow(browser);
+	await openTable(a, baseUrl, tableId);
+	await openTable(b, baseUrl, tableId);
+	return [a, b];
+}
+
 export const test = base.extend<{ baseUrl: string; tableId: string }>({
 	baseUrl: async ({}, use) => {
 		await use(serverUrl());

@@ -1,17 +1,12 @@
 import type { Page } from '@playwright/test';
-import { expect, newWindow, saved, test } from './fixtures.ts';
+import { expect, saved, test, twoWindowsOn } from './fixtures.ts';
 
 test('snapshot, diff against now, and a forward restore that reaches another window', async ({
 	browser,
 	baseUrl,
 	tableId
 }) => {
-	const a = await newWindow(browser);
-	const b = await newWindow(browser);
-	for (const p of [a, b]) {
-		await p.goto(`${baseUrl}/t/${tableId}`);
-		await saved(p);
-	}
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
 	const note = (p: Page) => p.locator('[data-item-id="p2s4i2"] [data-field="note"]');
 	const original = (await note(a).innerText()).trim();
 

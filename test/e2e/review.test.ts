@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, newWindow, REFERENCE, saved, test } from './fixtures.ts';
+import { expect, newWindow, REFERENCE, saved, test, twoWindowsOn } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 // Counted from the raw text, not from the app: item line + its 進行管理 line.
@@ -84,12 +84,7 @@ test('a comment written offline appears in another window after reconnecting', a
 	baseUrl,
 	tableId
 }) => {
-	const a = await newWindow(browser);
-	const b = await newWindow(browser);
-	for (const p of [a, b]) {
-		await p.goto(`${baseUrl}/t/${tableId}`);
-		await saved(p);
-	}
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
 	await a.context().setOffline(true);
 	await a.locator('[data-item-id="p2s1i2"] [data-comments-button]').click();
 	const panel = a.locator('[data-comments-panel="p2s1i2"]');
@@ -160,12 +155,7 @@ test('cells changed recently are highlighted with who changed them', async ({
 	baseUrl,
 	tableId
 }) => {
-	const a = await newWindow(browser);
-	const b = await newWindow(browser);
-	for (const p of [a, b]) {
-		await p.goto(`${baseUrl}/t/${tableId}`);
-		await saved(p);
-	}
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
 	await a.locator('[data-item-id="p4s2i4"] [data-field="note"]').click();
 	await a.keyboard.press('Control+End');
 	await a.keyboard.type('（追記）');

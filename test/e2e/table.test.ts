@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, newWindow, openTable, REFERENCE, test } from './fixtures.ts';
+import { expect, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 
@@ -51,12 +51,9 @@ test('two browser windows see each other’s note edits live, without losing the
 	baseUrl,
 	tableId
 }) => {
-	const pa = await newWindow(browser);
-	const pb = await newWindow(browser);
+	const [pa, pb] = await twoWindowsOn(browser, baseUrl, tableId);
 	const a = pa.context();
 	const b = pb.context();
-	await openTable(pa, baseUrl, tableId);
-	await openTable(pb, baseUrl, tableId);
 	const item = 'p1s1i2';
 	const noteA = pa.locator(`[data-item-id="${item}"] [data-field="note"]`);
 	const noteB = pb.locator(`[data-item-id="${item}"] [data-field="note"]`);
@@ -90,12 +87,9 @@ test('marks set offline on two devices show as a conflict, and one pick resolves
 	baseUrl,
 	tableId
 }) => {
-	const pa = await newWindow(browser);
-	const pb = await newWindow(browser);
+	const [pa, pb] = await twoWindowsOn(browser, baseUrl, tableId);
 	const a = pa.context();
 	const b = pb.context();
-	await openTable(pa, baseUrl, tableId);
-	await openTable(pb, baseUrl, tableId);
 	const cell = (p: Page) => p.locator('[data-item-id="p1s1i2"] [data-mark="3"]');
 	await expect(cell(pa)).toHaveText('○');
 
