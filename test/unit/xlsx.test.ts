@@ -5,26 +5,12 @@ import ExcelJS from 'exceljs';
 import { sheetToXlsx } from '../../src/lib/export/xlsx.ts';
 import { XlsxImportError, xlsxToSheet } from '../../src/lib/import/xlsx.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
-import type { ItemJSON, SheetJSON } from '../../src/lib/model/schema.ts';
+import type { SheetJSON } from '../../src/lib/model/schema.ts';
+import { item } from '../helpers/sheet.ts';
 
 const reference = parseTextTable(
 	readFileSync(new URL('../../server/seed/r2-progress-table.txt', import.meta.url), 'utf8')
 );
-
-function item(id: string, overrides: Partial<ItemJSON> = {}): ItemJSON {
-	return {
-		id,
-		no: '①',
-		title: `項目 ${id}`,
-		content: '内容',
-		departments: ['総務'],
-		yearPlan: '実施',
-		plans: ['計画1', '計画2', '計画3', '計画4'],
-		marks: ['', '', '', ''],
-		note: '達成状況',
-		...overrides
-	};
-}
 
 /** Everything a careless round trip would lose: conflicts, blanks, line breaks, nulls, `=`. */
 function trickySheet(): SheetJSON {

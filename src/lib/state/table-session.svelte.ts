@@ -208,6 +208,17 @@ export class TableSession {
 		setKpiYearValue(this.doc, kpiId, yearKey, field, value);
 	}
 
+	/** Ctrl/⌘+Z undoes, with Shift or Ctrl/⌘+Y redoes; returns whether the key was handled. */
+	undoKey(e: KeyboardEvent): boolean {
+		if (!(e.ctrlKey || e.metaKey)) return false;
+		const key = e.key.toLowerCase();
+		if (key !== 'z' && key !== 'y') return false;
+		e.preventDefault();
+		if (key === 'z' && !e.shiftKey) this.undo();
+		else this.redo();
+		return true;
+	}
+
 	undo(): void {
 		this.undoManager.undo();
 	}
