@@ -47,14 +47,15 @@ export function median(values: number[]): number {
 	return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
-const MARKER = /#w(\d+)e(\d+)#/;
+const MARKER = /#w(\d+)e(\d+)#/g;
 
-/** The writer and edit numbers carried by an update, if any. */
-export function markerOf(update: Uint8Array): [number, number] | null {
-	const m = MARKER.exec(
-		Buffer.from(update.buffer, update.byteOffset, update.length).toString('latin1')
-	);
-	return m ? [Number(m[1]), Number(m[2])] : null;
+/**
+ * The writer and edit numbers of every edit an update carries: one, or several when a server
+ * merges the updates it relays.
+ */
+export function markersOf(update: Uint8Array): [number, number][] {
+	const text = Buffer.from(update.buffer, update.byteOffset, update.length).toString('latin1');
+	return Array.from(text.matchAll(MARKER), (m) => [Number(m[1]), Number(m[2])]);
 }
 
 export function closeAll(clients: BenchClient[]): void {

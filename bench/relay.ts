@@ -1,6 +1,6 @@
 // Workloads 1 and 2: relay latency under a steady edit rate, and throughput to saturation.
 import { BenchClient, connectAll, presenceFor } from './client.ts';
-import { closeAll, markerOf, percentile, sleep, type SharedTable } from './common.ts';
+import { closeAll, markersOf, percentile, sleep, type SharedTable } from './common.ts';
 import type { RunningServer } from './servers.ts';
 import { prng, seededDoc, typeInto } from './table.ts';
 
@@ -40,11 +40,12 @@ export async function relayLatency(
 	const samples: number[] = [];
 	let measuring = false;
 	const receive = (self: number) => (u: Uint8Array) => {
-		const m = markerOf(u);
-		if (!m || m[0] === self) return; // Hocuspocus echoes an update to its sender too
-		const t = sentAt.get(`${m[0]}.${m[1]}`);
-		if (t !== undefined && measuring) {
-			samples.push(performance.now() - t);
+		if (!measuring) return;
+		const now = performance.now();
+		for (const [w, e] of markersOf(u)) {
+			if (w === self) continue; // Hocuspocus echoes an update to its sender too
+			const t = sentAt.get(`${w}.${e}`);
+			if (t !== undefined) samples.push(now - t);
 		}
 	};
 	table.listen(receive(-1));
@@ -105,15 +106,16 @@ export async function throughput(
 	let messages = 0;
 	let pump = () => {};
 	const receive = (u: Uint8Array) => {
-		const m = markerOf(u);
-		if (!m || m[0] !== 0) return;
-		messages++;
-		const n = (seen.get(m[1]) ?? 0) + 1;
-		if (n === receivers) {
-			seen.delete(m[1]);
-			delivered++;
-			pump();
-		} else seen.set(m[1], n);
+		for (const [w, e] of markersOf(u)) {
+			if (w !== 0) continue;
+			messages++;
+			const n = (seen.get(e) ?? 0) + 1;
+			if (n === receivers) {
+				seen.delete(e);
+				delivered++;
+			} else seen.set(e, n);
+		}
+		pump();
 	};
 	table.listen(receive);
 	const readers = Array.from(

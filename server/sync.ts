@@ -1,9 +1,10 @@
 // Rooms speaking the y-websocket protocol (sync + awareness) over `ws`, persisting before relaying.
 //
-// An update from a client is applied to the room's doc; the doc's update event writes it to the
-// store (synchronously, so it is on disk) and only then relays it to the other connections and
-// acknowledges it to the sender (MESSAGE.savedAck, for clients that ask), which the client counts
-// against the updates it sent to show "saved".
+// An update from a client is applied to the room's doc; the doc's update event queues it. Once
+// per event-loop turn the room flushes the queue: every queued update is written to the store in
+// one transaction (one fsync, however many clients wrote), and only then relayed to the other
+// connections (merged into one message each) and acknowledged to the senders (MESSAGE.savedAck,
+// for clients that ask), which count acks against the updates they sent to show "saved".
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -62,6 +63,15 @@ interface Waiting {
 	deletes?: Map<number, number>;
 }
 
+/** An update integrated into a room's doc, waiting for the next flush. */
+interface Queued {
+	update: Uint8Array;
+	/** The connection it came from (not relayed back to it); none for updates read from the store. */
+	sender: Connection | undefined;
+	/** Already in the store (written by another process). */
+	stored: boolean;
+}
+
 interface Connection {
 	ws: WebSocket;
 	/** Awareness client ids this connection controls, removed when it closes. */
@@ -93,6 +103,14 @@ function rethrow(err: Error): never {
 	throw err;
 }
 
+/** A sync update message carrying `updates`, merged when there are several. */
+function updateMessage(updates: Uint8Array[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE.sync);
+	syncProtocol.writeUpdate(encoder, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
+	return encoding.toUint8Array(encoder);
+}
+
 function syncStep1(doc: Y.Doc): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE.sync);
@@ -105,6 +123,10 @@ export class Room {
 	readonly awareness: awarenessProtocol.Awareness;
 	readonly conns = new Map<WebSocket, Connection>();
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Updates integrated since the last flush, and connections owed a saved-ack by it. */
+	private queue: Queued[] = [];
+	private ackDue = new Set<Connection>();
+	private flushing: ReturnType<typeof setImmediate> | null = null;
 
 	constructor(
 		readonly id: string,
@@ -118,17 +140,61 @@ export class Room {
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
-		if (origin !== FROM_STORE) this.server.store.append(this.id, update, this.server.writerId);
 		this.server.lastChange.set(this.id, Date.now());
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MESSAGE.sync);
-		syncProtocol.writeUpdate(encoder, update);
-		const message = encoding.toUint8Array(encoder);
 		const sender = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
-		for (const conn of this.conns.values()) if (conn !== sender) send(conn, message);
-		// This update may have brought the history that updates of other connections waited for.
-		for (const conn of this.conns.values()) if (conn.waiting.length > 0) this.sendAck(conn);
+		this.queue.push({ update, sender, stored: origin === FROM_STORE });
+		this.scheduleFlush();
 	};
+
+	private scheduleFlush(): void {
+		if (this.flushing) return;
+		this.flushing = setImmediate(this.flush);
+	}
+
+	/**
+	 * Writes the queued updates in one transaction, then relays and acknowledges them. Nothing is
+	 * relayed or acknowledged before its commit: if the commit fails, the room closes instead
+	 * (see fail), and clients send their unacknowledged updates again when they reconnect.
+	 */
+	readonly flush = (): void => {
+		if (this.flushing) clearImmediate(this.flushing);
+		this.flushing = null;
+		const queue = this.queue;
+		this.queue = [];
+		const due = this.ackDue;
+		this.ackDue = new Set();
+		if (queue.length > 0) {
+			try {
+				const { store, writerId } = this.server;
+				store.transaction(() => {
+					for (const q of queue) if (!q.stored) store.append(this.id, q.update, writerId);
+				});
+			} catch (err) {
+				this.server.fail(this, err);
+				return;
+			}
+			this.relay(queue);
+			// These updates may have brought the history that updates of any connection waited for.
+			for (const conn of this.conns.values()) if (conn.waiting.length > 0) due.add(conn);
+		}
+		for (const conn of due) this.sendAck(conn);
+	};
+
+	/** One message per connection: the flushed updates merged, less the connection's own. */
+	private relay(queue: Queued[]): void {
+		const senders = new Set(queue.map((q) => q.sender));
+		const all = updateMessage(queue.map((q) => q.update));
+		const without = new Map<Connection, Uint8Array | null>();
+		for (const sender of senders) {
+			if (!sender) continue;
+			const others = queue.filter((q) => q.sender !== sender).map((q) => q.update);
+			without.set(sender, others.length > 0 ? updateMessage(others) : null);
+		}
+		for (const conn of this.conns.values()) {
+			const message = without.has(conn) ? without.get(conn) : all;
+			if (message) send(conn, message);
+		}
+	}
 
 	private readonly onAwarenessUpdate = (
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -202,6 +268,8 @@ export class Room {
 					const subtype = decoding.readVarUint(peek);
 					let update: Uint8Array | null = null;
 					let reaches = new Map<number, number>();
+					// What the answer to a step 1 carries must be on disk first, like what is relayed.
+					if (subtype === syncProtocol.messageYjsSyncStep1 && this.queue.length > 0) this.flush();
 					if (subtype !== syncProtocol.messageYjsSyncStep1) {
 						// Decoding a crafted update can take very long (yjs issue 687): check it first.
 						update = decoding.readVarUint8Array(peek);
@@ -291,17 +359,19 @@ export class Room {
 	}
 
 	/**
-	 * The update was written by the doc's update handler inside readSyncMessage, so it is on disk,
-	 * unless parts of it wait for missing history (in memory only): those are acknowledged once
-	 * integrated. Only this connection's own waiting updates hold its acks back, so a client that
-	 * sends a crafted gap cannot stall everyone's "saved".
+	 * What the update brought is in the doc (queued, on disk after the next flush, which sends the
+	 * ack), unless parts of it wait for missing history (in memory only): those are acknowledged
+	 * once integrated. Only this connection's own waiting updates hold its acks back, so a client
+	 * that sends a crafted gap cannot stall everyone's "saved". An update the doc already had may
+	 * still be in the queue, so its ack waits for the flush too.
 	 */
 	private acknowledge(conn: Connection, update: Uint8Array, reaches: Map<number, number>): void {
 		conn.acked++;
 		if (!conn.acks) return;
 		const waiting: Waiting = { index: conn.acked, update, to: reaches };
 		if (!this.integrated(waiting)) conn.waiting.push(waiting);
-		this.sendAck(conn);
+		this.ackDue.add(conn);
+		this.scheduleFlush();
 	}
 
 	private sendAck(conn: Connection): void {
@@ -380,7 +450,21 @@ export class Room {
 		}
 	}
 
+	/** Closes every connection without relaying or acknowledging what is not on disk. */
+	abandon(): void {
+		if (this.flushing) clearImmediate(this.flushing);
+		this.flushing = null;
+		this.queue = [];
+		this.ackDue.clear();
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		for (const conn of this.conns.values()) conn.ws.close(1011, 'storage failed');
+		this.conns.clear();
+		this.awareness.destroy();
+		this.doc.destroy();
+	}
+
 	destroy(): void {
+		this.flush();
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
 		for (const conn of this.conns.values()) conn.ws.close(1001, 'server shutting down');
 		this.conns.clear();
@@ -426,6 +510,20 @@ export class SyncServer {
 			this.rooms.set(docId, room);
 		}
 		room.join(ws, options);
+	}
+
+	/**
+	 * A commit failed (disk full, I/O error): the room's doc holds updates that are not on disk.
+	 * It is dropped, unacknowledged; its clients reconnect to a fresh copy loaded from the store and
+	 * send what it lacks again.
+	 */
+	fail(room: Room, err: unknown): void {
+		this.log.error('writing to the store failed, closing the room', {
+			room: room.id,
+			error: String(err)
+		});
+		if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+		room.abandon();
 	}
 
 	unload(room: Room): void {

@@ -1,0 +1,137 @@
+// Group commits: the updates a room receives in one event-loop turn are written in one SQLite
+// transaction, then relayed merged (never back to their sender) and acknowledged. A failed commit
+// relays and acknowledges nothing; the clients' edits reach the disk once it works again.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
+import { loadDoc } from '../../server/store.ts';
+import type { RunningServer } from '../../server/main.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
+import { openRawSocket, type RawSocket } from '../helpers/raw-socket.ts';
+import {
+	connectClient,
+	login,
+	startTestServer,
+	synced,
+	tempDataDir,
+	waitFor
+} from '../helpers/server.ts';
+
+const cleanups = useCleanups();
+
+function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MESSAGE.sync);
+	encoding.writeVarUint(e, subtype);
+	encoding.writeVarUint8Array(e, payload);
+	return encoding.toUint8Array(e);
+}
+
+/** The sync updates (subtype 2) among a raw socket's frames. */
+function updatesIn(raw: RawSocket): Uint8Array[] {
+	return raw.frames.flatMap(({ payload }) => {
+		const d = decoding.createDecoder(payload);
+		if (decoding.readVarUint(d) !== MESSAGE.sync) return [];
+		if (decoding.readVarUint(d) !== syncProtocol.messageYjsUpdate) return [];
+		return [decoding.readVarUint8Array(d)];
+	});
+}
+
+async function rawClient(server: RunningServer, cookie: string, docId: string) {
+	const raw = await openRawSocket(server.port, `/sync/${docId}`, cookie);
+	cleanups.push(() => raw.destroy());
+	// Step 1 with an empty state vector: the server answers with its whole doc (empty here).
+	raw.write([{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }]);
+	await waitFor(() => raw.frames.length >= 2, 'sync step 1 and 2 from the server');
+	return raw;
+}
+
+describe('group commits', () => {
+	let server: RunningServer;
+	let cookie: string;
+
+	async function start() {
+		const data = tempDataDir();
+		server = await startTestServer(data.dir);
+		cleanups.push(() => server.close(), data.remove);
+		cookie = await login(server.url);
+	}
+
+	afterEach(() => {
+		server?.store.db.pragma('query_only = OFF');
+	});
+
+	it('writes a burst in one transaction, relays it as one merged update, not to its sender', async () => {
+		await start();
+		const writer = await rawClient(server, cookie, 'burst');
+		const reader = await rawClient(server, cookie, 'burst');
+		const sentBefore = updatesIn(reader).length;
+
+		// Fifty edits, each its own update message, all in one TCP write.
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		for (let i = 0; i < 50; i++) doc.getText('note').insert(i, String(i % 10));
+		let transactions = 0;
+		const transaction = server.store.transaction.bind(server.store);
+		server.store.transaction = (fn) => (transactions++, transaction(fn));
+		writer.write(updates.map((u) => ({ payload: syncMessage(syncProtocol.messageYjsUpdate, u) })));
+
+		const replica = new Y.Doc();
+		await waitFor(() => {
+			for (const u of updatesIn(reader).slice(sentBefore)) Y.applyUpdate(replica, u);
+			return replica.getText('note').toString() === doc.getText('note').toString();
+		}, 'the reader to have all fifty edits');
+		expect(updatesIn(reader).length - sentBefore).toBeLessThan(50);
+		expect(transactions).toBeLessThan(50);
+		// Nothing came back to the writer, and the store has every edit.
+		expect(updatesIn(writer)).toHaveLength(0);
+		expect(loadDoc(server.store, 'burst').getText('note').toString()).toBe(
+			doc.getText('note').toString()
+		);
+	});
+
+	it('relays and acknowledges nothing when a commit fails, and stores the edit once it can', async () => {
+		await start();
+		const a = connectClient(server.url, 'failing', cookie, { acks: true });
+		// Acks received, with the number of closes seen when each arrived.
+		const received: [number, number][] = [];
+		const acks = new SavedAcks(a.provider, () => received.push([acks.acked, closes.length]));
+		const closes: number[] = [];
+		const b = connectClient(server.url, 'failing', cookie);
+		cleanups.push(
+			() => a.provider.destroy(),
+			() => b.provider.destroy()
+		);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		for (const { provider } of [a, b]) {
+			provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+		}
+
+		// A real SQLite failure: every write now fails ("attempt to write a readonly database").
+		server.store.db.pragma('query_only = ON');
+		a.doc.getText('note').insert(0, 'まだ保存されていない');
+		const sent = acks.sent;
+		await waitFor(() => closes.length >= 2, 'both connections closed');
+		expect(closes.slice(0, 2)).toEqual([1011, 1011]);
+		expect(b.doc.getText('note').toString()).toBe('');
+		// Acks on the first connection: none reaches the edit.
+		const first = received.filter(([, closed]) => closed === 0).map(([n]) => n);
+		expect(Math.max(0, ...first)).toBeLessThan(sent);
+		expect(loadDoc(server.store, 'failing').getText('note').toString()).toBe('');
+
+		server.store.db.pragma('query_only = OFF');
+		await waitFor(() => acks.allSaved, 'the edit saved after reconnecting');
+		expect(loadDoc(server.store, 'failing').getText('note').toString()).toBe(
+			'まだ保存されていない'
+		);
+		await waitFor(
+			() => b.doc.getText('note').toString() === 'まだ保存されていない',
+			'the other client to get the edit'
+		);
+	});
+});
