@@ -34,6 +34,8 @@ export interface Config {
 	publicOrigin?: string;
 	/** The built app to serve (default: ./build beside the server). */
 	buildDir?: string;
+	/** How often renewed presence is sent on (tests shorten it; not an env var). */
+	presenceRenewMs?: number;
 }
 
 export class ConfigError extends Error {

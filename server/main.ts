@@ -53,7 +53,8 @@ export async function startServer(
 		log,
 		isSessionLive: (id) => users.isLive(id),
 		// Sessions are checked at each ping: often enough that an expired one closes promptly.
-		pingIntervalMs: Math.min(30_000, Math.max(500, config.sessionTtlMs / 4))
+		pingIntervalMs: Math.min(30_000, Math.max(500, config.sessionTtlMs / 4)),
+		presenceRenewMs: config.presenceRenewMs
 	});
 	const auth = new Auth({
 		users,

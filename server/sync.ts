@@ -22,6 +22,19 @@ import type { Role } from './users.ts';
 const FROM_STORE = Symbol('from-store');
 
 const PING_INTERVAL_MS = 30_000;
+/** Presence changes are gathered for this long, then sent in one message. */
+const PRESENCE_TICK_MS = 50;
+/**
+ * How often renewed presence states are sent on. Clients renew every 15 to 18 s and drop a state
+ * not renewed for 30 s, so a renewal may wait for this long without any state timing out.
+ */
+const PRESENCE_RENEW_MS = 10_000;
+
+interface AwarenessChanges {
+	added: number[];
+	updated: number[];
+	removed: number[];
+}
 
 export interface SyncOptions {
 	store: DocStore;
@@ -33,6 +46,8 @@ export interface SyncOptions {
 	isSessionLive?: (sessionId: string) => boolean;
 	/** How often connections are pinged and their sessions checked. */
 	pingIntervalMs?: number;
+	/** How often renewed presence states are sent on (default PRESENCE_RENEW_MS). */
+	presenceRenewMs?: number;
 }
 
 export interface ConnectOptions {
@@ -111,6 +126,13 @@ function updateMessage(updates: Uint8Array[]): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
+function awarenessMessage(awareness: awarenessProtocol.Awareness, ids: number[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, MESSAGE.awareness);
+	encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, ids));
+	return encoding.toUint8Array(encoder);
+}
+
 function syncStep1(doc: Y.Doc): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE.sync);
@@ -127,6 +149,11 @@ export class Room {
 	private queue: Queued[] = [];
 	private ackDue = new Set<Connection>();
 	private flushing: ReturnType<typeof setImmediate> | null = null;
+	/** Presence ids changed since the last tick, and renewed since the last renewal message. */
+	private readonly presenceChanged = new Set<number>();
+	private readonly presenceRenewed = new Set<number>();
+	private presenceTick: ReturnType<typeof setTimeout> | null = null;
+	private readonly presenceRenewTimer: ReturnType<typeof setInterval>;
 
 	constructor(
 		readonly id: string,
@@ -137,6 +164,9 @@ export class Room {
 		this.awareness.setLocalState(null);
 		this.doc.on('update', this.onDocUpdate);
 		this.awareness.on('update', this.onAwarenessUpdate);
+		this.awareness.on('change', this.onAwarenessChange);
+		this.presenceRenewTimer = setInterval(this.sendPresenceRenewals, server.presenceRenewMs);
+		this.presenceRenewTimer.unref();
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -196,25 +226,53 @@ export class Room {
 		}
 	}
 
+	/** Every presence message, renewals included: who controls which id, and who renewed. */
 	private readonly onAwarenessUpdate = (
-		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+		{ added, updated, removed }: AwarenessChanges,
 		origin: unknown
 	) => {
-		const changed = added.concat(updated, removed);
 		const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
 		if (conn) {
 			for (const id of added) conn.clientIds.add(id);
 			for (const id of removed) conn.clientIds.delete(id);
 		}
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MESSAGE.awareness);
-		encoding.writeVarUint8Array(
-			encoder,
-			awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
-		);
-		const message = encoding.toUint8Array(encoder);
-		for (const c of this.conns.values()) send(c, message);
+		for (const id of updated) this.presenceRenewed.add(id);
 	};
+
+	/** Real changes (a state added, changed or removed): sent at the next presence tick. */
+	private readonly onAwarenessChange = ({ added, updated, removed }: AwarenessChanges) => {
+		for (const id of added.concat(updated, removed)) this.presenceChanged.add(id);
+		this.presenceTick ??= setTimeout(this.sendPresenceChanges, PRESENCE_TICK_MS);
+	};
+
+	/** One message for every change of the last tick (a client ignores its own state). */
+	private readonly sendPresenceChanges = (): void => {
+		this.presenceTick = null;
+		const ids = Array.from(this.presenceChanged);
+		this.presenceChanged.clear();
+		for (const id of ids) this.presenceRenewed.delete(id);
+		if (ids.length > 0) this.broadcastPresence(ids);
+	};
+
+	/**
+	 * Renewals (a client re-sends its unchanged state every 15 s so that it does not time out
+	 * after 30 s) are not forwarded one by one: every PRESENCE_RENEW_MS, one message carries the
+	 * clocks of all states renewed since.
+	 */
+	private readonly sendPresenceRenewals = (): void => {
+		const ids = Array.from(this.presenceRenewed).filter((id) => this.awareness.meta.has(id));
+		this.presenceRenewed.clear();
+		if (ids.length === 0) return;
+		this.broadcastPresence(ids);
+	};
+
+	/** Sends the states of `ids` to every connection but those whose own states are all it has. */
+	private broadcastPresence(ids: number[]): void {
+		const message = awarenessMessage(this.awareness, ids);
+		for (const conn of this.conns.values()) {
+			if (!ids.every((id) => conn.clientIds.has(id))) send(conn, message);
+		}
+	}
 
 	join(ws: WebSocket, options: ConnectOptions): void {
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
@@ -245,15 +303,7 @@ export class Room {
 		});
 		send(conn, syncStep1(this.doc));
 		const states = this.awareness.getStates();
-		if (states.size > 0) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE.awareness);
-			encoding.writeVarUint8Array(
-				encoder,
-				awarenessProtocol.encodeAwarenessUpdate(this.awareness, Array.from(states.keys()))
-			);
-			send(conn, encoding.toUint8Array(encoder));
-		}
+		if (states.size > 0) send(conn, awarenessMessage(this.awareness, Array.from(states.keys())));
 	}
 
 	private onMessage(conn: Connection, data: ArrayBuffer | Buffer): void {
@@ -310,18 +360,12 @@ export class Room {
 					awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn.ws);
 					break;
 				}
-				case MESSAGE.queryAwareness: {
-					encoding.writeVarUint(encoder, MESSAGE.awareness);
-					encoding.writeVarUint8Array(
-						encoder,
-						awarenessProtocol.encodeAwarenessUpdate(
-							this.awareness,
-							Array.from(this.awareness.getStates().keys())
-						)
+				case MESSAGE.queryAwareness:
+					send(
+						conn,
+						awarenessMessage(this.awareness, Array.from(this.awareness.getStates().keys()))
 					);
-					send(conn, encoding.toUint8Array(encoder));
 					break;
-				}
 				case MESSAGE.auth:
 					break; // authentication happens at the upgrade, by cookie
 				default:
@@ -452,6 +496,7 @@ export class Room {
 
 	/** Closes every connection without relaying or acknowledging what is not on disk. */
 	abandon(): void {
+		this.stopPresence();
 		if (this.flushing) clearImmediate(this.flushing);
 		this.flushing = null;
 		this.queue = [];
@@ -463,8 +508,15 @@ export class Room {
 		this.doc.destroy();
 	}
 
+	private stopPresence(): void {
+		clearInterval(this.presenceRenewTimer);
+		if (this.presenceTick) clearTimeout(this.presenceTick);
+		this.presenceTick = null;
+	}
+
 	destroy(): void {
 		this.flush();
+		this.stopPresence();
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
 		for (const conn of this.conns.values()) conn.ws.close(1001, 'server shutting down');
 		this.conns.clear();
@@ -481,6 +533,7 @@ export class SyncServer {
 	readonly writerId: string;
 	readonly log: Logger;
 	readonly unloadAfterMs: number;
+	readonly presenceRenewMs: number;
 	private lastSeq: number;
 	private readonly pollTimer: ReturnType<typeof setInterval>;
 	private readonly pingTimer: ReturnType<typeof setInterval>;
@@ -490,6 +543,7 @@ export class SyncServer {
 		this.writerId = options.writerId;
 		this.log = options.log;
 		this.unloadAfterMs = options.unloadAfterMs ?? 30_000;
+		this.presenceRenewMs = options.presenceRenewMs ?? PRESENCE_RENEW_MS;
 		this.lastSeq = this.store.lastSeq();
 		// The CLI (or another process) may write to the store while we run: pick its updates up.
 		this.pollTimer = setInterval(() => this.pollStore(), 500);

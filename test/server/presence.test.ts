@@ -1,0 +1,78 @@
+// Coalesced presence: changes are gathered for a tick and sent in one message; renewals of
+// unchanged states are not forwarded one by one but together, every presenceRenewMs.
+import { describe, expect, it } from 'vitest';
+import type { WebsocketProvider } from 'y-websocket';
+import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
+import {
+	connectClient,
+	login,
+	startTestServer,
+	synced,
+	tempDataDir,
+	waitFor
+} from '../helpers/server.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const cleanups = useCleanups();
+const RENEW_MS = 400;
+
+/** Counts the presence messages a provider receives. */
+function countPresence(provider: WebsocketProvider): { count: number } {
+	const counter = { count: 0 };
+	const handler = provider.messageHandlers[MESSAGE.awareness]!;
+	provider.messageHandlers[MESSAGE.awareness] = (...args) => {
+		counter.count++;
+		handler(...args);
+	};
+	return counter;
+}
+
+describe('presence', () => {
+	async function clients(n: number) {
+		const data = tempDataDir();
+		const server = await startTestServer(data.dir, 0, { presenceRenewMs: RENEW_MS });
+		cleanups.push(() => server.close(), data.remove);
+		const cookie = await login(server.url);
+		const list = Array.from({ length: n }, () => connectClient(server.url, 'presence', cookie));
+		for (const c of list) cleanups.push(() => c.provider.destroy());
+		await Promise.all(list.map((c) => synced(c.provider)));
+		return list.map((c) => c.provider);
+	}
+
+	it('sends the changes of one tick in one message, and not back to their only sender', async () => {
+		const [a, b, c] = await clients(3);
+		const toA = countPresence(a!);
+		const toC = countPresence(c!);
+		a!.awareness.setLocalStateField('user', { name: 'A' });
+		b!.awareness.setLocalStateField('user', { name: 'B' });
+		const names = () =>
+			[a!, b!].map((p) => c!.awareness.getStates().get(p.awareness.clientID)?.user?.name);
+		await waitFor(() => names().join() === 'A,B', 'the third client to see both states');
+		expect(toC.count).toBe(1);
+
+		await sleep(RENEW_MS * 2); // let the renewal of these states go by
+		const before = toA.count;
+		a!.awareness.setLocalStateField('cell', 'i1:note');
+		await waitFor(
+			() => c!.awareness.getStates().get(a!.awareness.clientID)?.cell === 'i1:note',
+			'the cell to arrive'
+		);
+		await sleep(100);
+		expect(toA.count).toBe(before);
+	});
+
+	it('sends renewals of unchanged states together, later, and keeps their clocks current', async () => {
+		const [a, b] = await clients(2);
+		a!.awareness.setLocalStateField('user', { name: 'A' });
+		const id = a!.awareness.clientID;
+		await waitFor(() => b!.awareness.getStates().has(id), 'the state to arrive');
+		await sleep(RENEW_MS * 2);
+		const toB = countPresence(b!);
+		// Five renewals, as y-protocols makes every 15 s: same state, next clock.
+		for (let i = 0; i < 5; i++) a!.awareness.setLocalState(a!.awareness.getLocalState());
+		const clock = a!.awareness.meta.get(id)!.clock;
+		await waitFor(() => b!.awareness.meta.get(id)?.clock === clock, 'the renewed clock', 5000);
+		expect(toB.count).toBe(1);
+	});
+});
