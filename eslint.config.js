@@ -8,6 +8,7 @@ export default ts.config(
 	{
 		ignores: [
 			'build/',
+			'dist/',
 			'.svelte-kit/',
 			'node_modules/',
 			'data/',

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// `npm start`: builds the app when the sources are newer than the last build, then serves it.
+// `npm start`: builds the app and the server bundle when the sources are newer than the last
+// build, then runs the bundle (dist/server.js, plain JavaScript; bin/serve.js runs the sources).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'build', '.built-at');
-const inputs = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
+const inputs = [
+	'src',
+	'server',
+	'static',
+	'scripts/build-server.js',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package-lock.json'
+];
 
 function newest(path) {
 	if (!existsSync(path)) return 0;
@@ -19,11 +28,14 @@ function newest(path) {
 }
 
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-if (Math.max(...inputs.map((p) => newest(join(root, p)))) > builtAt) {
+const bundle = join(root, 'dist', 'server.js');
+if (!existsSync(bundle) || Math.max(...inputs.map((p) => newest(join(root, p)))) > builtAt) {
 	process.stdout.write('Building the app (npm run build)…\n');
 	const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 	if (result.status !== 0) process.exit(result.status ?? 1);
 	writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 
-await import('./serve.js');
+process.setSourceMapsEnabled(true);
+const { main } = await import(pathToFileURL(bundle).href);
+await main();

@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../../server/main.ts';
 import type { Config } from '../../server/config.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUNDLE_MAIN = `const { main } = await import(${JSON.stringify(join(ROOT, 'dist/server.js'))}); await main();`;
 
 export function tempDataDir(): { dir: string; remove(): void } {
 	const dir = mkdtempSync(join(tmpdir(), 'shinko-test-'));
@@ -40,13 +41,21 @@ export function startTestServer(
 	);
 }
 
-/** The server as its own process (bin/serve.js), so a test can kill -9 it. */
+/**
+ * The server as its own process, so a test can kill -9 it: from the sources (bin/serve.js), or
+ * the bundle `npm start` runs (dist/server.js, made by `npm run build`).
+ */
 export async function spawnServer(
 	dataDir: string,
 	port = 0,
-	env: Record<string, string> = {}
+	env: Record<string, string> = {},
+	from: 'sources' | 'bundle' = 'sources'
 ): Promise<{ url: string; port: number; child: ChildProcess; stderr: () => string }> {
-	const child = spawn(process.execPath, [join(ROOT, 'bin/serve.js')], {
+	const args =
+		from === 'sources'
+			? [join(ROOT, 'bin/serve.js')]
+			: ['--enable-source-maps', '--input-type=module', '-e', BUNDLE_MAIN];
+	const child = spawn(process.execPath, args, {
 		cwd: ROOT,
 		env: {
 			...process.env,
