@@ -1,4 +1,5 @@
-// Workload 5 (part): JavaScript shipped, gzipped, from the built app.
+// Workload 5 (part): every JavaScript chunk of the built app, gzipped, for reference; what the
+// table page itself fetches is measured in Chromium (cold-load.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

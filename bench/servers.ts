@@ -11,7 +11,7 @@ export type ServerName = 'ours' | 'stock' | 'hocuspocus';
 export const SERVERS: ServerName[] = ['ours', 'stock', 'hocuspocus'];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PASSWORD = 'bench-admin-password';
+export const PASSWORD = 'bench-admin-password';
 export const SERVER_CORE = '0';
 export const CLIENT_CORE = '1';
 const CLK_TCK = 100;

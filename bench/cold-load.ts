@@ -1,0 +1,311 @@
+// Workload 5 (client): cold load of the 500-item table from IndexedDB to a painted table in
+// headless Chromium, with the device copy compacted (one stored update) and as 10,000 stored
+// updates, and the JavaScript the table page fetches before it is painted.
+//
+// `node --import tsx bench/cold-load.ts [--runs N] [--trace] [--profile]` runs it alone; --trace
+// and --profile write a Chrome trace or a .cpuprofile of the last run to the temp directory.
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { LOCAL_DB_PREFIX } from '../src/lib/sync/local.ts';
+import { median } from './common.ts';
+import { CLIENT_CORE, PASSWORD, startServer } from './servers.ts';
+import { ITEM_COUNT, prng, seed, seededDoc, typeInto } from './table.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BUILT = join(ROOT, 'build/index.html');
+export const DOC_ID = 'bench-cold-load';
+export const UNCOMPACTED_UPDATES = 10_000;
+
+export type Variant = 'compacted' | 'uncompacted';
+
+export interface Script {
+	url: string;
+	gzipBytes: number;
+}
+
+export interface ColdLoads {
+	/** ms from navigation start to the painted table, one per run. */
+	compacted: number[];
+	uncompacted: number[];
+	/** The scripts the table page fetched before it was painted (the last run's). */
+	scripts: Script[];
+	/** Their size, gzipped at level 9, in KB. */
+	tablePageJsKb: number;
+}
+
+/** Builds the app when build/ is missing; the figures are those of build/ as it is. */
+export function ensureBuilt(): void {
+	if (existsSync(BUILT)) return;
+	console.log('build/ is missing: running npm run build');
+	try {
+		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+	} catch {
+		throw new Error('npm run build failed: the client workload measures the built app (build/)');
+	}
+	if (!existsSync(BUILT)) throw new Error(`npm run build did not write ${BUILT}`);
+}
+
+/** The rows of y-indexeddb's `updates` store on a device that holds the table. */
+function storedUpdates(variant: Variant): Uint8Array[] {
+	if (variant === 'compacted') return [seed().update];
+	// The table, then one row per small edit, as y-indexeddb stores each update it is given.
+	const doc = seededDoc();
+	const rows: Uint8Array[] = [seed().update];
+	doc.on('update', (u: Uint8Array) => rows.push(u));
+	const rand = prng(7);
+	for (let i = 0; i < UNCOMPACTED_UPDATES; i++) typeInto(doc, rand, 'あ');
+	doc.destroy();
+	return rows;
+}
+
+const encoded = new Map<Variant, string[]>();
+/** The stored updates in base64, to hand to the page. */
+export function storedUpdatesBase64(variant: Variant): string[] {
+	let rows = encoded.get(variant);
+	if (!rows) {
+		rows = storedUpdates(variant).map((u) =>
+			Buffer.from(u.buffer, u.byteOffset, u.length).toString('base64')
+		);
+		encoded.set(variant, rows);
+	}
+	return rows;
+}
+
+/** Writes the updates into IndexedDB as y-indexeddb does: same database, stores and values. */
+export async function seedIndexedDb(page: Page, name: string, rows: string[]): Promise<void> {
+	await page.evaluate(
+		async ({ name, rows }) => {
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const req = indexedDB.open(name);
+				req.onupgradeneeded = () => {
+					req.result.createObjectStore('updates', { autoIncrement: true });
+					req.result.createObjectStore('custom');
+				};
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+			await new Promise<void>((resolve, reject) => {
+				const tx = db.transaction('updates', 'readwrite');
+				const store = tx.objectStore('updates');
+				for (const row of rows) store.add(Uint8Array.from(atob(row), (c) => c.charCodeAt(0)));
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+		},
+		{ name, rows }
+	);
+}
+
+/**
+ * Runs in the page before its own scripts. Once a frame, in requestAnimationFrame, it checks
+ * whether every item row is in the DOM with its text; the first time they are, it posts a task,
+ * which runs after that frame's style, layout and paint, and records the time since navigation
+ * start. Polling once a frame, because a MutationObserver would slow down every insertion; a
+ * string, because tsx's `__name` helpers do not exist in the page.
+ */
+const paintProbe = (rows: number) => `(() => {
+	const bodies = document.getElementsByTagName('tbody');
+	const ready = () => {
+		if (bodies.length < ${rows}) return false;
+		const items = document.querySelectorAll('tbody[data-item-id]');
+		if (items.length < ${rows}) return false;
+		const note = items[items.length - 1].querySelector('[data-field="note"]');
+		return !!note && note.textContent.trim().length > 0;
+	};
+	const check = () => {
+		if (!ready()) return requestAnimationFrame(check);
+		const channel = new MessageChannel();
+		channel.port1.onmessage = () => (window.__painted = performance.now());
+		channel.port2.postMessage(null);
+	};
+	requestAnimationFrame(check);
+})();`;
+
+export interface Diagnose {
+	trace?: string;
+	profile?: string;
+}
+
+/** One cold load in a new browser context: empty HTTP cache, no service worker. */
+async function coldLoad(
+	browser: Browser,
+	base: string,
+	variant: Variant,
+	diagnose: Diagnose
+): Promise<{ ms: number; scripts: Script[] }> {
+	const context = await browser.newContext({
+		viewport: { width: 1280, height: 800 },
+		locale: 'ja-JP',
+		serviceWorkers: 'block'
+	});
+	try {
+		const login = await context.request.post(`${base}/api/login`, {
+			data: { username: 'admin', password: PASSWORD },
+			headers: { origin: base }
+		});
+		if (login.status() !== 200) throw new Error(`login failed: ${login.status()}`);
+		// The device copy, written from a same-origin page that loads none of the app.
+		const seeder = await context.newPage();
+		await seeder.goto(`${base}/healthz`);
+		await seedIndexedDb(seeder, LOCAL_DB_PREFIX + DOC_ID, storedUpdatesBase64(variant));
+		await seeder.close();
+
+		const page = await context.newPage();
+		// The sync sockets are refused, as with the server out of reach: the table can only come
+		// from IndexedDB. The app itself and /api/me are served as usual.
+		await page.routeWebSocket(/\/sync\//, (ws) => ws.close());
+		await page.addInitScript(paintProbe(ITEM_COUNT));
+		let painted = false;
+		const scripts: Promise<Script | null>[] = [];
+		page.on('response', (r) => {
+			if (painted || r.request().resourceType() !== 'script') return;
+			scripts.push(
+				r.body().then(
+					(body) => ({ url: r.url(), gzipBytes: gzipSync(body, { level: 9 }).length }),
+					() => null
+				)
+			);
+		});
+		const cdp = diagnose.profile ? await context.newCDPSession(page) : null;
+		if (cdp) {
+			await cdp.send('Profiler.enable');
+			await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+			await cdp.send('Profiler.start');
+		}
+		if (diagnose.trace) await browser.startTracing(page, { path: diagnose.trace });
+		await page.goto(`${base}/t/${DOC_ID}`);
+		const handle = await page.waitForFunction(
+			() => (window as unknown as { __painted?: number }).__painted,
+			null,
+			{ timeout: 60_000, polling: 100 }
+		);
+		painted = true;
+		const ms = (await handle.jsonValue()) as number;
+		if (diagnose.trace) await browser.stopTracing();
+		if (cdp && diagnose.profile) {
+			const { profile } = await cdp.send('Profiler.stop');
+			writeFileSync(diagnose.profile, JSON.stringify(profile));
+		}
+		return { ms, scripts: (await Promise.all(scripts)).filter((s) => s !== null) };
+	} finally {
+		await context.close();
+	}
+}
+
+/**
+ * Headless Chromium on every core, even when this process is pinned to the load generator's: a
+ * browser is several processes (page, network, compositor) and the devices it stands for have
+ * more than one core. Our server stays on its own core, idle during a load but for serving files.
+ */
+async function launchChromium(): Promise<Browser> {
+	const pid = String(process.pid);
+	const affinity = (args: string[]) =>
+		execFileSync('taskset', [...args, pid], {
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore']
+		});
+	let pinned: string | undefined;
+	try {
+		pinned = /list: (\S+)/.exec(affinity(['-pc']))?.[1];
+		affinity(['-a', '-pc', `0-${cpus().length - 1}`]);
+	} catch {
+		pinned = undefined; // no taskset: nothing to undo
+	}
+	try {
+		return await chromium.launch({
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		});
+	} finally {
+		if (pinned) affinity(['-a', '-pc', pinned]);
+	}
+}
+
+/** Our server and a headless Chromium, kept for several cold loads (each in a new context). */
+export interface ColdLoadClient {
+	run(variant: Variant, diagnose?: Diagnose): Promise<{ ms: number; scripts: Script[] }>;
+	close(): Promise<void>;
+}
+
+export async function openColdLoadClient(): Promise<ColdLoadClient> {
+	ensureBuilt();
+	const server = await startServer('ours');
+	let browser: Browser;
+	try {
+		browser = await launchChromium();
+	} catch (err) {
+		await server.stop();
+		throw err;
+	}
+	const base = server.endpoint.headers.origin!;
+	return {
+		run: (variant, diagnose = {}) => coldLoad(browser, base, variant, diagnose),
+		async close() {
+			await browser.close();
+			await server.stop();
+		}
+	};
+}
+
+/** `runs` cold loads of each variant, alternating which goes first. */
+export async function coldLoads(
+	runs: number,
+	log: (...args: unknown[]) => void = () => {},
+	options: { trace?: boolean; profile?: boolean } = {}
+): Promise<ColdLoads> {
+	const client = await openColdLoadClient();
+	const out: ColdLoads = { compacted: [], uncompacted: [], scripts: [], tablePageJsKb: NaN };
+	try {
+		for (let i = 0; i < runs; i++) {
+			const order: Variant[] = i % 2 ? ['uncompacted', 'compacted'] : ['compacted', 'uncompacted'];
+			for (const variant of order) {
+				const file = (ext: string) => join(tmpdir(), `shinko-cold-load-${variant}.${ext}`);
+				const last = i === runs - 1;
+				const diagnose: Diagnose = {
+					trace: options.trace && last ? file('trace.json') : undefined,
+					profile: options.profile && last ? file('cpuprofile') : undefined
+				};
+				const run = await client.run(variant, diagnose);
+				out[variant].push(run.ms);
+				out.scripts = run.scripts;
+				log(`cold load, ${variant}:`, `${run.ms.toFixed(0)} ms`);
+				for (const f of [diagnose.trace, diagnose.profile]) if (f) log('written', f);
+			}
+		}
+	} finally {
+		await client.close();
+	}
+	out.tablePageJsKb = kb(out.scripts);
+	return out;
+}
+
+export const kb = (scripts: Script[]) => scripts.reduce((n, s) => n + s.gzipBytes, 0) / 1024;
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	const arg = process.argv.indexOf('--runs');
+	const runs = arg > 0 ? Number(process.argv[arg + 1]) : 5;
+	// Chromium on the load generator's core, our server on the other (as in run.ts).
+	execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
+	const r = await coldLoads(runs, console.log, {
+		trace: process.argv.includes('--trace'),
+		profile: process.argv.includes('--profile')
+	});
+	console.table(r.scripts.map((s) => ({ script: new URL(s.url).pathname, gzip: s.gzipBytes })));
+	console.log({
+		coldLoadCompactedMs: median(r.compacted),
+		coldLoadUncompactedMs: median(r.uncompacted),
+		tablePageJsKb: Math.round(r.tablePageJsKb * 10) / 10
+	});
+}
