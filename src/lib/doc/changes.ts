@@ -1,9 +1,9 @@
 // Who last changed which cell, and when: so a review can highlight what changed since a time.
 // One small entry per cell (`itemId/field` → { by, at }), overwritten by later edits.
 import * as Y from 'yjs';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
-const changeSchema = z.object({ by: z.string().max(80), at: z.number() });
+const changeSchema = z.object({ by: z.string().check(z.maxLength(80)), at: z.number() });
 export type Change = z.infer<typeof changeSchema>;
 
 /** Typing refreshes the entry at most this often, so keystrokes do not each add metadata. */

@@ -1,16 +1,16 @@
 // Comment threads per item, kept in the table doc so they work offline and merge like any edit.
 import * as Y from 'yjs';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { newId } from './ids.ts';
 import { ORIGIN, type Origin } from './origins.ts';
 
 export const commentSchema = z.object({
-	itemId: z.string().max(64),
-	author: z.string().max(80),
+	itemId: z.string().check(z.maxLength(64)),
+	author: z.string().check(z.maxLength(80)),
 	at: z.number(),
-	text: z.string().max(10_000),
+	text: z.string().check(z.maxLength(10_000)),
 	resolved: z.boolean(),
-	resolvedBy: z.string().max(80).optional()
+	resolvedBy: z.optional(z.string().check(z.maxLength(80)))
 });
 export type Comment = z.infer<typeof commentSchema> & { id: string };
 

@@ -5,13 +5,13 @@
 // saw, so both new entries survive the merge and the cell shows a conflict until someone picks one.
 // Clearing deletes the seen entries and adds nothing (a concurrent set wins over a clear).
 import * as Y from 'yjs';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { isMark, MARKS, type Mark } from '../model/marks.ts';
 import type { MarkCell } from '../model/schema.ts';
 
 export const markEntrySchema = z.object({
 	value: z.string(),
-	by: z.string().max(200),
+	by: z.string().check(z.maxLength(200)),
 	at: z.number()
 });
 export type MarkEntry = z.infer<typeof markEntrySchema>;

@@ -1,6 +1,6 @@
 // Small migrations so later versions read docs written by older ones.
 import * as Y from 'yjs';
-import { SCHEMA_VERSION } from '../model/schema.ts';
+import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
 import { ORIGIN } from './origins.ts';
 import { roots } from './table-doc.ts';
 

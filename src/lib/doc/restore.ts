@@ -8,13 +8,8 @@ import { generateKeyBetween } from 'fractional-indexing';
 import * as Y from 'yjs';
 import type { Mark } from '../model/marks.ts';
 import { sameMarkCell } from '../model/diff.ts';
-import {
-	SCHEMA_VERSION,
-	type ItemJSON,
-	type KpiJSON,
-	type MarkCell,
-	type SheetJSON
-} from '../model/schema.ts';
+import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from '../model/schema.ts';
+import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
 import { newId } from './ids.ts';
 import { readMark, setMark, type MarkEntry } from './mark-register.ts';
 import { spliceText } from './ops.ts';

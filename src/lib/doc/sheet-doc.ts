@@ -1,15 +1,8 @@
 // Conversion between the plain SheetJSON and a table Y.Doc.
 import * as Y from 'yjs';
 import { MARKS, MARK_MEANINGS, type Mark } from '../model/marks.ts';
-import {
-	DEPARTMENTS,
-	QUARTER_LABELS,
-	SCHEMA_VERSION,
-	type ItemJSON,
-	type KpiJSON,
-	type MarkCell,
-	type SheetJSON
-} from '../model/schema.ts';
+import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from '../model/schema.ts';
+import { DEPARTMENTS, QUARTER_LABELS, SCHEMA_VERSION } from '../model/sheet-constants.ts';
 import { markEntrySchema } from './mark-register.ts';
 import { ORIGIN } from './origins.ts';
 import { keysAfter } from './order.ts';

@@ -1,5 +1,5 @@
 // Row filters of the review meeting, addressed by the URL (?dept=総務&mark=×&quarter=2&…).
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { MARKS } from './marks.ts';
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
 
@@ -7,12 +7,12 @@ import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
 export const MARK_FILTERS = [...MARKS, 'none'] as const;
 
 export const filterSchema = z.object({
-	dept: z.string().min(1).max(32).optional(),
-	mark: z.enum(MARK_FILTERS).optional(),
-	quarter: z.coerce.number().int().min(1).max(4).optional(),
-	yearPlan: z.string().min(1).max(32).optional(),
-	pillar: z.string().min(1).max(16).optional(),
-	search: z.string().min(1).max(200).optional()
+	dept: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
+	mark: z.optional(z.enum(MARK_FILTERS)),
+	quarter: z.optional(z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(4)))),
+	yearPlan: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
+	pillar: z.optional(z.string().check(z.minLength(1), z.maxLength(16))),
+	search: z.optional(z.string().check(z.minLength(1), z.maxLength(200)))
 });
 export type Filter = z.infer<typeof filterSchema>;
 export const FILTER_KEYS = ['dept', 'mark', 'quarter', 'yearPlan', 'pillar', 'search'] as const;

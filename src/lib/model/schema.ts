@@ -1,25 +1,41 @@
 // The plain JSON form of a table (SheetJSON): import, export, backup and tests go through it.
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { MARKS } from './marks.ts';
+import { DOC_ID, SCHEMA_VERSION } from './sheet-constants.ts';
 
-export const SCHEMA_VERSION = 1;
+// zod's English messages, as the full zod set them (import errors quote them).
+z.config(en());
 
-export const DOC_ID = /^[A-Za-z0-9_-]{1,64}$/;
-export const docIdSchema = z.string().regex(DOC_ID);
+export {
+	DEPARTMENTS,
+	DOC_ID,
+	QUARTER_LABELS,
+	SCHEMA_VERSION,
+	YEAR_PLANS
+} from './sheet-constants.ts';
+export const docIdSchema = z.string().check(z.regex(DOC_ID));
 
 export const markSchema = z.enum(MARKS);
 /** '' = not yet assessed; an array = competing marks while in conflict. */
-export const markCellSchema = z.union([z.literal(''), markSchema, z.array(markSchema).min(2)]);
+export const markCellSchema = z.union([
+	z.literal(''),
+	markSchema,
+	z.array(markSchema).check(z.minLength(2))
+]);
 
-const idSchema = z.string().min(1).max(64);
-const text = z.string().max(100_000);
+const idSchema = z.string().check(z.minLength(1), z.maxLength(64));
+const upTo = (n: number) => z.string().check(z.maxLength(n));
+const text = upTo(100_000);
+// z.number() takes finite numbers only.
+const amount = z.nullable(z.number());
 
 export const itemSchema = z.object({
 	id: idSchema,
-	no: z.string().max(16),
+	no: upTo(16),
 	title: text,
 	content: text,
-	departments: z.array(z.string().min(1).max(32)).max(16),
+	departments: z.array(z.string().check(z.minLength(1), z.maxLength(32))).check(z.maxLength(16)),
 	yearPlan: text,
 	plans: z.tuple([text, text, text, text]),
 	marks: z.tuple([markCellSchema, markCellSchema, markCellSchema, markCellSchema]),
@@ -28,43 +44,45 @@ export const itemSchema = z.object({
 
 export const sectionSchema = z.object({
 	id: idSchema,
-	no: z.string().max(16),
+	no: upTo(16),
 	title: text,
-	items: z.array(itemSchema).max(2000)
+	items: z.array(itemSchema).check(z.maxLength(2000))
 });
 
 export const pillarSchema = z.object({
 	id: idSchema,
-	no: z.string().max(16),
+	no: upTo(16),
 	title: text,
-	sections: z.array(sectionSchema).max(200)
+	sections: z.array(sectionSchema).check(z.maxLength(200))
 });
 
+const year = z.int().check(z.minimum(1900), z.maximum(2200));
+
 export const kpiYearSchema = z.object({
-	label: z.string().max(64),
-	fiscalYear: z.number().int().min(1900).max(2200),
-	target: z.number().finite().nullable(),
-	actual: z.number().finite().nullable()
+	label: upTo(64),
+	fiscalYear: year,
+	target: amount,
+	actual: amount
 });
 
 export const kpiSchema = z.object({
 	id: idSchema,
-	name: z.string().max(200),
-	unit: z.string().max(16),
-	baseline: z.object({ label: z.string().max(64), value: z.number().finite().nullable() }),
-	target: z.number().finite().nullable(),
-	years: z.array(kpiYearSchema).max(50)
+	name: upTo(200),
+	unit: upTo(16),
+	baseline: z.object({ label: upTo(64), value: amount }),
+	target: amount,
+	years: z.array(kpiYearSchema).check(z.maxLength(50))
 });
 
 export const sheetSchema = z.object({
 	schemaVersion: z.literal(SCHEMA_VERSION),
-	title: z.string().max(500),
-	planName: z.string().max(200),
-	organisation: z.string().max(200),
-	fiscalYear: z.number().int().min(1900).max(2200),
+	title: upTo(500),
+	planName: upTo(200),
+	organisation: upTo(200),
+	fiscalYear: year,
 	quarterLabels: z.tuple([z.string(), z.string(), z.string(), z.string()]),
-	pillars: z.array(pillarSchema).max(100),
-	kpis: z.array(kpiSchema).max(200)
+	pillars: z.array(pillarSchema).check(z.maxLength(100)),
+	kpis: z.array(kpiSchema).check(z.maxLength(200))
 });
 
 export type MarkCell = z.infer<typeof markCellSchema>;
@@ -74,7 +92,3 @@ export type PillarJSON = z.infer<typeof pillarSchema>;
 export type KpiYearJSON = z.infer<typeof kpiYearSchema>;
 export type KpiJSON = z.infer<typeof kpiSchema>;
 export type SheetJSON = z.infer<typeof sheetSchema>;
-
-export const QUARTER_LABELS: SheetJSON['quarterLabels'] = ['～6月', '～9月', '～12月', '～3月'];
-export const DEPARTMENTS = ['総務', '事業'] as const;
-export const YEAR_PLANS = ['実施', '一部実施', '拡充', '検討', '継続'] as const;

@@ -1,7 +1,7 @@
 // Presence through Yjs awareness: who has the table open, and which cell each person is in.
 import { createSubscriber } from 'svelte/reactivity';
 import type { Awareness } from 'y-protocols/awareness';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 const COLOURS = ['#d1495b', '#2e86ab', '#3d9970', '#b07d00', '#7b5ea7', '#e07a1f', '#00838f'];
 
@@ -14,20 +14,26 @@ export function colourFor(name: string): string {
 // Other clients' states are untrusted input: read them through a schema.
 const stateSchema = z.object({
 	user: z.object({
-		name: z.string().max(80),
-		colour: z.string().regex(/^#[0-9a-fA-F]{6}$/),
-		role: z.string().max(16).optional()
+		name: z.string().check(z.maxLength(80)),
+		colour: z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/)),
+		role: z.optional(z.string().check(z.maxLength(16)))
 	}),
-	cursor: z
-		.object({ itemId: z.string().max(64), field: z.string().max(32) })
-		.nullable()
-		.optional(),
-	presenting: z.boolean().optional(),
+	cursor: z.optional(
+		z.nullable(
+			z.object({
+				itemId: z.string().check(z.maxLength(64)),
+				field: z.string().check(z.maxLength(32))
+			})
+		)
+	),
+	presenting: z.optional(z.boolean()),
 	/** The presenter's scroll position: the row at the top of the screen and how far into it. */
-	view: z
-		.object({ itemId: z.string().max(64), offset: z.number().finite() })
-		.nullable()
-		.optional()
+	view: z.optional(
+		z.nullable(
+			// z.number() takes finite numbers only.
+			z.object({ itemId: z.string().check(z.maxLength(64)), offset: z.number() })
+		)
+	)
 });
 
 export interface Peer {

@@ -29,7 +29,7 @@ import {
 	stringList,
 	type Quarter
 } from '../doc/table-doc.ts';
-import { QUARTER_LABELS } from '../model/schema.ts';
+import { QUARTER_LABELS } from '../model/sheet-constants.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
 import { Presence } from './presence.svelte.ts';
 import { YReader, type YEvents } from './y-reader.ts';

@@ -1,6 +1,6 @@
 // Who is logged in. Local-first: when the server cannot be reached the last known user is kept,
 // so the tables on the device stay usable offline; the server still checks every connection.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 const userSchema = z.object({
 	username: z.string(),

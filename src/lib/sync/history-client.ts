@@ -1,5 +1,5 @@
 // The browser side of /api/docs/<docId>/snapshots.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { sheetSchema, type SheetJSON } from '../model/schema.ts';
 
 export const snapshotInfoSchema = z.object({
@@ -9,7 +9,7 @@ export const snapshotInfoSchema = z.object({
 	kind: z.enum(['manual', 'quarter', 'daily']),
 	author: z.string(),
 	createdAt: z.number(),
-	size: z.number().optional()
+	size: z.optional(z.number())
 });
 export type SnapshotInfo = z.infer<typeof snapshotInfoSchema>;
 
