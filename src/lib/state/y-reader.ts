@@ -15,6 +15,10 @@ export interface YReaderOptions {
 
 export class YReader<T> {
 	readonly #subscribe: () => void;
+	#value: T | undefined;
+	/** Observing, and nothing changed since `#value` was read: many readers share one read. */
+	#fresh = false;
+	#observing = false;
 
 	constructor(
 		types: AnyType | AnyType[],
@@ -23,21 +27,37 @@ export class YReader<T> {
 	) {
 		const list = Array.isArray(types) ? types : [types];
 		this.#subscribe = createSubscriber((update) => {
+			const changed = () => {
+				this.#fresh = false;
+				update();
+			};
+			this.#observing = true;
+			this.#fresh = false;
 			if (options.deep) {
 				const handler = (events: YEvents) => {
-					if (!options.filter || options.filter(events)) update();
+					if (!options.filter || options.filter(events)) changed();
 				};
 				for (const t of list) t.observeDeep(handler);
-				return () => list.forEach((t) => t.unobserveDeep(handler));
+				return () => {
+					list.forEach((t) => t.unobserveDeep(handler));
+					this.#observing = false;
+				};
 			}
-			const handler = () => update();
-			for (const t of list) t.observe(handler);
-			return () => list.forEach((t) => t.unobserve(handler));
+			for (const t of list) t.observe(changed);
+			return () => {
+				list.forEach((t) => t.unobserve(changed));
+				this.#observing = false;
+			};
 		});
 	}
 
+	/** The value; read again only after a change while observed, and on every use otherwise. */
 	get current(): T {
 		this.#subscribe();
-		return this.read();
+		if (!this.#fresh) {
+			this.#value = this.read();
+			this.#fresh = this.#observing;
+		}
+		return this.#value as T;
 	}
 }
