@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
+import { expect, openTable, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 
@@ -44,6 +44,84 @@ test('the home page lists an imported reference table, which renders all 68 item
 		.evaluateAll((cells) => cells.map((c) => c.querySelector('.face')?.textContent?.trim() ?? ''));
 	expect(shown).toEqual(expected);
 	await expect(page.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
+});
+
+/** Each element of the item rows: tag, attributes, own text, box and the styles that show. */
+function drawnRows(page: Page) {
+	return page.locator('tbody[data-item-id]').evaluateAll((rows) =>
+		rows.flatMap((row) =>
+			[row, ...row.querySelectorAll('*')].map((el) => {
+				const style = getComputedStyle(el);
+				const box = el.getBoundingClientRect();
+				const attributes = [...el.attributes]
+					.map((a) =>
+						a.name === 'class'
+							? `class=${a.value
+									.split(' ')
+									.filter((c) => c && !c.startsWith('svelte-'))
+									.sort()
+									.join(' ')}`
+							: `${a.name}=${a.value}`
+					)
+					.sort();
+				const text = [...el.childNodes]
+					.filter((n) => n.nodeType === Node.TEXT_NODE)
+					.map((n) => n.textContent)
+					.join('')
+					// Blanks between tags, which collapse, differ between the two.
+					.replace(/^\s+$/, '');
+				const shown = ['display', 'position', 'color', 'background-color', 'font-size', 'cursor']
+					.map((p) => style.getPropertyValue(p))
+					.join(';');
+				const rect = [box.x, box.y, box.width, box.height].map(Math.round).join(',');
+				return `${el.tagName} ${attributes.join(' ')} ${JSON.stringify(text)} ${shown} ${rect}`;
+			})
+		)
+	);
+}
+
+/** The scoped-style classes of a row's cells: those of ItemRows at rest, of the cells when live. */
+const cellScopes = (page: Page, item: string) =>
+	page
+		.locator(`[data-item-id="${item}"] [data-cell]`)
+		.evaluateAll((cells) =>
+			cells.map((c) => [...c.classList].find((n) => n.startsWith('svelte-')))
+		);
+
+test('a row at rest is drawn exactly as its editable cells, which it becomes when pointed at', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const atRest = await drawnRows(page);
+	const restScopes = await cellScopes(page, 'p1s1i1');
+	// Pointing at every row makes each one editable.
+	for (const row of await page.locator('tbody[data-item-id]').all()) {
+		await row.dispatchEvent('pointerover');
+	}
+	await expect.poll(() => cellScopes(page, 'p1s1i1')).not.toEqual(restScopes);
+	expect(await drawnRows(page)).toEqual(atRest);
+});
+
+test('a row at rest hands the focus and clicks on to its editable cells', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	// From the keyboard: focused, then edited with Enter.
+	const note = page.locator('[data-item-id="p3s1i1"] [data-field="note"]');
+	await note.focus();
+	await expect(note).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(note.locator('textarea')).toBeFocused();
+	await page.keyboard.press('Escape');
+	// A click with no pointer before it (a screen reader's) opens the mark picker.
+	await page.locator('[data-item-id="p4s1i1"] [data-mark="2"] .face').dispatchEvent('click');
+	await expect(
+		page.locator('[data-item-id="p4s1i1"] [data-mark="2"] [data-pick="○"]')
+	).toBeVisible();
 });
 
 test('two browser windows see each other’s note edits live, without losing the caret', async ({

@@ -67,6 +67,36 @@ export function readItemMark(row: YRow, q: Quarter): MarkReading {
 	return readMark(row.get(markKey(q)));
 }
 
+/** Everything an item's cells show, as plain values (one read of its row). */
+export interface ItemCells {
+	no: string;
+	/** Each text field's value, or null when the stored value is not a Y.Text. */
+	texts: Record<TextField, string | null>;
+	departments: string[];
+	marks: MarkReading[];
+	/** A competing or malformed mark, or a text field holding something else than text. */
+	unusual: boolean;
+}
+
+export function readItemCells(row: YRow): ItemCells {
+	let unusual = false;
+	const texts = {} as Record<TextField, string | null>;
+	for (const field of TEXT_FIELDS) {
+		const v = row.get(field);
+		texts[field] = v instanceof Y.Text ? v.toString() : null;
+		if (v !== undefined && !(v instanceof Y.Text)) unusual = true;
+	}
+	const marks = QUARTERS.map((q) => readItemMark(row, q));
+	if (marks.some((m) => m.invalid || Array.isArray(m.cell))) unusual = true;
+	return {
+		no: str(row, 'no'),
+		texts,
+		departments: stringList(row.get('departments')),
+		marks,
+		unusual
+	};
+}
+
 export interface OutlineItem {
 	id: string;
 	order: string;

@@ -88,6 +88,12 @@ export class Presence {
 		return map;
 	});
 
+	/** The items someone else has a cursor in. */
+	readonly itemsWithPeers: Set<string> = $derived(
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- rebuilt whole, never mutated after
+		new Set(this.peers.filter((p) => !p.self && p.cursor).map((p) => p.cursor!.itemId))
+	);
+
 	constructor(
 		readonly awareness: Awareness,
 		user: { name: string; role: string }

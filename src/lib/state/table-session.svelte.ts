@@ -63,6 +63,16 @@ export class TableSession {
 	commentsFor = $state<string | null>(null);
 	/** Highlight cells changed after this time (ms), or nothing when null. */
 	highlightSince = $state<number | null>(null);
+	/** The items with a cell changed after `highlightSince`. */
+	readonly highlightedItems: Set<string> = $derived.by(() => {
+		const since = this.highlightSince;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- rebuilt whole, never mutated after
+		const items = new Set<string>();
+		if (since === null) return items;
+		for (const [key, change] of this.changes.current)
+			if (change.at > since) items.add(key.slice(0, key.lastIndexOf('/')));
+		return items;
+	});
 	/** When this device last had the table open before now (for "since your last visit"). */
 	readonly previousVisit: number | null;
 	/** False when the doc was written by a newer Shinko: then nothing is changed. */
