@@ -1,5 +1,5 @@
 // The device copy of a doc: y-indexeddb, so every change is in IndexedDB and survives offline.
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb';
 import type * as Y from 'yjs';
 
 export const LOCAL_DB_PREFIX = 'shinko:';
@@ -15,8 +15,24 @@ export interface LocalCopy {
 export function openLocal(docId: string, doc: Y.Doc): LocalCopy {
 	const persistence = new IndexeddbPersistence(LOCAL_DB_PREFIX + docId, doc);
 	let destroyed = false;
+	const whenLoaded = persistence.whenSynced.then(() => undefined);
+	// y-indexeddb merges its stored updates into one only when it next stores an update, so a device
+	// that only reads would replay thousands of them at every start: merge them once loaded.
+	void whenLoaded.then(() => {
+		const compact = () => {
+			// The rows are counted just after the load, so the count is known by now.
+			if (destroyed || persistence._dbsize < PREFERRED_TRIM_SIZE) return;
+			try {
+				storeState(persistence, false).catch(() => {});
+			} catch {
+				// closed meanwhile: the next start merges them
+			}
+		};
+		if ('requestIdleCallback' in window) requestIdleCallback(compact, { timeout: 5000 });
+		else setTimeout(compact, 1000);
+	});
 	return {
-		whenLoaded: persistence.whenSynced.then(() => undefined),
+		whenLoaded,
 		origin: persistence,
 		destroy() {
 			if (destroyed) return;
