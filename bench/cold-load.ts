@@ -2,8 +2,9 @@
 // headless Chromium, with the device copy compacted (one stored update) and as 10,000 stored
 // updates, and the JavaScript the table page fetches before it is painted.
 //
-// `node --import tsx bench/cold-load.ts [--runs N] [--trace] [--profile]` runs it alone; --trace
-// and --profile write a Chrome trace or a .cpuprofile of the last run to the temp directory.
+// `node --import tsx bench/cold-load.ts [--runs N] [--trace] [--profile] [--floor]` runs it alone;
+// --trace and --profile write a Chrome trace or a .cpuprofile of the last run to the temp
+// directory; --floor also times the painted page saved as static HTML, with no JavaScript.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,8 @@ export interface ColdLoads {
 	scripts: Script[];
 	/** Their size, gzipped at level 9, in KB. */
 	tablePageJsKb: number;
+	/** With `floor`: cold loads of the painted page as static HTML, no JavaScript. */
+	floor?: number[];
 }
 
 /** Builds the app when build/ is missing; the figures are those of build/ as it is. */
@@ -130,6 +133,8 @@ const paintProbe = (rows: number) => `(() => {
 export interface Diagnose {
 	trace?: string;
 	profile?: string;
+	/** Keep the painted page as static HTML, its scripts removed (see staticLoad). */
+	snapshot?: boolean;
 }
 
 /** One cold load in a new browser context: empty HTTP cache, no service worker. */
@@ -138,7 +143,7 @@ async function coldLoad(
 	base: string,
 	variant: Variant,
 	diagnose: Diagnose
-): Promise<{ ms: number; scripts: Script[] }> {
+): Promise<{ ms: number; scripts: Script[]; html?: string }> {
 	const context = await browser.newContext({
 		viewport: { width: 1280, height: 800 },
 		locale: 'ja-JP',
@@ -192,7 +197,36 @@ async function coldLoad(
 			const { profile } = await cdp.send('Profiler.stop');
 			writeFileSync(diagnose.profile, JSON.stringify(profile));
 		}
-		return { ms, scripts: (await Promise.all(scripts)).filter((s) => s !== null) };
+		const html = diagnose.snapshot
+			? await page.evaluate(() => {
+					document.querySelectorAll('script, link[rel=modulepreload]').forEach((s) => s.remove());
+					return '<!doctype html>' + document.documentElement.outerHTML;
+				})
+			: undefined;
+		return { ms, scripts: (await Promise.all(scripts)).filter((s) => s !== null), html };
+	} finally {
+		await context.close();
+	}
+}
+
+/**
+ * The floor under any cold load: the painted table page saved as static HTML (no JavaScript,
+ * same DOM and styles), served to a new context and timed to its paint the same way.
+ */
+async function staticLoad(browser: Browser, base: string, html: string): Promise<number> {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	try {
+		const url = `${base}/static-table-snapshot`;
+		await context.route(url, (r) => r.fulfill({ contentType: 'text/html', body: html }));
+		const page = await context.newPage();
+		await page.addInitScript(paintProbe(ITEM_COUNT));
+		await page.goto(url);
+		const handle = await page.waitForFunction(
+			() => (window as unknown as { __painted?: number }).__painted,
+			null,
+			{ timeout: 60_000, polling: 100 }
+		);
+		return (await handle.jsonValue()) as number;
 	} finally {
 		await context.close();
 	}
@@ -235,7 +269,12 @@ async function launchChromium(): Promise<Browser> {
 
 /** Our server and a headless Chromium, kept for several cold loads (each in a new context). */
 export interface ColdLoadClient {
-	run(variant: Variant, diagnose?: Diagnose): Promise<{ ms: number; scripts: Script[] }>;
+	run(
+		variant: Variant,
+		diagnose?: Diagnose
+	): Promise<{ ms: number; scripts: Script[]; html?: string }>;
+	/** Cold loads of a static snapshot of the painted page (the floor), in ms. */
+	floor(runs: number): Promise<number[]>;
 	close(): Promise<void>;
 }
 
@@ -252,6 +291,12 @@ export async function openColdLoadClient(): Promise<ColdLoadClient> {
 	const base = server.endpoint.headers.origin!;
 	return {
 		run: (variant, diagnose = {}) => coldLoad(browser, base, variant, diagnose),
+		async floor(runs) {
+			const { html } = await coldLoad(browser, base, 'compacted', { snapshot: true });
+			const out: number[] = [];
+			for (let i = 0; i < runs; i++) out.push(await staticLoad(browser, base, html!));
+			return out;
+		},
 		async close() {
 			await browser.close();
 			await server.stop();
@@ -263,7 +308,7 @@ export async function openColdLoadClient(): Promise<ColdLoadClient> {
 export async function coldLoads(
 	runs: number,
 	log: (...args: unknown[]) => void = () => {},
-	options: { trace?: boolean; profile?: boolean } = {}
+	options: { trace?: boolean; profile?: boolean; floor?: boolean } = {}
 ): Promise<ColdLoads> {
 	const client = await openColdLoadClient();
 	const out: ColdLoads = { compacted: [], uncompacted: [], scripts: [], tablePageJsKb: NaN };
@@ -284,6 +329,10 @@ export async function coldLoads(
 				for (const f of [diagnose.trace, diagnose.profile]) if (f) log('written', f);
 			}
 		}
+		if (options.floor) {
+			out.floor = await client.floor(runs);
+			log('static snapshot of the page:', out.floor.map((ms) => `${ms.toFixed(0)} ms`).join(', '));
+		}
 	} finally {
 		await client.close();
 	}
@@ -300,12 +349,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
 	const r = await coldLoads(runs, console.log, {
 		trace: process.argv.includes('--trace'),
-		profile: process.argv.includes('--profile')
+		profile: process.argv.includes('--profile'),
+		floor: process.argv.includes('--floor')
 	});
 	console.table(r.scripts.map((s) => ({ script: new URL(s.url).pathname, gzip: s.gzipBytes })));
 	console.log({
 		coldLoadCompactedMs: median(r.compacted),
 		coldLoadUncompactedMs: median(r.uncompacted),
-		tablePageJsKb: Math.round(r.tablePageJsKb * 10) / 10
+		tablePageJsKb: Math.round(r.tablePageJsKb * 10) / 10,
+		...(r.floor ? { staticSnapshotMs: median(r.floor) } : {})
 	});
 }
