@@ -164,7 +164,7 @@ for (let rep = 0; rep < cfg.reps; rep++) {
 	]);
 	for (const g of groups) await g();
 }
-await client?.close();
+await client?.close().catch((err: unknown) => log('closing the client workload failed:', err));
 
 const js = shippedJsKb();
 const defs: MetricDef[] = [
