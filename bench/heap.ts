@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchClient, connectAll } from './client.ts';
 import { closeAll, loadTable, sleep } from './common.ts';
+import { ensureBuilt } from './cold-load.ts';
 import { CLIENT_CORE, SERVERS, startServer, type ServerName } from './servers.ts';
 
 const CONNECTIONS = 1000;
@@ -56,6 +57,7 @@ const total = (m: Map<string, { bytes: number }>) =>
 	[...m.values()].reduce((t, e) => t + e.bytes, 0);
 
 execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
+ensureBuilt();
 const names = (process.argv[2]?.split(',') ?? SERVERS) as ServerName[];
 for (const name of names) {
 	const dir = mkdtempSync(join(tmpdir(), 'shinko-heap-'));

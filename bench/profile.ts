@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sharedTable } from './common.ts';
 import { presenceCost } from './footprint.ts';
 import { throughput } from './relay.ts';
+import { ensureBuilt } from './cold-load.ts';
 import { CLIENT_CORE, startServer, type ServerName } from './servers.ts';
 
 interface Node {
@@ -19,6 +20,7 @@ interface Node {
 const name = (process.argv[2] ?? 'ours') as ServerName;
 const only = process.argv[3]; // 'throughput' or 'presence' to profile one workload
 execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
+ensureBuilt();
 const dir = mkdtempSync(join(tmpdir(), 'shinko-prof-'));
 const server = await startServer(name, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
 if (only !== 'presence') {

@@ -36,6 +36,9 @@ if (!existsSync(bundle) || Math.max(...inputs.map((p) => newest(join(root, p))))
 	writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 
+// `node bin/start.js --build-only` (the benchmarks): build when stale, do not serve.
+if (process.argv.includes('--build-only')) process.exit(0);
+
 process.setSourceMapsEnabled(true);
 const { main } = await import(pathToFileURL(bundle).href);
 await main();
