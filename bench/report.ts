@@ -1,6 +1,7 @@
 // Results: medians per metric, goals against the better peer, bench/results.json and the
 // Markdown table in docs/benchmarks.md.
 import { writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { cpus } from 'node:os';
 import { median } from './common.ts';
 import type { ServerName } from './servers.ts';
@@ -64,14 +65,20 @@ export function rows(defs: MetricDef[], samples: Samples): Row[] {
 	});
 }
 
-export function writeResults(path: string, all: Row[]): void {
+/** Writes a file formatted as the repository's Prettier settings say (`npm run lint` checks it). */
+async function writeFormatted(path: string, text: string): Promise<void> {
+	const options = (await resolveConfig(path)) ?? {};
+	writeFileSync(path, await format(text, { ...options, filepath: path }));
+}
+
+export async function writeResults(path: string, all: Row[]): Promise<void> {
 	const json = {
 		date: new Date().toISOString(),
 		node: process.version,
 		cpus: cpus().length,
 		runs: all
 	};
-	writeFileSync(path, JSON.stringify(json, null, '\t') + '\n');
+	await writeFormatted(path, JSON.stringify(json, null, '\t'));
 }
 
 const fmt = (x: number | null | undefined) =>
@@ -83,11 +90,11 @@ const fmt = (x: number | null | undefined) =>
 				? x.toFixed(1)
 				: x.toFixed(2);
 
-export function writeMarkdown(
+export async function writeMarkdown(
 	path: string,
 	all: Row[],
 	info: { command: string; quick: boolean; seconds: number }
-): void {
+): Promise<void> {
 	const lines = [
 		'# Benchmarks',
 		'',
@@ -115,7 +122,7 @@ export function writeMarkdown(
 		);
 	}
 	lines.push('', ...METHOD, '');
-	writeFileSync(path, lines.join('\n'));
+	await writeFormatted(path, lines.join('\n'));
 }
 
 const METHOD = [

@@ -288,8 +288,8 @@ if (only === 'client') {
 	process.exit(0);
 }
 const seconds = (performance.now() - t0) / 1000;
-writeResults(fileURLToPath(new URL('./results.json', import.meta.url)), all);
-writeMarkdown(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), all, {
+await writeResults(fileURLToPath(new URL('./results.json', import.meta.url)), all);
+await writeMarkdown(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), all, {
 	command: quick
 		? 'npm run bench -- --quick   # under 5 minutes\nnpm run bench             # full'
 		: 'npm run bench             # full\nnpm run bench -- --quick   # under 5 minutes',
