@@ -16,6 +16,7 @@ import { LOCAL_DB_PREFIX } from '../src/lib/sync/local.ts';
 import { median } from './common.ts';
 import { CLIENT_CORE, PASSWORD, startServer } from './servers.ts';
 import { ITEM_COUNT, prng, seed, seededDoc, typeInto } from './table.ts';
+import { chromiumLaunchOptions } from '../test/helpers/chromium.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILT = join(ROOT, 'build/index.html');
@@ -256,16 +257,7 @@ async function launchChromium(): Promise<Browser> {
 		pinned = undefined; // no taskset: nothing to undo
 	}
 	try {
-		return await chromium.launch({
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync'
-			]
-		});
+		return await chromium.launch(chromiumLaunchOptions);
 	} finally {
 		if (pinned) affinity(['-a', '-pc', pinned]);
 	}

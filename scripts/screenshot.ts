@@ -1,20 +1,12 @@
 // Screenshots of the running app, for the README and for looking at what we build:
 //   SHINKO_PASSWORD=… npx tsx scripts/screenshot.ts http://127.0.0.1:8787 docs/
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../test/helpers/chromium.ts';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8787';
 const outDir = process.argv[3] ?? 'docs';
 
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: [
-		'--no-sandbox',
-		'--disable-gpu',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync'
-	]
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
 	for (const [name, viewport] of [
 		['tablet', { width: 1024, height: 768 }],
