@@ -149,6 +149,8 @@ export class Room {
 	private queue: Queued[] = [];
 	private ackDue = new Set<Connection>();
 	private flushing: ReturnType<typeof setImmediate> | null = null;
+	/** Set when a failed commit dropped the room (see SyncServer.fail). */
+	private abandoned = false;
 	/** Presence ids changed since the last tick, and renewed since the last renewal message. */
 	private readonly presenceChanged = new Set<number>();
 	private readonly presenceRenewed = new Set<number>();
@@ -307,6 +309,8 @@ export class Room {
 	}
 
 	private onMessage(conn: Connection, data: ArrayBuffer | Buffer): void {
+		// Frames already read when the room was abandoned still arrive: its doc is gone.
+		if (this.abandoned) return;
 		try {
 			const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data);
 			const decoder = decoding.createDecoder(bytes);
@@ -319,7 +323,10 @@ export class Room {
 					let update: Uint8Array | null = null;
 					let reaches = new Map<number, number>();
 					// What the answer to a step 1 carries must be on disk first, like what is relayed.
-					if (subtype === syncProtocol.messageYjsSyncStep1 && this.queue.length > 0) this.flush();
+					if (subtype === syncProtocol.messageYjsSyncStep1 && this.queue.length > 0) {
+						this.flush();
+						if (this.abandoned) return;
+					}
 					if (subtype !== syncProtocol.messageYjsSyncStep1) {
 						// Decoding a crafted update can take very long (yjs issue 687): check it first.
 						update = decoding.readVarUint8Array(peek);
@@ -496,6 +503,7 @@ export class Room {
 
 	/** Closes every connection without relaying or acknowledging what is not on disk. */
 	abandon(): void {
+		this.abandoned = true;
 		this.stopPresence();
 		if (this.flushing) clearImmediate(this.flushing);
 		this.flushing = null;
