@@ -26,9 +26,9 @@ const PING_INTERVAL_MS = 30_000;
 const PRESENCE_TICK_MS = 50;
 /**
  * How often renewed presence states are sent on. Clients renew every 15 to 18 s and drop a state
- * not renewed for 30 s, so a renewal may wait for this long without any state timing out.
+ * not renewed for 30 s: a peer hears of renewals at most 23 s apart.
  */
-const PRESENCE_RENEW_MS = 10_000;
+const PRESENCE_RENEW_MS = 5_000;
 
 interface AwarenessChanges {
 	added: number[];
@@ -151,6 +151,8 @@ export class Room {
 	private flushing: ReturnType<typeof setImmediate> | null = null;
 	/** Set when a failed commit dropped the room (see SyncServer.fail). */
 	private abandoned = false;
+	/** Whether the doc held updates waiting for history when the current message arrived. */
+	private hadPending = false;
 	/** Presence ids changed since the last tick, and renewed since the last renewal message. */
 	private readonly presenceChanged = new Set<number>();
 	private readonly presenceRenewed = new Set<number>();
@@ -173,7 +175,11 @@ export class Room {
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		this.server.lastChange.set(this.id, Date.now());
-		const sender = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
+		// An update that also integrated others' updates waiting for history goes to its sender too.
+		const sender =
+			origin instanceof Object && !this.hadPending
+				? this.conns.get(origin as WebSocket)
+				: undefined;
 		this.queue.push({ update, sender, stored: origin === FROM_STORE });
 		this.scheduleFlush();
 	};
@@ -198,9 +204,12 @@ export class Room {
 		if (queue.length > 0) {
 			try {
 				const { store, writerId } = this.server;
-				store.transaction(() => {
-					for (const q of queue) if (!q.stored) store.append(this.id, q.update, writerId);
-				});
+				const fresh = queue.filter((q) => !q.stored);
+				if (fresh.length > 0) {
+					store.transaction(() => {
+						for (const q of fresh) store.append(this.id, q.update, writerId);
+					});
+				}
 			} catch (err) {
 				this.server.fail(this, err);
 				return;
@@ -235,7 +244,8 @@ export class Room {
 	) => {
 		const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
 		if (conn) {
-			for (const id of added) conn.clientIds.add(id);
+			// A state set again after its removal comes as `updated` (y-protocols keeps its clock).
+			for (const id of added.concat(updated)) conn.clientIds.add(id);
 			for (const id of removed) conn.clientIds.delete(id);
 		}
 		for (const id of updated) this.presenceRenewed.add(id);
@@ -262,17 +272,24 @@ export class Room {
 	 * clocks of all states renewed since.
 	 */
 	private readonly sendPresenceRenewals = (): void => {
-		const ids = Array.from(this.presenceRenewed).filter((id) => this.awareness.meta.has(id));
+		const states = this.awareness.getStates();
+		const ids = Array.from(this.presenceRenewed).filter((id) => states.has(id));
 		this.presenceRenewed.clear();
 		if (ids.length === 0) return;
 		this.broadcastPresence(ids);
 	};
 
-	/** Sends the states of `ids` to every connection but those whose own states are all it has. */
+	/**
+	 * Sends the states of `ids` to every connection but those whose own states are all it has and
+	 * which know them already. A removal goes to its owner too: another client (or the server)
+	 * timed the state out, and y-protocols answers its own removal by sending its state again.
+	 */
 	private broadcastPresence(ids: number[]): void {
 		const message = awarenessMessage(this.awareness, ids);
+		const states = this.awareness.getStates();
+		const removal = ids.some((id) => !states.has(id));
 		for (const conn of this.conns.values()) {
-			if (!ids.every((id) => conn.clientIds.has(id))) send(conn, message);
+			if (removal || !ids.every((id) => conn.clientIds.has(id))) send(conn, message);
 		}
 	}
 
@@ -337,6 +354,8 @@ export class Room {
 						}
 					}
 					encoding.writeVarUint(encoder, MESSAGE.sync);
+					const store = this.doc.store;
+					this.hadPending = store.pendingStructs !== null || store.pendingDs !== null;
 					// y-protocols swallows decoding errors unless given a handler: rethrow to close with 4400.
 					const syncType = syncProtocol.readSyncMessage(
 						decoder,
@@ -345,6 +364,7 @@ export class Room {
 						conn.ws,
 						rethrow
 					);
+					this.hadPending = false;
 					if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
 					if (update && syncType !== syncProtocol.messageYjsSyncStep1) {
 						this.limitPending();
@@ -517,6 +537,8 @@ export class Room {
 	}
 
 	private stopPresence(): void {
+		this.awareness.off('update', this.onAwarenessUpdate);
+		this.awareness.off('change', this.onAwarenessChange);
 		clearInterval(this.presenceRenewTimer);
 		if (this.presenceTick) clearTimeout(this.presenceTick);
 		this.presenceTick = null;

@@ -95,6 +95,30 @@ describe('group commits', () => {
 		);
 	});
 
+	it('relays an update that waited for history to the client whose update completed it', async () => {
+		await start();
+		const a = await rawClient(server, cookie, 'gap');
+		const b = await rawClient(server, cookie, 'gap');
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		doc.getText('note').insert(0, 'hello');
+		doc.getText('note').insert(5, 'world');
+		const [hello, world] = updates as [Uint8Array, Uint8Array];
+		// A sends "world" before anyone sent the "hello" it follows: the server holds it back.
+		a.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, world) }]);
+		await new Promise((r) => setTimeout(r, 200));
+		const before = updatesIn(b).length;
+		b.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, hello) }]);
+		const replica = new Y.Doc();
+		Y.applyUpdate(replica, hello);
+		await waitFor(() => {
+			for (const u of updatesIn(b).slice(before)) Y.applyUpdate(replica, u);
+			return replica.getText('note').toString() === 'helloworld';
+		}, 'B to get the update its own completed');
+		expect(loadDoc(server.store, 'gap').getText('note').toString()).toBe('helloworld');
+	});
+
 	it('relays and acknowledges nothing when a commit fails, and stores the edit once it can', async () => {
 		await start();
 		const a = connectClient(server.url, 'failing', cookie, { acks: true });

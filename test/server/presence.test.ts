@@ -1,6 +1,7 @@
 // Coalesced presence: changes are gathered for a tick and sent in one message; renewals of
 // unchanged states are not forwarded one by one but together, every presenceRenewMs.
 import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
@@ -74,5 +75,54 @@ describe('presence', () => {
 		const clock = a!.awareness.meta.get(id)!.clock;
 		await waitFor(() => b!.awareness.meta.get(id)?.clock === clock, 'the renewed clock', 5000);
 		expect(toB.count).toBe(1);
+	});
+});
+
+describe('presence, removed and set again', () => {
+	async function clients(n: number) {
+		const data = tempDataDir();
+		const server = await startTestServer(data.dir, 0, { presenceRenewMs: RENEW_MS });
+		cleanups.push(() => server.close(), data.remove);
+		const cookie = await login(server.url);
+		const list = Array.from({ length: n }, () => connectClient(server.url, 'presence', cookie));
+		for (const c of list) cleanups.push(() => c.provider.destroy());
+		await Promise.all(list.map((c) => synced(c.provider)));
+		return list.map((c) => c.provider);
+	}
+
+	it('tells a client its state was removed by another, so it sends it again at once', async () => {
+		const [a, b, c] = await clients(3);
+		a!.awareness.setLocalStateField('user', { name: 'A' });
+		const id = a!.awareness.clientID;
+		await waitFor(() => c!.awareness.getStates().has(id), 'the state');
+		let removedAtC = false;
+		c!.awareness.on('change', (ch: { removed: number[] }) => {
+			if (ch.removed.includes(id)) removedAtC = true;
+		});
+		// What a client does when it times a peer out: it removes the state and tells the server.
+		awarenessProtocol.removeAwarenessStates(b!.awareness, [id], 'timeout');
+		await waitFor(() => removedAtC, 'the removal at the third client');
+		// The owner hears of it and sends its state again (y-protocols), long before a renewal.
+		await waitFor(() => c!.awareness.getStates().has(id), 'the state back', 3000);
+		expect(c!.awareness.getStates().get(id)?.user?.name).toBe('A');
+	});
+
+	it('drops a state set again after its removal when its connection closes', async () => {
+		const [a, c] = await clients(2);
+		a!.awareness.setLocalStateField('user', { name: 'A' });
+		const id = a!.awareness.clientID;
+		await waitFor(() => c!.awareness.getStates().has(id), 'the state');
+		a!.awareness.setLocalState(null);
+		await waitFor(() => !c!.awareness.getStates().has(id), 'the removal');
+		a!.awareness.setLocalState({ user: { name: 'A again' } });
+		await waitFor(
+			() => c!.awareness.getStates().get(id)?.user?.name === 'A again',
+			'the state set again'
+		);
+		// The connection drops without a goodbye (no removal from the client).
+		a!.shouldConnect = false;
+		(a!.ws as unknown as { terminate(): void }).terminate();
+		await waitFor(() => !c!.awareness.getStates().has(id), 'the state dropped', 3000);
+		expect(c!.awareness.getStates().has(id)).toBe(false);
 	});
 });
