@@ -524,31 +524,27 @@ export class Room {
 	/** Closes every connection without relaying or acknowledging what is not on disk. */
 	abandon(): void {
 		this.abandoned = true;
-		this.stopPresence();
 		if (this.flushing) clearImmediate(this.flushing);
 		this.flushing = null;
 		this.queue = [];
 		this.ackDue.clear();
-		if (this.unloadTimer) clearTimeout(this.unloadTimer);
-		for (const conn of this.conns.values()) conn.ws.close(1011, 'storage failed');
-		this.conns.clear();
-		this.awareness.destroy();
-		this.doc.destroy();
+		this.close(CLOSE.storeFailed, 'storage failed');
 	}
 
-	private stopPresence(): void {
+	/** Writes, relays and acknowledges what is queued, then closes (shutdown, unload). */
+	destroy(): void {
+		this.flush(); // abandons the room instead if the commit fails
+		if (!this.abandoned) this.close(1001, 'server shutting down');
+	}
+
+	private close(code: number, reason: string): void {
+		// Listeners off first: destroying the awareness emits the removal of its own state.
 		this.awareness.off('update', this.onAwarenessUpdate);
 		this.awareness.off('change', this.onAwarenessChange);
 		clearInterval(this.presenceRenewTimer);
 		if (this.presenceTick) clearTimeout(this.presenceTick);
-		this.presenceTick = null;
-	}
-
-	destroy(): void {
-		this.flush();
-		this.stopPresence();
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
-		for (const conn of this.conns.values()) conn.ws.close(1001, 'server shutting down');
+		for (const conn of this.conns.values()) conn.ws.close(code, reason);
 		this.conns.clear();
 		this.awareness.destroy();
 		this.doc.destroy();

@@ -22,6 +22,8 @@ export type MessageType = (typeof MESSAGE)[keyof typeof MESSAGE];
 export const CLOSE = {
 	/** Message above the size limit (the `ws` library closes with it by itself). */
 	tooLarge: 1009,
+	/** The server could not write to its store: nothing of it was relayed or acknowledged. */
+	storeFailed: 1011,
 	/** A message that failed to decode. */
 	malformed: 4400,
 	/** No session, or an expired one. */
