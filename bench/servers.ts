@@ -26,11 +26,9 @@ export interface RunningServer {
 	stop(): Promise<void>;
 }
 
-/** Ours as `npm start` runs it: the bundle of `npm run build` (bench/run.ts builds when stale). */
-const OURS = `const { main } = await import(${JSON.stringify(join(ROOT, 'dist/server.js'))}); await main();`;
-
 function command(name: ServerName): string[] {
-	if (name === 'ours') return ['--input-type=module', '-e', OURS];
+	// Ours as `npm start` runs it: the bundle of `npm run build` (bench/run.ts builds when stale).
+	if (name === 'ours') return [join(ROOT, 'dist/server.js')];
 	return [join(ROOT, 'bench', name === 'stock' ? 'stock-server.js' : 'hocuspocus-server.js')];
 }
 

@@ -3,5 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../server/main.ts');
-await main();
+await import('../server/run.ts');

@@ -40,5 +40,4 @@ if (!existsSync(bundle) || Math.max(...inputs.map((p) => newest(join(root, p))))
 if (process.argv.includes('--build-only')) process.exit(0);
 
 process.setSourceMapsEnabled(true);
-const { main } = await import(pathToFileURL(bundle).href);
-await main();
+await import(pathToFileURL(bundle).href);

@@ -13,7 +13,6 @@ import { startServer, type RunningServer } from '../../server/main.ts';
 import type { Config } from '../../server/config.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BUNDLE_MAIN = `const { main } = await import(${JSON.stringify(join(ROOT, 'dist/server.js'))}); await main();`;
 
 export function tempDataDir(): { dir: string; remove(): void } {
 	const dir = mkdtempSync(join(tmpdir(), 'shinko-test-'));
@@ -54,7 +53,7 @@ export async function spawnServer(
 	const args =
 		from === 'sources'
 			? [join(ROOT, 'bin/serve.js')]
-			: ['--enable-source-maps', '--input-type=module', '-e', BUNDLE_MAIN];
+			: ['--enable-source-maps', join(ROOT, 'dist/server.js')];
 	const child = spawn(process.execPath, args, {
 		cwd: ROOT,
 		env: {
