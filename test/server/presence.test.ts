@@ -29,18 +29,19 @@ function countPresence(provider: WebsocketProvider): { count: number } {
 	return counter;
 }
 
-describe('presence', () => {
-	async function clients(n: number) {
-		const data = tempDataDir();
-		const server = await startTestServer(data.dir, 0, { presenceRenewMs: RENEW_MS });
-		cleanups.push(() => server.close(), data.remove);
-		const cookie = await login(server.url);
-		const list = Array.from({ length: n }, () => connectClient(server.url, 'presence', cookie));
-		for (const c of list) cleanups.push(() => c.provider.destroy());
-		await Promise.all(list.map((c) => synced(c.provider)));
-		return list.map((c) => c.provider);
-	}
+/** `n` stock clients on one doc of a fresh server, synced. */
+async function clients(n: number): Promise<WebsocketProvider[]> {
+	const data = tempDataDir();
+	const server = await startTestServer(data.dir, 0, { presenceRenewMs: RENEW_MS });
+	cleanups.push(() => server.close(), data.remove);
+	const cookie = await login(server.url);
+	const list = Array.from({ length: n }, () => connectClient(server.url, 'presence', cookie));
+	for (const c of list) cleanups.push(() => c.provider.destroy());
+	await Promise.all(list.map((c) => synced(c.provider)));
+	return list.map((c) => c.provider);
+}
 
+describe('presence', () => {
 	it('sends the changes of one tick in one message, and not back to their only sender', async () => {
 		const [a, b, c] = await clients(3);
 		const toA = countPresence(a!);
@@ -79,17 +80,6 @@ describe('presence', () => {
 });
 
 describe('presence, removed and set again', () => {
-	async function clients(n: number) {
-		const data = tempDataDir();
-		const server = await startTestServer(data.dir, 0, { presenceRenewMs: RENEW_MS });
-		cleanups.push(() => server.close(), data.remove);
-		const cookie = await login(server.url);
-		const list = Array.from({ length: n }, () => connectClient(server.url, 'presence', cookie));
-		for (const c of list) cleanups.push(() => c.provider.destroy());
-		await Promise.all(list.map((c) => synced(c.provider)));
-		return list.map((c) => c.provider);
-	}
-
 	it('tells a client its state was removed by another, so it sends it again at once', async () => {
 		const [a, b, c] = await clients(3);
 		a!.awareness.setLocalStateField('user', { name: 'A' });
