@@ -1,6 +1,7 @@
 // Mutations of a table doc. Each is one transaction with a typed origin, so undo and sync see one step.
 import * as Y from 'yjs';
 import type { Mark } from '../model/marks.ts';
+import { emptyItem } from '../model/next-year.ts';
 import { setMark } from './mark-register.ts';
 import { ORIGIN, type Origin } from './origins.ts';
 import { newId } from './ids.ts';
@@ -45,22 +46,7 @@ export function insertItem(
 	const before = at >= 0 ? section.items[at]!.order : null;
 	const after = section.items[at + 1]?.order ?? null;
 	const id = newId();
-	const row = itemRow(
-		{
-			id,
-			no: '',
-			title: '',
-			content: '',
-			departments: [],
-			yearPlan: '',
-			plans: ['', '', '', ''],
-			marks: ['', '', '', ''],
-			note: ''
-		},
-		sectionId,
-		keyBetween(before, after),
-		by
-	);
+	const row = itemRow(emptyItem(id), sectionId, keyBetween(before, after), by);
 	doc.transact(() => roots(doc).items.set(id, row), origin);
 	return id;
 }

@@ -1,6 +1,6 @@
 // "Start next year from this one": the plan carries on, the year's assessment starts afresh.
 import { warekiLabel } from './fiscal-year.ts';
-import type { SheetJSON } from './schema.ts';
+import type { ItemJSON, SheetJSON } from './schema.ts';
 
 export interface NextYearOptions {
 	keepMarks?: boolean;
@@ -32,6 +32,21 @@ export function nextYearSheet(sheet: SheetJSON, options: NextYearOptions = {}): 
 	return copy;
 }
 
+/** An item with nothing filled in yet. */
+export function emptyItem(id: string, no = ''): ItemJSON {
+	return {
+		id,
+		no,
+		title: '',
+		content: '',
+		departments: [],
+		yearPlan: '',
+		plans: ['', '', '', ''],
+		marks: ['', '', '', ''],
+		note: ''
+	};
+}
+
 /** A new table with one pillar, one section and one empty item to start from. */
 export function emptySheet(title: string, fiscalYear: number, planName = ''): SheetJSON {
 	return {
@@ -51,19 +66,7 @@ export function emptySheet(title: string, fiscalYear: number, planName = ''): Sh
 						id: 'p1s1',
 						no: '(1)',
 						title: '',
-						items: [
-							{
-								id: 'p1s1i1',
-								no: '①',
-								title: '',
-								content: '',
-								departments: [],
-								yearPlan: '',
-								plans: ['', '', '', ''],
-								marks: ['', '', '', ''],
-								note: ''
-							}
-						]
+						items: [emptyItem('p1s1i1', '①')]
 					}
 				]
 			}
