@@ -81,10 +81,16 @@ export async function saved(page: Page): Promise<void> {
 	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
 }
 
-/** Opens a table and waits until it is shown and in sync. */
+/** Waits until every row of the open table is in the DOM (they come in after the first screen). */
+export async function allRows(page: Page): Promise<void> {
+	await expect(page.locator('table.sheet[data-grid]')).toHaveAttribute('aria-busy', 'false');
+}
+
+/** Opens a table and waits until it is shown, with all its rows, and in sync. */
 export async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
 	await page.goto(`${baseUrl}/t/${tableId}`);
 	await expect(page.locator('[data-item-id]').first()).toBeVisible();
+	await allRows(page);
 	await saved(page);
 }
 

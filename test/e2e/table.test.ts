@@ -88,6 +88,58 @@ const cellScopes = (page: Page, item: string) =>
 			cells.map((c) => [...c.classList].find((n) => n.startsWith('svelte-')))
 		);
 
+/** Records, in the first frame with item rows, how many there are and whether they fill the window. */
+async function watchFirstFrame(page: Page, thenPrint: boolean): Promise<void> {
+	await page.addInitScript((print) => {
+		const seen = new MutationObserver(() => {
+			if (!document.querySelector('tbody[data-item-id]')) return;
+			seen.disconnect();
+			requestAnimationFrame(() => {
+				const rows = document.querySelectorAll('tbody[data-item-id]');
+				const bottom = rows[rows.length - 1]!.getBoundingClientRect().bottom;
+				const w = window as unknown as Record<string, unknown>;
+				w.firstFrame = { rows: rows.length, filled: bottom >= innerHeight };
+				if (!print) return;
+				window.dispatchEvent(new Event('beforeprint'));
+				w.afterBeforePrint = document.querySelectorAll('tbody[data-item-id]').length;
+			});
+		});
+		seen.observe(document, { childList: true, subtree: true });
+	}, thenPrint);
+}
+
+const readWindow = (page: Page, key: string) =>
+	page.evaluate((k) => (window as unknown as Record<string, unknown>)[k], key);
+
+async function firstFrame(page: Page): Promise<{ rows: number; filled: boolean }> {
+	await expect.poll(() => readWindow(page, 'firstFrame')).toBeTruthy();
+	return (await readWindow(page, 'firstFrame')) as { rows: number; filled: boolean };
+}
+
+test('a table paints a screenful of rows first, then brings in every row by itself', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await watchFirstFrame(page, false);
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	const first = await firstFrame(page);
+	expect(first.rows).toBeGreaterThan(0);
+	expect(first.rows).toBeLessThan(68);
+	expect(first.filled).toBe(true);
+	await expect(page.locator('table.sheet')).toHaveAttribute('aria-busy', 'false');
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	await expect(page.locator('tbody.section')).toHaveCount(17);
+	await expect(page.locator('section.kpis table')).toBeVisible();
+});
+
+test('printing brings in every row at once', async ({ page, baseUrl, tableId }) => {
+	await watchFirstFrame(page, true);
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	expect((await firstFrame(page)).rows).toBeLessThan(68);
+	expect(await readWindow(page, 'afterBeforePrint')).toBe(68);
+});
+
 test('a row at rest is drawn exactly as its editable cells, which it becomes when pointed at', async ({
 	page,
 	baseUrl,

@@ -1,0 +1,71 @@
+// How many item rows of the table are in the DOM. A table opens with a screenful of rows, painted
+// at once; the rest follow a chunk per task after that paint, so the first screen does not wait
+// for hundreds of rows below it and the page stays responsive while they come in. Within a second
+// every row is there, for find-in-page, printing and the `[data-item-id]` hooks; anything that
+// needs a row before then (a link to it, following a presenter, printing) asks for all at once.
+
+/** Rows added at a time until they fill the window, before the first paint. */
+export const FIRST_ROWS = 10;
+/** Rows added per task once the first screen is painted. */
+export const ROWS_PER_TASK = 50;
+/** A task for the next rows even when no frame comes (a hidden tab paints nothing). */
+const NO_FRAME_MS = 200;
+
+export class RowBudget {
+	/** Rows shown, in document order; Infinity once every row is in. */
+	limit = $state(FIRST_ROWS);
+	readonly complete = $derived(this.limit === Infinity);
+
+	constructor(all = false) {
+		if (all) this.limit = Infinity;
+	}
+
+	/** Shows the row at `index` (0-based, in document order) when it is within the budget. */
+	shows(index: number): boolean {
+		return index < this.limit;
+	}
+
+	/** Every row from now on, this one included. */
+	showAll(): void {
+		this.limit = Infinity;
+	}
+
+	/**
+	 * Keeps adding rows until `total` are in: before the first paint until `filled()` says the
+	 * rows reach past the window's bottom, then a chunk per task, each after the previous paint.
+	 * Call from an effect that re-runs on `limit` and `total` (it runs after the DOM is updated);
+	 * returns its cleanup.
+	 */
+	grow(total: number, filled: () => boolean): (() => void) | undefined {
+		if (this.complete || total === 0) return;
+		if (this.limit >= total) {
+			this.limit = Infinity;
+			return;
+		}
+		if (!this.painted && !filled()) {
+			this.limit += FIRST_ROWS;
+			return;
+		}
+		this.painted = true;
+		const next = () => {
+			cancel();
+			this.limit += ROWS_PER_TASK;
+		};
+		// A task posted from an animation frame runs after that frame is painted.
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const frame = requestAnimationFrame(() => {
+			clearTimeout(fallback);
+			timer = setTimeout(next);
+		});
+		const fallback = setTimeout(next, NO_FRAME_MS);
+		const cancel = () => {
+			cancelAnimationFrame(frame);
+			clearTimeout(timer);
+			clearTimeout(fallback);
+		};
+		return cancel;
+	}
+
+	/** Set once the window is filled: from then on, rows come after each paint. */
+	private painted = false;
+}
