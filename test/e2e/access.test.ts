@@ -120,3 +120,26 @@ test('when the session ends, edits stay on the device and sync after logging in 
 	await page.context().close();
 	await other.context().close();
 });
+
+test('a table on the device opens for the last known user before the server answers, and closes if the session is over', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const page = await newWindow(browser);
+	await openTable(page, baseUrl, tableId);
+	// The server's answer to "who am I" is held back, then says the session is over.
+	let answer = () => {};
+	const held = new Promise<void>((resolve) => (answer = resolve));
+	await page.route('**/api/me', async (route) => {
+		await held;
+		await route.fulfill({ status: 401, json: { error: 'login_required' } });
+	});
+	await page.reload();
+	await expect(page.locator('[data-item-id="p1s1i1"] [data-field="note"]')).not.toBeEmpty();
+	await expect(page.locator('[data-user="admin"]')).toBeVisible();
+	answer();
+	await expect(page).toHaveURL(/\/login\?next=/);
+	await expect(page.locator('[data-item-id]')).toHaveCount(0);
+	await page.context().close();
+});

@@ -1,6 +1,7 @@
 // Who is logged in. Local-first: when the server cannot be reached the last known user is kept,
 // so the tables on the device stay usable offline; the server still checks every connection.
 import { z } from 'zod/mini';
+import { USER_KEY } from './local.ts';
 
 const userSchema = z.object({
 	username: z.string(),
@@ -9,8 +10,6 @@ const userSchema = z.object({
 });
 export type AuthUser = z.infer<typeof userSchema>;
 export type AuthStatus = 'unknown' | 'authenticated' | 'anonymous' | 'offline';
-
-const USER_KEY = 'shinko:user';
 
 export type LoginResult =
 	| { ok: true }
@@ -39,7 +38,12 @@ function cache(user: AuthUser | null): void {
 }
 
 export class Auth {
-	user = $state<AuthUser | null>(null);
+	/**
+	 * The last known user until the server answers: the tables on the device open at once, and
+	 * are closed again (the page goes to the login) if the server says the session is over.
+	 */
+	user = $state<AuthUser | null>(cachedUser());
+	/** 'unknown' until the server has answered (or could not be reached). */
 	status = $state<AuthStatus>('unknown');
 	readonly canEdit = $derived(this.user !== null && this.user.role !== 'viewer');
 
@@ -90,7 +94,14 @@ export class Auth {
 	}
 
 	private set(user: AuthUser | null, status: AuthStatus): void {
-		this.user = user;
+		// The same user as the cached one keeps the same object: nothing opened for it reopens.
+		const same =
+			user !== null &&
+			this.user !== null &&
+			user.username === this.user.username &&
+			user.role === this.user.role &&
+			user.displayName === this.user.displayName;
+		if (!same) this.user = user;
 		this.status = status;
 		cache(user);
 	}

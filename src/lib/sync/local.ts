@@ -3,6 +3,8 @@ import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexed
 import type * as Y from 'yjs';
 
 export const LOCAL_DB_PREFIX = 'shinko:';
+/** The last known user, in localStorage: the device's tables open with it before the server answers. */
+export const USER_KEY = 'shinko:user';
 
 export interface LocalCopy {
 	/** Resolves once the stored state is loaded into the doc. */
