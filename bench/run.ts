@@ -130,8 +130,13 @@ async function clientGroup(): Promise<void> {
 		for (const variant of shuffle<Variant>(['compacted', 'uncompacted'])) {
 			const r = await client.run(variant);
 			record(`cold-load-${variant}`, 'ours', r.ms);
+			record(`cold-load-all-${variant}`, 'ours', r.allMs);
 			tablePageJsKb = kb(r.scripts);
-			log('ours', `cold load, ${variant}`, `${r.ms.toFixed(0)} ms`);
+			log(
+				'ours',
+				`cold load, ${variant}`,
+				`${r.ms.toFixed(0)} ms, all rows ${r.allMs.toFixed(0)} ms`
+			);
 		}
 	} catch (err) {
 		// No Chromium or no build: the server workloads still run to the end.
@@ -241,7 +246,7 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-compacted',
-		metric: 'Cold load from IndexedDB to painted table, compacted',
+		metric: 'Cold load from IndexedDB to painted table (the first screen), compacted',
 		unit: 'ms',
 		better: 'lower',
 		absoluteGoal: 300,
@@ -249,10 +254,24 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-uncompacted',
-		metric: `Cold load from IndexedDB to painted table, ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
+		metric: `Cold load from IndexedDB to painted table (the first screen), ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
 		unit: 'ms',
 		better: 'lower',
 		absoluteGoal: 300,
+		note: clientError ?? undefined
+	},
+	{
+		key: 'cold-load-all-compacted',
+		metric: 'Cold load until all 500 rows are painted, compacted',
+		unit: 'ms',
+		better: 'lower',
+		note: clientError ?? undefined
+	},
+	{
+		key: 'cold-load-all-uncompacted',
+		metric: `Cold load until all 500 rows are painted, ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
+		unit: 'ms',
+		better: 'lower',
 		note: clientError ?? undefined
 	},
 	{
