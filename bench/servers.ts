@@ -26,9 +26,18 @@ export interface RunningServer {
 	stop(): Promise<void>;
 }
 
+/** The node options `npm start` gives the server: the `--` words of package.json's start script. */
+export function startOptions(): string[] {
+	const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+		scripts: { start: string };
+	};
+	return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 function command(name: ServerName): string[] {
-	// Ours as `npm start` runs it: the bundle of `npm run build` (bench/run.ts builds when stale).
-	if (name === 'ours') return [join(ROOT, 'dist/server.js')];
+	// Ours as `npm start` runs it: the bundle of `npm run build` (bench/run.ts builds when stale),
+	// with the same node options.
+	if (name === 'ours') return [...startOptions(), join(ROOT, 'dist/server.js')];
 	return [join(ROOT, 'bench', name === 'stock' ? 'stock-server.js' : 'hocuspocus-server.js')];
 }
 
