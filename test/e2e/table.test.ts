@@ -133,6 +133,18 @@ test('a table paints a screenful of rows first, then brings in every row by itse
 	await expect(page.locator('section.kpis table')).toBeVisible();
 });
 
+test('a view with no rows to draw is complete, with its KPI table', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await page.goto(`${baseUrl}/t/${tableId}?search=${encodeURIComponent('該当なしの語ｘｙｚ')}`);
+	await expect(page.locator('[data-shown]')).toHaveAttribute('data-shown', '0');
+	await expect(page.locator('table.sheet')).toHaveAttribute('aria-busy', 'false');
+	await expect(page.locator('[data-item-id]')).toHaveCount(0);
+	await expect(page.locator('section.kpis table')).toBeVisible();
+});
+
 test('printing brings in every row at once', async ({ page, baseUrl, tableId }) => {
 	await watchFirstFrame(page, true);
 	await page.goto(`${baseUrl}/t/${tableId}`);

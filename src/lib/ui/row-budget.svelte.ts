@@ -37,7 +37,8 @@ export class RowBudget {
 	 * returns its cleanup.
 	 */
 	grow(total: number, filled: () => boolean): (() => void) | undefined {
-		if (this.complete || total === 0) return;
+		if (this.complete) return;
+		// An empty table (or a filter matching nothing) is complete: what comes later comes whole.
 		if (this.limit >= total) {
 			this.limit = Infinity;
 			return;
