@@ -33,9 +33,18 @@ function cache(user: AuthUser | null): void {
 		if (user) localStorage.setItem(USER_KEY, JSON.stringify(user));
 		else localStorage.removeItem(USER_KEY);
 	} catch {
-		// not cached: the next offline start asks to log in once online
+		// Not cached: the next offline start asks to log in once online. Never leave the previous
+		// user behind, or the next start would open the tables as them.
+		try {
+			localStorage.removeItem(USER_KEY);
+		} catch {
+			// no storage at all: nothing cached either
+		}
 	}
 }
+
+/** How long to wait for the server to say who is logged in before working offline. */
+const ME_TIMEOUT_MS = 10_000;
 
 export class Auth {
 	/**
@@ -49,7 +58,11 @@ export class Auth {
 
 	async refresh(): Promise<void> {
 		try {
-			const res = await fetch('/api/me', { credentials: 'same-origin' });
+			// A server that does not answer counts as out of reach, not as a check still running.
+			const res = await fetch('/api/me', {
+				credentials: 'same-origin',
+				signal: AbortSignal.timeout(ME_TIMEOUT_MS)
+			});
 			if (res.status === 401) {
 				this.set(null, 'anonymous');
 				return;
