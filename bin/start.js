@@ -13,6 +13,7 @@ const inputs = [
 	'server',
 	'static',
 	'scripts/build-server.js',
+	'scripts/preload-table-route.js',
 	'svelte.config.js',
 	'vite.config.ts',
 	'package-lock.json'
