@@ -141,12 +141,15 @@ const paintProbe = (rows: number) => `(() => {
 	};
 	const rowsIn = () => document.querySelectorAll('tbody[data-item-id]');
 	const screen = () => {
-		let last = null;
-		for (const row of rowsIn()) {
-			if (row.getBoundingClientRect().top >= innerHeight) return !!last && hasNote(last);
-			last = row;
+		const drawn = rowsIn();
+		if (drawn.length === 0) return false;
+		if (drawn[drawn.length - 1].getBoundingClientRect().bottom < innerHeight) return false;
+		let onScreen = drawn[0];
+		for (const row of drawn) {
+			if (row.getBoundingClientRect().top >= innerHeight) break;
+			onScreen = row;
 		}
-		return false;
+		return hasNote(onScreen);
 	};
 	const all = () => {
 		if (items.length < ${rows}) return false;
@@ -173,8 +176,11 @@ const paintProbe = (rows: number) => `(() => {
 	requestAnimationFrame(check);
 })();`;
 
-/** Resolves with the times the paint probe reports, in ms since navigation start. */
-function paintTimes(page: Page): Promise<{ screen: number; all: number }> {
+/**
+ * Resolves with the times the paint probe reports, in ms since navigation start; `onScreen` is
+ * called as soon as the first screen is reported.
+ */
+function paintTimes(page: Page, onScreen = () => {}): Promise<{ screen: number; all: number }> {
 	return new Promise((resolve, reject) => {
 		const times: { screen?: number; all?: number } = {};
 		const timer = setTimeout(() => reject(new Error('the table was not painted in 60 s')), 60_000);
@@ -182,6 +188,7 @@ function paintTimes(page: Page): Promise<{ screen: number; all: number }> {
 			const [tag, what, ms] = message.text().split(' ');
 			if (tag !== 'shinko-painted' || (what !== 'screen' && what !== 'all')) return;
 			times[what] = Number(ms);
+			if (what === 'screen') onScreen();
 			if (times.screen !== undefined && times.all !== undefined) {
 				clearTimeout(timer);
 				resolve({ screen: times.screen, all: times.all });
@@ -228,12 +235,12 @@ async function coldLoad(
 		await seeder.close();
 
 		const page = await context.newPage();
-		const times = paintTimes(page);
+		let painted = false;
+		const times = paintTimes(page, () => (painted = true));
 		// The sync sockets are refused, as with the server out of reach: the table can only come
 		// from IndexedDB. The app itself and /api/me are served as usual.
 		await page.routeWebSocket(/\/sync\//, (ws) => ws.close());
 		await page.addInitScript(paintProbe(ITEM_COUNT));
-		let painted = false;
 		const scripts: Promise<Script | null>[] = [];
 		page.on('response', (r) => {
 			if (painted || r.request().resourceType() !== 'script') return;
@@ -253,7 +260,6 @@ async function coldLoad(
 		if (diagnose.trace) await browser.startTracing(page, { path: diagnose.trace });
 		void page.goto(`${base}/t/${DOC_ID}`).catch(() => {}); // the probe's times tell, or time out
 		const { screen, all } = await times;
-		painted = true;
 		if (diagnose.trace) await browser.stopTracing();
 		if (cdp && diagnose.profile) {
 			const { profile } = await cdp.send('Profiler.stop');
