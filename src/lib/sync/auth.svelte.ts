@@ -107,14 +107,7 @@ export class Auth {
 	}
 
 	private set(user: AuthUser | null, status: AuthStatus): void {
-		// The same user as the cached one keeps the same object: nothing opened for it reopens.
-		const same =
-			user !== null &&
-			this.user !== null &&
-			user.username === this.user.username &&
-			user.role === this.user.role &&
-			user.displayName === this.user.displayName;
-		if (!same) this.user = user;
+		this.user = user;
 		this.status = status;
 		cache(user);
 	}
