@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUTE = '/t/[id]';
 const shellPath = `${root}/build/index.html`;
-const generated = `${root}/.svelte-kit/generated/client-optimized`;
+// SvelteKit's generated client code: as Vite's manifest names it, and on disk.
+const GENERATED = '.svelte-kit/generated/client-optimized';
+const generated = `${root}/${GENERATED}`;
 const manifestPath = `${root}/.svelte-kit/output/client/.vite/manifest.json`;
 
 // A speed-up only: if SvelteKit's or Vite's files ever change shape, the shell stays as built
@@ -55,7 +57,7 @@ function collect(key) {
 	for (const css of chunk.css ?? []) styles.add(css);
 	for (const imported of chunk.imports ?? []) collect(imported);
 }
-for (const node of nodes) collect(`.svelte-kit/generated/client-optimized/nodes/${node}.js`);
+for (const node of nodes) collect(`${GENERATED}/nodes/${node}.js`);
 
 let shell = read(shellPath);
 const present = (file) => shell.includes(`"/${file}"`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, openTable, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
+import { allRows, expect, openTable, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 
@@ -127,7 +127,7 @@ test('a table paints a screenful of rows first, then brings in every row by itse
 	expect(first.rows).toBeGreaterThan(0);
 	expect(first.rows).toBeLessThan(68);
 	expect(first.filled).toBe(true);
-	await expect(page.locator('table.sheet')).toHaveAttribute('aria-busy', 'false');
+	await allRows(page);
 	await expect(page.locator('[data-item-id]')).toHaveCount(68);
 	await expect(page.locator('tbody.section')).toHaveCount(17);
 	await expect(page.locator('section.kpis table')).toBeVisible();
@@ -140,7 +140,7 @@ test('a view with no rows to draw is complete, with its KPI table', async ({
 }) => {
 	await page.goto(`${baseUrl}/t/${tableId}?search=${encodeURIComponent('該当なしの語ｘｙｚ')}`);
 	await expect(page.locator('[data-shown]')).toHaveAttribute('data-shown', '0');
-	await expect(page.locator('table.sheet')).toHaveAttribute('aria-busy', 'false');
+	await allRows(page);
 	await expect(page.locator('[data-item-id]')).toHaveCount(0);
 	await expect(page.locator('section.kpis table')).toBeVisible();
 });

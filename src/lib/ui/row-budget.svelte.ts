@@ -15,6 +15,8 @@ export class RowBudget {
 	/** Rows shown, in document order; Infinity once every row is in. */
 	limit = $state(FIRST_ROWS);
 	readonly complete = $derived(this.limit === Infinity);
+	/** Set once the window is filled: from then on, rows come after each paint. */
+	private painted = false;
 
 	constructor(all = false) {
 		if (all) this.limit = Infinity;
@@ -66,7 +68,4 @@ export class RowBudget {
 		};
 		return cancel;
 	}
-
-	/** Set once the window is filled: from then on, rows come after each paint. */
-	private painted = false;
 }
