@@ -5,7 +5,7 @@
 // `node --import tsx bench/cold-load.ts [--runs N] [--trace] [--profile] [--floor]` runs it alone;
 // --trace and --profile write a Chrome trace or a .cpuprofile of the last run to the temp
 // directory; --floor also times the painted page saved as static HTML, with no JavaScript.
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { LOCAL_DB_PREFIX, USER_KEY } from '../src/lib/sync/local.ts';
+import { FIRST_SCREEN_PREFIX } from '../src/lib/ui/first-screen.ts';
 import { median } from './common.ts';
 import { CLIENT_CORE, PASSWORD, startServer } from './servers.ts';
 import { ITEM_COUNT, prng, seed, seededDoc, typeInto } from './table.ts';
@@ -30,11 +31,15 @@ export interface Script {
 	gzipBytes: number;
 }
 
-/** One cold load: ms from navigation start to the painted table, and to every row painted. */
+/**
+ * One cold load: ms from navigation start to the painted table (the first screen, kept or live),
+ * to the live table's first screen, and to every row painted.
+ */
 export interface ColdLoad {
 	ms: number;
+	liveMs: number;
 	allMs: number;
-	/** The scripts the table page fetched before it was painted. */
+	/** The scripts the table page fetched before its live table was painted. */
 	scripts: Script[];
 	html?: string;
 }
@@ -43,10 +48,13 @@ export interface ColdLoads {
 	/** ms from navigation start to the painted table (its first screen), one per run. */
 	compacted: number[];
 	uncompacted: number[];
+	/** ms from navigation start to the live table's first screen, one per run. */
+	compactedLive: number[];
+	uncompactedLive: number[];
 	/** ms from navigation start until all 500 rows are painted, one per run. */
 	compactedAll: number[];
 	uncompactedAll: number[];
-	/** The scripts the table page fetched before it was painted (the last run's). */
+	/** The scripts the table page fetched before its live table was painted (the last run's). */
 	scripts: Script[];
 	/** Their size, gzipped at level 9, in KB. */
 	tablePageJsKb: number;
@@ -123,11 +131,14 @@ export async function seedIndexedDb(page: Page, name: string, rows: string[]): P
 }
 
 /**
- * Runs in the page before its own scripts. Once a frame, in requestAnimationFrame, it checks two
+ * Runs in the page before its own scripts. Once a frame, in requestAnimationFrame, it checks three
  * moments and, the first time each is reached, posts a task, which runs after that frame's style,
  * layout and paint, and reports the time since navigation start on the console:
- * - `screen`: the table fills the window: item rows (`tbody[data-item-id]`) reach past its
- *   bottom edge (or all of them are in), and the last of those rows on screen shows its note;
+ * - `screen`: the table fills the window: item rows reach past its bottom edge (or all of them are
+ *   in), and the last of those rows on screen shows its note. The rows are the live table's
+ *   (`tbody[data-item-id]`) or those of the first screen the app kept on the device, which the
+ *   shell paints before the app has started (`#shinko-first-screen`, src/lib/ui/first-screen.ts);
+ * - `live`: the same, with the live table's rows (the app has started and can be edited);
  * - `all`: every item row is in the DOM, the last one with its note.
  * Polling once a frame, because a MutationObserver would slow down every insertion; the console,
  * because waiting with Playwright's own functions injects its script into the page; a string,
@@ -135,13 +146,15 @@ export async function seedIndexedDb(page: Page, name: string, rows: string[]): P
  */
 const paintProbe = (rows: number) => `(() => {
 	const items = document.getElementsByTagName('tbody');
-	const hasNote = (row) => {
-		const note = row.querySelector('[data-field="note"]');
-		return !!note && note.textContent.trim().length > 0;
+	const liveRows = () => document.querySelectorAll('tbody[data-item-id]');
+	const keptRows = () => document.querySelectorAll('#shinko-first-screen:not([hidden]) tbody.item');
+	const liveNote = (row) => row.querySelector('[data-field="note"]');
+	const keptNote = (row) => row.querySelector('.c-note');
+	const hasNote = (row, note) => {
+		const cell = note(row);
+		return !!cell && cell.textContent.trim().length > 0;
 	};
-	const rowsIn = () => document.querySelectorAll('tbody[data-item-id]');
-	const screen = () => {
-		const drawn = rowsIn();
+	const fills = (drawn, note) => {
 		if (drawn.length === 0) return false;
 		if (drawn[drawn.length - 1].getBoundingClientRect().bottom < innerHeight) return false;
 		let onScreen = drawn[0];
@@ -149,27 +162,35 @@ const paintProbe = (rows: number) => `(() => {
 			if (row.getBoundingClientRect().top >= innerHeight) break;
 			onScreen = row;
 		}
-		return hasNote(onScreen);
+		return hasNote(onScreen, note);
 	};
 	const all = () => {
 		if (items.length < ${rows}) return false;
-		const rows = rowsIn();
-		return rows.length >= ${rows} && hasNote(rows[rows.length - 1]);
+		const drawn = liveRows();
+		return drawn.length >= ${rows} && hasNote(drawn[drawn.length - 1], liveNote);
 	};
 	const report = (what) => {
 		const channel = new MessageChannel();
 		channel.port1.onmessage = () => console.debug('shinko-painted', what, performance.now());
 		channel.port2.postMessage(null);
 	};
-	let screenDone = false;
+	const done = {};
+	const reach = (what) => {
+		if (done[what]) return;
+		done[what] = true;
+		report(what);
+	};
 	const check = () => {
-		if (!screenDone && rowsIn().length < ${rows} && screen()) {
-			screenDone = true;
-			report('screen');
+		const live = liveRows();
+		if (live.length < ${rows} && fills(live, liveNote)) {
+			reach('screen');
+			reach('live');
 		}
+		if (!done.screen && fills(keptRows(), keptNote)) reach('screen');
 		if (all()) {
-			if (!screenDone) report('screen');
-			return report('all');
+			reach('screen');
+			reach('live');
+			return reach('all');
 		}
 		requestAnimationFrame(check);
 	};
@@ -177,24 +198,32 @@ const paintProbe = (rows: number) => `(() => {
 })();`;
 
 /**
- * Resolves with the times the paint probe reports, in ms since navigation start; `onScreen` is
- * called as soon as the first screen is reported.
+ * Resolves with the times the paint probe reports, in ms since navigation start; `onLive` is
+ * called as soon as the live table's first screen is reported.
  */
-function paintTimes(page: Page, onScreen = () => {}): Promise<{ screen: number; all: number }> {
+function paintTimes(page: Page, onLive = () => {}): Promise<PaintTimes> {
 	return new Promise((resolve, reject) => {
-		const times: { screen?: number; all?: number } = {};
+		const times: Partial<PaintTimes> = {};
 		const timer = setTimeout(() => reject(new Error('the table was not painted in 60 s')), 60_000);
 		page.on('console', (message) => {
 			const [tag, what, ms] = message.text().split(' ');
-			if (tag !== 'shinko-painted' || (what !== 'screen' && what !== 'all')) return;
+			if (tag !== 'shinko-painted' || (what !== 'screen' && what !== 'live' && what !== 'all'))
+				return;
 			times[what] = Number(ms);
-			if (what === 'screen') onScreen();
-			if (times.screen !== undefined && times.all !== undefined) {
+			if (what === 'live') onLive();
+			const { screen, live, all } = times;
+			if (screen !== undefined && live !== undefined && all !== undefined) {
 				clearTimeout(timer);
-				resolve({ screen: times.screen, all: times.all });
+				resolve({ screen, live, all });
 			}
 		});
 	});
+}
+
+interface PaintTimes {
+	screen: number;
+	live: number;
+	all: number;
 }
 
 export interface Diagnose {
@@ -204,13 +233,18 @@ export interface Diagnose {
 	snapshot?: boolean;
 }
 
-/** One cold load in a new browser context: empty HTTP cache, no service worker. */
-async function coldLoad(
+/**
+ * A new browser context (empty HTTP cache, no service worker), logged in, whose device holds the
+ * table: written from a same-origin page that loads none of the app, into IndexedDB as y-indexeddb
+ * stores it, with the user as the app keeps it after a login and, if given, the table's first
+ * screen as the app kept it at an earlier visit.
+ */
+async function device(
 	browser: Browser,
 	base: string,
 	variant: Variant,
-	diagnose: Diagnose
-): Promise<ColdLoad> {
+	firstScreen?: string
+): Promise<BrowserContext> {
 	const context = await browser.newContext({
 		viewport: { width: 1280, height: 800 },
 		locale: 'ja-JP',
@@ -222,28 +256,64 @@ async function coldLoad(
 			headers: { origin: base }
 		});
 		if (login.status() !== 200) throw new Error(`login failed: ${login.status()}`);
-		// The device copy, written from a same-origin page that loads none of the app: the table
-		// and, as the app keeps it after a login, the user.
 		const seeder = await context.newPage();
 		await seeder.goto(`${base}/healthz`);
 		await seedIndexedDb(seeder, LOCAL_DB_PREFIX + DOC_ID, storedUpdatesBase64(variant));
 		const { user } = (await login.json()) as { user: unknown };
-		await seeder.evaluate(
-			([key, value]) => localStorage.setItem(key!, value!),
-			[USER_KEY, JSON.stringify(user)]
-		);
+		const kept: [string, string][] = [[USER_KEY, JSON.stringify(user)]];
+		if (firstScreen) kept.push([FIRST_SCREEN_PREFIX + DOC_ID, firstScreen]);
+		await seeder.evaluate((entries) => {
+			for (const [key, value] of entries) localStorage.setItem(key, value);
+		}, kept);
 		await seeder.close();
+		return context;
+	} catch (err) {
+		await context.close();
+		throw err;
+	}
+}
 
+/**
+ * The first screen the app keeps on a device at a visit (first-screen.ts): one visit to the table
+ * in the app, its rows all in, until the app has stored it.
+ */
+async function keptFirstScreen(browser: Browser, base: string): Promise<string> {
+	const context = await device(browser, base, 'compacted');
+	try {
 		const page = await context.newPage();
-		let painted = false;
-		const times = paintTimes(page, () => (painted = true));
+		await page.routeWebSocket(/\/sync\//, (ws) => ws.close());
+		await page.goto(`${base}/t/${DOC_ID}`);
+		await page.waitForSelector('table.sheet[aria-busy="false"]', { timeout: 60_000 });
+		const key = FIRST_SCREEN_PREFIX + DOC_ID;
+		const handle = await page.waitForFunction((k) => localStorage.getItem(k), key, {
+			timeout: 30_000
+		});
+		return (await handle.jsonValue()) as string;
+	} finally {
+		await context.close();
+	}
+}
+
+/** One cold load in a new browser context: empty HTTP cache, no service worker. */
+async function coldLoad(
+	browser: Browser,
+	base: string,
+	variant: Variant,
+	firstScreen: string,
+	diagnose: Diagnose
+): Promise<ColdLoad> {
+	const context = await device(browser, base, variant, firstScreen);
+	try {
+		const page = await context.newPage();
+		let live = false;
+		const times = paintTimes(page, () => (live = true));
 		// The sync sockets are refused, as with the server out of reach: the table can only come
 		// from IndexedDB. The app itself and /api/me are served as usual.
 		await page.routeWebSocket(/\/sync\//, (ws) => ws.close());
 		await page.addInitScript(paintProbe(ITEM_COUNT));
 		const scripts: Promise<Script | null>[] = [];
 		page.on('response', (r) => {
-			if (painted || r.request().resourceType() !== 'script') return;
+			if (live || r.request().resourceType() !== 'script') return;
 			scripts.push(
 				r.body().then(
 					(body) => ({ url: r.url(), gzipBytes: gzipSync(body, { level: 9 }).length }),
@@ -259,7 +329,7 @@ async function coldLoad(
 		}
 		if (diagnose.trace) await browser.startTracing(page, { path: diagnose.trace });
 		void page.goto(`${base}/t/${DOC_ID}`).catch(() => {}); // the probe's times tell, or time out
-		const { screen, all } = await times;
+		const { screen, live: liveMs, all } = await times;
 		if (diagnose.trace) await browser.stopTracing();
 		if (cdp && diagnose.profile) {
 			const { profile } = await cdp.send('Profiler.stop');
@@ -273,6 +343,7 @@ async function coldLoad(
 			: undefined;
 		return {
 			ms: screen,
+			liveMs,
 			allMs: all,
 			scripts: (await Promise.all(scripts)).filter((s) => s !== null),
 			html
@@ -338,24 +409,29 @@ export interface ColdLoadClient {
 export async function openColdLoadClient(): Promise<ColdLoadClient> {
 	ensureBuilt();
 	const server = await startServer('ours');
-	let browser: Browser;
+	const base = server.endpoint.headers.origin!;
+	let browser: Browser | undefined;
+	let firstScreen: string;
 	try {
 		browser = await launchChromium();
+		// Every device in the runs has opened the table before, as one that holds it has.
+		firstScreen = await keptFirstScreen(browser, base);
 	} catch (err) {
+		await browser?.close();
 		await server.stop();
 		throw err;
 	}
-	const base = server.endpoint.headers.origin!;
+	const open = browser;
 	return {
-		run: (variant, diagnose = {}) => coldLoad(browser, base, variant, diagnose),
+		run: (variant, diagnose = {}) => coldLoad(open, base, variant, firstScreen, diagnose),
 		async floor(runs) {
-			const { html } = await coldLoad(browser, base, 'compacted', { snapshot: true });
+			const { html } = await coldLoad(open, base, 'compacted', firstScreen, { snapshot: true });
 			const out: number[] = [];
-			for (let i = 0; i < runs; i++) out.push(await staticLoad(browser, base, html!));
+			for (let i = 0; i < runs; i++) out.push(await staticLoad(open, base, html!));
 			return out;
 		},
 		async close() {
-			await browser.close();
+			await open.close();
 			await server.stop();
 		}
 	};
@@ -371,6 +447,8 @@ export async function coldLoads(
 	const out: ColdLoads = {
 		compacted: [],
 		uncompacted: [],
+		compactedLive: [],
+		uncompactedLive: [],
 		compactedAll: [],
 		uncompactedAll: [],
 		scripts: [],
@@ -388,11 +466,12 @@ export async function coldLoads(
 				};
 				const run = await client.run(variant, diagnose);
 				out[variant].push(run.ms);
+				out[`${variant}Live`].push(run.liveMs);
 				out[`${variant}All`].push(run.allMs);
 				out.scripts = run.scripts;
 				log(
 					`cold load, ${variant}:`,
-					`${run.ms.toFixed(0)} ms, all rows ${run.allMs.toFixed(0)} ms`
+					`${run.ms.toFixed(0)} ms, live ${run.liveMs.toFixed(0)} ms, all rows ${run.allMs.toFixed(0)} ms`
 				);
 				for (const f of [diagnose.trace, diagnose.profile]) if (f) log('written', f);
 			}
@@ -424,6 +503,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 	console.log({
 		coldLoadCompactedMs: median(r.compacted),
 		coldLoadUncompactedMs: median(r.uncompacted),
+		liveCompactedMs: median(r.compactedLive),
+		liveUncompactedMs: median(r.uncompactedLive),
 		allRowsCompactedMs: median(r.compactedAll),
 		allRowsUncompactedMs: median(r.uncompactedAll),
 		tablePageJsKb: Math.round(r.tablePageJsKb * 10) / 10,

@@ -130,12 +130,13 @@ async function clientGroup(): Promise<void> {
 		for (const variant of shuffle<Variant>(['compacted', 'uncompacted'])) {
 			const r = await client.run(variant);
 			record(`cold-load-${variant}`, 'ours', r.ms);
+			record(`cold-load-live-${variant}`, 'ours', r.liveMs);
 			record(`cold-load-all-${variant}`, 'ours', r.allMs);
 			tablePageJsKb = kb(r.scripts);
 			log(
 				'ours',
 				`cold load, ${variant}`,
-				`${r.ms.toFixed(0)} ms, all rows ${r.allMs.toFixed(0)} ms`
+				`${r.ms.toFixed(0)} ms, live ${r.liveMs.toFixed(0)} ms, all rows ${r.allMs.toFixed(0)} ms`
 			);
 		}
 	} catch (err) {
@@ -246,7 +247,7 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-compacted',
-		metric: 'Cold load from IndexedDB to painted table (the first screen), compacted',
+		metric: 'Cold load to painted table (its first screen, as kept on the device), compacted',
 		unit: 'ms',
 		better: 'lower',
 		absoluteGoal: 300,
@@ -254,10 +255,24 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-uncompacted',
-		metric: `Cold load from IndexedDB to painted table (the first screen), ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
+		metric: `Cold load to painted table (its first screen, as kept on the device), ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
 		unit: 'ms',
 		better: 'lower',
 		absoluteGoal: 300,
+		note: clientError ?? undefined
+	},
+	{
+		key: 'cold-load-live-compacted',
+		metric: 'Cold load until the live table (editable) is painted, compacted',
+		unit: 'ms',
+		better: 'lower',
+		note: clientError ?? undefined
+	},
+	{
+		key: 'cold-load-live-uncompacted',
+		metric: `Cold load until the live table (editable) is painted, ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
+		unit: 'ms',
+		better: 'lower',
 		note: clientError ?? undefined
 	},
 	{
@@ -281,7 +296,7 @@ const defs: MetricDef[] = [
 		better: 'lower',
 		absoluteGoal: 120,
 		ours: tablePageJsKb,
-		note: clientError ?? 'the scripts it fetches before the table is painted'
+		note: clientError ?? 'the scripts it fetches before the live table is painted'
 	},
 	{
 		key: 'js-all',

@@ -15,8 +15,12 @@ export class RowBudget {
 	/** Rows shown, in document order; Infinity once every row is in. */
 	limit = $state(FIRST_ROWS);
 	readonly complete = $derived(this.limit === Infinity);
-	/** Set once the window is filled: from then on, rows come after each paint. */
+	/** Set once the rows fill the window: from then on, rows come after each paint. */
 	private painted = false;
+	/** `painted`, for the page: written by `grow`, never read by it (its effect must not re-run). */
+	filled = $state(false);
+	/** The window is filled, or every row is in: the first screen is there to be painted. */
+	readonly firstScreen = $derived(this.filled || this.complete);
 
 	constructor(all = false) {
 		if (all) this.limit = Infinity;
@@ -50,6 +54,7 @@ export class RowBudget {
 			return;
 		}
 		this.painted = true;
+		this.filled = true;
 		const next = () => {
 			cancel();
 			this.limit += ROWS_PER_TASK;
