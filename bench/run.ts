@@ -247,7 +247,7 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-compacted',
-		metric: 'Cold load to painted table (its first screen, as kept on the device), compacted',
+		metric: 'Cold load to painted table (its first screen as kept on the device, inert), compacted',
 		unit: 'ms',
 		better: 'lower',
 		absoluteGoal: 300,
@@ -255,7 +255,7 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-uncompacted',
-		metric: `Cold load to painted table (its first screen, as kept on the device), ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
+		metric: `Cold load to painted table (its first screen as kept on the device, inert), ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
 		unit: 'ms',
 		better: 'lower',
 		absoluteGoal: 300,
@@ -263,16 +263,18 @@ const defs: MetricDef[] = [
 	},
 	{
 		key: 'cold-load-live-compacted',
-		metric: 'Cold load until the live table (editable) is painted, compacted',
+		metric: 'Cold load to the live table painted (its first screen, editable), compacted',
 		unit: 'ms',
 		better: 'lower',
+		absoluteGoal: 300,
 		note: clientError ?? undefined
 	},
 	{
 		key: 'cold-load-live-uncompacted',
-		metric: `Cold load until the live table (editable) is painted, ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
+		metric: `Cold load to the live table painted (its first screen, editable), ${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`,
 		unit: 'ms',
 		better: 'lower',
+		absoluteGoal: 300,
 		note: clientError ?? undefined
 	},
 	{

@@ -2,6 +2,10 @@
 /// <reference types="vite-plugin-pwa/client" />
 declare global {
 	namespace App {}
+	interface Window {
+		/** Shows a table's kept first screen, if there is one for this user (src/app.html). */
+		shinkoShowFirstScreen?: (docId: string) => void;
+	}
 }
 
 export {};

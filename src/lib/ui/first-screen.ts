@@ -1,11 +1,7 @@
-// The table's first screen, kept on the device so that the next start paints it before the app's
-// scripts have even run. The app keeps a copy of the page's top, down to a screenful of rows, in
-// localStorage; a small script in the shell (src/app.html) shows it at once, inert, over the page
-// while the app starts, and the app takes it away as soon as the live table has painted its own
-// first screen. A picture of the table, not the table: nothing in it can be clicked or typed into,
-// it carries none of the `data-*` hooks, ids or roles of the live one, and it is shown only to the
-// user (and role) it was kept for, for the unfiltered table, on a fresh start (a reload restores
-// its scroll position, which the copy cannot show). Keep the names below in step with app.html.
+// The table's first screen, kept on the device: the shell (src/app.html) shows it, inert, before
+// the app has started, and the table page removes it once its own first screen is drawn.
+// docs/design.md, "Opening a table", says when it is kept and shown. Names shared with app.html.
+import { USER_KEY } from '../sync/local.ts';
 
 /** localStorage key of a table's first screen, followed by the table's id. */
 export const FIRST_SCREEN_PREFIX = 'shinko:first-screen:';
@@ -17,10 +13,13 @@ export const FIRST_SCREEN_ID = 'shinko-first-screen';
  * with that shell's styles.
  */
 export const SHELL_ATTR = 'data-shell-build';
-/** A copy larger than this is not kept (localStorage holds about 5 MB for the whole app). */
-export const MAX_FIRST_SCREEN_CHARS = 400_000;
+/**
+ * A copy larger than this is not kept: localStorage holds about 5 MB for the whole app, and the
+ * count of unsaved edits lives there too. A first screen is about 30,000 characters.
+ */
+export const MAX_FIRST_SCREEN_CHARS = 100_000;
 /** First screens kept at most; the oldest goes first. */
-export const MAX_FIRST_SCREENS = 8;
+export const MAX_FIRST_SCREENS = 6;
 
 export interface FirstScreen {
 	user: string;
@@ -57,6 +56,11 @@ export function dismissFirstScreen(): void {
 	document.getElementById(FIRST_SCREEN_ID)?.remove();
 }
 
+/** Shows table `docId`'s kept first screen while the app opens it (the shell's own function). */
+export function showFirstScreen(docId: string): void {
+	window.shinkoShowFirstScreen?.(docId);
+}
+
 /** The part of the page above `bottom` (px from the document's top): `node`'s top, down to the sheet's rows. */
 function cloneTop(node: Element, sheet: HTMLTableElement, bottom: number): Element {
 	if (node === sheet) {
@@ -78,17 +82,21 @@ function cloneTop(node: Element, sheet: HTMLTableElement, bottom: number): Eleme
 	return copy;
 }
 
-/** Strips a copy of everything that belongs to the live page: state, hooks, ids, focus. */
+/** Strips a copy of everything that belongs to the live page: state, hooks, ids, scripts. */
 function sanitize(root: Element): void {
-	for (const el of Array.from(root.querySelectorAll(TRANSIENT))) el.remove();
+	for (const el of Array.from(root.querySelectorAll(`script, ${TRANSIENT}`))) el.remove();
 	for (const el of Array.from(root.querySelectorAll<HTMLElement>(BLANK)))
 		el.style.visibility = 'hidden';
-	for (const area of Array.from(root.querySelectorAll('textarea')))
-		area.textContent = (area as HTMLTextAreaElement).value;
+	// What is typed in a field is a property, which markup does not carry: make it the markup.
+	for (const area of Array.from(root.querySelectorAll('textarea'))) area.textContent = area.value;
+	for (const input of Array.from(root.querySelectorAll('input'))) {
+		input.setAttribute('value', input.value);
+		input.toggleAttribute('checked', input.checked);
+	}
 	for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
 		for (const { name } of Array.from(el.attributes)) {
 			const hook = name.startsWith('data-') && !STYLED_DATA.has(name);
-			if (hook || name === 'id' || name === 'aria-busy' || name === 'autofocus')
+			if (hook || name.startsWith('on') || name === 'id' || name === 'aria-busy')
 				el.removeAttribute(name);
 		}
 	}
@@ -144,6 +152,9 @@ export function keepFirstScreen(
 		const root = sheet.closest('body > *');
 		const shell = document.documentElement.getAttribute(SHELL_ATTR);
 		if (!root || !shell || location.search || location.hash) return;
+		// The device's user, not only this page's: another tab may have logged out meanwhile.
+		const stored = JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as typeof user | null;
+		if (stored?.username !== user.username || stored.role !== user.role) return;
 		// The rows of the tallest screen this device is likely to open on, from the page's top.
 		const bottom = Math.max(innerHeight, screen.availHeight || 0, 800) * 1.25;
 		const copy = cloneTop(root, sheet, bottom);
@@ -161,14 +172,5 @@ export function keepFirstScreen(
 		store(FIRST_SCREEN_PREFIX + docId, JSON.stringify(kept));
 	} catch {
 		// No storage, or a page mid-change: the next start paints the table itself.
-	}
-}
-
-/** Forgets the first screen of one table (it left the device). */
-export function forgetFirstScreen(docId: string): void {
-	try {
-		localStorage.removeItem(FIRST_SCREEN_PREFIX + docId);
-	} catch {
-		// no storage: nothing kept either
 	}
 }

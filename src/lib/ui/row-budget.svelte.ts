@@ -18,9 +18,9 @@ export class RowBudget {
 	/** Set once the rows fill the window: from then on, rows come after each paint. */
 	private painted = false;
 	/** `painted`, for the page: written by `grow`, never read by it (its effect must not re-run). */
-	filled = $state(false);
+	#filled = $state(false);
 	/** The window is filled, or every row is in: the first screen is there to be painted. */
-	readonly firstScreen = $derived(this.filled || this.complete);
+	readonly firstScreen = $derived(this.#filled || this.complete);
 
 	constructor(all = false) {
 		if (all) this.limit = Infinity;
@@ -54,7 +54,7 @@ export class RowBudget {
 			return;
 		}
 		this.painted = true;
-		this.filled = true;
+		this.#filled = true;
 		const next = () => {
 			cancel();
 			this.limit += ROWS_PER_TASK;
