@@ -169,16 +169,17 @@ const paintProbe = (rows: number) => `(() => {
 		const drawn = liveRows();
 		return drawn.length >= ${rows} && hasNote(drawn[drawn.length - 1], liveNote);
 	};
-	const report = (what) => {
+	const report = (what, from) => {
 		const channel = new MessageChannel();
-		channel.port1.onmessage = () => console.debug('shinko-painted', what, performance.now());
+		channel.port1.onmessage = () =>
+			console.debug('shinko-painted', what, performance.now(), from);
 		channel.port2.postMessage(null);
 	};
 	const done = {};
-	const reach = (what) => {
+	const reach = (what, from = 'live') => {
 		if (done[what]) return;
 		done[what] = true;
-		report(what);
+		report(what, from);
 	};
 	const check = () => {
 		const live = liveRows();
@@ -186,7 +187,7 @@ const paintProbe = (rows: number) => `(() => {
 			reach('screen');
 			reach('live');
 		}
-		if (!done.screen && fills(keptRows(), keptNote)) reach('screen');
+		if (!done.screen && fills(keptRows(), keptNote)) reach('screen', 'kept');
 		if (all()) {
 			reach('screen');
 			reach('live');
@@ -206,15 +207,16 @@ function paintTimes(page: Page, onLive = () => {}): Promise<PaintTimes> {
 		const times: Partial<PaintTimes> = {};
 		const timer = setTimeout(() => reject(new Error('the table was not painted in 60 s')), 60_000);
 		page.on('console', (message) => {
-			const [tag, what, ms] = message.text().split(' ');
+			const [tag, what, ms, from] = message.text().split(' ');
 			if (tag !== 'shinko-painted' || (what !== 'screen' && what !== 'live' && what !== 'all'))
 				return;
 			times[what] = Number(ms);
+			if (what === 'screen') times.screenFrom = from === 'kept' ? 'kept' : 'live';
 			if (what === 'live') onLive();
-			const { screen, live, all } = times;
-			if (screen !== undefined && live !== undefined && all !== undefined) {
+			const { screen, screenFrom, live, all } = times;
+			if (screen !== undefined && screenFrom && live !== undefined && all !== undefined) {
 				clearTimeout(timer);
-				resolve({ screen, live, all });
+				resolve({ screen, screenFrom, live, all });
 			}
 		});
 	});
@@ -222,6 +224,8 @@ function paintTimes(page: Page, onLive = () => {}): Promise<PaintTimes> {
 
 interface PaintTimes {
 	screen: number;
+	/** What painted the first screen: the copy kept on the device, or the live table. */
+	screenFrom: 'kept' | 'live';
 	live: number;
 	all: number;
 }
@@ -329,7 +333,10 @@ async function coldLoad(
 		}
 		if (diagnose.trace) await browser.startTracing(page, { path: diagnose.trace });
 		void page.goto(`${base}/t/${DOC_ID}`).catch(() => {}); // the probe's times tell, or time out
-		const { screen, live: liveMs, all } = await times;
+		const { screen, screenFrom, live: liveMs, all } = await times;
+		// Every run's device holds a kept first screen: if the live table came first, it was not shown.
+		if (screenFrom !== 'kept')
+			throw new Error('the first screen kept on the device was not painted');
 		if (diagnose.trace) await browser.stopTracing();
 		if (cdp && diagnose.profile) {
 			const { profile } = await cdp.send('Profiler.stop');

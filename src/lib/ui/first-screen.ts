@@ -43,11 +43,15 @@ const TRANSIENT = [
 	'[data-comments-panel]',
 	'[data-peers]',
 	'[data-peer-ring]',
+	'[data-follow]',
+	'[data-following]',
 	'[data-changed-by]',
 	'[role=alert]'
 ].join(',');
 /** Parts kept for their place in the layout, shown empty: who is here, whether it is saved. */
-const BLANK = '[data-sync-state], [data-presence]';
+const BLANK = '[data-sync-state], [data-presence], [data-present][aria-pressed="true"]';
+/** What the keyboard could reach where `inert` is not supported. */
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
 /** The only `data-*` attribute the styles read (the colour of a mark). */
 const STYLED_DATA = new Set(['data-value']);
 
@@ -88,11 +92,11 @@ function sanitize(root: Element): void {
 	for (const el of Array.from(root.querySelectorAll<HTMLElement>(BLANK)))
 		el.style.visibility = 'hidden';
 	// What is typed in a field is a property, which markup does not carry: make it the markup.
+	// (Check boxes are left as the markup has them: what they set, large type, is not kept.)
 	for (const area of Array.from(root.querySelectorAll('textarea'))) area.textContent = area.value;
-	for (const input of Array.from(root.querySelectorAll('input'))) {
-		input.setAttribute('value', input.value);
-		input.toggleAttribute('checked', input.checked);
-	}
+	for (const input of Array.from(root.querySelectorAll('input:not([type=checkbox])')))
+		input.setAttribute('value', (input as HTMLInputElement).value);
+	for (const el of Array.from(root.querySelectorAll(FOCUSABLE))) el.setAttribute('tabindex', '-1');
 	for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
 		for (const { name } of Array.from(el.attributes)) {
 			const hook = name.startsWith('data-') && !STYLED_DATA.has(name);
