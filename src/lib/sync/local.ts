@@ -1,6 +1,7 @@
 // The device copy of a doc: y-indexeddb, so every change is in IndexedDB and survives offline.
 import { IndexeddbPersistence, PREFERRED_TRIM_SIZE, storeState } from 'y-indexeddb';
 import type * as Y from 'yjs';
+import { whenIdle } from '../idle.ts';
 
 export const LOCAL_DB_PREFIX = 'shinko:';
 /** The last known user, in localStorage: the device's tables open with it before the server answers. */
@@ -30,8 +31,7 @@ export function openLocal(docId: string, doc: Y.Doc): LocalCopy {
 				// closed meanwhile: the next start merges them
 			}
 		};
-		if ('requestIdleCallback' in window) requestIdleCallback(compact, { timeout: 5000 });
-		else setTimeout(compact, 1000);
+		whenIdle(compact);
 	});
 	return {
 		whenLoaded,

@@ -4,6 +4,8 @@
 // every row is there, for find-in-page, printing and the `[data-item-id]` hooks; anything that
 // needs a row before then (a link to it, following a presenter, printing) asks for all at once.
 
+import { untrack } from 'svelte';
+
 /** Rows added at a time until they fill the window, before the first paint. */
 export const FIRST_ROWS = 10;
 /** Rows added per task once the first screen is painted. */
@@ -16,8 +18,6 @@ export class RowBudget {
 	limit = $state(FIRST_ROWS);
 	readonly complete = $derived(this.limit === Infinity);
 	/** Set once the rows fill the window: from then on, rows come after each paint. */
-	private painted = false;
-	/** `painted`, for the page: written by `grow`, never read by it (its effect must not re-run). */
 	#filled = $state(false);
 	/** The window is filled, or every row is in: the first screen is there to be painted. */
 	readonly firstScreen = $derived(this.#filled || this.complete);
@@ -49,11 +49,11 @@ export class RowBudget {
 			this.limit = Infinity;
 			return;
 		}
-		if (!this.painted && !filled()) {
+		// Untracked: setting it below must not run the caller's effect again.
+		if (!untrack(() => this.#filled) && !filled()) {
 			this.limit += FIRST_ROWS;
 			return;
 		}
-		this.painted = true;
 		this.#filled = true;
 		const next = () => {
 			cancel();
