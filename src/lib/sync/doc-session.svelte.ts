@@ -1,6 +1,7 @@
 // One open doc: the Y.Doc, its device copy (IndexedDB) and its server connection.
 import * as Y from 'yjs';
 import { openLocal, type LocalCopy } from './local.ts';
+import { quietReplays } from './quiet-replay.ts';
 import { RemoteSync } from './remote.svelte.ts';
 
 export class DocSession {
@@ -14,6 +15,13 @@ export class DocSession {
 	constructor(readonly docId: string) {
 		this.local = openLocal(docId, this.doc);
 		this.remote = new RemoteSync(docId, this.doc, { localOrigin: this.local.origin });
+		// The device copy's replay is not encoded again for listeners that would drop it.
+		quietReplays(
+			this.doc,
+			this.local.origin,
+			() => !this.remote.sends,
+			() => [this.local.updateListener, ...this.remote.updateListeners]
+		);
 		this.local.whenLoaded.then(
 			() => (this.loaded = true),
 			() => (this.loaded = true)

@@ -12,6 +12,8 @@ export interface LocalCopy {
 	whenLoaded: Promise<void>;
 	/** The transaction origin of updates replayed from IndexedDB. */
 	origin: unknown;
+	/** Its listener of the doc's 'update' event. */
+	updateListener: unknown;
 	destroy(): void;
 }
 
@@ -36,6 +38,7 @@ export function openLocal(docId: string, doc: Y.Doc): LocalCopy {
 	return {
 		whenLoaded,
 		origin: persistence,
+		updateListener: persistence._storeUpdate,
 		destroy() {
 			if (destroyed) return;
 			destroyed = true;

@@ -125,6 +125,15 @@ export class RemoteSync {
 		if (!this.connected && !this.destroyed) this.provider.connect();
 	}
 
+	/** Its listeners of the doc's 'update' event, and whether they would send anything now. */
+	get updateListeners(): readonly unknown[] {
+		return [this.provider._updateHandler, this.onUpdate];
+	}
+
+	get sends(): boolean {
+		return this.provider.wsconnected || this.provider.bcconnected;
+	}
+
 	private readonly onUpdate = (_update: Uint8Array, origin: unknown) => {
 		// Updates from the server are on its disk already; IndexedDB replays were counted before.
 		if (origin === this.provider || (origin === this.localOrigin && origin !== undefined)) return;

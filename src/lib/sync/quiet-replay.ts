@@ -1,0 +1,71 @@
+// Opening a table replays its device copy into the doc in one transaction. Yjs then encodes that
+// whole transaction once more for the doc's 'update' listeners: about 45 ms for 500 items before
+// the first rows can be drawn. None of our listeners does anything with a replay while no socket
+// is open (y-indexeddb skips its own replays, the unsaved-edits count skips them too, and
+// y-websocket sends only on an open socket), so that encoding is skipped then.
+//
+// Yjs has no option for it: the doc's listeners are set aside for the replay's cleanup only, in
+// 'afterTransactionCleanup', the one event Yjs emits just before it encodes, and put back at the
+// next event of any transaction, before anything else can see the doc without them.
+import type * as Y from 'yjs';
+
+type UpdateListener = (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction) => void;
+
+/**
+ * The doc's 'update' listeners: lib0's Observable keeps them in `_observers`. Undefined, and so no
+ * quieting, should a later lib0 keep them elsewhere.
+ */
+function updateListeners(doc: Y.Doc): Set<UpdateListener> | undefined {
+	const observers: unknown = doc._observers;
+	if (!(observers instanceof Map)) return undefined;
+	const listeners: unknown = observers.get('update');
+	return listeners instanceof Set ? (listeners as Set<UpdateListener>) : undefined;
+}
+
+/**
+ * From now on, a transaction with `origin` is not encoded for the doc's 'update' listeners when
+ * `unheard()` says, at its start, that none of them would do anything with it, and every listener
+ * is one of `known()`. Returns a function that stops it.
+ */
+export function quietReplays(
+	doc: Y.Doc,
+	origin: unknown,
+	unheard: () => boolean,
+	known: () => readonly unknown[]
+): () => void {
+	// A set: observers may start transactions before the replay is cleaned up.
+	const quiet = new WeakSet<Y.Transaction>();
+	let aside: Set<UpdateListener> | undefined;
+
+	const putBack = () => {
+		if (!aside) return;
+		const listeners = aside;
+		aside = undefined;
+		for (const listener of listeners) doc.on('update', listener);
+	};
+	const onlyKnown = (): boolean => {
+		const listeners = updateListeners(doc);
+		const allowed = new Set(known());
+		return listeners !== undefined && [...listeners].every((l) => allowed.has(l));
+	};
+	const onStart = (tr: Y.Transaction) => {
+		putBack();
+		if (tr.origin === origin && unheard() && onlyKnown()) quiet.add(tr);
+	};
+	const onCleanup = (tr: Y.Transaction) => {
+		putBack();
+		// Checked again: the replay's observers may have added a listener.
+		if (!quiet.delete(tr) || !onlyKnown()) return;
+		aside = updateListeners(doc);
+		doc._observers.delete('update');
+	};
+	doc.on('beforeTransaction', onStart);
+	doc.on('afterTransactionCleanup', onCleanup);
+	doc.on('afterAllTransactions', putBack);
+	return () => {
+		putBack();
+		doc.off('beforeTransaction', onStart);
+		doc.off('afterTransactionCleanup', onCleanup);
+		doc.off('afterAllTransactions', putBack);
+	};
+}
