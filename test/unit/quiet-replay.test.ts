@@ -86,6 +86,29 @@ describe('quietReplays', () => {
 		expect(heard.map(([who]) => who)).toEqual(['first', 'second', 'late']);
 	});
 
+	it('keeps a listener removed while the others are aside removed, and the order of the rest', () => {
+		const doc = new Y.Doc();
+		const heard: string[] = [];
+		const first = () => heard.push('first');
+		const second = () => heard.push('second');
+		const third = () => heard.push('third');
+		// Runs after the replay's cleanup, before quietReplays puts the listeners back.
+		doc.on('afterAllTransactions', () => doc.off('update', second));
+		doc.on('update', first);
+		doc.on('update', second);
+		doc.on('update', third);
+		quietReplays(
+			doc,
+			REPLAY,
+			() => true,
+			() => [first, second, third]
+		);
+		Y.applyUpdate(doc, stored(), REPLAY);
+		expect(heard).toEqual([]);
+		doc.getMap('items').set('b', 'local');
+		expect(heard).toEqual(['first', 'third']);
+	});
+
 	it('stops when asked', () => {
 		const { doc, heard, stop } = setup();
 		stop();

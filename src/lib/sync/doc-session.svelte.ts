@@ -1,7 +1,7 @@
 // One open doc: the Y.Doc, its device copy (IndexedDB) and its server connection.
 import * as Y from 'yjs';
 import { openLocal, type LocalCopy } from './local.ts';
-import { quietReplays } from './quiet-replay.ts';
+import { providerSends, quietReplays } from './quiet-replay.ts';
 import { RemoteSync } from './remote.svelte.ts';
 
 export class DocSession {
@@ -19,7 +19,7 @@ export class DocSession {
 		quietReplays(
 			this.doc,
 			this.local.origin,
-			() => !this.remote.sends,
+			() => !providerSends(this.remote.provider),
 			() => [this.local.updateListener, ...this.remote.updateListeners]
 		);
 		this.local.whenLoaded.then(

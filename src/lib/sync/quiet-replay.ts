@@ -6,7 +6,9 @@
 //
 // Yjs has no option for it: the doc's listeners are set aside for the replay's cleanup only, in
 // 'afterTransactionCleanup', the one event Yjs emits just before it encodes, and put back at the
-// next event of any transaction, before anything else can see the doc without them.
+// next event of any transaction, before anything else can see the doc without them. While they
+// are aside, `doc.off('update', …)` still removes a listener for good.
+import type { WebsocketProvider } from 'y-websocket';
 import type * as Y from 'yjs';
 
 type UpdateListener = (update: Uint8Array, origin: unknown, doc: Y.Doc, tr: Y.Transaction) => void;
@@ -41,6 +43,7 @@ export function quietReplays(
 		if (!aside) return;
 		const listeners = aside;
 		aside = undefined;
+		delete (doc as { off?: unknown }).off;
 		for (const listener of listeners) doc.on('update', listener);
 	};
 	const onlyKnown = (): boolean => {
@@ -56,16 +59,31 @@ export function quietReplays(
 		putBack();
 		// Checked again: the replay's observers may have added a listener.
 		if (!quiet.delete(tr) || !onlyKnown()) return;
-		aside = updateListeners(doc);
+		const listeners = updateListeners(doc);
+		if (!listeners) return;
+		aside = listeners;
 		doc._observers.delete('update');
+		// Shadows the prototype's off until putBack, so that a listener removed meanwhile stays removed.
+		const off = Object.getPrototypeOf(doc).off as Y.Doc['off'];
+		doc.off = (name, f) => {
+			if (name === 'update') listeners.delete(f as UpdateListener);
+			off.call(doc, name, f);
+		};
 	};
 	doc.on('beforeTransaction', onStart);
+	doc.on('beforeObserverCalls', putBack);
 	doc.on('afterTransactionCleanup', onCleanup);
 	doc.on('afterAllTransactions', putBack);
 	return () => {
 		putBack();
 		doc.off('beforeTransaction', onStart);
+		doc.off('beforeObserverCalls', putBack);
 		doc.off('afterTransactionCleanup', onCleanup);
 		doc.off('afterAllTransactions', putBack);
 	};
+}
+
+/** Whether the stock y-websocket provider would send an update now (it drops it otherwise). */
+export function providerSends(provider: WebsocketProvider): boolean {
+	return provider.wsconnected || provider.bcconnected;
 }

@@ -125,13 +125,9 @@ export class RemoteSync {
 		if (!this.connected && !this.destroyed) this.provider.connect();
 	}
 
-	/** Its listeners of the doc's 'update' event, and whether they would send anything now. */
+	/** Its listeners of the doc's 'update' event: the provider's, and the unsaved-edits count. */
 	get updateListeners(): readonly unknown[] {
 		return [this.provider._updateHandler, this.onUpdate];
-	}
-
-	get sends(): boolean {
-		return this.provider.wsconnected || this.provider.bcconnected;
 	}
 
 	private readonly onUpdate = (_update: Uint8Array, origin: unknown) => {
