@@ -93,7 +93,7 @@ const fmt = (x: number | null | undefined) =>
 export async function writeMarkdown(
 	path: string,
 	all: Row[],
-	info: { command: string; quick: boolean; seconds: number }
+	info: { command: string; quick: boolean; seconds: number; reps: number; coldLoads: number }
 ): Promise<void> {
 	const lines = [
 		'# Benchmarks',
@@ -106,7 +106,10 @@ export async function writeMarkdown(
 		'```',
 		'',
 		`Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs,` +
-			` ${info.quick ? '`--quick`' : 'full'} mode, ${Math.round(info.seconds)} s. Medians of 3 repetitions.`,
+			` ${info.quick ? '`--quick`' : 'full'} mode, ${Math.round(info.seconds)} s. Medians of ${info.reps} repetitions` +
+			(info.coldLoads > 1
+				? `; the cold loads, of ${info.reps * info.coldLoads} (${info.coldLoads} per repetition).`
+				: '.'),
 		'',
 		'**Ours writes every update to SQLite (WAL, `synchronous = FULL`) before it relays or',
 		'acknowledges it; the stock server and Hocuspocus, as configured here, keep nothing on disk.**',

@@ -34,8 +34,8 @@ const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
 if (only !== undefined && only !== 'client')
 	throw new Error(`--only ${only}: only 'client' is known`);
 const cfg = quick
-	? { relaySeconds: 1.5, throughputSeconds: 1.5, presenceSeconds: 20, reps: 3 }
-	: { relaySeconds: 15, throughputSeconds: 10, presenceSeconds: 60, reps: 3 };
+	? { relaySeconds: 1.5, throughputSeconds: 1.5, presenceSeconds: 20, reps: 3, coldLoads: 1 }
+	: { relaySeconds: 15, throughputSeconds: 10, presenceSeconds: 60, reps: 3, coldLoads: 3 };
 
 // The load generator on its own core, every thread of it (the servers get core 0).
 execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
@@ -117,8 +117,8 @@ async function idleGroup(): Promise<void> {
 }
 
 /**
- * Workload 5: one cold load of each variant in headless Chromium per repetition, ours only (the
- * peers have no client). The server and the browser stay open, idle, between repetitions.
+ * Workload 5: cold loads of each variant in headless Chromium (cfg.coldLoads per repetition), ours
+ * only (the peers have no client). The server and the browser stay open, idle, between repetitions.
  */
 let client = null as ColdLoadClient | null;
 let tablePageJsKb = null as number | null;
@@ -127,7 +127,10 @@ async function clientGroup(): Promise<void> {
 	if (clientError) return;
 	try {
 		client ??= await openColdLoadClient();
-		for (const variant of shuffle<Variant>(['compacted', 'uncompacted'])) {
+		const variants = Array.from({ length: cfg.coldLoads }, () =>
+			shuffle<Variant>(['compacted', 'uncompacted'])
+		).flat();
+		for (const variant of variants) {
 			const r = await client.run(variant);
 			record(`cold-load-${variant}`, 'ours', r.ms);
 			record(`cold-load-live-${variant}`, 'ours', r.liveMs);
@@ -330,7 +333,9 @@ await writeMarkdown(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.u
 		? 'npm run bench -- --quick   # under 5 minutes\nnpm run bench             # full'
 		: 'npm run bench             # full\nnpm run bench -- --quick   # under 5 minutes',
 	quick,
-	seconds
+	seconds,
+	reps: cfg.reps,
+	coldLoads: cfg.coldLoads
 });
 console.table(all.map(({ samples: _s, ...r }) => r));
 log('done');
