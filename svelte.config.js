@@ -5,8 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 export default {
 	preprocess: vitePreprocess(),
 	kit: {
-		// The data lives in the browser, so the app is a pure SPA served by server/.
-		adapter: adapter({ fallback: 'index.html' }),
+		// The data lives in the browser, so the app is a pure SPA served by server/, which sends the
+		// brotli or gzip copies made here to browsers that take them.
+		adapter: adapter({ fallback: 'index.html', precompress: true }),
 		typescript: {
 			// One type-check for everything: the server, the CLI and the tests share the domain code.
 			config: (config) => {

@@ -7,8 +7,9 @@
 // to, so the shell asks for its chunks at once, beside the root's. (SvelteKit has no option for
 // this with a fallback page, hence this step, written by hand: it reads SvelteKit's route
 // dictionary and Vite's manifest and changes nothing else.)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUTE = '/t/[id]';
@@ -72,6 +73,14 @@ const head = shell.indexOf('</head>');
 if (head < 0) fail(`no </head> in ${shellPath}`);
 shell = shell.slice(0, head) + `\t${links.join('\n\t\t')}\n\t` + shell.slice(head);
 writeFileSync(shellPath, shell);
+// The server sends adapter-static's precompressed copies first: they must be of this shell.
+if (existsSync(`${shellPath}.br`)) {
+	writeFileSync(
+		`${shellPath}.br`,
+		brotliCompressSync(shell, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
+	);
+}
+if (existsSync(`${shellPath}.gz`)) writeFileSync(`${shellPath}.gz`, gzipSync(shell, { level: 9 }));
 process.stdout.write(
 	`preload-table-route: ${links.length} links for ${ROUTE} in build/index.html\n`
 );

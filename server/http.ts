@@ -26,6 +26,9 @@ export function createHttpServer(
 		? sirv(options.buildDir, {
 				single: true,
 				etag: true,
+				// The build's precompressed copies (adapter-static's precompress), no compression at run time.
+				brotli: true,
+				gzip: true,
 				// Hashed build files never change; the shell must always be revalidated.
 				setHeaders: (res, path) => {
 					if (path.includes('/_app/immutable/'))

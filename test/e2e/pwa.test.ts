@@ -1,6 +1,8 @@
 import type { Page } from '@playwright/test';
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
+import { get, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { ADMIN_PASSWORD, ROOT, spawnServer, tempDataDir } from '../helpers/server.ts';
 import { badge, expect, newWindow, openTable, test } from './fixtures.ts';
 
@@ -167,6 +169,9 @@ test('a waiting new version is announced and applied on reload without losing ed
 
 		// The next deployment: a new service worker script, and the server restarted on it.
 		appendFileSync(join(buildDir, 'sw.js'), `\n// next version ${Date.now()}\n`);
+		// Its precompressed copies, which the server prefers, are of the old one.
+		rmSync(join(buildDir, 'sw.js.br'));
+		rmSync(join(buildDir, 'sw.js.gz'));
 		server.child.kill('SIGTERM');
 		await new Promise((r) => server.child.once('exit', r));
 		server = await spawnServer(join(data.dir, 'data'), port, { BUILD_DIR: buildDir });
@@ -231,4 +236,56 @@ test('logout can delete the local copies, but refuses while edits wait for the s
 		)
 		.toBe(0);
 	await context.close();
+});
+
+/** One GET with no decoding: status, headers and the bytes as sent. */
+function rawGet(
+	url: string,
+	acceptEncoding: string | null
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+	return new Promise((resolve, reject) => {
+		const headers = acceptEncoding === null ? {} : { 'accept-encoding': acceptEncoding };
+		get(url, { headers }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () =>
+				resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) })
+			);
+		}).on('error', reject);
+	});
+}
+
+test('the shell and the scripts go out precompressed, the shell with its table-route preloads', async ({
+	baseUrl,
+	tableId
+}) => {
+	const shell = readFileSync(join(ROOT, 'build/index.html'));
+	expect(shell.toString()).toContain('rel="modulepreload"');
+	// The largest script the shell preloads.
+	const [script, scriptBytes] = [
+		...shell
+			.toString()
+			.matchAll(/<link href="(\/_app\/immutable\/[^"]+\.js)" rel="modulepreload">/g)
+	]
+		.map((m) => [m[1]!, readFileSync(join(ROOT, 'build', m[1]!))] as const)
+		.sort((a, b) => b[1].length - a[1].length)[0]!;
+	const decoders = { br: brotliDecompressSync, gzip: gunzipSync };
+	for (const [encoding, decode] of Object.entries(decoders)) {
+		for (const [path, original] of [
+			[`/t/${tableId}`, shell],
+			[script, scriptBytes]
+		] as const) {
+			const res = await rawGet(baseUrl + path, `${encoding}, deflate`);
+			expect(res.status, path).toBe(200);
+			expect(res.headers['content-encoding'], path).toBe(encoding);
+			expect(res.headers.vary, path).toContain('Accept-Encoding');
+			expect(res.body.length, path).toBeLessThan(original.length / 2);
+			expect(decode(res.body).equals(original), `${path} (${encoding}) is the built file`).toBe(
+				true
+			);
+		}
+	}
+	const plain = await rawGet(baseUrl + script, null);
+	expect(plain.headers['content-encoding']).toBeUndefined();
+	expect(plain.body.equals(scriptBytes)).toBe(true);
 });
