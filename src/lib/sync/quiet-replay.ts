@@ -46,20 +46,21 @@ export function quietReplays(
 		delete (doc as { off?: unknown }).off;
 		for (const listener of listeners) doc.on('update', listener);
 	};
-	const onlyKnown = (): boolean => {
+	/** The doc's 'update' listeners, if every one of them is one of `known()`. */
+	const knownListeners = (): Set<UpdateListener> | undefined => {
 		const listeners = updateListeners(doc);
 		const allowed = new Set(known());
-		return listeners !== undefined && [...listeners].every((l) => allowed.has(l));
+		return listeners && [...listeners].every((l) => allowed.has(l)) ? listeners : undefined;
 	};
 	const onStart = (tr: Y.Transaction) => {
 		putBack();
-		if (tr.origin === origin && unheard() && onlyKnown()) quiet.add(tr);
+		if (tr.origin === origin && unheard() && knownListeners()) quiet.add(tr);
 	};
 	const onCleanup = (tr: Y.Transaction) => {
 		putBack();
+		if (!quiet.delete(tr)) return;
 		// Checked again: the replay's observers may have added a listener.
-		if (!quiet.delete(tr) || !onlyKnown()) return;
-		const listeners = updateListeners(doc);
+		const listeners = knownListeners();
 		if (!listeners) return;
 		aside = listeners;
 		doc._observers.delete('update');
