@@ -476,10 +476,7 @@ export async function coldLoads(
 				out[`${variant}Live`].push(run.liveMs);
 				out[`${variant}All`].push(run.allMs);
 				out.scripts = run.scripts;
-				log(
-					`cold load, ${variant}:`,
-					`${run.ms.toFixed(0)} ms, live ${run.liveMs.toFixed(0)} ms, all rows ${run.allMs.toFixed(0)} ms`
-				);
+				log(`cold load, ${variant}:`, describeLoad(run));
 				for (const f of [diagnose.trace, diagnose.profile]) if (f) log('written', f);
 			}
 		}
@@ -493,6 +490,10 @@ export async function coldLoads(
 	out.tablePageJsKb = kb(out.scripts);
 	return out;
 }
+
+/** A cold load's times, for the log. */
+export const describeLoad = (r: ColdLoad) =>
+	`${r.ms.toFixed(0)} ms, live ${r.liveMs.toFixed(0)} ms, all rows ${r.allMs.toFixed(0)} ms`;
 
 export const kb = (scripts: Script[]) => scripts.reduce((n, s) => n + s.gzipBytes, 0) / 1024;
 

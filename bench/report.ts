@@ -171,10 +171,11 @@ const METHOD = [
 	'  started, inert, or the live table (`tbody[data-item-id]`); the live table is the same moment',
 	'  for the live rows only, from which it can be edited; all rows painted is the first frame',
 	'  with all 500 live rows and their text in the DOM (the app adds the rows below the first',
-	'  screen after it is painted, 50 per task). One load of each variant per repetition, in a',
-	'  random order.',
+	'  screen after it is painted, 50 per task). One load of each variant per repetition (three in',
+	'  full mode), in a random order.',
 	'- JavaScript for the table page: every script that page fetched before its live table was',
-	'  painted, each gzipped at level 9 (the server sends them as they are). All chunks: every',
-	'  `.js` file under `build/_app/immutable`, ExcelJS and the other pages included, for reference.',
+	"  painted, each gzipped at level 9 (the server sends the build's brotli copies, about a fifth",
+	'  smaller, to browsers that take them). All chunks: every `.js` file under',
+	'  `build/_app/immutable`, ExcelJS and the other pages included, for reference.',
 	'- The numbers are for one small machine and move between runs; the ratios matter more.'
 ];

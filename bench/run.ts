@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { shippedJsKb } from './client-size.ts';
 import {
 	ensureBuilt,
+	describeLoad,
 	kb,
 	openColdLoadClient,
 	UNCOMPACTED_UPDATES,
@@ -136,11 +137,7 @@ async function clientGroup(): Promise<void> {
 			record(`cold-load-live-${variant}`, 'ours', r.liveMs);
 			record(`cold-load-all-${variant}`, 'ours', r.allMs);
 			tablePageJsKb = kb(r.scripts);
-			log(
-				'ours',
-				`cold load, ${variant}`,
-				`${r.ms.toFixed(0)} ms, live ${r.liveMs.toFixed(0)} ms, all rows ${r.allMs.toFixed(0)} ms`
-			);
+			log('ours', `cold load, ${variant}`, describeLoad(r));
 		}
 	} catch (err) {
 		// No Chromium or no build: the server workloads still run to the end.
