@@ -92,6 +92,11 @@ interface Connection {
 	/** Awareness client ids this connection controls, removed when it closes. */
 	clientIds: Set<number>;
 	alive: boolean;
+	/**
+	 * Whether the client has sent its sync step 1. Updates are relayed to it from then on; until
+	 * then, the answer to that step 1 will carry them.
+	 */
+	askedForState: boolean;
 	/** Whether the client asked for saved-acks, and how many of its updates are on disk. */
 	acks: boolean;
 	acked: number;
@@ -232,6 +237,7 @@ export class Room {
 			without.set(sender, others.length > 0 ? updateMessage(others) : null);
 		}
 		for (const conn of this.conns.values()) {
+			if (!conn.askedForState) continue;
 			const message = without.has(conn) ? without.get(conn) : all;
 			if (message) send(conn, message);
 		}
@@ -300,6 +306,7 @@ export class Room {
 			ws,
 			clientIds: new Set(),
 			alive: true,
+			askedForState: false,
 			acks: options.acks,
 			acked: 0,
 			ackSent: 0,
@@ -366,6 +373,8 @@ export class Room {
 					);
 					this.hadPending = false;
 					if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
+					// Its answer carried the whole doc it lacked: from now on, updates as they come.
+					if (syncType === syncProtocol.messageYjsSyncStep1) conn.askedForState = true;
 					if (update && syncType !== syncProtocol.messageYjsSyncStep1) {
 						this.limitPending();
 						this.acknowledge(conn, update, reaches);

@@ -1,6 +1,7 @@
 // Group commits: the updates a room receives in one event-loop turn are written in one SQLite
-// transaction, then relayed merged (never back to their sender) and acknowledged. A failed commit
-// relays and acknowledges nothing; the clients' edits reach the disk once it works again.
+// transaction, then relayed merged (never back to their sender, nor to a client that has not yet
+// asked for the doc with its sync step 1) and acknowledged. A failed commit relays and
+// acknowledges nothing; the clients' edits reach the disk once it works again.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,6 +118,47 @@ describe('group commits', () => {
 			return replica.getText('note').toString() === 'helloworld';
 		}, 'B to get the update its own completed');
 		expect(loadDoc(server.store, 'gap').getText('note').toString()).toBe('helloworld');
+	});
+
+	it('relays nothing to a client before its sync step 1, whose answer carries what it missed', async () => {
+		await start();
+		const writer = await rawClient(server, cookie, 'late');
+		const reader = await rawClient(server, cookie, 'late');
+		// A client that has connected but not yet sent its step 1 (the server's step 1 is in).
+		const late = await openRawSocket(server.port, '/sync/late', cookie);
+		cleanups.push(() => late.destroy());
+		await waitFor(() => late.frames.length >= 1, "the server's sync step 1");
+
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		doc.getText('note').insert(0, '取組');
+		writer.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, updates[0]!) }]);
+		await waitFor(() => updatesIn(reader).length === 1, 'the reader to get the first edit');
+		expect(updatesIn(late)).toHaveLength(0);
+
+		// Its step 1 (an empty state vector): the answer, a step 2, has the first edit.
+		late.write([{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }]);
+		const step2 = () =>
+			late.frames.flatMap(({ payload }) => {
+				const d = decoding.createDecoder(payload);
+				if (decoding.readVarUint(d) !== MESSAGE.sync) return [];
+				if (decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) return [];
+				return [decoding.readVarUint8Array(d)];
+			});
+		await waitFor(() => step2().length === 1, 'the answer to its step 1');
+		const replica = new Y.Doc();
+		Y.applyUpdate(replica, step2()[0]!);
+		expect(replica.getText('note').toString()).toBe('取組');
+
+		// From then on, every update is relayed to it, once.
+		doc.getText('note').insert(2, 'の状況');
+		writer.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, updates[1]!) }]);
+		await waitFor(() => updatesIn(late).length === 1, 'the late client to get the second edit');
+		Y.applyUpdate(replica, updatesIn(late)[0]!);
+		expect(replica.getText('note').toString()).toBe('取組の状況');
+		await waitFor(() => updatesIn(reader).length === 2, 'the reader to get the second edit');
+		expect(updatesIn(late)).toHaveLength(1);
 	});
 
 	it('relays and acknowledges nothing when a commit fails, and stores the edit once it can', async () => {
