@@ -163,6 +163,40 @@ describe('group commits', () => {
 		expect(updatesIn(late)).toHaveLength(1);
 	});
 
+	it('gives a client that asks while an update waits for history that update once it can apply', async () => {
+		await start();
+		const a = await rawClient(server, cookie, 'gap-late');
+		const b = await rawClient(server, cookie, 'gap-late');
+		const doc = new Y.Doc();
+		const updates: Uint8Array[] = [];
+		doc.on('update', (u: Uint8Array) => updates.push(u));
+		doc.getText('note').insert(0, 'hello');
+		doc.getText('note').insert(5, 'world');
+		const [hello, world] = updates as [Uint8Array, Uint8Array];
+		a.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, world) }]);
+		const store = () => server.sync.rooms.get('gap-late')!.doc.store;
+		await waitFor(() => store().pendingStructs !== null, '"world" to wait for its history');
+
+		// A client joins and asks now: its answer cannot give it "world" in a form it can apply.
+		const late = await rawClient(server, cookie, 'gap-late');
+		const replica = new Y.Doc();
+		for (const { payload } of late.frames) {
+			const d = decoding.createDecoder(payload);
+			if (decoding.readVarUint(d) !== MESSAGE.sync) continue;
+			if (decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) continue;
+			Y.applyUpdate(replica, decoding.readVarUint8Array(d));
+		}
+		expect(replica.getText('note').toString()).toBe('');
+
+		// "hello" comes: "world" is applied, and the late client gets both.
+		b.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, hello) }]);
+		await waitFor(() => {
+			for (const u of updatesIn(late)) Y.applyUpdate(replica, u);
+			return replica.getText('note').toString() === 'helloworld';
+		}, 'the late client to get hello and world');
+		expect(store().pendingStructs).toBeNull();
+	});
+
 	it('relays and acknowledges nothing when a commit fails, and stores the edit once it can', async () => {
 		await start();
 		const a = connectClient(server.url, 'failing', cookie, { acks: true });
