@@ -163,6 +163,39 @@ describe('group commits', () => {
 		expect(updatesIn(late)).toHaveLength(1);
 	});
 
+	it('answers a step 1 that comes with updates still queued: written first, then sent once', async () => {
+		await start();
+		const reader = await rawClient(server, cookie, 'queued');
+		const late = await openRawSocket(server.port, '/sync/queued', cookie);
+		cleanups.push(() => late.destroy());
+		await waitFor(() => late.frames.length >= 1, "the server's sync step 1");
+		const room = server.sync.rooms.get('queued')!;
+
+		const doc = new Y.Doc();
+		doc.getText('note').insert(0, '待ち');
+		// In a timer callback: the step 1 is read before the room's own flush (setImmediate) runs,
+		// so it finds the update still queued.
+		await new Promise((resolve) => setTimeout(resolve, 0));
+		late.write([{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }]);
+		Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(doc), 'test');
+
+		const step2 = () =>
+			late.frames.flatMap(({ payload }) => {
+				const d = decoding.createDecoder(payload);
+				if (decoding.readVarUint(d) !== MESSAGE.sync) return [];
+				if (decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) return [];
+				return [decoding.readVarUint8Array(d)];
+			});
+		await waitFor(() => step2().length === 1, 'the answer to its step 1');
+		await waitFor(() => updatesIn(reader).length === 1, 'the reader to get the edit');
+		const replica = new Y.Doc();
+		Y.applyUpdate(replica, step2()[0]!);
+		expect(replica.getText('note').toString()).toBe('待ち');
+		expect(loadDoc(server.store, 'queued').getText('note').toString()).toBe('待ち');
+		// The edit came in the answer only; a relay would have come before it, on the same socket.
+		expect(updatesIn(late)).toHaveLength(0);
+	});
+
 	it('gives a client that asks while an update waits for history that update once it can apply', async () => {
 		await start();
 		const a = await rawClient(server, cookie, 'gap-late');
