@@ -226,20 +226,21 @@ export class Room {
 		for (const conn of due) this.sendAck(conn);
 	};
 
-	/** One message per connection: the flushed updates merged, less the connection's own. */
+	/**
+	 * One message per connection that has asked for the doc: the flushed updates merged, less the
+	 * connection's own. Each message is made only if someone is to get it.
+	 */
 	private relay(queue: Queued[]): void {
 		const senders = new Set(queue.map((q) => q.sender));
-		const all = updateMessage(queue.map((q) => q.update));
-		const without = new Map<Connection, Uint8Array | null>();
-		for (const sender of senders) {
-			if (!sender) continue;
-			const others = queue.filter((q) => q.sender !== sender).map((q) => q.update);
-			without.set(sender, others.length > 0 ? updateMessage(others) : null);
-		}
+		let all: Uint8Array | undefined;
 		for (const conn of this.conns.values()) {
 			if (!conn.askedForState) continue;
-			const message = without.has(conn) ? without.get(conn) : all;
-			if (message) send(conn, message);
+			if (!senders.has(conn)) {
+				send(conn, (all ??= updateMessage(queue.map((q) => q.update))));
+				continue;
+			}
+			const others = queue.filter((q) => q.sender !== conn).map((q) => q.update);
+			if (others.length > 0) send(conn, updateMessage(others));
 		}
 	}
 
