@@ -32,21 +32,36 @@ function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
-/** The sync updates (subtype 2) among a raw socket's frames. */
-function updatesIn(raw: RawSocket): Uint8Array[] {
+/** The payloads of the sync messages of `subtype` among a raw socket's frames. */
+function syncPayloads(raw: RawSocket, subtype: number): Uint8Array[] {
 	return raw.frames.flatMap(({ payload }) => {
 		const d = decoding.createDecoder(payload);
 		if (decoding.readVarUint(d) !== MESSAGE.sync) return [];
-		if (decoding.readVarUint(d) !== syncProtocol.messageYjsUpdate) return [];
+		if (decoding.readVarUint(d) !== subtype) return [];
 		return [decoding.readVarUint8Array(d)];
 	});
 }
+/** The sync updates (subtype 2): relays. */
+const updatesIn = (raw: RawSocket) => syncPayloads(raw, syncProtocol.messageYjsUpdate);
+/** The sync steps 2: answers to a step 1. */
+const answersIn = (raw: RawSocket) => syncPayloads(raw, syncProtocol.messageYjsSyncStep2);
 
-async function rawClient(server: RunningServer, cookie: string, docId: string) {
+/** Step 1 with an empty state vector: the server answers with its whole doc. */
+const askForAll = () => [
+	{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }
+];
+
+/** A client that has joined the room (the server's step 1 is in) but not yet sent its step 1. */
+async function joinedClient(server: RunningServer, cookie: string, docId: string) {
 	const raw = await openRawSocket(server.port, `/sync/${docId}`, cookie);
 	cleanups.push(() => raw.destroy());
-	// Step 1 with an empty state vector: the server answers with its whole doc (empty here).
-	raw.write([{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }]);
+	await waitFor(() => raw.frames.length >= 1, "the server's sync step 1");
+	return raw;
+}
+
+async function rawClient(server: RunningServer, cookie: string, docId: string) {
+	const raw = await joinedClient(server, cookie, docId);
+	raw.write(askForAll());
 	await waitFor(() => raw.frames.length >= 2, 'sync step 1 and 2 from the server');
 	return raw;
 }
@@ -124,10 +139,7 @@ describe('group commits', () => {
 		await start();
 		const writer = await rawClient(server, cookie, 'late');
 		const reader = await rawClient(server, cookie, 'late');
-		// A client that has connected but not yet sent its step 1 (the server's step 1 is in).
-		const late = await openRawSocket(server.port, '/sync/late', cookie);
-		cleanups.push(() => late.destroy());
-		await waitFor(() => late.frames.length >= 1, "the server's sync step 1");
+		const late = await joinedClient(server, cookie, 'late');
 
 		const doc = new Y.Doc();
 		const updates: Uint8Array[] = [];
@@ -138,19 +150,12 @@ describe('group commits', () => {
 		expect(updatesIn(late)).toHaveLength(0);
 
 		// Its step 1 (an empty state vector): the answer, a step 2, has the first edit.
-		late.write([{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }]);
-		const step2 = () =>
-			late.frames.flatMap(({ payload }) => {
-				const d = decoding.createDecoder(payload);
-				if (decoding.readVarUint(d) !== MESSAGE.sync) return [];
-				if (decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) return [];
-				return [decoding.readVarUint8Array(d)];
-			});
-		await waitFor(() => step2().length === 1, 'the answer to its step 1');
+		late.write(askForAll());
+		await waitFor(() => answersIn(late).length === 1, 'the answer to its step 1');
 		// A relay of the first edit would have come before that answer, on the same socket.
 		expect(updatesIn(late)).toHaveLength(0);
 		const replica = new Y.Doc();
-		Y.applyUpdate(replica, step2()[0]!);
+		Y.applyUpdate(replica, answersIn(late)[0]!);
 		expect(replica.getText('note').toString()).toBe('取組');
 
 		// From then on, every update is relayed to it, once.
@@ -166,9 +171,7 @@ describe('group commits', () => {
 	it('answers a step 1 that comes with updates still queued: written first, then sent once', async () => {
 		await start();
 		const reader = await rawClient(server, cookie, 'queued');
-		const late = await openRawSocket(server.port, '/sync/queued', cookie);
-		cleanups.push(() => late.destroy());
-		await waitFor(() => late.frames.length >= 1, "the server's sync step 1");
+		const late = await joinedClient(server, cookie, 'queued');
 		const room = server.sync.rooms.get('queued')!;
 
 		const doc = new Y.Doc();
@@ -176,20 +179,13 @@ describe('group commits', () => {
 		// In a timer callback: the step 1 is read before the room's own flush (setImmediate) runs,
 		// so it finds the update still queued.
 		await new Promise((resolve) => setTimeout(resolve, 0));
-		late.write([{ payload: syncMessage(syncProtocol.messageYjsSyncStep1, new Uint8Array([0])) }]);
+		late.write(askForAll());
 		Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(doc), 'test');
 
-		const step2 = () =>
-			late.frames.flatMap(({ payload }) => {
-				const d = decoding.createDecoder(payload);
-				if (decoding.readVarUint(d) !== MESSAGE.sync) return [];
-				if (decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) return [];
-				return [decoding.readVarUint8Array(d)];
-			});
-		await waitFor(() => step2().length === 1, 'the answer to its step 1');
+		await waitFor(() => answersIn(late).length === 1, 'the answer to its step 1');
 		await waitFor(() => updatesIn(reader).length === 1, 'the reader to get the edit');
 		const replica = new Y.Doc();
-		Y.applyUpdate(replica, step2()[0]!);
+		Y.applyUpdate(replica, answersIn(late)[0]!);
 		expect(replica.getText('note').toString()).toBe('待ち');
 		expect(loadDoc(server.store, 'queued').getText('note').toString()).toBe('待ち');
 		// The edit came in the answer only; a relay would have come before it, on the same socket.
@@ -213,12 +209,7 @@ describe('group commits', () => {
 		// A client joins and asks now: its answer cannot give it "world" in a form it can apply.
 		const late = await rawClient(server, cookie, 'gap-late');
 		const replica = new Y.Doc();
-		for (const { payload } of late.frames) {
-			const d = decoding.createDecoder(payload);
-			if (decoding.readVarUint(d) !== MESSAGE.sync) continue;
-			if (decoding.readVarUint(d) !== syncProtocol.messageYjsSyncStep2) continue;
-			Y.applyUpdate(replica, decoding.readVarUint8Array(d));
-		}
+		for (const answer of answersIn(late)) Y.applyUpdate(replica, answer);
 		expect(replica.getText('note').toString()).toBe('');
 
 		// "hello" comes: "world" is applied, and the late client gets both.
