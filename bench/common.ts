@@ -1,7 +1,7 @@
 // Helpers shared by the workloads: loading the table into a server, timing, statistics.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchClient, type ClientOptions } from './client.ts';
-import type { RunningServer } from './servers.ts';
+import type { ReferenceName, RunningServer } from './servers.ts';
 import { seed, seededDoc } from './table.ts';
 
 export { sleep };
@@ -12,7 +12,7 @@ export { sleep };
  * Returns a passive client that stays connected, so that no server unloads the doc meanwhile.
  */
 export async function loadTable(
-	server: RunningServer,
+	server: RunningServer<ReferenceName>,
 	docId: string,
 	holderOptions: ClientOptions = {}
 ): Promise<BenchClient> {
@@ -38,6 +38,16 @@ export async function loadTable(
 export function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return NaN;
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** A copy of `list` in random order (the order the servers and workloads run in). */
+export function shuffle<T>(list: readonly T[]): T[] {
+	const a = [...list];
+	for (let i = a.length - 1; i > 0; i--) {
+		const j = Math.floor(Math.random() * (i + 1));
+		[a[i], a[j]] = [a[j]!, a[i]!];
+	}
+	return a;
 }
 
 export function median(values: number[]): number {
@@ -69,7 +79,10 @@ export interface SharedTable {
 	listen(fn: ((update: Uint8Array) => void) | null): void;
 }
 
-export async function sharedTable(server: RunningServer, docId: string): Promise<SharedTable> {
+export async function sharedTable(
+	server: RunningServer<ReferenceName>,
+	docId: string
+): Promise<SharedTable> {
 	let handler: ((update: Uint8Array) => void) | null = null;
 	const holder = await loadTable(server, docId, { onUpdate: (u) => handler?.(u) });
 	return { docId, holder, listen: (fn) => (handler = fn) };

@@ -1,7 +1,7 @@
 // Workloads 1 and 2: relay latency under a steady edit rate, and throughput to saturation.
 import { BenchClient, connectAll, presenceFor } from './client.ts';
 import { closeAll, markersOf, percentile, sleep, type SharedTable } from './common.ts';
-import type { RunningServer } from './servers.ts';
+import type { ReferenceName, RunningServer } from './servers.ts';
 import { prng, seededDoc, typeInto } from './table.ts';
 
 interface Writer {
@@ -10,7 +10,7 @@ interface Writer {
 }
 
 async function writer(
-	server: RunningServer,
+	server: RunningServer<ReferenceName>,
 	docId: string,
 	index: number,
 	onUpdate?: (u: Uint8Array) => void
@@ -30,7 +30,7 @@ async function writer(
  * edit's send to its arrival at each other client.
  */
 export async function relayLatency(
-	server: RunningServer,
+	server: RunningServer<ReferenceName>,
 	table: SharedTable,
 	clients: number,
 	seconds: number

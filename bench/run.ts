@@ -16,7 +16,7 @@ import {
 	type ColdLoadClient,
 	type Variant
 } from './cold-load.ts';
-import { sharedTable } from './common.ts';
+import { sharedTable, shuffle } from './common.ts';
 import { memoryPerConnection, memoryPerTable, presenceCost } from './footprint.ts';
 import { offlineMerge } from './merge.ts';
 import { relayLatency, throughput } from './relay.ts';
@@ -46,15 +46,6 @@ function record(key: string, server: ServerName, value: number): void {
 	let s = samples.get(key);
 	if (!s) samples.set(key, (s = { ours: [], stock: [], hocuspocus: [] }));
 	s[server].push(value);
-}
-
-function shuffle<T>(list: T[]): T[] {
-	const a = [...list];
-	for (let i = a.length - 1; i > 0; i--) {
-		const j = Math.floor(Math.random() * (i + 1));
-		[a[i], a[j]] = [a[j]!, a[i]!];
-	}
-	return a;
 }
 
 async function withServer(name: ServerName, fn: (s: RunningServer) => Promise<void>) {

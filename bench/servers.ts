@@ -9,6 +9,8 @@ import type { Endpoint } from './client.ts';
 
 export type ServerName = 'ours' | 'stock' | 'hocuspocus';
 export const SERVERS: ServerName[] = ['ours', 'stock', 'hocuspocus'];
+/** The three, or the relay floor (`bench/floor-server.js`, measured by `bench/relay-floor.ts`). */
+export type ReferenceName = ServerName | 'floor';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PASSWORD = 'bench-admin-password';
@@ -16,8 +18,8 @@ export const SERVER_CORE = '0';
 export const CLIENT_CORE = '1';
 const CLK_TCK = 100;
 
-export interface RunningServer {
-	name: ServerName;
+export interface RunningServer<N extends ReferenceName = ServerName> {
+	name: N;
 	pid: number;
 	endpoint: Endpoint;
 	/** User + system CPU seconds so far. */
@@ -34,18 +36,18 @@ export function startOptions(): string[] {
 	return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
-function command(name: ServerName): string[] {
+function command(name: ReferenceName): string[] {
 	// Ours as `npm start` runs it: the bundle of `npm run build` (bench/run.ts builds when stale),
 	// with the same node options.
 	if (name === 'ours') return [...startOptions(), join(ROOT, 'dist/server.js')];
-	return [join(ROOT, 'bench', name === 'stock' ? 'stock-server.js' : 'hocuspocus-server.js')];
+	return [join(ROOT, 'bench', `${name}-server.js`)];
 }
 
 /** `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…'] (bench/profile.ts). */
-export async function startServer(
-	name: ServerName,
+export async function startServer<N extends ReferenceName>(
+	name: N,
 	nodeArgs: string[] = []
-): Promise<RunningServer> {
+): Promise<RunningServer<N>> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'shinko-bench-'));
 	const child: ChildProcess = spawn(
 		'taskset',
@@ -91,7 +93,7 @@ export async function startServer(
 			url: (doc) => `ws://127.0.0.1:${port}/sync/${doc}?acks=1`,
 			headers: { cookie, origin: base }
 		};
-	} else if (name === 'stock') {
+	} else if (name === 'stock' || name === 'floor') {
 		endpoint = { framing: 'y', url: (doc) => `ws://127.0.0.1:${port}/${doc}`, headers: {} };
 	} else {
 		endpoint = { framing: 'hocuspocus', url: () => `ws://127.0.0.1:${port}`, headers: {} };
