@@ -1,50 +1,86 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import type { Plugin, PluginOption } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * @vite-pwa/sveltekit writes the service worker in `closeBundle` even after a failed build, and its
+ * ENOENT (`…/_app/version.json`) then takes the place of the real error, such as a Svelte file
+ * that does not compile (vite-pwa/sveltekit#43, open). vite-plugin-pwa's own build plugin skips
+ * its `closeBundle` when the bundler hands it the build's error; this does the same for the kit's.
+ * Vite calls `closeBundle` a second time, without the error, so the failure is remembered until
+ * the next build starts.
+ */
+function keepBuildErrors(plugins: PluginOption[]): PluginOption[] {
+	return plugins.map((plugin) => {
+		const p = plugin as Plugin;
+		const close = p?.closeBundle;
+		if (p?.name !== 'vite-plugin-pwa:sveltekit:build' || !close || !('handler' in close)) {
+			return plugin;
+		}
+		let failed = false;
+		return {
+			...p,
+			buildStart() {
+				failed = false;
+			},
+			closeBundle: {
+				...close,
+				handler(this: unknown, ...args: unknown[]) {
+					if (args[0]) failed = true;
+					if (failed) return; // let the build's own error be reported
+					return (close.handler as (...a: unknown[]) => unknown).apply(this, args);
+				}
+			}
+		} as Plugin;
+	});
+}
 
 export default defineConfig({
 	plugins: [
 		sveltekit(),
 		// Workbox precaches the whole app shell, so after one visit the app starts with no network.
-		SvelteKitPWA({
-			registerType: 'prompt',
-			injectRegister: false,
-			// Absolute: a first visit straight to /t/<id> must register /sw.js, not /t/sw.js.
-			base: '/',
-			scope: '/',
-			kit: { adapterFallback: '/', spa: true },
-			manifest: {
-				name: 'Shinko 進行管理表',
-				short_name: 'Shinko',
-				description:
-					'基本計画の取り組みの進行管理表を、複数人で同時に、オフラインでも編集できるアプリです。',
-				lang: 'ja',
-				start_url: '/',
+		keepBuildErrors(
+			SvelteKitPWA({
+				registerType: 'prompt',
+				injectRegister: false,
+				// Absolute: a first visit straight to /t/<id> must register /sw.js, not /t/sw.js.
+				base: '/',
 				scope: '/',
-				display: 'standalone',
-				orientation: 'any',
-				theme_color: '#1f4e79',
-				background_color: '#f3f5f7',
-				icons: [
-					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-					{
-						src: '/icons/maskable-512.png',
-						sizes: '512x512',
-						type: 'image/png',
-						purpose: 'maskable'
-					}
-				]
-			},
-			workbox: {
-				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}'],
-				navigateFallback: '/',
-				// Data never comes from the cache: it lives in IndexedDB and syncs over the socket.
-				navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/],
-				clientsClaim: true,
-				cleanupOutdatedCaches: true
-			}
-		})
+				kit: { adapterFallback: '/', spa: true },
+				manifest: {
+					name: 'Shinko 進行管理表',
+					short_name: 'Shinko',
+					description:
+						'基本計画の取り組みの進行管理表を、複数人で同時に、オフラインでも編集できるアプリです。',
+					lang: 'ja',
+					start_url: '/',
+					scope: '/',
+					display: 'standalone',
+					orientation: 'any',
+					theme_color: '#1f4e79',
+					background_color: '#f3f5f7',
+					icons: [
+						{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+						{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+						{
+							src: '/icons/maskable-512.png',
+							sizes: '512x512',
+							type: 'image/png',
+							purpose: 'maskable'
+						}
+					]
+				},
+				workbox: {
+					globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}'],
+					navigateFallback: '/',
+					// Data never comes from the cache: it lives in IndexedDB and syncs over the socket.
+					navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/],
+					clientsClaim: true,
+					cleanupOutdatedCaches: true
+				}
+			})
+		)
 	],
 	server: {
 		port: 5173,
