@@ -1,7 +1,9 @@
-// `node --import tsx bench/heap.ts [ours,stock,hocuspocus]`: the live JavaScript heap each server
-// keeps per idle connection, from heap snapshots (each forces a full GC) before and after 1000
-// connections, with the constructors that grew most. RSS (what `npm run bench` reports) also moves
-// with V8's heap sizing; this shows what a connection really keeps. Not part of `npm run bench`.
+// `node --import tsx bench/heap.ts [ours,stock,hocuspocus] [--tables]`: the live JavaScript heap
+// each server keeps per idle connection, from heap snapshots (each forces a full GC) before and
+// after 1000 connections, with the constructors that grew most; with `--tables`, per loaded table
+// (before and after 10 tables, each kept loaded by one connection). RSS (what `npm run bench`
+// reports) also moves with V8's heap sizing; this shows what is really kept. Not part of
+// `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,10 @@ import { closeAll, loadTable, sleep } from './common.ts';
 import { ensureBuilt } from './cold-load.ts';
 import { CLIENT_CORE, SERVERS, startServer, type ServerName } from './servers.ts';
 
-const CONNECTIONS = 1000;
+const tables = process.argv.includes('--tables');
+/** What is added between the two snapshots, and how many. */
+const COUNT = tables ? 10 : 1000;
+const UNIT = tables ? 'loaded table' : 'idle connection';
 
 interface Snapshot {
 	snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -58,7 +63,8 @@ const total = (m: Map<string, { bytes: number }>) =>
 
 execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
 ensureBuilt();
-const names = (process.argv[2]?.split(',') ?? SERVERS) as ServerName[];
+const list = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const names = (list?.split(',') ?? SERVERS) as ServerName[];
 for (const name of names) {
 	const dir = mkdtempSync(join(tmpdir(), 'shinko-heap-'));
 	const server = await startServer(name, [
@@ -68,24 +74,26 @@ for (const name of names) {
 	const holder = await loadTable(server, 'idle');
 	await sleep(1000);
 	const before = bySize(await takeSnapshot(server.pid, dir));
-	const clients = Array.from(
-		{ length: CONNECTIONS },
-		() => new BenchClient(server.endpoint, 'idle')
-	);
-	await connectAll(clients, 50);
+	const clients: BenchClient[] = [];
+	if (tables) {
+		for (let i = 0; i < COUNT; i++) clients.push(await loadTable(server, `table${i}`));
+	} else {
+		clients.push(...Array.from({ length: COUNT }, () => new BenchClient(server.endpoint, 'idle')));
+		await connectAll(clients, 50);
+	}
 	await sleep(2000);
 	const after = bySize(await takeSnapshot(server.pid, dir));
 	closeAll([holder, ...clients]);
 	await server.stop();
 	rmSync(dir, { recursive: true, force: true });
 
-	const perConn = (total(after) - total(before)) / CONNECTIONS;
-	console.log(`${name}: ${perConn.toFixed(0)} bytes of live heap per idle connection`);
+	const per = (total(after) - total(before)) / COUNT;
+	console.log(`${name}: ${per.toFixed(0)} bytes of live heap per ${UNIT}`);
 	const growth = [...after]
 		.map(([k, e]) => ({
 			kind: k,
-			bytes: (e.bytes - (before.get(k)?.bytes ?? 0)) / CONNECTIONS,
-			count: (e.count - (before.get(k)?.count ?? 0)) / CONNECTIONS
+			bytes: (e.bytes - (before.get(k)?.bytes ?? 0)) / COUNT,
+			count: (e.count - (before.get(k)?.count ?? 0)) / COUNT
 		}))
 		.sort((a, b) => b.bytes - a.bytes)
 		.slice(0, 15);
