@@ -32,6 +32,21 @@ function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(e);
 }
 
+/** The updates of typing `parts` one after another at the end of a note, one update each. */
+function typed(...parts: string[]): Uint8Array[] {
+	const doc = new Y.Doc();
+	const note = doc.getText('note');
+	const updates: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => updates.push(u));
+	for (const part of parts) note.insert(note.length, part);
+	return updates;
+}
+
+/** Sends `updates` from a raw client, each its own sync update message, in one write. */
+function sendUpdates(raw: RawSocket, ...updates: Uint8Array[]): void {
+	raw.write(updates.map((u) => ({ payload: syncMessage(syncProtocol.messageYjsUpdate, u) })));
+}
+
 /** The payloads of the sync messages of `subtype` among a raw socket's frames. */
 function syncPayloads(raw: RawSocket, subtype: number): Uint8Array[] {
 	return raw.frames.flatMap(({ payload }) => {
@@ -88,44 +103,35 @@ describe('group commits', () => {
 		const sentBefore = updatesIn(reader).length;
 
 		// Fifty edits, each its own update message, all in one TCP write.
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		for (let i = 0; i < 50; i++) doc.getText('note').insert(i, String(i % 10));
+		const parts = Array.from({ length: 50 }, (_, i) => String(i % 10));
+		const text = parts.join('');
 		let transactions = 0;
 		const transaction = server.store.transaction.bind(server.store);
 		server.store.transaction = (fn) => (transactions++, transaction(fn));
-		writer.write(updates.map((u) => ({ payload: syncMessage(syncProtocol.messageYjsUpdate, u) })));
+		sendUpdates(writer, ...typed(...parts));
 
 		const replica = new Y.Doc();
 		await waitFor(() => {
 			for (const u of updatesIn(reader).slice(sentBefore)) Y.applyUpdate(replica, u);
-			return replica.getText('note').toString() === doc.getText('note').toString();
+			return replica.getText('note').toString() === text;
 		}, 'the reader to have all fifty edits');
 		expect(updatesIn(reader).length - sentBefore).toBeLessThan(50);
 		expect(transactions).toBeLessThan(50);
 		// Nothing came back to the writer, and the store has every edit.
 		expect(updatesIn(writer)).toHaveLength(0);
-		expect(loadDoc(server.store, 'burst').getText('note').toString()).toBe(
-			doc.getText('note').toString()
-		);
+		expect(loadDoc(server.store, 'burst').getText('note').toString()).toBe(text);
 	});
 
 	it('relays an update that waited for history to the client whose update completed it', async () => {
 		await start();
 		const a = await rawClient(server, cookie, 'gap');
 		const b = await rawClient(server, cookie, 'gap');
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.getText('note').insert(0, 'hello');
-		doc.getText('note').insert(5, 'world');
-		const [hello, world] = updates as [Uint8Array, Uint8Array];
+		const [hello, world] = typed('hello', 'world') as [Uint8Array, Uint8Array];
 		// A sends "world" before anyone sent the "hello" it follows: the server holds it back.
-		a.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, world) }]);
+		sendUpdates(a, world);
 		await new Promise((r) => setTimeout(r, 200));
 		const before = updatesIn(b).length;
-		b.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, hello) }]);
+		sendUpdates(b, hello);
 		const replica = new Y.Doc();
 		Y.applyUpdate(replica, hello);
 		await waitFor(() => {
@@ -141,11 +147,8 @@ describe('group commits', () => {
 		const reader = await rawClient(server, cookie, 'late');
 		const late = await joinedClient(server, cookie, 'late');
 
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.getText('note').insert(0, '取組');
-		writer.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, updates[0]!) }]);
+		const [first, second] = typed('取組', 'の状況') as [Uint8Array, Uint8Array];
+		sendUpdates(writer, first);
 		await waitFor(() => updatesIn(reader).length === 1, 'the reader to get the first edit');
 		expect(updatesIn(late)).toHaveLength(0);
 
@@ -159,8 +162,7 @@ describe('group commits', () => {
 		expect(replica.getText('note').toString()).toBe('取組');
 
 		// From then on, every update is relayed to it, once.
-		doc.getText('note').insert(2, 'の状況');
-		writer.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, updates[1]!) }]);
+		sendUpdates(writer, second);
 		await waitFor(() => updatesIn(late).length === 1, 'the late client to get the second edit');
 		Y.applyUpdate(replica, updatesIn(late)[0]!);
 		expect(replica.getText('note').toString()).toBe('取組の状況');
@@ -174,13 +176,12 @@ describe('group commits', () => {
 		const late = await joinedClient(server, cookie, 'queued');
 		const room = server.sync.rooms.get('queued')!;
 
-		const doc = new Y.Doc();
-		doc.getText('note').insert(0, '待ち');
+		const [edit] = typed('待ち') as [Uint8Array];
 		// In a timer callback: the step 1 is read before the room's own flush (setImmediate) runs,
 		// so it finds the update still queued.
 		await new Promise((resolve) => setTimeout(resolve, 0));
 		late.write(askForAll());
-		Y.applyUpdate(room.doc, Y.encodeStateAsUpdate(doc), 'test');
+		Y.applyUpdate(room.doc, edit, 'test');
 
 		await waitFor(() => answersIn(late).length === 1, 'the answer to its step 1');
 		await waitFor(() => updatesIn(reader).length === 1, 'the reader to get the edit');
@@ -196,13 +197,8 @@ describe('group commits', () => {
 		await start();
 		const a = await rawClient(server, cookie, 'gap-late');
 		const b = await rawClient(server, cookie, 'gap-late');
-		const doc = new Y.Doc();
-		const updates: Uint8Array[] = [];
-		doc.on('update', (u: Uint8Array) => updates.push(u));
-		doc.getText('note').insert(0, 'hello');
-		doc.getText('note').insert(5, 'world');
-		const [hello, world] = updates as [Uint8Array, Uint8Array];
-		a.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, world) }]);
+		const [hello, world] = typed('hello', 'world') as [Uint8Array, Uint8Array];
+		sendUpdates(a, world);
 		const store = () => server.sync.rooms.get('gap-late')!.doc.store;
 		await waitFor(() => store().pendingStructs !== null, '"world" to wait for its history');
 
@@ -213,7 +209,7 @@ describe('group commits', () => {
 		expect(replica.getText('note').toString()).toBe('');
 
 		// "hello" comes: "world" is applied, and the late client gets both.
-		b.write([{ payload: syncMessage(syncProtocol.messageYjsUpdate, hello) }]);
+		sendUpdates(b, hello);
 		await waitFor(() => {
 			for (const u of updatesIn(late)) Y.applyUpdate(replica, u);
 			return replica.getText('note').toString() === 'helloworld';
