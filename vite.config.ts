@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
-import type { Plugin, PluginOption } from 'vite';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -11,13 +11,10 @@ import { defineConfig } from 'vitest/config';
  * Vite calls `closeBundle` a second time, without the error, so the failure is remembered until
  * the next build starts.
  */
-function keepBuildErrors(plugins: PluginOption[]): PluginOption[] {
-	return plugins.map((plugin) => {
-		const p = plugin as Plugin;
-		const close = p?.closeBundle;
-		if (p?.name !== 'vite-plugin-pwa:sveltekit:build' || !close || !('handler' in close)) {
-			return plugin;
-		}
+function keepBuildErrors(plugins: Plugin[]): Plugin[] {
+	return plugins.map((p) => {
+		const close = p.closeBundle;
+		if (p.name !== 'vite-plugin-pwa:sveltekit:build' || !close || !('handler' in close)) return p;
 		let failed = false;
 		return {
 			...p,
@@ -26,13 +23,13 @@ function keepBuildErrors(plugins: PluginOption[]): PluginOption[] {
 			},
 			closeBundle: {
 				...close,
-				handler(this: unknown, ...args: unknown[]) {
-					if (args[0]) failed = true;
+				handler(error) {
+					if (error) failed = true;
 					if (failed) return; // let the build's own error be reported
-					return (close.handler as (...a: unknown[]) => unknown).apply(this, args);
+					return close.handler.call(this, error);
 				}
 			}
-		} as Plugin;
+		};
 	});
 }
 
