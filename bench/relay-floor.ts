@@ -25,10 +25,14 @@ const CLIENTS = [10, 100];
 
 execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
 ensureBuilt();
-const p99 = new Map<string, number[]>();
-const p50 = new Map<string, number[]>();
-const push = (m: Map<string, number[]>, key: string, v: number) =>
-	m.set(key, [...(m.get(key) ?? []), v]);
+const samples = new Map<string, { p50: number[]; p99: number[] }>();
+/** The p50 and p99 of every repetition, for one server and client count. */
+function samplesOf(name: ReferenceName, clients: number): { p50: number[]; p99: number[] } {
+	const key = `${name} ${clients}`;
+	let s = samples.get(key);
+	if (!s) samples.set(key, (s = { p50: [], p99: [] }));
+	return s;
+}
 
 for (let rep = 1; rep <= reps; rep++) {
 	for (const name of shuffle(NAMES)) {
@@ -37,8 +41,8 @@ for (let rep = 1; rep <= reps; rep++) {
 			const table = await sharedTable(server, 'relay');
 			for (const n of shuffle(CLIENTS)) {
 				const r = await relayLatency(server, table, n, seconds);
-				push(p50, `${name} ${n}`, r.p50);
-				push(p99, `${name} ${n}`, r.p99);
+				samplesOf(name, n).p50.push(r.p50);
+				samplesOf(name, n).p99.push(r.p99);
 				console.log(
 					`rep ${rep} ${name} ${n} clients: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`
 				);
@@ -53,11 +57,10 @@ for (let rep = 1; rep <= reps; rep++) {
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 console.log(`\nmedians of ${reps}, ${seconds} s each:`);
 for (const n of CLIENTS) {
-	const of = (name: ReferenceName) => median(p99.get(`${name} ${n}`) ?? []);
+	const of = (name: ReferenceName) => median(samplesOf(name, n).p99);
 	for (const name of NAMES) {
-		console.log(
-			`${n} clients, ${name.padEnd(10)} p50 ${ms(median(p50.get(`${name} ${n}`) ?? []))}, p99 ${ms(of(name))}`
-		);
+		const p50 = median(samplesOf(name, n).p50);
+		console.log(`${n} clients, ${name.padEnd(10)} p50 ${ms(p50)}, p99 ${ms(of(name))}`);
 	}
 	const goal = 0.5 * Math.min(of('stock'), of('hocuspocus'));
 	console.log(
