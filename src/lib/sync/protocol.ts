@@ -24,12 +24,24 @@ export const CLOSE = {
 	tooLarge: 1009,
 	/** The server could not write to its store: nothing of it was relayed or acknowledged. */
 	storeFailed: 1011,
+	/**
+	 * The connection let more than the server keeps for one reader pile up unread (a stalled or
+	 * hostile reader), or asked for the doc or presence too often: reconnect later, with back-off.
+	 */
+	tryAgainLater: 1013,
 	/** A message that failed to decode. */
 	malformed: 4400,
 	/** No session, or an expired one. */
 	unauthorized: 4401,
-	/** Logged in but not allowed (wrong Origin, no access to this doc). */
-	forbidden: 4403
+	/**
+	 * Logged in but not allowed: no access to this doc, or an update that says it was made by
+	 * someone other than the session's user.
+	 */
+	forbidden: 4403,
+	/** No such table: the doc is not in the list of tables (only admins create new ones). */
+	notFound: 4404,
+	/** The table reached its size limit (MAX_DOC_BYTES): the server takes no more changes to it. */
+	docTooLarge: 4413
 } as const;
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 
