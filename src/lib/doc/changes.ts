@@ -27,6 +27,11 @@ export function recordChange(doc: Y.Doc, itemId: string, field: string, by: stri
 	map.set(key, { by, at: now });
 }
 
+/**
+ * Entries that are not a `{ by, at }` of the right types are skipped. The schema reads only those
+ * two properties and rejects anything else at its top, so a value an editor nested thousands deep
+ * is never walked.
+ */
 export function readChanges(doc: Y.Doc): Map<string, Change> {
 	const out = new Map<string, Change>();
 	for (const [key, value] of changesMap(doc).entries()) {

@@ -53,12 +53,30 @@ export function setResolved(
 	}, origin);
 }
 
-/** Threads by item, oldest comment first. Malformed entries are skipped, never thrown. */
+const FIELDS = [
+	'itemId',
+	'author',
+	'at',
+	'text',
+	'resolved',
+	'resolvedBy'
+] as const satisfies readonly (keyof z.infer<typeof commentSchema>)[];
+
+/**
+ * Threads by item, oldest comment first. Malformed entries are skipped, never thrown.
+ *
+ * Only the known fields are read, one `get` each, and handed to the schema as they are: a Y type
+ * or a nested value there fails its type check at the top. `row.toJSON()` would walk whatever an
+ * editor nested under the row, and a chain a few thousand deep overflowed the stack, which took
+ * every comment, and the pages showing them, down with it.
+ */
 export function readComments(doc: Y.Doc): Map<string, Comment[]> {
 	const byItem = new Map<string, Comment[]>();
 	for (const [id, row] of commentsMap(doc).entries()) {
 		if (!(row instanceof Y.Map)) continue;
-		const parsed = commentSchema.safeParse(row.toJSON());
+		const fields: Record<string, unknown> = {};
+		for (const key of FIELDS) fields[key] = row.get(key);
+		const parsed = commentSchema.safeParse(fields);
 		if (!parsed.success) continue;
 		const list = byItem.get(parsed.data.itemId) ?? [];
 		list.push({ id, ...parsed.data });

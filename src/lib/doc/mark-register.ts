@@ -40,6 +40,10 @@ export function setMark(register: Y.Map<unknown>, value: Mark | '', by: string):
 	}
 }
 
+/**
+ * Never throws. Each entry goes through the schema as stored: it reads `value`, `by` and `at` only
+ * and fails at the top on anything else, so an entry nested thousands deep is not walked.
+ */
 export function readMark(register: unknown): MarkReading {
 	if (!(register instanceof Y.Map))
 		return { cell: '', entries: [], invalid: register !== undefined };

@@ -18,6 +18,7 @@ import { ORIGIN, type Origin } from './origins.ts';
 import { itemRow, kpiRow } from './sheet-doc.ts';
 import {
 	asRow,
+	isText,
 	markKey,
 	PLAN_FIELDS,
 	QUARTERS,
@@ -232,7 +233,7 @@ function setList(row: Y.Map<unknown>, key: string, list: readonly string[]): voi
 function setText(row: YRow, key: string, value: string): void {
 	const current = row.get(key);
 	// Inside the caller's transaction, so the splice takes its origin.
-	if (current instanceof Y.Text) spliceText(current, value);
+	if (isText(current)) spliceText(current, value);
 	else row.set(key, new Y.Text(value));
 }
 

@@ -1,7 +1,10 @@
 // The table Y.Doc: its root types and typed, never-throwing readers.
 //
 // Any client can write anything into a CRDT, so every reader here checks types and reports a bad
-// value as invalid instead of throwing; the rest of the table keeps working.
+// value as invalid instead of throwing; the rest of the table keeps working. Readers get only the
+// fields they know, one at a time, and never walk a stored value (no toJSON(), JSON.stringify or
+// structuredClone on it): an editor can nest Y types or JSON thousands deep, and a recursive walk
+// overflows the stack. What they return is plain and shallow, so callers may walk that.
 import * as Y from 'yjs';
 import { compareOrdered } from './order.ts';
 import { readMark, type MarkReading } from './mark-register.ts';
@@ -43,15 +46,24 @@ export function str(row: YRow, key: string): string {
 	return typeof v === 'string' ? v : '';
 }
 
+/**
+ * A text cell's value is a plain Y.Text. A Y.XmlText is a Y.Text too, but its toString() renders
+ * embedded types and formatting recursively: one nested a few thousand deep overflows the stack.
+ * (Y.Text's own toString() reads its strings only.)
+ */
+export function isText(v: unknown): v is Y.Text {
+	return v instanceof Y.Text && !(v instanceof Y.XmlText);
+}
+
 /** A text cell: its Y.Text, or null when the stored value is of the wrong type. */
 export function textOf(row: YRow, field: string): Y.Text | null {
 	const v = row.get(field);
-	return v instanceof Y.Text ? v : null;
+	return isText(v) ? v : null;
 }
 
 export function textValue(row: YRow, field: string): string {
 	const v = row.get(field);
-	if (v instanceof Y.Text) return v.toString();
+	if (isText(v)) return v.toString();
 	return typeof v === 'string' ? v : '';
 }
 
@@ -83,8 +95,8 @@ export function readItemCells(row: YRow): ItemCells {
 	const texts = {} as Record<TextField, string | null>;
 	for (const field of TEXT_FIELDS) {
 		const v = row.get(field);
-		texts[field] = v instanceof Y.Text ? v.toString() : null;
-		if (v !== undefined && !(v instanceof Y.Text)) unusual = true;
+		texts[field] = isText(v) ? v.toString() : null;
+		if (v !== undefined && !isText(v)) unusual = true;
 	}
 	const marks = QUARTERS.map((q) => readItemMark(row, q));
 	if (marks.some((m) => m.invalid || Array.isArray(m.cell))) unusual = true;
