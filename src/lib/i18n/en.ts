@@ -1,5 +1,27 @@
 // Every UI string, in English (the second locale).
+import type { Refusal } from '../sync/reconnect.ts';
 import type { Messages } from './ja.ts';
+
+const REFUSED_REASON = {
+	malformed: 'The server refused a change sent from this device as malformed.',
+	forbidden:
+		'The server does not take changes from this login: it has no access to this table, or it is sending edits made by someone else.',
+	notFound:
+		'This table is not in the server’s list of tables. It may have been deleted, or its creation has not reached the server yet.',
+	docTooLarge:
+		'This table has reached the largest size the server stores, so the server takes no more changes to it.',
+	other: 'The server refused the connection to this table.'
+} satisfies Record<Refusal, string>;
+
+const REFUSED_ACTION = {
+	malformed: 'Please contact your administrator.',
+	forbidden:
+		'Log in again as the person who made the edits, or ask your administrator about access.',
+	notFound: 'Check the list of tables and contact your administrator.',
+	docTooLarge:
+		'Please contact your administrator. You can save the table to a file from “Export & print”.',
+	other: 'Please contact your administrator.'
+} satisfies Record<Refusal, string>;
 
 export const en: Messages = {
 	appName: 'Shinko',
@@ -36,6 +58,12 @@ export const en: Messages = {
 	syncSaved: 'Saved',
 	syncPending: (n: number) => `${n} waiting`,
 	syncSavedAt: (time: string) => `saved at ${time}`,
+	syncLogin: 'Login required',
+	syncRefused: 'Sync stopped',
+	syncRefusedMessage: (reason: Refusal) =>
+		`${REFUSED_REASON[reason]} Your edits are kept on this device, but they have not reached the server. ${REFUSED_ACTION[reason]}`,
+	syncRefusedCode: (code: number) => `(code ${code})`,
+	syncRetry: 'Connect again',
 	markPickerTitle: 'Progress mark',
 	markClear: 'Clear',
 	markConflict: 'Conflict',

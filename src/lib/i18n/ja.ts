@@ -1,4 +1,26 @@
 // Every UI string, in Japanese (the default locale).
+import type { Refusal } from '../sync/reconnect.ts';
+
+const REFUSED_REASON = {
+	malformed: 'サーバーが、この端末から送った変更を不正な形式として受け付けませんでした。',
+	forbidden:
+		'サーバーが、このログインでは変更を受け付けませんでした。この表を使う権限がないか、別の人が行った編集をこのログインで送ろうとしています。',
+	notFound:
+		'この表はサーバーの表の一覧にありません。削除されたか、作成がまだサーバーに届いていない可能性があります。',
+	docTooLarge:
+		'この表はサーバーに保存できる大きさの上限に達したため、サーバーはこれ以上の変更を受け付けません。',
+	other: 'サーバーがこの表への接続を断りました。'
+} satisfies Record<Refusal, string>;
+
+const REFUSED_ACTION = {
+	malformed: '管理者に連絡してください。',
+	forbidden: '編集した本人でログインし直すか、管理者に権限を確認してください。',
+	notFound: '表の一覧を確認し、管理者に連絡してください。',
+	docTooLarge:
+		'管理者に連絡してください。必要な内容は「書き出し・印刷」からファイルに保存できます。',
+	other: '管理者に連絡してください。'
+} satisfies Record<Refusal, string>;
+
 export const ja = {
 	appName: 'Shinko',
 	appTagline: '進行管理表',
@@ -34,6 +56,12 @@ export const ja = {
 	syncSaved: '保存済み',
 	syncPending: (n: number) => `未送信 ${n} 件`,
 	syncSavedAt: (time: string) => `${time} に保存`,
+	syncLogin: 'ログインが必要',
+	syncRefused: '同期停止',
+	syncRefusedMessage: (reason: Refusal) =>
+		`${REFUSED_REASON[reason]}この端末での編集は消えずに残っていますが、サーバーには届いていません。${REFUSED_ACTION[reason]}`,
+	syncRefusedCode: (code: number) => `（コード ${code}）`,
+	syncRetry: 'もう一度接続する',
 	markPickerTitle: '進行管理のマーク',
 	markClear: 'クリア',
 	markConflict: '競合',

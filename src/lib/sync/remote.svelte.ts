@@ -8,10 +8,11 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from './protocol.ts';
-import { Reconnector } from './reconnect.ts';
+import { Reconnector, refusalOf, type Refusal } from './reconnect.ts';
 import { countingSocket, SavedAcks } from './saved-acks.ts';
 
-export type SyncState = 'offline' | 'connecting' | 'unsaved' | 'saved';
+/** `login`: the session ended (4401); `refused`: see RemoteSync.refused. */
+export type SyncState = 'offline' | 'connecting' | 'unsaved' | 'saved' | 'login' | 'refused';
 
 function pendingKey(docId: string): string {
 	return `shinko:pending:${docId}`;
@@ -47,6 +48,12 @@ export class RemoteSync {
 	lastSavedAt = $state<number | null>(null);
 	/** The server ended our session (4401): edits stay on the device until the user logs in. */
 	loginRequired = $state(false);
+	/**
+	 * The server refused this doc with a 44xx other than 4401 (malformed change, no access, no such
+	 * table, table full). It would refuse every new attempt the same way, so the client stops
+	 * trying and shows why; edits stay on the device. reconnect() tries once more.
+	 */
+	refused = $state.raw<{ code: number; reason: Refusal } | null>(null);
 	/** Viewers cannot write: their badge only says whether they see the server's state. */
 	readonly = $state(false);
 	private readonly acks: SavedAcks;
@@ -55,6 +62,10 @@ export class RemoteSync {
 	private destroyed = false;
 
 	readonly state: SyncState = $derived.by(() => {
+		// Before `offline`: back on the network, the server would still refuse, and the user should
+		// know that now rather than read it as a network problem.
+		if (this.refused) return 'refused';
+		if (this.loginRequired) return 'login';
 		if (!this.online) return 'offline';
 		if (!this.connected) return this.failures > 0 ? 'offline' : 'connecting';
 		if (!this.synced) return 'connecting';
@@ -77,7 +88,7 @@ export class RemoteSync {
 			shouldReconnect: () => false
 		});
 		this.reconnector = new Reconnector(() => {
-			if (!this.destroyed && !this.loginRequired && !this.connected) this.provider.connect();
+			if (this.mayConnect) this.provider.connect();
 		});
 		this.acks = new SavedAcks(this.provider, () => this.checkSaved());
 		this.provider.on('status', this.onStatus);
@@ -113,16 +124,25 @@ export class RemoteSync {
 
 	/** The provider gave up on this socket (every close, since shouldReconnect says no). */
 	private readonly onClosed = ({ code }: { code: number }) => {
-		// 44xx: the server refused us (login, access); retrying would only be refused again.
-		if (code >= 4400 && code < 4500) return;
-		if (this.online) this.reconnector.schedule();
+		// 44xx: the server refused us; retrying would only be refused again. 4401 is loginRequired.
+		if (code >= 4400 && code < 4500) {
+			const reason = refusalOf(code);
+			if (reason) this.refused = { code, reason };
+			return;
+		}
+		if (this.online) this.reconnector.schedule(code);
 	};
 
-	/** After logging in again: connect and send what waited. */
+	private get mayConnect(): boolean {
+		return !this.destroyed && !this.loginRequired && !this.refused && !this.connected;
+	}
+
+	/** After logging in again, or when the user asks to try a refused doc again: connect now. */
 	reconnect(): void {
 		this.loginRequired = false;
+		this.refused = null;
 		this.reconnector.cancel();
-		if (!this.connected && !this.destroyed) this.provider.connect();
+		if (this.mayConnect) this.provider.connect();
 	}
 
 	/** Its listeners of the doc's 'update' event: the provider's, and the unsaved-edits count. */
@@ -150,7 +170,7 @@ export class RemoteSync {
 		this.online = true;
 		// Do not wait for the back-off: the network is back now.
 		this.reconnector.cancel();
-		if (!this.connected && !this.destroyed && !this.loginRequired) this.provider.connect();
+		if (this.mayConnect) this.provider.connect();
 	};
 
 	private readonly onVisible = () => {
