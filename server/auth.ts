@@ -1,16 +1,20 @@
 // Login, logout and "who am I" over HTTP, and the checks every request and upgrade goes through:
 // the session cookie and the Origin header.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from './log.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, reserveAll } from './rate-limit.ts';
 import type { Session, User, UserStore } from './users.ts';
 
 export const SESSION_COOKIE = 'shinko_session';
 
 const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-/** Failed logins allowed per user and per address within the window. */
+/**
+ * Login attempts allowed per user and per address within the window. An attempt counts from the
+ * moment its password check starts; a successful one gives its count back.
+ */
 export const LOGIN_LIMIT_PER_USER = 5;
 export const LOGIN_LIMIT_PER_IP = 20;
 const MAX_JSON_BYTES = 8 * 1024;
@@ -81,6 +85,35 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 	}
 }
 
+// A host name (letters, digits, '-', and '_' as some container networks name hosts), an IPv4
+// address (which this also matches) or a bracketed IPv6 address, then an optional port: anything
+// else in Host would make an origin that no browser sends, or one that means something else.
+const HOST_NAME =
+	/^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+const HOST_WITH_PORT = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/;
+
+/**
+ * The request's Host header, lower-cased, when there is exactly one and it is well formed;
+ * otherwise undefined. Node itself refuses a missing Host only for HTTP/1.1 requests that are
+ * not upgrades, so the server checks this for everything.
+ */
+export function requestHost(req: IncomingMessage): string | undefined {
+	let count = 0;
+	for (let i = 0; i < req.rawHeaders.length; i += 2) {
+		if (req.rawHeaders[i]!.toLowerCase() === 'host') count++;
+	}
+	const host = req.headers.host;
+	if (count !== 1 || host === undefined || host.length > 300) return undefined;
+	const parts = HOST_WITH_PORT.exec(host);
+	if (!parts) return undefined;
+	const [, name, port] = parts;
+	if (port !== undefined && Number(port) > 65535) return undefined;
+	const ok = name!.startsWith('[')
+		? isIPv6(name!.slice(1, -1))
+		: name!.length <= 253 && HOST_NAME.test(name!);
+	return ok ? host.toLowerCase() : undefined;
+}
+
 export interface AuthOptions {
 	users: UserStore;
 	log: Logger;
@@ -94,22 +127,32 @@ export class Auth {
 	private readonly perUser = new RateLimiter(LOGIN_LIMIT_PER_USER, LOGIN_WINDOW_MS);
 	private readonly perIp = new RateLimiter(LOGIN_LIMIT_PER_IP, LOGIN_WINDOW_MS);
 
-	constructor(private readonly options: AuthOptions) {}
+	/** PUBLIC_ORIGIN as browsers spell an origin (lower-case host, no default port, no path). */
+	private readonly publicOrigin: string | undefined;
+
+	constructor(private readonly options: AuthOptions) {
+		this.publicOrigin = options.publicOrigin && new URL(options.publicOrigin).origin;
+	}
 
 	get users(): UserStore {
 		return this.options.users;
 	}
 
-	/** The server's own origin, which a browser's Origin header must equal. */
-	ownOrigin(req: IncomingMessage): string {
-		if (this.options.publicOrigin) return this.options.publicOrigin;
-		return `http://${req.headers.host ?? ''}`;
+	/**
+	 * The server's own origin, which a browser's Origin header must equal: PUBLIC_ORIGIN, else
+	 * taken from a well-formed Host header; undefined when there is neither.
+	 */
+	ownOrigin(req: IncomingMessage): string | undefined {
+		if (this.publicOrigin) return this.publicOrigin;
+		const host = requestHost(req);
+		return host && `http://${host}`;
 	}
 
 	originAllowed(req: IncomingMessage, { required }: { required: boolean }): boolean {
 		const origin = req.headers.origin;
 		if (origin === undefined) return !required;
-		return origin === this.ownOrigin(req);
+		const own = this.ownOrigin(req);
+		return own !== undefined && origin === own;
 	}
 
 	session(req: IncomingMessage, touch = false): { session: Session; token: string } | undefined {
@@ -120,7 +163,7 @@ export class Auth {
 	}
 
 	private cookie(req: IncomingMessage, value: string, maxAgeSeconds: number): string {
-		const secure = this.ownOrigin(req).startsWith('https:') ? '; Secure' : '';
+		const secure = this.ownOrigin(req)?.startsWith('https:') ? '; Secure' : '';
 		return `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${secure}`;
 	}
 
@@ -152,9 +195,14 @@ export class Auth {
 		if (!parsed.success) throw new HttpError(400, 'invalid_request');
 		const { username, password } = parsed.data;
 		const ip = req.socket.remoteAddress ?? 'unknown';
-		const wait = Math.max(this.perIp.retryAfter(ip), this.perUser.retryAfter(username));
-		if (wait > 0) {
-			const seconds = Math.ceil(wait / 1000);
+		// Counted before the password check, in the same synchronous step as the limit check:
+		// attempts still being checked count, so parallel guesses get no more than serial ones.
+		const attempt = reserveAll([
+			[this.perIp, ip],
+			[this.perUser, username]
+		]);
+		if ('wait' in attempt) {
+			const seconds = Math.ceil(attempt.wait / 1000);
 			json(
 				res,
 				429,
@@ -167,12 +215,11 @@ export class Auth {
 		// The same scrypt work whether or not the user exists: no timing oracle for user names.
 		const ok = (await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH)) && !!found;
 		if (!ok || !found) {
-			this.perIp.fail(ip);
-			this.perUser.fail(username);
 			this.options.log.warn('login failed', { ip });
 			throw new HttpError(401, 'invalid_credentials');
 		}
-		this.perUser.reset(username);
+		// Only this attempt's own count: failures of others, maybe still in flight, stay counted.
+		attempt.release();
 		// A fresh id at every login (no session fixation); the old one, if any, ends now.
 		const previous = this.session(req);
 		if (previous) this.endSession(previous.token, previous.session.id);

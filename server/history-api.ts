@@ -1,6 +1,7 @@
 // /api/docs/<docId>/snapshots: the history of a table, kept by the server in SQLite.
 //   GET  …/snapshots            list (newest first)
-//   POST …/snapshots {name}     take a named snapshot of the current state (editors, admins)
+//   POST …/snapshots {name}     take a named snapshot of the current state (editors, admins;
+//                               at most SNAPSHOTS_PER_MINUTE per user, then 429)
 //   GET  …/snapshots/<id>       one snapshot as SheetJSON, to view, diff or restore from
 // Restoring happens in the client, as a forward change that syncs like any edit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,12 +11,19 @@ import { INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import { HttpError, json, readJson, type Auth } from './auth.ts';
 import type { Logger } from './log.ts';
+import { RateLimiter, reserveAll } from './rate-limit.ts';
 import { SnapshotError, snapshotSheet, type SnapshotStore } from './snapshots.ts';
 import { loadDoc, type DocStore } from './store.ts';
 import type { SyncServer } from './sync.ts';
 
 const ROUTE = /^\/api\/docs\/([^/]+)\/snapshots(?:\/(\d+))?$/;
 const createSchema = z.object({ name: z.string().min(1).max(200) });
+
+/**
+ * Manual snapshots one user may take per minute. Each is a full copy of the table in SQLite, so
+ * without a limit one account fills the disk; people name one after a meeting, not ten a minute.
+ */
+export const SNAPSHOTS_PER_MINUTE = 10;
 
 export class HistoryApi {
 	constructor(
@@ -27,6 +35,16 @@ export class HistoryApi {
 			log: Logger;
 		}
 	) {}
+
+	private readonly manualSnapshots = new RateLimiter(SNAPSHOTS_PER_MINUTE, 60_000);
+
+	/**
+	 * Refuses doc ids that have no history. The index doc is the list of tables, not a table, and
+	 * its history is never shown. (Whether the id is in the table list is to be checked here too.)
+	 */
+	private requireTable(docId: string): void {
+		if (docId === INDEX_DOC_ID) throw new HttpError(404, 'not_found');
+	}
 
 	/** The doc's current state: from the open room when there is one, else from the store. */
 	state(docId: string): Uint8Array {
@@ -71,6 +89,7 @@ export class HistoryApi {
 			if (!DOC_ID.test(docId)) throw new HttpError(400, 'bad_doc_id');
 			const current = this.options.auth.session(req, true);
 			if (!current) throw new HttpError(401, 'login_required');
+			this.requireTable(docId);
 			const { snapshots } = this.options;
 			if (req.method === 'GET' && !match[2]) {
 				json(res, 200, { snapshots: snapshots.list(docId) });
@@ -83,15 +102,33 @@ export class HistoryApi {
 					throw new HttpError(403, 'bad_origin');
 				}
 				if (current.session.user.role === 'viewer') throw new HttpError(403, 'read_only');
-				const body = createSchema.safeParse(await readJson(req));
-				if (!body.success) throw new HttpError(400, 'invalid_request');
-				if (this.options.store.load(docId).length === 0) throw new HttpError(404, 'not_found');
-				const info = snapshots.create(docId, this.state(docId), {
-					name: body.data.name,
-					kind: 'manual',
-					author: current.session.user.displayName
-				});
-				json(res, 201, { snapshot: info });
+				// Counted before the body is read, so parallel requests cannot all pass the check;
+				// given back unless a snapshot is taken.
+				const attempt = reserveAll([[this.manualSnapshots, current.session.user.username]]);
+				if ('wait' in attempt) {
+					const seconds = Math.ceil(attempt.wait / 1000);
+					json(
+						res,
+						429,
+						{ error: 'too_many_snapshots', retryAfterSeconds: seconds },
+						{ 'retry-after': String(seconds) }
+					);
+					return true;
+				}
+				try {
+					const body = createSchema.safeParse(await readJson(req));
+					if (!body.success) throw new HttpError(400, 'invalid_request');
+					if (this.options.store.load(docId).length === 0) throw new HttpError(404, 'not_found');
+					const info = snapshots.create(docId, this.state(docId), {
+						name: body.data.name,
+						kind: 'manual',
+						author: current.session.user.displayName
+					});
+					json(res, 201, { snapshot: info });
+				} catch (err) {
+					attempt.release();
+					throw err;
+				}
 			} else {
 				throw new HttpError(405, 'method_not_allowed');
 			}

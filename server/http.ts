@@ -7,8 +7,9 @@ import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
-import { json, type Auth } from './auth.ts';
+import { json, requestHost, type Auth } from './auth.ts';
 import type { HistoryApi } from './history-api.ts';
+import { securityHeaders } from './security-headers.ts';
 import type { SyncServer } from './sync.ts';
 
 export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
@@ -38,7 +39,17 @@ export function createHttpServer(
 			})
 		: null;
 
+	// Hashed once: the build the server serves does not change under it (sirv lists it at start).
+	const headers = Object.entries(securityHeaders(options.buildDir));
+
 	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+		for (const [name, value] of headers) res.setHeader(name, value);
+		// Origins are checked against the Host when PUBLIC_ORIGIN is not set, and a request
+		// without one (HTTP/1.0, which Node lets through) has no origin to check against.
+		if (requestHost(req) === undefined) {
+			json(res, 400, { error: 'bad_host' }, { connection: 'close' });
+			return;
+		}
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (url.pathname === '/healthz') {
 			json(res, 200, { ok: true, rooms: sync.rooms.size });
@@ -61,8 +72,6 @@ export function createHttpServer(
 			res.end('The app is not built: run `npm run build` (npm start does it for you).\n');
 			return;
 		}
-		res.setHeader('x-content-type-options', 'nosniff');
-		res.setHeader('referrer-policy', 'same-origin');
 		assets(req, res, () => json(res, 404, { error: 'not_found' }));
 	});
 
@@ -71,6 +80,8 @@ export function createHttpServer(
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
+		// Node's own check for a missing Host does not cover upgrades.
+		if (requestHost(req) === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		const prefix = SYNC_PATH + '/';
 		if (!url.pathname.startsWith(prefix)) return refuseUpgrade(socket, 404, 'Not Found');
@@ -93,7 +104,8 @@ export function createHttpServer(
 				acks,
 				role: current.session.user.role,
 				sessionId: current.session.id,
-				username: current.session.user.username
+				username: current.session.user.username,
+				displayName: current.session.user.displayName
 			});
 		});
 	});
