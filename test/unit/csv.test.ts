@@ -113,6 +113,25 @@ describe('sheetToCsv', () => {
 		expect(row[15]).toBe('\'=HYPERLINK("http://evil")');
 	});
 
+	it('escapes full-width formula signs, and signs after leading spaces or a line break', () => {
+		const sheet = withItem({
+			title: '＝1+1',
+			content: '＋x',
+			yearPlan: '－x',
+			plans: ['＠x', ' =1+1', '\u3000＝1+1', '\n=1+1'],
+			note: '\u3000実施'
+		});
+		const row = parseCsv(sheetToCsv(sheet).slice(1))[1]!;
+		expect([row[3], row[4], row[6]]).toEqual(["'＝1+1", "'＋x", "'－x"]);
+		expect([row[7], row[9], row[11], row[13]]).toEqual([
+			"'＠x",
+			"' =1+1",
+			"'\u3000＝1+1",
+			"'\n=1+1"
+		]);
+		expect(row[15]).toBe('\u3000実施');
+	});
+
 	it('quotes commas, quotes and line breaks in notes', () => {
 		const note = '一行目, "引用"\n二行目\r\n三行目';
 		const csv = sheetToCsv(withItem({ note, content: 'a,b' }));
