@@ -2,6 +2,7 @@
 // so size, depth and keys are checked before the schema: nothing can hang the parser, blow the
 // stack, or reach Object.prototype through a "__proto__" key.
 import { sheetSchema, type SheetJSON } from '../model/schema.ts';
+import { MAX_ITEMS } from './limits.ts';
 import { describeIssue, issuePath } from './schema-issue.ts';
 
 export class JsonImportError extends Error {
@@ -15,7 +16,11 @@ export class JsonImportError extends Error {
 	}
 }
 
-export const JSON_LIMITS = { maxBytes: 20 * 1024 * 1024, maxDepth: 32, maxItems: 5000 } as const;
+export const JSON_LIMITS = {
+	maxBytes: 20 * 1024 * 1024,
+	maxDepth: 32,
+	maxItems: MAX_ITEMS
+} as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

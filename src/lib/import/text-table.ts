@@ -12,6 +12,7 @@ import {
 	type SectionJSON,
 	type SheetJSON
 } from '../model/schema.ts';
+import { MAX_ITEMS } from './limits.ts';
 import { readKpis } from './text-kpis.ts';
 import {
 	HEADER_FIRST,
@@ -144,6 +145,13 @@ function readItems(cursor: Cursor, lineOf: WeakMap<object, number>) {
 				throw new TextImportError(
 					line,
 					`取り組み項目「${excerpt(first)}」の前に節の行（例: (1) 入会の促進）がありません`
+				);
+			}
+			// Stopped here, not after the schema check: a huge table must not be built at all.
+			if (itemCount === MAX_ITEMS) {
+				throw new TextImportError(
+					line,
+					`取り組み項目が多すぎます（${MAX_ITEMS}個まで。この行で${MAX_ITEMS + 1}個目です）`
 				);
 			}
 			const labels = quarterLabels ?? QUARTER_LABELS;

@@ -9,6 +9,7 @@ import {
 	cellAddress
 } from '../export/xlsx-layout.ts';
 import type { KpiJSON, SheetJSON } from '../model/schema.ts';
+import { MAX_ITEMS } from './limits.ts';
 import { XlsxImportError, cellNumber, cellText } from './xlsx-cells.ts';
 
 export type ItemRef = { id: string; no: string };
@@ -58,6 +59,7 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 	const from = (path: string, row: number, column: number) =>
 		cells.set(path, cellAddress(row, column));
 	const ref = (row: number): ItemRef => ({ id: text(row, 2), no: text(row, 3) });
+	let items = 0;
 
 	for (let row = 2; row <= ws.rowCount; row++) {
 		const key = text(row, 1);
@@ -90,6 +92,13 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 				break;
 			}
 			case DATA_KEYS.item: {
+				if (items++ === MAX_ITEMS) {
+					throw fail(
+						row,
+						1,
+						`取り組み項目が多すぎます（${MAX_ITEMS}個まで。この行で${MAX_ITEMS + 1}個目です）`
+					);
+				}
 				const noSection = () => fail(row, 1, '取り組み項目の前に節の行がありません');
 				const pillar = pillars.length - 1;
 				const section = required(pillars[pillar]?.sections.at(-1), noSection);
