@@ -1,25 +1,126 @@
-// `shinko backup` and `shinko restore`: the whole store (tables, history, users) in one file.
+// `shinko backup` and `shinko restore`: the whole store (tables, history, users) in one file. Also
+// where every command may read and write: the store it names on stderr, never an --out inside it.
 import Database from 'better-sqlite3';
 import {
 	closeSync,
-	copyFileSync,
 	existsSync,
 	fsyncSync,
+	lstatSync,
+	mkdirSync,
+	mkdtempSync,
 	openSync,
+	readdirSync,
 	readFileSync,
+	readlinkSync,
+	realpathSync,
 	renameSync,
-	rmSync
+	rmSync,
+	statSync
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import * as Y from 'yjs';
+import { DOC_ID } from '../src/lib/model/sheet-constants.ts';
 import { readConfig } from './config.ts';
-import { CliUsageError } from './cli-users.ts';
+import {
+	NAME_MAX,
+	SNAPSHOT_KINDS,
+	SnapshotStore,
+	snapshotSheet,
+	validSnapshotName
+} from './snapshots.ts';
 import { SqliteStore, STORE_FILE } from './store.ts';
+import { ROLES, roleSchema, usernameSchema, UserStore } from './users.ts';
 
 export const STORE_USAGE = `  shinko backup --out FILE                ストア全体の一貫したバックアップ (サーバー稼働中も可)
   shinko restore FILE                     バックアップからストアを戻す (サーバー停止中に)`;
 
 export const PID_FILE = 'server.pid';
+
+/** An operator's mistake the CLI refuses with a message (exit code 2). */
+export class CliUsageError extends Error {
+	override name = 'CliUsageError';
+}
+
+export class NoStoreError extends CliUsageError {
+	override name = 'NoStoreError';
+}
+
+export class OutInDataDirError extends CliUsageError {
+	override name = 'OutInDataDirError';
+}
+
+export class BackupRowError extends CliUsageError {
+	override name = 'BackupRowError';
+}
+
+let announced = false;
+
+/**
+ * The data dir every command works on. Said on stderr, so a store no server reads is noticed; the
+ * default ./data is never created, as a CLI run from the wrong directory would report success
+ * into a fresh, empty store.
+ */
+export function cliDataDir(): string {
+	const { dataDir } = readConfig();
+	const store = join(dataDir, STORE_FILE);
+	const explicit = process.env.DATA_DIR !== undefined;
+	if (!explicit && !existsSync(store)) {
+		throw new NoStoreError(
+			`ストア ${store} がありません。環境変数 DATA_DIR にサーバーのデータディレクトリを指定してください（例: DATA_DIR=/var/lib/shinko npx shinko …）`
+		);
+	}
+	if (!announced) {
+		announced = true;
+		const note = explicit ? '' : '（DATA_DIR 未設定のため既定の ./data）';
+		process.stderr.write(`shinko: ストア ${store}${note}\n`);
+	}
+	return dataDir;
+}
+
+/** The path a write to `path` lands on: symlinks followed, even dangling ones, to the last part. */
+function landingPath(path: string, hops = 0): string {
+	const absolute = resolve(path);
+	let stat;
+	try {
+		stat = lstatSync(absolute);
+	} catch {
+		const parent = dirname(absolute);
+		return parent === absolute ? absolute : join(landingPath(parent, hops), basename(absolute));
+	}
+	if (stat.isSymbolicLink() && hops < 40) {
+		return landingPath(resolve(dirname(absolute), readlinkSync(absolute)), hops + 1);
+	}
+	return realpathSync.native(absolute);
+}
+
+/** Whether `path` is a hard link to a file of the data dir (writing it would write the store). */
+function linksIntoDir(path: string, dir: string): boolean {
+	const same = (a: string, b: { dev: number; ino: number }) => {
+		try {
+			const stat = statSync(a);
+			return stat.dev === b.dev && stat.ino === b.ino;
+		} catch {
+			return false; // gone, or a dangling link: nothing a write to `path` could reach
+		}
+	};
+	if (!existsSync(path) || !existsSync(dir)) return false;
+	const target = statSync(path);
+	return readdirSync(dir).some((name) => same(join(dir, name), target));
+}
+
+/** Refuses an --out that would write over the live store (or anything else in the data dir). */
+export function checkOutPath(out: string, dataDir: string): void {
+	const dir = landingPath(dataDir);
+	const target = landingPath(out);
+	const up = relative(dir, target);
+	const outside = up === '..' || up.startsWith(`..${sep}`) || isAbsolute(up);
+	if (!outside || linksIntoDir(target, dir)) {
+		throw new OutInDataDirError(
+			`--out ${out}: データディレクトリ ${dataDir} の中には書き出せません（ストアを上書きしないため）。別の場所を指定してください`
+		);
+	}
+}
 
 /** The pid of a server running on this data dir, if any (it writes server.pid while it runs). */
 export function runningServer(dataDir: string): number | null {
@@ -35,24 +136,25 @@ export function runningServer(dataDir: string): number | null {
 	}
 }
 
+/** A backup is a file from anywhere: nothing its schema declares may run SQL functions. */
+function openBackup(file: string): Database.Database {
+	const db = new Database(file, { readonly: true, fileMustExist: true });
+	db.pragma('trusted_schema = OFF');
+	return db;
+}
+
 /** Throws unless the file is a readable, intact Shinko store. */
 function checkStoreFile(file: string): void {
 	let db: Database.Database;
 	try {
-		db = new Database(file, { readonly: true, fileMustExist: true });
+		db = openBackup(file);
 	} catch {
 		throw new CliUsageError(`${file}: SQLite のファイルとして開けません`);
 	}
 	try {
 		const ok = db.pragma('integrity_check', { simple: true });
 		if (ok !== 'ok') throw new CliUsageError(`${file}: ファイルが壊れています (${String(ok)})`);
-		const tables = new Set(
-			(
-				db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
-					name: string;
-				}[]
-			).map((r) => r.name)
-		);
+		const tables = tableNames(db);
 		for (const t of ['updates', 'meta']) {
 			if (!tables.has(t))
 				throw new CliUsageError(`${file}: Shinko のバックアップではありません (${t} がありません)`);
@@ -65,10 +167,17 @@ function checkStoreFile(file: string): void {
 	}
 }
 
+function tableNames(db: Database.Database): Set<string> {
+	const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+	return new Set((rows as { name: string }[]).map((r) => r.name));
+}
+
 export async function backupCommand(args: string[], out: (line: string) => void): Promise<number> {
 	const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
 	if (!values.out) throw new CliUsageError(STORE_USAGE);
-	const store = new SqliteStore(readConfig().dataDir);
+	const dataDir = cliDataDir();
+	checkOutPath(values.out, dataDir);
+	const store = new SqliteStore(dataDir);
 	try {
 		// SQLite's online backup: consistent even while the server writes.
 		await store.db.backup(values.out);
@@ -84,30 +193,334 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 	const { positionals } = parseArgs({ args, allowPositionals: true });
 	const file = positionals[0];
 	if (!file || positionals.length !== 1) throw new CliUsageError(STORE_USAGE);
-	const { dataDir } = readConfig();
+	const dataDir = cliDataDir();
 	const pid = runningServer(dataDir);
 	if (pid !== null) {
 		throw new CliUsageError(`サーバーが動いています (pid ${pid})。停止してから戻してください。`);
 	}
 	checkStoreFile(file);
-	const target = join(dataDir, STORE_FILE);
-	const staging = `${target}.restoring`;
-	copyFileSync(file, staging);
-	const fd = openSync(staging, 'r+');
-	fsyncSync(fd);
-	closeSync(fd);
-	if (existsSync(target)) {
-		// Keep what was there: a restore is never the only copy of anything.
-		const keep = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-		const current = new SqliteStore(dataDir);
-		current.db.pragma('wal_checkpoint(TRUNCATE)');
-		current.close();
-		renameSync(target, keep);
-		out(`元のストアは ${keep} に残しました`);
+	mkdirSync(dataDir, { recursive: true });
+	// Beside the store, so the final rename is atomic; removed whatever happens.
+	const staging = mkdtempSync(join(dataDir, '.restoring-'));
+	try {
+		const notes = buildStore(file, staging);
+		const built = join(staging, STORE_FILE);
+		const fd = openSync(built, 'r+');
+		fsyncSync(fd);
+		closeSync(fd);
+		const target = join(dataDir, STORE_FILE);
+		if (existsSync(target)) {
+			// Keep what was there: a restore is never the only copy of anything.
+			const keep = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+			const current = new SqliteStore(dataDir);
+			current.db.pragma('wal_checkpoint(TRUNCATE)');
+			current.close();
+			renameSync(target, keep);
+			out(`元のストアは ${keep} に残しました`);
+		}
+		rmSync(`${target}-wal`, { force: true });
+		rmSync(`${target}-shm`, { force: true });
+		renameSync(built, target);
+		for (const note of notes) out(note);
+		out(`戻しました: ${file} → ${target}`);
+	} finally {
+		rmSync(staging, { recursive: true, force: true });
 	}
-	rmSync(`${target}-wal`, { force: true });
-	rmSync(`${target}-shm`, { force: true });
-	renameSync(staging, target);
-	out(`戻しました: ${file} → ${target}`);
 	return 0;
+}
+
+/** The columns each table of the backup must have; only these are read. */
+const COLUMNS = {
+	updates: ['seq', 'doc_id', 'data', 'writer', 'created_at'],
+	meta: ['key', 'value'],
+	users: ['username', 'role', 'display_name', 'password_hash', 'created_at'],
+	snapshots: ['id', 'doc_id', 'name', 'kind', 'author', 'created_at', 'state']
+} as const;
+
+/** What the app's own constructors create; anything else in a backup is left behind. */
+const OWN_OBJECTS = new Set([
+	...Object.keys(COLUMNS).map((table) => `table ${table}`),
+	'table sessions',
+	'table sqlite_sequence',
+	'index updates_doc',
+	'index sessions_user',
+	'index snapshots_doc'
+]);
+
+type Row = Record<string, unknown>;
+
+/**
+ * A new store in `dir` made by the app's own constructors, holding the backup's rows once each
+ * is checked as the server will read it. Only rows travel: no trigger, view or index of the
+ * backup does, nor any sessions. Returns notes on what was left behind.
+ */
+function buildStore(file: string, dir: string): string[] {
+	const source = openBackup(file);
+	const store = new SqliteStore(dir);
+	try {
+		new UserStore(store.db, readConfig().sessionTtlMs);
+		new SnapshotStore(store.db);
+		const tables = tableNames(source);
+		const rows = (table: keyof typeof COLUMNS, order: string): IterableIterator<Row> => {
+			const have = new Set(
+				(source.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name)
+			);
+			const missing = COLUMNS[table].filter((c) => !have.has(c));
+			if (missing.length > 0) {
+				throw new BackupRowError(
+					`${file}: 表 ${table} に列 ${missing.join(', ')} がありません（${COLUMNS[table].join(', ')} が必要です）`
+				);
+			}
+			return source
+				.prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} ORDER BY ${order}`)
+				.iterate() as IterableIterator<Row>;
+		};
+		const check = new RowCheck(file);
+		store.transaction(() => {
+			const addUpdate = store.db.prepare(
+				'INSERT INTO updates (seq, doc_id, data, writer, created_at) VALUES (?, ?, ?, ?, ?)'
+			);
+			for (const row of rows('updates', 'seq')) {
+				const at = check.at('updates', `seq=${String(row.seq)}`);
+				at.insert(addUpdate, [
+					at.id(row.seq, 'seq'),
+					at.docId(row.doc_id),
+					at.update(row.data, 'data'),
+					at.text(row.writer, 'writer'),
+					at.time(row.created_at)
+				]);
+			}
+			for (const row of rows('meta', 'key')) {
+				const at = check.at('meta', `key=${String(row.key)}`);
+				store.setMeta(at.text(row.key, 'key'), at.text(row.value, 'value'));
+			}
+			if (tables.has('users')) {
+				const addUser = store.db.prepare(
+					'INSERT INTO users (username, role, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)'
+				);
+				for (const row of rows('users', 'username')) {
+					const at = check.at('users', `username=${String(row.username)}`);
+					at.insert(addUser, [
+						at.username(row.username),
+						at.role(row.role),
+						at.nonEmpty(row.display_name, 'display_name'),
+						at.passwordHash(row.password_hash),
+						at.time(row.created_at)
+					]);
+				}
+			}
+			if (tables.has('snapshots')) {
+				const addSnapshot = store.db.prepare(
+					'INSERT INTO snapshots (id, doc_id, name, kind, author, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)'
+				);
+				for (const row of rows('snapshots', 'id')) {
+					const at = check.at('snapshots', `id=${String(row.id)}`);
+					at.insert(addSnapshot, [
+						at.id(row.id, 'id'),
+						at.docId(row.doc_id),
+						at.snapshotName(row.name),
+						at.kind(row.kind),
+						at.nonEmpty(row.author, 'author'),
+						at.time(row.created_at),
+						at.snapshotState(row.state)
+					]);
+				}
+			}
+		});
+		for (const docId of store.docIds()) check.docApplies(store.db, docId);
+		store.db.pragma('wal_checkpoint(TRUNCATE)');
+		return leftBehind(source);
+	} finally {
+		source.close();
+		store.close();
+	}
+}
+
+function leftBehind(source: Database.Database): string[] {
+	const objects = source.prepare('SELECT type, name FROM sqlite_master').all() as {
+		type: string;
+		name: string;
+	}[];
+	const others = objects
+		.map((o) => `${o.type} ${o.name}`)
+		.filter((o) => !OWN_OBJECTS.has(o) && !o.startsWith('index sqlite_autoindex_'));
+	const notes =
+		others.length > 0
+			? [`戻さなかったもの（Shinko のものではありません）: ${others.join(', ')}`]
+			: [];
+	if (tableNames(source).has('sessions')) {
+		notes.push('ログイン中のセッションは戻していません（利用者はログインし直してください）');
+	}
+	return notes;
+}
+
+/** Checks of one backup row; each failure names the table, the row and what was expected. */
+class RowCheck {
+	constructor(
+		private readonly file: string,
+		private readonly table = '',
+		private readonly row = ''
+	) {}
+
+	at(table: string, row: string): RowCheck {
+		return new RowCheck(this.file, table, row.slice(0, 80));
+	}
+
+	fail(column: string, expected: string, found: string): never {
+		throw new BackupRowError(
+			`${this.file}: 表 ${this.table} の行 ${this.row}: ${column} は ${expected}のはずですが、${found}`
+		);
+	}
+
+	/** Runs an insert, naming the row when the new store refuses it (a duplicate key). */
+	insert(statement: Database.Statement, values: unknown[]): void {
+		try {
+			statement.run(...values);
+		} catch (err) {
+			if (!(err instanceof Database.SqliteError)) throw err;
+			this.fail('行', 'ほかの行と重ならない', `入れられません（${errorText(err)}）`);
+		}
+	}
+
+	text(value: unknown, column: string): string {
+		return typeof value === 'string' ? value : this.fail(column, '文字列', shown(value));
+	}
+
+	nonEmpty(value: unknown, column: string): string {
+		return typeof value === 'string' && value.trim() !== ''
+			? value
+			: this.fail(column, '空でない文字列', shown(value));
+	}
+
+	id(value: unknown, column: string): number {
+		return Number.isSafeInteger(value) && (value as number) > 0
+			? (value as number)
+			: this.fail(column, '正の整数', shown(value));
+	}
+
+	time(value: unknown): number {
+		return Number.isSafeInteger(value) && (value as number) >= 0
+			? (value as number)
+			: this.fail('created_at', 'ミリ秒の時刻（整数）', shown(value));
+	}
+
+	docId(value: unknown): string {
+		return typeof value === 'string' && DOC_ID.test(value)
+			? value
+			: this.fail('doc_id', '表の ID（半角英数字と _ - の 64 文字以内）', shown(value));
+	}
+
+	username(value: unknown): string {
+		return usernameSchema.safeParse(value).success
+			? (value as string)
+			: this.fail('username', 'ユーザー名（半角英数字と _ . - の 32 文字以内）', shown(value));
+	}
+
+	/** Exactly one of the roles, case and all: the server reads anything else as a writer. */
+	role(value: unknown): string {
+		return roleSchema.safeParse(value).success
+			? (value as string)
+			: this.fail('role', `${ROLES.join(' / ')} のどれか`, shown(value));
+	}
+
+	/** The form verifyPassword reads, with parameters scrypt accepts within its memory cap. */
+	passwordHash(value: unknown): string {
+		const m = typeof value === 'string' ? PASSWORD_HASH.exec(value) : null;
+		const [n, r, p] = [Number(m?.[1]), Number(m?.[2]), Number(m?.[3])];
+		const fits = m && n > 1 && (n & (n - 1)) === 0 && r > 0 && p > 0 && p <= 16;
+		return fits && 128 * n * r <= 32 * 1024 * 1024
+			? (value as string)
+			: this.fail(
+					'password_hash',
+					'scrypt$N$r$p$salt$hash の形（N は 2 の累乗、128×N×r は 32 MB まで）',
+					'合いません'
+				);
+	}
+
+	kind(value: unknown): string {
+		return (SNAPSHOT_KINDS as readonly unknown[]).includes(value)
+			? (value as string)
+			: this.fail('kind', `${SNAPSHOT_KINDS.join(' / ')} のどれか`, shown(value));
+	}
+
+	snapshotName(value: unknown): string {
+		try {
+			return validSnapshotName(value);
+		} catch {
+			return this.fail('name', `1〜${NAME_MAX} 文字の名前`, shown(value));
+		}
+	}
+
+	/**
+	 * Bytes that decode as a Yjs update with clocks an honest store reaches: huge clocks stall Yjs
+	 * (yjs issue 687). Not update-guard's checkUpdate: that caps one client message, and a store's
+	 * compacted rows (a whole table in one update) may rightly pass those caps.
+	 */
+	update(value: unknown, column: string): Buffer {
+		if (!Buffer.isBuffer(value) || value.length === 0) {
+			return this.fail(column, 'Yjs の更新', shown(value));
+		}
+		let clocks: Map<number, number>;
+		try {
+			clocks = Y.parseUpdateMeta(new Uint8Array(value)).to;
+		} catch (err) {
+			return this.fail(column, 'Yjs の更新', `読めません（${errorText(err)}）`);
+		}
+		for (const [client, clock] of clocks) {
+			if (!Number.isSafeInteger(clock) || clock > MAX_CLOCK) {
+				this.fail(column, 'Yjs の更新', `クライアント ${client} の clock ${clock} が大きすぎます`);
+			}
+		}
+		return value;
+	}
+
+	snapshotState(value: unknown): Buffer {
+		const state = this.update(value, 'state');
+		try {
+			snapshotSheet(new Uint8Array(state));
+		} catch (err) {
+			return this.fail('state', '表の状態', `読めません（${errorText(err)}）`);
+		}
+		return state;
+	}
+
+	/** Applies a doc's updates one by one as the server loads them, naming the first that fails. */
+	docApplies(db: Database.Database, docId: string): void {
+		const doc = new Y.Doc();
+		try {
+			const rows = db
+				.prepare('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq')
+				.iterate(docId) as IterableIterator<{ seq: number; data: Buffer }>;
+			for (const { seq, data } of rows) {
+				try {
+					Y.applyUpdate(doc, new Uint8Array(data));
+				} catch (err) {
+					this.at('updates', `seq=${seq} (doc_id=${docId})`).fail(
+						'data',
+						'表に適用できる Yjs の更新',
+						`適用できません（${errorText(err)}）`
+					);
+				}
+			}
+		} finally {
+			doc.destroy();
+		}
+	}
+}
+
+/** As update-guard.ts: no honest client reaches 2^31 operations. */
+const MAX_CLOCK = 2 ** 31;
+
+const PASSWORD_HASH =
+	/^scrypt\$(\d{1,10})\$(\d{1,3})\$(\d{1,3})\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/;
+
+function shown(value: unknown): string {
+	if (typeof value === 'string') return `「${value.slice(0, 40)}」です`;
+	if (Buffer.isBuffer(value)) return `${value.length} バイトのデータです`;
+	if (value === null) return '空 (NULL) です';
+	return `${String(value).slice(0, 40)} です`;
+}
+
+function errorText(err: unknown): string {
+	return (err instanceof Error ? err.message : String(err)).slice(0, 80);
 }

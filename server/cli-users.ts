@@ -1,5 +1,6 @@
 // `shinko users …`: manage logins in DATA_DIR (works while the server runs; SQLite WAL).
 import { parseArgs } from 'node:util';
+import { cliDataDir, CliUsageError } from './cli-store.ts';
 import { readConfig } from './config.ts';
 import { hashPassword } from './passwords.ts';
 import { SqliteStore } from './store.ts';
@@ -12,10 +13,6 @@ export const USERS_USAGE = `  shinko users add NAME --role admin|editor|viewer [
   shinko users passwd NAME                パスワードは標準入力から`;
 
 const MIN_PASSWORD = 8;
-
-export class CliUsageError extends Error {
-	override name = 'CliUsageError';
-}
 
 /** Reads a password: hidden at a terminal, else the first line of standard input. */
 async function readPassword(prompt: string): Promise<string> {
@@ -63,9 +60,11 @@ async function newPassword(): Promise<string> {
 }
 
 function openUsers(): { users: UserStore; close(): void } {
-	const config = readConfig();
-	const store = new SqliteStore(config.dataDir);
-	return { users: new UserStore(store.db, config.sessionTtlMs), close: () => store.close() };
+	const store = new SqliteStore(cliDataDir());
+	return {
+		users: new UserStore(store.db, readConfig().sessionTtlMs),
+		close: () => store.close()
+	};
 }
 
 function name(positionals: string[]): string {
@@ -85,6 +84,8 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 		options: { role: { type: 'string' }, 'display-name': { type: 'string' } },
 		allowPositionals: true
 	});
+	// Before a password is asked for: a store no server reads would take it silently.
+	if (sub === 'add' || sub === 'list' || sub === 'remove' || sub === 'passwd') cliDataDir();
 	switch (sub) {
 		case 'add': {
 			const username = name(positionals);

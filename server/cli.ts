@@ -1,4 +1,5 @@
 // `npx shinko …`: operator commands working directly on DATA_DIR (safe while the server runs).
+// Every command names the store it uses on stderr and never writes into DATA_DIR through --out.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
@@ -8,9 +9,15 @@ import { sheetToXlsx } from '../src/lib/export/xlsx.ts';
 import { docToSheet } from '../src/lib/doc/sheet-doc.ts';
 import { importBytes, isImportError, MAX_IMPORT_BYTES } from '../src/lib/import/any.ts';
 import { DOC_ID } from '../src/lib/model/schema.ts';
-import { backupCommand, restoreCommand, STORE_USAGE } from './cli-store.ts';
-import { CliUsageError, usersCommand, USERS_USAGE } from './cli-users.ts';
-import { readConfig } from './config.ts';
+import {
+	backupCommand,
+	checkOutPath,
+	cliDataDir,
+	CliUsageError,
+	restoreCommand,
+	STORE_USAGE
+} from './cli-store.ts';
+import { usersCommand, USERS_USAGE } from './cli-users.ts';
 import { loadDoc, SqliteStore } from './store.ts';
 import { storeNewTable } from './tables.ts';
 import { UserError } from './users.ts';
@@ -23,7 +30,8 @@ const USAGE = `使い方 / usage:
 ${STORE_USAGE}
 ${USERS_USAGE}
 
-環境変数: DATA_DIR (既定 ./data)`;
+環境変数: DATA_DIR サーバーのデータディレクトリ (未設定なら ./data、ただし既存のストアがある場合のみ)
+--out にはデータディレクトリの中を指定できません`;
 
 class CliError extends Error {
 	override name = 'CliError';
@@ -65,7 +73,7 @@ async function importCommand(args: string[]): Promise<number> {
 		out(sheetToJson(sheet));
 		return 0;
 	}
-	const store = new SqliteStore(readConfig().dataDir);
+	const store = new SqliteStore(cliDataDir());
 	try {
 		const id = storeNewTable(store, sheet, 'cli');
 		const items = sheet.pillars.flatMap((p) => p.sections).flatMap((s) => s.items).length;
@@ -92,7 +100,9 @@ async function exportCommand(args: string[]): Promise<number> {
 	if (!FORMATS.includes(format)) {
 		throw new CliError(`--format は xlsx / csv / json のどれかです (${values.format})`);
 	}
-	const store = new SqliteStore(readConfig().dataDir);
+	const dataDir = cliDataDir();
+	if (values.out) checkOutPath(values.out, dataDir);
+	const store = new SqliteStore(dataDir);
 	let sheet;
 	try {
 		if (store.load(docId).length === 0) throw new CliError(`表が見つかりません: ${docId}`);

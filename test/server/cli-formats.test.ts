@@ -38,14 +38,17 @@ function tableCount(dataDir: string): number {
 	}
 }
 
-describe('shinko export and import, every format', () => {
+// Up to eight CLI runs, each starting tsx: slow on a loaded machine.
+describe('shinko export and import, every format', { timeout: 120_000 }, () => {
 	it('round-trips the reference table through json and xlsx; csv has the BOM', async () => {
 		const data = tempDataDir();
-		cleanups.push(data.remove);
+		// Exports go beside the data dir: the CLI never writes into it through --out.
+		const outDir = tempDataDir();
+		cleanups.push(data.remove, outDir.remove);
 		const imported = await shinko(['import', REFERENCE], data.dir);
 		const id = imported.stdout.trim().split('\n').pop()!;
 		for (const format of ['json', 'xlsx'] as const) {
-			const file = join(data.dir, `out.${format}`);
+			const file = join(outDir.dir, `out.${format}`);
 			expect((await shinko(['export', id, '--format', format, '--out', file], data.dir)).code).toBe(
 				0
 			);
@@ -53,7 +56,7 @@ describe('shinko export and import, every format', () => {
 			expect(back.code, back.stderr).toBe(0);
 			expect(JSON.parse(back.stdout)).toEqual(reference);
 		}
-		const csv = join(data.dir, 'out.csv');
+		const csv = join(outDir.dir, 'out.csv');
 		expect((await shinko(['export', id, '--format', 'csv', '--out', csv], data.dir)).code).toBe(0);
 		const bytes = readFileSync(csv);
 		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
