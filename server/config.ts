@@ -20,6 +20,11 @@ const envSchema = z.object({
 		.positive()
 		.max(24 * 365)
 		.default(12),
+	MAX_DOC_BYTES: z.coerce
+		.number()
+		.int()
+		.min(1024 * 1024)
+		.default(64 * 1024 * 1024),
 	PUBLIC_ORIGIN: z.url().optional(),
 	BUILD_DIR: z.string().min(1).optional()
 });
@@ -29,6 +34,8 @@ export interface Config {
 	host: string;
 	dataDir: string;
 	maxMessageBytes: number;
+	/** A table's size limit in the store; writes past it close with 4413. */
+	maxDocBytes?: number;
 	initialAdminPassword?: string;
 	sessionTtlMs: number;
 	publicOrigin?: string;
@@ -54,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		host: e.HOST,
 		dataDir: resolve(e.DATA_DIR),
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
+		maxDocBytes: e.MAX_DOC_BYTES,
 		initialAdminPassword: e.INITIAL_ADMIN_PASSWORD,
 		sessionTtlMs: e.SESSION_TTL_HOURS * 3600 * 1000,
 		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, ''),

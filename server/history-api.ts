@@ -40,10 +40,12 @@ export class HistoryApi {
 
 	/**
 	 * Refuses doc ids that have no history. The index doc is the list of tables, not a table, and
-	 * its history is never shown. (Whether the id is in the table list is to be checked here too.)
+	 * its history is never shown; a doc outside the list has none either.
 	 */
 	private requireTable(docId: string): void {
 		if (docId === INDEX_DOC_ID) throw new HttpError(404, 'not_found');
+		// Only the tables in the list have a history: no snapshots of unlisted docs to fill the store.
+		if (!this.options.sync.isListed(docId)) throw new HttpError(404, 'not_found');
 	}
 
 	/** The doc's current state: from the open room when there is one, else from the store. */

@@ -34,7 +34,14 @@ export async function startServer(
 	const store = new SqliteStore(config.dataDir);
 	const writerId = `server-${process.pid}-${randomBytes(4).toString('hex')}`;
 	let compacted = 0;
-	for (const docId of store.docIds()) compacted += store.compact(docId);
+	for (const docId of store.docIds()) {
+		// One table that cannot be read (or written) must not keep the others from being served.
+		try {
+			compacted += store.compact(docId);
+		} catch (err) {
+			log.warn('compacting a table failed; left as it is', { docId, error: String(err) });
+		}
+	}
 	const seeded = seedIfEmpty(store, writerId);
 	if (seeded) log.info('seeded the reference table', { docId: seeded });
 	const users = new UserStore(store.db, config.sessionTtlMs);
@@ -54,7 +61,8 @@ export async function startServer(
 		isSessionLive: (id) => users.isLive(id),
 		// Sessions are checked at each ping: often enough that an expired one closes promptly.
 		pingIntervalMs: Math.min(30_000, Math.max(500, config.sessionTtlMs / 4)),
-		presenceRenewMs: config.presenceRenewMs
+		presenceRenewMs: config.presenceRenewMs,
+		maxDocBytes: config.maxDocBytes
 	});
 	const auth = new Auth({
 		users,

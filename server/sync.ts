@@ -11,11 +11,20 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
-import { INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
+import { INDEX_DOC_ID, tablesMap } from '../src/lib/doc/index-doc.ts';
 import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
-import { loadDoc, type DocStore } from './store.ts';
+import type { DocStore } from './store.ts';
 import type { Logger } from './log.ts';
-import { checkAwarenessUpdate, checkUpdate, UpdateGuardError } from './update-guard.ts';
+import {
+	AuthorshipError,
+	checkUpdate,
+	jsonTextDepth,
+	MAX_AWARENESS_STATE_BYTES,
+	MAX_JSON_DEPTH,
+	readAwarenessUpdate,
+	UpdateGuardError,
+	type AwarenessEntry
+} from './update-guard.ts';
 import type { Role } from './users.ts';
 
 /** Origin of updates read back from the store (written by another process): not stored again. */
@@ -29,6 +38,16 @@ const PRESENCE_TICK_MS = 50;
  * not renewed for 30 s: a peer hears of renewals at most 23 s apart.
  */
 const PRESENCE_RENEW_MS = 5_000;
+/** How often open connections' sessions are checked: a removed user is out within a second. */
+const SESSION_CHECK_MS = 1_000;
+/** The largest a table may grow in the store (its log since the last compaction), by default. */
+export const DEFAULT_MAX_DOC_BYTES = 64 * 1024 * 1024;
+/**
+ * What may wait unread for one connection, beyond the largest answer it was sent (a whole table
+ * for a client that joins): a reader that stalls past it is closed (1013), so a socket that never
+ * reads cannot make the server hold everything it is sent.
+ */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 interface AwarenessChanges {
 	added: number[];
@@ -48,6 +67,10 @@ export interface SyncOptions {
 	pingIntervalMs?: number;
 	/** How often renewed presence states are sent on (default PRESENCE_RENEW_MS). */
 	presenceRenewMs?: number;
+	/** How often open connections' sessions are checked (default SESSION_CHECK_MS). */
+	sessionCheckMs?: number;
+	/** A table's size limit in the store (default DEFAULT_MAX_DOC_BYTES). */
+	maxDocBytes?: number;
 }
 
 export interface ConnectOptions {
@@ -55,12 +78,28 @@ export interface ConnectOptions {
 	role: Role;
 	sessionId: string;
 	username: string;
+	/** How the app names the user in presence and in marks, comments and changes. */
+	displayName: string;
 }
 
 /** Presence messages a connection may send per second (bursts up to twice that). */
 const AWARENESS_PER_SECOND = 20;
+/**
+ * Requests for the doc (sync step 1): a client sends one when it connects, and the answer can be
+ * the whole table. Each costs the table's size in the store (at least STEP1_MIN_COST), from a
+ * budget of STEP1_BUDGET refilled at STEP1_REFILL a second: a few answers of a big table at once
+ * and then one every few seconds, many of a small one.
+ */
+const STEP1_BUDGET = 8 * 1024 * 1024;
+const STEP1_REFILL = 1024 * 1024;
+const STEP1_MIN_COST = 1024;
+/** Requests for everyone's presence (a few states of at most MAX_AWARENESS_STATE_BYTES). */
+const QUERY_BURST = 4;
+const QUERY_PER_SECOND = 1;
 /** Awareness client ids one connection may control (one per tab; a few to spare). */
-const MAX_AWARENESS_IDS = 4;
+export const MAX_PRESENCE_IDS = 4;
+/** Colour of a presence state that gave none (the app's second colour). */
+const DEFAULT_COLOUR = '#2e86ab';
 /**
  * Updates waiting for missing history are held in memory only. Honest clients leave them briefly
  * (an edit racing its own reconnect); a crafted gap never resolves, so past this the room drops
@@ -104,18 +143,62 @@ interface Connection {
 	ackSent: number;
 	waiting: Waiting[];
 	readonly: boolean;
+	role: Role;
 	sessionId: string;
 	username: string;
-	/** Token bucket for presence messages. */
-	awarenessTokens: number;
-	awarenessRefilledAt: number;
+	displayName: string;
+	/** Token buckets for presence messages, sync step 1 and presence queries. */
+	awarenessTokens: TokenBucket;
+	step1Tokens: TokenBucket;
+	queryTokens: TokenBucket;
+	/** The largest message sent to it (what it may have buffered beyond MAX_BUFFERED_BYTES). */
+	largestSent: number;
 	warned: Set<string>;
 }
 
+/** At most `burst` at once, refilled at `perSecond`. */
+class TokenBucket {
+	private tokens: number;
+	private refilledAt = Date.now();
+
+	constructor(
+		private readonly burst: number,
+		private readonly perSecond: number
+	) {
+		this.tokens = burst;
+	}
+
+	/** Takes `cost` tokens (at most the whole burst) if there are as many. */
+	take(cost = 1): boolean {
+		const now = Date.now();
+		this.tokens = Math.min(
+			this.burst,
+			this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond
+		);
+		this.refilledAt = now;
+		const due = Math.min(cost, this.burst);
+		if (this.tokens < due) return false;
+		this.tokens -= due;
+		return true;
+	}
+}
+
+/**
+ * Sends unless the connection has let too much pile up unread: then it is closed (1013, try again
+ * later) and its buffer let go, so a reader that stalls, or never reads, holds a bounded amount.
+ */
 function send(conn: Connection, message: Uint8Array): void {
-	if (conn.ws.readyState !== conn.ws.OPEN) return;
-	conn.ws.send(message, (err) => {
-		if (err) conn.ws.terminate();
+	const ws = conn.ws;
+	if (ws.readyState !== ws.OPEN) return;
+	if (ws.bufferedAmount > MAX_BUFFERED_BYTES + conn.largestSent) {
+		ws.close(CLOSE.tryAgainLater, 'too much unread');
+		// A reader that does not read will not read the close frame either.
+		setTimeout(() => ws.terminate(), 1000).unref();
+		return;
+	}
+	conn.largestSent = Math.max(conn.largestSent, message.length);
+	ws.send(message, (err) => {
+		if (err) ws.terminate();
 	});
 }
 
@@ -135,6 +218,18 @@ function awarenessMessage(awareness: awarenessProtocol.Awareness, ids: number[])
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, MESSAGE.awareness);
 	encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, ids));
+	return encoding.toUint8Array(encoder);
+}
+
+/** A presence update (y-protocols' encoding) of the given entries. */
+function encodePresence(entries: AwarenessEntry[]): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, entries.length);
+	for (const { id, clock, state } of entries) {
+		encoding.writeVarUint(encoder, id);
+		encoding.writeVarUint(encoder, clock);
+		encoding.writeVarString(encoder, state);
+	}
 	return encoding.toUint8Array(encoder);
 }
 
@@ -163,23 +258,58 @@ export class Room {
 	private readonly presenceRenewed = new Set<number>();
 	private presenceTick: ReturnType<typeof setTimeout> | null = null;
 	private readonly presenceRenewTimer: ReturnType<typeof setInterval>;
+	/** Which connection controls each presence id: nobody else may set or remove it. */
+	private readonly presenceOwners = new Map<number, Connection>();
+	/** Bytes of this doc in the store since its last compaction (what MAX_DOC_BYTES bounds). */
+	private bytes = 0;
 
+	/** Throws when the doc cannot be loaded (SyncServer.connect reports it). */
 	constructor(
 		readonly id: string,
 		private readonly server: SyncServer
 	) {
-		this.doc = loadDoc(server.store, id);
+		this.doc = new Y.Doc();
+		const updates = server.store.load(id);
+		try {
+			this.doc.transact(() => {
+				for (const u of updates) {
+					Y.applyUpdate(this.doc, u);
+					this.bytes += u.length;
+				}
+			});
+		} catch (err) {
+			this.doc.destroy();
+			throw err;
+		}
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
 		this.doc.on('update', this.onDocUpdate);
 		this.awareness.on('update', this.onAwarenessUpdate);
 		this.awareness.on('change', this.onAwarenessChange);
-		this.presenceRenewTimer = setInterval(this.sendPresenceRenewals, server.presenceRenewMs);
+		this.presenceRenewTimer = setInterval(
+			this.guarded(this.sendPresenceRenewals),
+			server.presenceRenewMs
+		);
 		this.presenceRenewTimer.unref();
+	}
+
+	/**
+	 * A callback that cannot end the process: whatever it throws (a bug, a hostile structure Yjs
+	 * cannot handle) closes this room as a failed commit does, logged with the room's id.
+	 */
+	private guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+		return (...args) => {
+			try {
+				fn(...args);
+			} catch (err) {
+				this.server.fail(this, err);
+			}
+		};
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		this.server.lastChange.set(this.id, Date.now());
+		if (origin !== FROM_STORE) this.bytes += update.length;
 		// An update that also integrated others' updates waiting for history goes to its sender too.
 		const sender =
 			origin instanceof Object && !this.hadPending
@@ -191,8 +321,10 @@ export class Room {
 
 	private scheduleFlush(): void {
 		if (this.flushing) return;
-		this.flushing = setImmediate(this.flush);
+		this.flushing = setImmediate(this.guardedFlush);
 	}
+
+	private readonly guardedFlush = this.guarded(() => this.flush());
 
 	/**
 	 * Writes the queued updates in one transaction, then relays and acknowledges them. Nothing is
@@ -252,8 +384,15 @@ export class Room {
 		const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
 		if (conn) {
 			// A state set again after its removal comes as `updated` (y-protocols keeps its clock).
-			for (const id of added.concat(updated)) conn.clientIds.add(id);
-			for (const id of removed) conn.clientIds.delete(id);
+			for (const id of added.concat(updated)) {
+				conn.clientIds.add(id);
+				this.presenceOwners.set(id, conn);
+			}
+		}
+		// Removed by its owner, by its owner leaving, or timed out: anyone may claim the id again.
+		for (const id of removed) {
+			this.presenceOwners.get(id)?.clientIds.delete(id);
+			this.presenceOwners.delete(id);
 		}
 		for (const id of updated) this.presenceRenewed.add(id);
 	};
@@ -261,10 +400,12 @@ export class Room {
 	/** Real changes (a state added, changed or removed): sent at the next presence tick. */
 	private readonly onAwarenessChange = ({ added, updated, removed }: AwarenessChanges) => {
 		for (const id of added.concat(updated, removed)) this.presenceChanged.add(id);
-		this.presenceTick ??= setTimeout(this.sendPresenceChanges, PRESENCE_TICK_MS);
+		this.presenceTick ??= setTimeout(this.guardedPresenceChanges, PRESENCE_TICK_MS);
 	};
 
 	/** One message for every change of the last tick (a client ignores its own state). */
+	private readonly guardedPresenceChanges = this.guarded(() => this.sendPresenceChanges());
+
 	private readonly sendPresenceChanges = (): void => {
 		this.presenceTick = null;
 		const ids = Array.from(this.presenceChanged);
@@ -314,17 +455,27 @@ export class Room {
 			waiting: [],
 			// The list of tables is the admins' to change (DESIGN.md: admin = users, tables).
 			readonly: options.role === 'viewer' || (this.id === INDEX_DOC_ID && options.role !== 'admin'),
+			role: options.role,
 			sessionId: options.sessionId,
 			username: options.username,
-			awarenessTokens: AWARENESS_PER_SECOND * 2,
-			awarenessRefilledAt: Date.now(),
+			displayName: options.displayName,
+			awarenessTokens: new TokenBucket(AWARENESS_PER_SECOND * 2, AWARENESS_PER_SECOND),
+			step1Tokens: new TokenBucket(STEP1_BUDGET, STEP1_REFILL),
+			queryTokens: new TokenBucket(QUERY_BURST, QUERY_PER_SECOND),
+			largestSent: 0,
 			warned: new Set()
 		};
 		this.conns.set(ws, conn);
 		ws.binaryType = 'arraybuffer';
-		ws.on('message', (data: ArrayBuffer | Buffer) => this.onMessage(conn, data));
+		ws.on(
+			'message',
+			this.guarded((data: ArrayBuffer | Buffer) => this.onMessage(conn, data))
+		);
 		ws.on('pong', () => (conn.alive = true));
-		ws.on('close', () => this.leave(conn));
+		ws.on(
+			'close',
+			this.guarded(() => this.leave(conn))
+		);
 		ws.on('error', (err) => {
 			this.server.log.warn('websocket error', { room: this.id, error: String(err) });
 		});
@@ -334,70 +485,25 @@ export class Room {
 	}
 
 	private onMessage(conn: Connection, data: ArrayBuffer | Buffer): void {
-		// Frames already read when the room was abandoned still arrive: its doc is gone.
-		if (this.abandoned) return;
+		// Frames already read when the room was abandoned still arrive: its doc is gone. Nothing
+		// from a connection being closed (an ended session, a refused message) is applied either.
+		if (this.abandoned || conn.ws.readyState !== conn.ws.OPEN) return;
 		try {
 			const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data);
 			const decoder = decoding.createDecoder(bytes);
-			const encoder = encoding.createEncoder();
 			const type = decoding.readVarUint(decoder);
 			switch (type) {
-				case MESSAGE.sync: {
-					const peek = decoding.clone(decoder);
-					const subtype = decoding.readVarUint(peek);
-					let update: Uint8Array | null = null;
-					let reaches = new Map<number, number>();
-					// What the answer to a step 1 carries must be on disk first, like what is relayed.
-					if (subtype === syncProtocol.messageYjsSyncStep1 && this.queue.length > 0) {
-						this.flush();
-						if (this.abandoned) return;
-					}
-					if (subtype !== syncProtocol.messageYjsSyncStep1) {
-						// Decoding a crafted update can take very long (yjs issue 687): check it first.
-						update = decoding.readVarUint8Array(peek);
-						reaches = checkUpdate(update);
-						if (conn.readonly) {
-							this.warnOnce(conn, 'viewer-write', 'ignored a write from a viewer');
-							break;
-						}
-					}
-					encoding.writeVarUint(encoder, MESSAGE.sync);
-					const store = this.doc.store;
-					this.hadPending = store.pendingStructs !== null || store.pendingDs !== null;
-					// y-protocols swallows decoding errors unless given a handler: rethrow to close with 4400.
-					const syncType = syncProtocol.readSyncMessage(
-						decoder,
-						encoder,
-						this.doc,
-						conn.ws,
-						rethrow
-					);
-					this.hadPending = false;
-					if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
-					// Its answer carried the whole doc it lacked: from now on, updates as they come.
-					if (syncType === syncProtocol.messageYjsSyncStep1) conn.askedForState = true;
-					if (update && syncType !== syncProtocol.messageYjsSyncStep1) {
-						this.limitPending();
-						this.acknowledge(conn, update, reaches);
-					}
+				case MESSAGE.sync:
+					this.onSyncMessage(conn, decoder);
 					break;
-				}
-				case MESSAGE.awareness: {
-					const update = decoding.readVarUint8Array(decoder);
-					const ids = checkAwarenessUpdate(update);
-					if (!this.takeAwarenessToken(conn)) {
-						this.warnOnce(conn, 'awareness-rate', 'presence messages over the rate limit dropped');
-						break;
-					}
-					const fresh = ids.filter((id) => !conn.clientIds.has(id));
-					if (conn.clientIds.size + fresh.length > MAX_AWARENESS_IDS) {
-						this.warnOnce(conn, 'awareness-ids', 'too many presence ids on one connection');
-						break;
-					}
-					awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn.ws);
+				case MESSAGE.awareness:
+					this.onPresence(conn, decoding.readVarUint8Array(decoder));
 					break;
-				}
 				case MESSAGE.queryAwareness:
+					if (!conn.queryTokens.take()) {
+						this.warnOnce(conn, 'query-rate', 'presence queries over the rate limit dropped');
+						break;
+					}
 					send(
 						conn,
 						awarenessMessage(this.awareness, Array.from(this.awareness.getStates().keys()))
@@ -406,31 +512,141 @@ export class Room {
 				case MESSAGE.auth:
 					break; // authentication happens at the upgrade, by cookie
 				default:
-					throw new Error(`unknown message type ${type}`);
+					throw new UpdateGuardError(`unknown message type ${type}`);
 			}
 		} catch (err) {
-			this.server.log.warn('malformed message, closing connection', {
-				room: this.id,
-				user: conn.username,
-				error:
-					err instanceof UpdateGuardError
-						? err.message
-						: err instanceof Error
-							? err.message
-							: String(err)
-			});
-			conn.ws.close(CLOSE.malformed, 'malformed message');
+			// Past the guards, Yjs ran out of stack on a structure it cannot handle: the doc may hold
+			// part of the update, so the room is dropped unstored, as on a failed commit (guarded).
+			if (err instanceof RangeError) throw err;
+			const authorship = err instanceof AuthorshipError;
+			this.server.log.warn(
+				authorship
+					? 'update names another author, closing connection'
+					: 'malformed message, closing connection',
+				{
+					room: this.id,
+					user: conn.username,
+					error: err instanceof Error ? err.message : String(err)
+				}
+			);
+			conn.ws.close(
+				authorship ? CLOSE.forbidden : CLOSE.malformed,
+				authorship ? 'another author' : 'malformed message'
+			);
 		}
 	}
 
-	private takeAwarenessToken(conn: Connection): boolean {
-		const now = Date.now();
-		const refill = ((now - conn.awarenessRefilledAt) / 1000) * AWARENESS_PER_SECOND;
-		conn.awarenessTokens = Math.min(AWARENESS_PER_SECOND * 2, conn.awarenessTokens + refill);
-		conn.awarenessRefilledAt = now;
-		if (conn.awarenessTokens < 1) return false;
-		conn.awarenessTokens--;
-		return true;
+	private onSyncMessage(conn: Connection, decoder: decoding.Decoder): void {
+		const peek = decoding.clone(decoder);
+		const subtype = decoding.readVarUint(peek);
+		let update: Uint8Array | null = null;
+		let reaches = new Map<number, number>();
+		if (subtype === syncProtocol.messageYjsSyncStep1) {
+			// Its answer can be the whole table: a client asks once per connection.
+			if (!conn.step1Tokens.take(Math.max(STEP1_MIN_COST, this.bytes))) {
+				this.warnOnce(conn, 'step1-rate', 'sync step 1 over the rate limit dropped');
+				return;
+			}
+			// What the answer carries must be on disk first, like what is relayed.
+			if (this.queue.length > 0) {
+				this.flush();
+				if (this.abandoned) return;
+			}
+		} else {
+			if (conn.readonly) {
+				this.warnOnce(
+					conn,
+					'read-only-write',
+					conn.role === 'viewer'
+						? 'ignored a write from a viewer'
+						: 'ignored a write to the list of tables from a non-admin'
+				);
+				return;
+			}
+			update = decoding.readVarUint8Array(peek);
+			if (this.bytes + update.length > this.server.maxDocBytes) {
+				this.warnOnce(conn, 'doc-too-large', 'table at its size limit, closing connection');
+				conn.ws.close(CLOSE.docTooLarge, 'table size limit');
+				return;
+			}
+			// Decoding a crafted update can take very long (yjs issue 687): check it first.
+			reaches = checkUpdate(update, { doc: this.doc, author: conn.displayName });
+		}
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE.sync);
+		const store = this.doc.store;
+		this.hadPending = store.pendingStructs !== null || store.pendingDs !== null;
+		// y-protocols swallows decoding errors unless given a handler: rethrow to close with 4400.
+		const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, conn.ws, rethrow);
+		this.hadPending = false;
+		if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
+		// Its answer carried the whole doc it lacked: from now on, updates as they come.
+		if (syncType === syncProtocol.messageYjsSyncStep1) conn.askedForState = true;
+		if (update && syncType !== syncProtocol.messageYjsSyncStep1) {
+			this.limitPending();
+			this.acknowledge(conn, update, reaches);
+		}
+	}
+
+	/**
+	 * A presence message carries the sender's own states and, from the stock client, every change
+	 * it heard of from others. Only states the connection owns (or claims, up to MAX_PRESENCE_IDS)
+	 * are applied; the rest is dropped without closing anyone. The user in each state is the
+	 * session's, whatever the client wrote.
+	 */
+	private onPresence(conn: Connection, update: Uint8Array): void {
+		const entries = readAwarenessUpdate(update);
+		if (!entries) {
+			this.warnOnce(conn, 'presence-entries', 'presence message naming too many clients dropped');
+			return;
+		}
+		const accepted: AwarenessEntry[] = [];
+		let claimed = conn.clientIds.size;
+		for (const entry of entries) {
+			const owner = this.presenceOwners.get(entry.id);
+			if (owner && owner !== conn) continue; // someone else's state, echoed or forged
+			if (!owner) {
+				if (entry.state === 'null') continue; // nothing to remove
+				if (claimed >= MAX_PRESENCE_IDS) {
+					this.warnOnce(conn, 'awareness-ids', 'too many presence ids on one connection');
+					continue;
+				}
+				claimed++;
+			}
+			const state = this.stampPresence(conn, entry.state);
+			if (state === undefined) {
+				this.warnOnce(conn, 'presence-state', 'malformed presence state dropped');
+				continue;
+			}
+			accepted.push({ ...entry, state });
+		}
+		if (accepted.length === 0) return;
+		if (!conn.awarenessTokens.take()) {
+			this.warnOnce(conn, 'awareness-rate', 'presence messages over the rate limit dropped');
+			return;
+		}
+		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(accepted), conn.ws);
+	}
+
+	/** The state with the session's user in it, or undefined when it is not a bounded JSON object. */
+	private stampPresence(conn: Connection, json: string): string | undefined {
+		if (json === 'null') return json;
+		if (json.length > MAX_AWARENESS_STATE_BYTES || jsonTextDepth(json) > MAX_JSON_DEPTH) {
+			return undefined;
+		}
+		let state: unknown;
+		try {
+			state = JSON.parse(json);
+		} catch {
+			return undefined;
+		}
+		if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
+		const claimed = (state as { user?: { colour?: unknown } }).user;
+		const colour =
+			typeof claimed?.colour === 'string' && /^#[0-9a-fA-F]{6}$/.test(claimed.colour)
+				? claimed.colour
+				: DEFAULT_COLOUR;
+		return JSON.stringify({ ...state, user: { name: conn.displayName, colour, role: conn.role } });
 	}
 
 	private warnOnce(conn: Connection, key: string, message: string): void {
@@ -510,18 +726,20 @@ export class Room {
 	}
 
 	/** Closes the connections of one session (logout, expiry, removed user). */
-	closeSession(sessionId: string): void {
+	closeSession(sessionId: string, reason = 'session ended'): void {
 		for (const conn of this.conns.values()) {
-			if (conn.sessionId === sessionId) conn.ws.close(CLOSE.unauthorized, 'session ended');
+			if (conn.sessionId === sessionId) {
+				conn.ws.close(CLOSE.unauthorized, reason);
+			}
 		}
 	}
 
-	ping(isSessionLive: (sessionId: string) => boolean): void {
+	sessionIds(): Set<string> {
+		return new Set(Array.from(this.conns.values(), (c) => c.sessionId));
+	}
+
+	ping(): void {
 		for (const conn of this.conns.values()) {
-			if (!isSessionLive(conn.sessionId)) {
-				conn.ws.close(CLOSE.unauthorized, 'session expired');
-				continue;
-			}
 			if (!conn.alive) {
 				conn.ws.terminate();
 				continue;
@@ -570,9 +788,11 @@ export class SyncServer {
 	readonly log: Logger;
 	readonly unloadAfterMs: number;
 	readonly presenceRenewMs: number;
+	readonly maxDocBytes: number;
 	private lastSeq: number;
 	private readonly pollTimer: ReturnType<typeof setInterval>;
 	private readonly pingTimer: ReturnType<typeof setInterval>;
+	private readonly sessionTimer: ReturnType<typeof setInterval>;
 
 	constructor(options: SyncOptions) {
 		this.store = options.store;
@@ -580,24 +800,72 @@ export class SyncServer {
 		this.log = options.log;
 		this.unloadAfterMs = options.unloadAfterMs ?? 30_000;
 		this.presenceRenewMs = options.presenceRenewMs ?? PRESENCE_RENEW_MS;
+		this.maxDocBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
 		this.lastSeq = this.store.lastSeq();
 		// The CLI (or another process) may write to the store while we run: pick its updates up.
 		this.pollTimer = setInterval(() => this.pollStore(), 500);
-		const isSessionLive = options.isSessionLive ?? (() => true);
 		this.pingTimer = setInterval(() => {
-			for (const room of this.rooms.values()) room.ping(isSessionLive);
+			for (const room of this.rooms.values()) room.ping();
 		}, options.pingIntervalMs ?? PING_INTERVAL_MS);
+		// A user removed or given a new password (by the CLI, another process) is out within a second.
+		const isSessionLive = options.isSessionLive ?? (() => true);
+		this.sessionTimer = setInterval(() => {
+			try {
+				this.closeEndedSessions(isSessionLive);
+			} catch (err) {
+				this.log.error('checking sessions failed', { error: String(err) });
+			}
+		}, options.sessionCheckMs ?? SESSION_CHECK_MS);
+		this.sessionTimer.unref();
 	}
 
 	closeSession(sessionId: string): void {
 		for (const room of this.rooms.values()) room.closeSession(sessionId);
 	}
 
-	connect(ws: WebSocket, docId: string, options: ConnectOptions): void {
+	private closeEndedSessions(isSessionLive: (sessionId: string) => boolean): void {
+		const live = new Map<string, boolean>();
+		for (const room of this.rooms.values()) {
+			for (const sessionId of room.sessionIds()) {
+				let ok = live.get(sessionId);
+				if (ok === undefined) live.set(sessionId, (ok = isSessionLive(sessionId)));
+				if (!ok) room.closeSession(sessionId, 'session expired');
+			}
+		}
+	}
+
+	/** The room of a doc, loaded from the store on first use; throws when it cannot be loaded. */
+	private room(docId: string): Room {
 		let room = this.rooms.get(docId);
 		if (!room) {
 			room = new Room(docId, this);
 			this.rooms.set(docId, room);
+		}
+		return room;
+	}
+
+	/**
+	 * Whether a doc is in the list of tables (the `index` doc, kept loaded for this). Only admins
+	 * may open others: they create tables, whose doc may reach the server before their entry.
+	 */
+	isListed(docId: string): boolean {
+		if (docId === INDEX_DOC_ID) return true;
+		return tablesMap(this.room(INDEX_DOC_ID).doc).has(docId);
+	}
+
+	connect(ws: WebSocket, docId: string, options: ConnectOptions): void {
+		let room: Room;
+		try {
+			if (options.role !== 'admin' && !this.isListed(docId)) {
+				ws.close(CLOSE.notFound, 'no such table');
+				return;
+			}
+			room = this.room(docId);
+		} catch (err) {
+			// A doc that cannot be loaded is reported, and every other table goes on.
+			this.log.error('loading a table failed', { room: docId, error: String(err) });
+			ws.close(CLOSE.storeFailed, 'table could not be loaded');
+			return;
 		}
 		room.join(ws, options);
 	}
@@ -617,7 +885,8 @@ export class SyncServer {
 	}
 
 	unload(room: Room): void {
-		if (room.conns.size > 0) return;
+		// The list of tables stays loaded: every connection is checked against it.
+		if (room.conns.size > 0 || room.id === INDEX_DOC_ID) return;
 		this.rooms.delete(room.id);
 		room.destroy();
 	}
@@ -629,7 +898,12 @@ export class SyncServer {
 				if (rows.length === 0) return;
 				for (const row of rows) {
 					this.lastSeq = Math.max(this.lastSeq, row.seq);
-					this.rooms.get(row.docId)?.applyFromStore(row.data);
+					const room = this.rooms.get(row.docId);
+					try {
+						room?.applyFromStore(row.data);
+					} catch (err) {
+						if (room) this.fail(room, err);
+					}
 				}
 			}
 		} catch (err) {
@@ -640,6 +914,7 @@ export class SyncServer {
 	destroy(): void {
 		clearInterval(this.pollTimer);
 		clearInterval(this.pingTimer);
+		clearInterval(this.sessionTimer);
 		for (const room of this.rooms.values()) room.destroy();
 		this.rooms.clear();
 	}

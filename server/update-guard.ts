@@ -1,34 +1,76 @@
-// Cheap checks before a client's bytes reach Yjs: a crafted update can make the decoder or the
-// integration run for a very long time (yjs issue 687), and presence can be flooded with fake ids.
+// Cheap checks before a client's bytes reach Yjs. A crafted update can make the decoder or the
+// integration run for a very long time (yjs issue 687), nest types so deep that Yjs' own recursion
+// (observer calls walk to the root, deleting a type deletes its children) overflows the stack or
+// turns quadratic, or claim to be somebody else's edit. Every check here is linear in the update's
+// size (plus a walk of at most MAX_TYPE_DEPTH steps per type it names) and runs before anything
+// is applied, so a refused update leaves nothing behind.
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /** No honest client reaches 2^31 operations; crafted updates use huge clocks to stall the server. */
 const MAX_CLOCK = 2 ** 31;
 const MAX_CLIENTS_PER_UPDATE = 10_000;
-const MAX_AWARENESS_ENTRIES = 16;
-const MAX_AWARENESS_STATE_BYTES = 64 * 1024;
+/**
+ * Nesting of shared types below a root. A table nests three deep (items → row → cell or mark
+ * register); 16 leaves room for any later shape while keeping Yjs' walks to the root short.
+ */
+export const MAX_TYPE_DEPTH = 16;
+/**
+ * Distinct shared types one update may write into. Creating a table of the importers' item cap
+ * (5,000 items of about 15 types each) in the browser is one update of some 75,000; each type
+ * touched costs Yjs a walk of at most MAX_TYPE_DEPTH steps when it calls observers.
+ */
+export const MAX_TYPES_TOUCHED = 200_000;
+/** Nesting of a JSON value (a mark entry, a change record, a presence state). */
+export const MAX_JSON_DEPTH = 32;
 /**
  * The largest single value (a run of text, a map value, a binary) a client may write. A cell of a
  * 進行管理表 holds a paragraph; a 10 MB string is an attack or a bug, and every replica would carry
- * it forever. An update smaller than this cannot hold a larger value, so only big ones are decoded.
+ * it forever.
  */
 export const MAX_VALUE_BYTES = 1024 * 1024;
+/**
+ * Presence states one message may carry. The stock client re-sends every change it hears of, other
+ * people's included, in one message, so this must exceed any meeting: the limit on what one
+ * connection may own is MAX_PRESENCE_IDS (server/sync.ts), not this.
+ */
+export const MAX_AWARENESS_ENTRIES = 512;
+/** A presence state is a name, a colour, a cursor and a scroll position: well under 1 KB. */
+export const MAX_AWARENESS_STATE_BYTES = 4 * 1024;
 
 export class UpdateGuardError extends Error {
 	override name = 'UpdateGuardError';
 }
 
+/** The update claims to be somebody else's edit (a mark, comment or change by another user). */
+export class AuthorshipError extends UpdateGuardError {
+	override name = 'AuthorshipError';
+}
+
+export interface UpdateContext {
+	/** The doc the update is for: where the parents of its items are looked up. */
+	doc: Y.Doc;
+	/**
+	 * The session's user as the app writes it into marks, comments and changes (its display
+	 * name). Omitted: authorship is not checked.
+	 */
+	author?: string;
+}
+
+/** Map keys that name a person in a comment (a row of the root map `comments`). */
+const COMMENT_AUTHOR_KEYS = new Set(['author', 'resolvedBy']);
+
 /**
- * Throws UpdateGuardError unless the update's structure is plausible. Linear in its size.
- * Returns the clock each client's structs in it reach (for telling when it is integrated).
+ * Throws UpdateGuardError unless the update's structure is plausible, or AuthorshipError when it
+ * writes another user's name where the app records who did something. Returns the clock each
+ * client's structs in it reach (for telling when it is integrated).
  */
-export function checkUpdate(update: Uint8Array): Map<number, number> {
+export function checkUpdate(update: Uint8Array, context?: UpdateContext): Map<number, number> {
 	let meta: { from: Map<number, number>; to: Map<number, number> };
 	try {
 		meta = Y.parseUpdateMeta(update);
 	} catch (err) {
-		throw new UpdateGuardError(`undecodable update: ${err instanceof Error ? err.message : err}`);
+		throw new UpdateGuardError(`undecodable update: ${describe(err)}`);
 	}
 	if (meta.to.size > MAX_CLIENTS_PER_UPDATE) {
 		throw new UpdateGuardError(`update names ${meta.to.size} clients`);
@@ -38,54 +80,361 @@ export function checkUpdate(update: Uint8Array): Map<number, number> {
 			throw new UpdateGuardError(`implausible clock ${clock} for client ${client}`);
 		}
 	}
-	if (update.length > MAX_VALUE_BYTES) checkValueSizes(update);
+	// An update of two bytes has no structs and no deletions.
+	if (update.length > 2) new Inspection(decode(update), context).run();
 	return meta.to;
 }
 
-function valueSize(content: unknown): number {
-	if (content instanceof Y.ContentString) return content.str.length;
-	if (content instanceof Y.ContentBinary) return content.content.length;
-	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
-		let largest = 0;
-		for (const v of content.arr) largest = Math.max(largest, JSON.stringify(v ?? null).length);
-		return largest;
-	}
-	if (content instanceof Y.ContentEmbed) return JSON.stringify(content.embed).length;
-	if (content instanceof Y.ContentFormat) return JSON.stringify(content.value ?? null).length;
-	return 0;
+function describe(err: unknown): string {
+	return err instanceof Error ? err.message : String(err);
 }
 
-function checkValueSizes(update: Uint8Array): void {
-	let structs: ReturnType<typeof Y.decodeUpdate>['structs'];
+function decode(update: Uint8Array): Y.Item[] {
 	try {
-		structs = Y.decodeUpdate(update).structs;
+		// Decoding a deeply nested JSON value recurses in lib0: a RangeError lands here, unapplied.
+		return Y.decodeUpdate(update).structs.filter((s): s is Y.Item => s instanceof Y.Item);
 	} catch (err) {
-		throw new UpdateGuardError(`undecodable update: ${err instanceof Error ? err.message : err}`);
-	}
-	for (const struct of structs) {
-		if (!(struct instanceof Y.Item)) continue;
-		const size = valueSize(struct.content);
-		if (size > MAX_VALUE_BYTES) throw new UpdateGuardError(`a value of ${size} bytes`);
+		throw new UpdateGuardError(`undecodable update: ${describe(err)}`);
 	}
 }
 
-/** The client ids an awareness update speaks for; throws on a malformed or oversized one. */
-export function checkAwarenessUpdate(update: Uint8Array): number[] {
+/** Where an item sits: the depth of the type it is in (0 for a root), its root and its key. */
+interface Place {
+	depth: number;
+	/** The root type's name, when known. */
+	root: string | null;
+	/** The map key the item is under (null in a list or text). */
+	key: string | null;
+}
+
+/** Items of an update by client, in clock order, for finding the struct an ID points into. */
+class StructIndex {
+	private readonly byClient = new Map<number, Y.Item[]>();
+
+	constructor(items: Y.Item[]) {
+		for (const item of items) {
+			const list = this.byClient.get(item.id.client);
+			if (list) list.push(item);
+			else this.byClient.set(item.id.client, [item]);
+		}
+		for (const list of this.byClient.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+	}
+
+	find(id: Y.ID): Y.Item | undefined {
+		const list = this.byClient.get(id.client);
+		if (!list) return undefined;
+		let lo = 0;
+		let hi = list.length - 1;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			const item = list[mid]!;
+			if (id.clock < item.id.clock) hi = mid - 1;
+			else if (id.clock >= item.id.clock + item.length) lo = mid + 1;
+			else return item;
+		}
+		return undefined;
+	}
+}
+
+const UNKNOWN: Place = { depth: 0, root: null, key: null };
+
+/** Decoded updates waiting for history, by the bytes Yjs keeps (replaced when they change). */
+const pendingIndexes = new WeakMap<Uint8Array, StructIndex | null>();
+
+class Inspection {
+	private readonly index: StructIndex;
+	private readonly places = new Map<Y.Item, Place>();
+	private readonly typeDepths = new Map<Y.AbstractType<unknown>, number>();
+
+	constructor(
+		private readonly items: Y.Item[],
+		private readonly context: UpdateContext | undefined
+	) {
+		this.index = new StructIndex(items);
+	}
+
+	/**
+	 * Updates waiting for history are looked in too (a chain can be sent in pieces), only when an
+	 * ID is found neither in the update nor in the doc, and decoded once per waiting update.
+	 */
+	private pending(): StructIndex | null {
+		const waiting = this.context?.doc.store.pendingStructs?.update;
+		if (!waiting) return null;
+		let index = pendingIndexes.get(waiting);
+		if (index === undefined) {
+			try {
+				index = new StructIndex(decode(waiting));
+			} catch {
+				index = null;
+			}
+			pendingIndexes.set(waiting, index);
+		}
+		return index;
+	}
+
+	run(): void {
+		const touched = new Set<unknown>();
+		const author = this.context?.author;
+		for (const item of this.items) {
+			checkContent(item.content);
+			const place = this.place(item);
+			const depth = place.depth + (item.content instanceof Y.ContentType ? 1 : 0);
+			if (depth > MAX_TYPE_DEPTH) {
+				throw new UpdateGuardError(`shared types nested ${depth} deep (at most ${MAX_TYPE_DEPTH})`);
+			}
+			touched.add(this.parentKey(item));
+			if (touched.size > MAX_TYPES_TOUCHED) {
+				throw new UpdateGuardError(`an update writing into over ${MAX_TYPES_TOUCHED} types`);
+			}
+			if (author !== undefined) checkAuthor(item, place, author);
+		}
+	}
+
+	/** What identifies the type an item is in, for counting the types an update touches. */
+	private parentKey(item: Y.Item): unknown {
+		const parent = item.parent as unknown;
+		if (typeof parent === 'string') return parent;
+		if (parent instanceof Y.ID) return `${parent.client}:${parent.clock}`;
+		const origin = item.origin ?? item.rightOrigin;
+		// Same parent as its neighbour: counted once per neighbour at most, which over-counts safely.
+		return origin ? `~${origin.client}:${origin.clock}` : null;
+	}
+
+	/** An item of the update, of updates waiting for history, or of the doc, by an ID inside it. */
+	private find(id: Y.ID): Y.Item | Y.AbstractStruct | undefined {
+		const own = this.index.find(id);
+		if (own) return own;
+		const doc = this.context?.doc;
+		if (doc && Y.getState(doc.store, id.client) > id.clock) return Y.getItem(doc.store, id);
+		return this.pending()?.find(id);
+	}
+
+	/**
+	 * An update's item names its parent, or only a neighbour (origin) whose parent it shares:
+	 * follow neighbours (iteratively, so a long run of characters costs no stack) to an item that
+	 * names its parent or is already in the doc.
+	 */
+	private place(item: Y.Item): Place {
+		const known = this.places.get(item);
+		if (known) return known;
+		const chain: Y.Item[] = [];
+		const seen = new Set<Y.Item>();
+		let current: Y.Item | Y.AbstractStruct | undefined = item;
+		let place: Place = UNKNOWN;
+		for (;;) {
+			if (!(current instanceof Y.Item) || seen.has(current)) break; // GC'd, or a crafted loop
+			const memo = this.places.get(current);
+			if (memo) {
+				place = memo;
+				break;
+			}
+			if (this.integrated(current)) {
+				place = this.docPlace(current);
+				break;
+			}
+			seen.add(current);
+			chain.push(current);
+			const parent = current.parent as unknown;
+			if (typeof parent === 'string') {
+				place = { depth: 0, root: parent, key: current.parentSub };
+				break;
+			}
+			if (parent instanceof Y.ID) {
+				place = this.childPlace(parent, current.parentSub);
+				break;
+			}
+			const next = current.origin ?? current.rightOrigin;
+			if (!next) break;
+			current = this.find(next);
+		}
+		for (const c of chain) this.places.set(c, place);
+		return place;
+	}
+
+	/** Whether an item comes from the doc (integrated: its parent is a type, not an ID). */
+	private integrated(item: Y.Item): boolean {
+		return item.parent instanceof Y.AbstractType;
+	}
+
+	/** The place of an item inside the type that item `typeId` holds. */
+	private childPlace(typeId: Y.ID, key: string | null): Place {
+		const holder = this.find(typeId);
+		if (!(holder instanceof Y.Item) || !(holder.content instanceof Y.ContentType)) {
+			return { ...UNKNOWN, key };
+		}
+		if (this.integrated(holder)) {
+			const type = holder.content.type;
+			return { depth: this.typeDepth(type), root: this.rootOf(type), key };
+		}
+		// Recursion over the update's own nesting, cut off past the limit by the depth check: a
+		// chain deeper than MAX_TYPE_DEPTH is refused before the stack matters.
+		const outer = this.placeBounded(holder);
+		return { depth: outer.depth + 1, root: outer.root, key };
+	}
+
+	private nesting = 0;
+
+	private placeBounded(item: Y.Item): Place {
+		if (++this.nesting > MAX_TYPE_DEPTH + 1) {
+			throw new UpdateGuardError(`shared types nested over ${MAX_TYPE_DEPTH} deep`);
+		}
+		try {
+			return this.place(item);
+		} finally {
+			this.nesting--;
+		}
+	}
+
+	private docPlace(item: Y.Item): Place {
+		const type = item.parent as Y.AbstractType<unknown>;
+		return { depth: this.typeDepth(type), root: this.rootOf(type), key: item.parentSub };
+	}
+
+	/** A doc type's depth below its root, walking up at most MAX_TYPE_DEPTH + 1 steps. */
+	private typeDepth(type: Y.AbstractType<unknown>): number {
+		const memo = this.typeDepths.get(type);
+		if (memo !== undefined) return memo;
+		let depth = 0;
+		let current: Y.AbstractType<unknown> | null = type;
+		while (current?._item && depth <= MAX_TYPE_DEPTH) {
+			depth++;
+			current = current._item.parent as Y.AbstractType<unknown> | null;
+		}
+		this.typeDepths.set(type, depth);
+		return depth;
+	}
+
+	private rootOf(type: Y.AbstractType<unknown>): string | null {
+		let current: Y.AbstractType<unknown> = type;
+		for (let steps = 0; current._item && steps <= MAX_TYPE_DEPTH; steps++) {
+			const parent = current._item.parent;
+			if (!(parent instanceof Y.AbstractType)) return null;
+			current = parent;
+		}
+		if (current._item) return null;
+		return Y.findRootTypeKey(current);
+	}
+}
+
+/** Value sizes, JSON nesting and content kinds the app never writes. */
+function checkContent(content: Y.Item['content']): void {
+	if (content instanceof Y.ContentString) {
+		if (content.str.length > MAX_VALUE_BYTES) throw tooLarge(content.str.length);
+	} else if (content instanceof Y.ContentBinary) {
+		if (content.content.length > MAX_VALUE_BYTES) throw tooLarge(content.content.length);
+	} else if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+		for (const value of content.arr) checkJsonValue(value);
+	} else if (content instanceof Y.ContentEmbed) {
+		checkJsonValue(content.embed);
+	} else if (content instanceof Y.ContentFormat) {
+		checkJsonValue(content.value);
+	} else if (content instanceof Y.ContentDoc) {
+		throw new UpdateGuardError('subdocuments are not used by Shinko');
+	}
+}
+
+function tooLarge(size: number): UpdateGuardError {
+	return new UpdateGuardError(`a value of ${size} bytes (at most ${MAX_VALUE_BYTES})`);
+}
+
+/**
+ * A JSON value's nesting and size, without recursion past MAX_JSON_DEPTH (so a hostile value
+ * cannot overflow the stack here, in JSON.stringify later, or in a reader).
+ */
+function checkJsonValue(value: unknown): void {
+	let size = 0;
+	const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+	while (stack.length > 0) {
+		const { value: v, depth } = stack.pop()!;
+		if (depth > MAX_JSON_DEPTH) {
+			throw new UpdateGuardError(`a value nested over ${MAX_JSON_DEPTH} deep`);
+		}
+		if (typeof v === 'string') size += v.length;
+		else if (v instanceof Uint8Array) size += v.length;
+		else if (Array.isArray(v)) {
+			size += v.length;
+			for (const x of v) stack.push({ value: x, depth: depth + 1 });
+		} else if (v !== null && typeof v === 'object') {
+			for (const [k, x] of Object.entries(v)) {
+				size += k.length;
+				stack.push({ value: x, depth: depth + 1 });
+			}
+		} else size += 8;
+		if (size > MAX_VALUE_BYTES) throw tooLarge(size);
+	}
+}
+
+/**
+ * The app records who did something in mark entries and change records (`{ by, … }` values) and
+ * in a comment's `author` and `resolvedBy`: each must be the session's user.
+ */
+function checkAuthor(item: Y.Item, place: Place, author: string): void {
+	if (!(item.content instanceof Y.ContentAny) && !(item.content instanceof Y.ContentJSON)) return;
+	for (const value of item.content.arr) {
+		if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'by' in value) {
+			const by = (value as { by: unknown }).by;
+			if (by !== author) throw new AuthorshipError(`a record by ${JSON.stringify(by)}`);
+		}
+		// A comment's author fields; where the place is unknown (history the server lacks), any
+		// string under those keys is checked, since it may be one.
+		const commentField =
+			place.key !== null &&
+			COMMENT_AUTHOR_KEYS.has(place.key) &&
+			((place.root === 'comments' && place.depth === 1) || place.root === null);
+		if (commentField && typeof value === 'string' && value !== author) {
+			throw new AuthorshipError(`a comment by ${JSON.stringify(value)}`);
+		}
+	}
+}
+
+/** One entry of a presence message. */
+export interface AwarenessEntry {
+	id: number;
+	clock: number;
+	/** The state as the client encoded it (JSON), "null" for a removal. */
+	state: string;
+}
+
+/**
+ * The entries of a presence message, or null when it names more than MAX_AWARENESS_ENTRIES clients
+ * (dropped, not refused: the stock client echoes everyone's changes). Throws on a malformed one.
+ * Each state's size and nesting are checked where it is applied, for the states that are.
+ */
+export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] | null {
 	try {
 		const decoder = decoding.createDecoder(update);
 		const count = decoding.readVarUint(decoder);
-		if (count > MAX_AWARENESS_ENTRIES) throw new UpdateGuardError(`presence for ${count} clients`);
-		const ids: number[] = [];
+		if (count > MAX_AWARENESS_ENTRIES) return null;
+		const entries: AwarenessEntry[] = [];
 		for (let i = 0; i < count; i++) {
-			ids.push(decoding.readVarUint(decoder));
-			decoding.readVarUint(decoder); // clock
+			const id = decoding.readVarUint(decoder);
+			const clock = decoding.readVarUint(decoder);
 			const state = decoding.readVarString(decoder);
-			if (state.length > MAX_AWARENESS_STATE_BYTES)
-				throw new UpdateGuardError('presence state too large');
+			if (!Number.isSafeInteger(clock) || clock > MAX_CLOCK || !Number.isSafeInteger(id))
+				throw new UpdateGuardError(`implausible presence clock ${clock} for ${id}`);
+			entries.push({ id, clock, state });
 		}
-		return ids;
+		return entries;
 	} catch (err) {
 		if (err instanceof UpdateGuardError) throw err;
 		throw new UpdateGuardError('undecodable presence update');
 	}
+}
+
+/** The nesting depth of JSON text, by counting brackets outside strings (no parsing, no stack). */
+export function jsonTextDepth(text: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 0x5c)
+				i++; // backslash: skip the escaped character
+			else if (c === 0x22) inString = false;
+		} else if (c === 0x22) inString = true;
+		else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+		else if (c === 0x5d || c === 0x7d) depth--;
+	}
+	return deepest;
 }

@@ -16,6 +16,8 @@ export interface RawSocket {
 	write(frames: { first?: number; payload: Uint8Array; masked?: boolean }[]): void;
 	/** Resolves with the close code once the server's close frame arrives. */
 	closed: Promise<number>;
+	/** Stops reading: the server's writes pile up in its own buffers, as with a stalled reader. */
+	pause(): void;
 	destroy(): void;
 }
 
@@ -50,6 +52,9 @@ export function openRawSocket(port: number, path: string, cookie: string): Promi
 					)
 				),
 			closed: new Promise((r) => (onClose = r)),
+			pause: () => {
+				socket.pause();
+			},
 			destroy: () => socket.destroy()
 		};
 		socket.on('connect', () => {

@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { silentLogger } from '../../server/log.ts';
-import { countingSocket } from '../../src/lib/sync/saved-acks.ts';
+import { addTable, INDEX_DOC_ID } from '../../src/lib/doc/index-doc.ts';
+import { countingSocket, SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import type { Config } from '../../server/config.ts';
 
@@ -141,6 +142,27 @@ export function connectClient(
 		params: options.acks ? { acks: '1' } : {}
 	});
 	return { doc, provider };
+}
+
+/**
+ * Puts a doc in the list of tables, as an admin's browser does when it creates a table: editors
+ * and viewers may open only listed docs. `adminCookie` is an admin's session.
+ */
+export async function listTable(
+	httpUrl: string,
+	adminCookie: string,
+	docId: string
+): Promise<void> {
+	const { doc, provider } = connectClient(httpUrl, INDEX_DOC_ID, adminCookie, { acks: true });
+	const acks = new SavedAcks(provider);
+	try {
+		await synced(provider);
+		addTable(doc, docId, { title: docId, fiscalYear: 2020 });
+		await waitFor(() => acks.allSaved, 'the listing saved');
+	} finally {
+		provider.destroy();
+		doc.destroy();
+	}
 }
 
 export function waitFor(

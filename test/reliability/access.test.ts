@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
 	ADMIN_PASSWORD,
+	listTable,
 	login,
 	spawnServer,
 	startTestServer,
@@ -37,6 +38,10 @@ describe('access, beyond test/server/access.test.ts', () => {
 			const res = await fetch(`${server.url}/api/docs/${id}/snapshots`, { headers: { cookie } });
 			expect(res.status, id).toBe(404);
 		}
+		// A doc outside the list of tables has no history; a listed one has.
+		const unlisted = await fetch(`${server.url}/api/docs/abc/snapshots`, { headers: { cookie } });
+		expect(unlisted.status).toBe(404);
+		await listTable(server.url, cookie, 'abc');
 		const ok = await fetch(`${server.url}/api/docs/abc/snapshots`, { headers: { cookie } });
 		expect(ok.status).toBe(200);
 	});

@@ -26,15 +26,15 @@ it('keeps idle presence alive past the 30 s timeout, and drops a closed client a
 		() => b!.destroy()
 	);
 	await Promise.all([synced(a!), synced(b!)]);
-	a!.awareness.setLocalStateField('user', { name: 'A' });
+	a!.awareness.setLocalStateField('label', 'A');
 	const id = a!.awareness.clientID;
-	await waitFor(() => b!.awareness.getStates().get(id)?.user?.name === 'A', 'the state');
+	await waitFor(() => b!.awareness.getStates().get(id)?.label === 'A', 'the state');
 	const removed: number[] = [];
 	b!.awareness.on('change', (c: { removed: number[] }) => removed.push(...c.removed));
 
 	await sleep(40_000);
 	expect(removed).toEqual([]);
-	expect(b!.awareness.getStates().get(id)?.user?.name).toBe('A');
+	expect(b!.awareness.getStates().get(id)?.label).toBe('A');
 
 	a!.destroy();
 	await waitFor(() => removed.includes(id), 'the closed client to disappear', 2000);

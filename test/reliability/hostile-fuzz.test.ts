@@ -1,0 +1,243 @@
+// Property-based fuzzing of structurally valid updates and presence states (issue #17): shared
+// types nested deep, maps wide, texts and JSON values large and deep, records naming somebody
+// else. Against the server as its own process, fast-check generates each case; the server must
+// take exactly the ones within its documented limits (update-guard.ts) and refuse the others
+// whole, answer /healthz quickly throughout, and leave a table every reader can read.
+import fc from 'fast-check';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { readComments } from '../../src/lib/doc/comments.ts';
+import { readChanges } from '../../src/lib/doc/changes.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { hashPassword } from '../../server/passwords.ts';
+import { SqliteStore } from '../../server/store.ts';
+import { MAX_JSON_DEPTH, MAX_TYPE_DEPTH } from '../../server/update-guard.ts';
+import { UserStore } from '../../server/users.ts';
+import {
+	ADMIN_PASSWORD,
+	authedSocket,
+	connectClient,
+	listTable,
+	login,
+	spawnServer,
+	synced,
+	tempDataDir,
+	waitFor,
+	wsUrl
+} from '../helpers/server.ts';
+
+const TABLE = 'fuzz';
+const HEALTH_MS = 200;
+const ME = '佐藤';
+
+let server: Awaited<ReturnType<typeof spawnServer>>;
+let admin: string;
+let editor: string;
+const data = tempDataDir();
+
+beforeAll(async () => {
+	const store = new SqliteStore(data.dir);
+	const users = new UserStore(store.db, 3600_000);
+	users.add('admin', 'admin', await hashPassword(ADMIN_PASSWORD), '管理者');
+	users.add('sato', 'editor', await hashPassword('editor-password'), ME);
+	store.close();
+	server = await spawnServer(data.dir);
+	admin = await login(server.url);
+	editor = await login(server.url, 'sato', 'editor-password');
+	await listTable(server.url, admin, TABLE);
+}, 30_000);
+
+afterAll(() => {
+	server?.child.kill('SIGKILL');
+	data.remove();
+});
+
+async function healthMs(): Promise<number> {
+	const started = performance.now();
+	const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+	expect(res.status).toBe(200);
+	return performance.now() - started;
+}
+
+async function openSocket(): Promise<WebSocket> {
+	const Authed = authedSocket(server.url, editor) as unknown as typeof WebSocket;
+	const ws = new Authed(`${wsUrl(server.url)}/${TABLE}`);
+	ws.binaryType = 'nodebuffer';
+	ws.on('error', () => {});
+	await new Promise((r) => ws.once('open', r));
+	return ws;
+}
+
+/** Sends a message, then a sync step 1 with the full state vector: the answer (or a close) tells. */
+async function sendAndProbe(ws: WebSocket, message: Uint8Array): Promise<number | 'answered'> {
+	const probe = encoding.createEncoder();
+	encoding.writeVarUint(probe, MESSAGE.sync);
+	encoding.writeVarUint(probe, 0);
+	encoding.writeVarUint8Array(probe, Y.encodeStateVector(new Y.Doc()));
+	return new Promise((resolve) => {
+		const onMessage = (m: Buffer) => {
+			if (m[0] === MESSAGE.sync && m[1] === 1) done('answered');
+		};
+		const onClose = (code: number) => done(code);
+		const timer = setTimeout(() => done(-1), 5000);
+		const done = (result: number | 'answered') => {
+			clearTimeout(timer);
+			ws.off('message', onMessage);
+			ws.off('close', onClose);
+			resolve(result);
+		};
+		ws.on('message', onMessage);
+		ws.on('close', onClose);
+		ws.send(message);
+		ws.send(encoding.toUint8Array(probe));
+	});
+}
+
+interface Shape {
+	root: string;
+	/** Maps nested below the root map before the payload map. */
+	chain: number;
+	/** Entries of the payload map, each a text, a JSON value and a record. */
+	width: number;
+	textLength: number;
+	jsonDepth: number;
+	author: string;
+}
+
+const shapes = fc.record({
+	root: fc.constantFrom('items', 'comments', 'changes', 'meta', 'elsewhere'),
+	chain: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 5, max: 40 })),
+	width: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 100, max: 400 })),
+	textLength: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 10_000, max: 60_000 })),
+	jsonDepth: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 20, max: 90 })),
+	author: fc.constantFrom(ME, ME, '管理者')
+});
+
+function nested(depth: number): unknown {
+	let value: unknown = 1;
+	for (let i = 0; i < depth; i++) value = [value];
+	return value;
+}
+
+function build(shape: Shape): Uint8Array {
+	const doc = new Y.Doc();
+	doc.transact(() => {
+		let map: Y.Map<unknown> = doc.getMap(shape.root);
+		for (let i = 0; i < shape.chain; i++) {
+			const next = new Y.Map<unknown>();
+			map.set(`c${i}`, next);
+			map = next;
+		}
+		const payload = new Y.Map<unknown>();
+		map.set('payload', payload);
+		for (let i = 0; i < shape.width; i++) {
+			payload.set(`t${i}`, new Y.Text('あ'.repeat(Math.floor(shape.textLength / shape.width))));
+			payload.set(`j${i}`, nested(shape.jsonDepth));
+			payload.set(`r${i}`, { by: shape.author, at: i });
+		}
+	});
+	return Y.encodeStateAsUpdate(doc);
+}
+
+/** What the guard promises: the deepest type, the deepest JSON value and the named author. */
+function verdict(shape: Shape): 'accepted' | 'structure' | 'author' {
+	// Root map 0, chain 1…chain, payload chain + 1, its texts chain + 2.
+	const typeDepth = shape.chain + 1 + (shape.width > 0 ? 1 : 0);
+	// The JSON value: leaf at jsonDepth below the value (a map value is depth 0).
+	if (typeDepth > MAX_TYPE_DEPTH || (shape.width > 0 && shape.jsonDepth > MAX_JSON_DEPTH))
+		return 'structure';
+	if (shape.width > 0 && shape.author !== ME) return 'author';
+	return 'accepted';
+}
+
+function updateMessage(update: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MESSAGE.sync);
+	encoding.writeVarUint(e, 2);
+	encoding.writeVarUint8Array(e, update);
+	return encoding.toUint8Array(e);
+}
+
+function presenceMessage(id: number, clock: number, state: string): Uint8Array {
+	const inner = encoding.createEncoder();
+	encoding.writeVarUint(inner, 1);
+	encoding.writeVarUint(inner, id);
+	encoding.writeVarUint(inner, clock);
+	encoding.writeVarString(inner, state);
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, MESSAGE.awareness);
+	encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+	return encoding.toUint8Array(e);
+}
+
+describe('fuzzing structurally valid updates and presence (issue #17)', () => {
+	it('takes exactly the updates within the limits, refuses the rest whole, stays responsive', async () => {
+		let ws = await openSocket();
+		let slowest = 0;
+		await fc.assert(
+			fc.asyncProperty(shapes, async (shape) => {
+				if (ws.readyState !== WebSocket.OPEN) ws = await openSocket();
+				const expected = verdict(shape);
+				const result = await sendAndProbe(ws, updateMessage(build(shape)));
+				slowest = Math.max(slowest, await healthMs());
+				if (expected === 'accepted') expect(result).toBe('answered');
+				else if (expected === 'author') expect(result).toBe(4403);
+				else expect(result).toBe(4400);
+			}),
+			{ numRuns: 60, seed: 17 }
+		);
+		ws.close();
+		expect(slowest).toBeLessThan(HEALTH_MS);
+		// Every reader still reads what was stored, through a fresh stock client.
+		const fresh = connectClient(server.url, TABLE, admin);
+		await synced(fresh.provider);
+		expect(() => docToSheet(fresh.doc)).not.toThrow();
+		expect(() => readComments(fresh.doc)).not.toThrow();
+		expect(() => readChanges(fresh.doc)).not.toThrow();
+		expect(() => Y.encodeStateAsUpdate(fresh.doc)).not.toThrow();
+		fresh.provider.destroy();
+	}, 120_000);
+
+	it('passes on bounded presence states with the session’s user, and drops the others', async () => {
+		const watcher = connectClient(server.url, TABLE, admin);
+		await synced(watcher.provider);
+		let ws = await openSocket();
+		let clock = 1;
+		await fc.assert(
+			fc.asyncProperty(
+				fc.record({
+					depth: fc.oneof(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 30, max: 5000 })),
+					padding: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 3000, max: 9000 })),
+					kind: fc.constantFrom('object', 'object', 'array', 'number')
+				}),
+				async ({ depth, padding, kind }) => {
+					if (ws.readyState !== WebSocket.OPEN) ws = await openSocket();
+					const id = 777;
+					const inner = depth === 0 ? '0' : '['.repeat(depth) + ']'.repeat(depth);
+					const n = clock++;
+					const body = `"n":${n},"deep":${inner},"pad":"${'x'.repeat(padding)}","user":{"name":"管理者"}`;
+					const state =
+						kind === 'object' ? `{${body}}` : kind === 'array' ? `[${inner}]` : String(depth);
+					const stateDepth = kind === 'object' ? depth + 1 : kind === 'array' ? depth + 1 : 0;
+					const fits = kind === 'object' && stateDepth <= MAX_JSON_DEPTH && state.length <= 4096;
+					ws.send(presenceMessage(id, n, state));
+					const seen = () => watcher.provider.awareness.getStates().get(id);
+					if (fits) {
+						await waitFor(() => seen()?.n === n, 'the state', 3000);
+						expect(seen()?.user?.name).toBe(ME);
+					} else {
+						await new Promise((r) => setTimeout(r, 120));
+						expect(seen()?.n).not.toBe(n);
+					}
+					expect(await healthMs()).toBeLessThan(HEALTH_MS);
+				}
+			),
+			{ numRuns: 40, seed: 17 }
+		);
+		ws.close();
+		watcher.provider.destroy();
+	}, 120_000);
+});

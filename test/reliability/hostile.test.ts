@@ -1,0 +1,420 @@
+// Hostile logged-in users (issue #17): each test is one finding, against the server as its own
+// process (so a crash is a crash, and its memory is its own), with the stock client beside it.
+// The login throttle, headers and snapshots are in hostile-web.test.ts; the CLI, CSV and the
+// importers in hostile-operator.test.ts.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { commentsMap, readComments } from '../../src/lib/doc/comments.ts';
+import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { hashPassword } from '../../server/passwords.ts';
+import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { UserStore } from '../../server/users.ts';
+import { openRawSocket } from '../helpers/raw-socket.ts';
+import {
+	ADMIN_PASSWORD,
+	authedSocket,
+	connectClient,
+	listTable,
+	login,
+	ROOT,
+	spawnServer,
+	synced,
+	tempDataDir,
+	waitFor,
+	wsUrl
+} from '../helpers/server.ts';
+
+const TABLE = 'hostile';
+/** A bound on answering, not a benchmark: a stalled event loop blows far past it. */
+const HEALTH_MS = 200;
+
+let server: Awaited<ReturnType<typeof spawnServer>>;
+let admin: string;
+let editor: string;
+let viewer: string;
+const data = tempDataDir();
+
+beforeAll(async () => {
+	// Users first, straight into the store the server will open.
+	const store = new SqliteStore(data.dir);
+	const users = new UserStore(store.db, 3600_000);
+	users.add('admin', 'admin', await hashPassword(ADMIN_PASSWORD), '管理者');
+	users.add('sato', 'editor', await hashPassword('editor-password'), '佐藤');
+	users.add('mori', 'viewer', await hashPassword('viewer-password'), '森');
+	users.add('kato', 'editor', await hashPassword('editor-password'), '加藤');
+	store.close();
+	server = await spawnServer(data.dir);
+	admin = await login(server.url);
+	editor = await login(server.url, 'sato', 'editor-password');
+	viewer = await login(server.url, 'mori', 'viewer-password');
+	await listTable(server.url, admin, TABLE);
+}, 30_000);
+
+afterAll(() => {
+	server?.child.kill('SIGKILL');
+	data.remove();
+});
+
+function rssMb(): number {
+	const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+	return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+function alive(): boolean {
+	return server.child.exitCode === null && server.child.signalCode === null;
+}
+
+/** Milliseconds /healthz takes to answer (5 s if it does not). */
+async function healthMs(): Promise<number> {
+	const started = performance.now();
+	try {
+		const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+		if (res.status !== 200) return 5000;
+	} catch {
+		return 5000;
+	}
+	return performance.now() - started;
+}
+
+/** Probes /healthz every 20 ms while `attack` runs; returns the slowest answer. */
+async function slowestHealth(attack: () => Promise<unknown>): Promise<number> {
+	let slowest = 0;
+	let running = true;
+	const probing = (async () => {
+		while (running) {
+			slowest = Math.max(slowest, await healthMs());
+			await new Promise((r) => setTimeout(r, 20));
+		}
+	})();
+	try {
+		await attack();
+		await new Promise((r) => setTimeout(r, 200));
+	} finally {
+		running = false;
+		await probing;
+	}
+	return slowest;
+}
+
+function wsMessage(type: number, payload: Uint8Array, subtype?: number): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, type);
+	if (subtype !== undefined) encoding.writeVarUint(e, subtype);
+	encoding.writeVarUint8Array(e, payload);
+	return encoding.toUint8Array(e);
+}
+
+const updateMessage = (update: Uint8Array) => wsMessage(MESSAGE.sync, update, 2);
+
+function presenceMessage(entries: { id: number; clock: number; state: string }[]): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeVarUint(e, entries.length);
+	for (const { id, clock, state } of entries) {
+		encoding.writeVarUint(e, id);
+		encoding.writeVarUint(e, clock);
+		encoding.writeVarString(e, state);
+	}
+	return wsMessage(MESSAGE.awareness, encoding.toUint8Array(e));
+}
+
+/** A `ws` socket of a logged-in user on a doc, open. */
+async function socket(cookie: string, doc = TABLE): Promise<WebSocket> {
+	const Authed = authedSocket(server.url, cookie) as unknown as typeof WebSocket;
+	const ws = new Authed(`${wsUrl(server.url)}/${doc}`);
+	ws.binaryType = 'nodebuffer';
+	ws.on('error', () => {});
+	await new Promise((resolve, reject) => {
+		ws.once('open', resolve);
+		ws.once('close', (code) => reject(new Error(`closed with ${code}`)));
+	});
+	return ws;
+}
+
+function closeCode(ws: WebSocket, timeoutMs = 5000): Promise<number | 'open'> {
+	if (ws.readyState === WebSocket.CLOSED) return Promise.resolve(-1);
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => resolve('open'), timeoutMs);
+		ws.once('close', (code) => {
+			clearTimeout(timer);
+			resolve(code);
+		});
+	});
+}
+
+/** An update that nests maps `depth` deep under a root map, one level per transaction. */
+function deepMapChain(depth: number, root = 'deep'): Uint8Array {
+	const doc = new Y.Doc();
+	let map: Y.Map<unknown> = doc.getMap(root);
+	for (let i = 0; i < depth; i++) {
+		const next = new Y.Map<unknown>();
+		map.set('k', next);
+		map = next;
+	}
+	return Y.encodeStateAsUpdate(doc);
+}
+
+/** A JSON array nested `depth` deep, as text (JSON.stringify would overflow building it). */
+function deepJsonText(depth: number): string {
+	return '['.repeat(depth) + ']'.repeat(depth);
+}
+
+/** The stored table, through a fresh stock client of an editor. */
+async function freshCopy(docId = TABLE): Promise<Y.Doc> {
+	const client = connectClient(server.url, docId, admin);
+	await synced(client.provider);
+	client.provider.destroy();
+	return client.doc;
+}
+
+describe('hostile users (issue #17)', () => {
+	it('1. a presence state nested 6,000 deep neither ends the process nor reaches anyone', async () => {
+		const watcher = connectClient(server.url, TABLE, editor);
+		await synced(watcher.provider);
+		const ws = await socket(viewer);
+		const slowest = await slowestHealth(async () => {
+			ws.send(presenceMessage([{ id: 4242, clock: 1, state: deepJsonText(6000) }]));
+			// The stock server's presence tick is 50 ms; wait well past it.
+			await new Promise((r) => setTimeout(r, 500));
+		});
+		expect(alive()).toBe(true);
+		expect(slowest).toBeLessThan(HEALTH_MS);
+		expect(watcher.provider.awareness.getStates().has(4242)).toBe(false);
+		ws.close();
+		watcher.provider.destroy();
+	});
+
+	it('2. an update nesting maps 6,000 deep is refused at once, and nothing of it is stored', async () => {
+		// Built first: building it is quadratic here too, and would stall this process's probes.
+		const chain = updateMessage(deepMapChain(6000));
+		const ws = await socket(editor);
+		let code: number | 'open' = 'open';
+		const slowest = await slowestHealth(async () => {
+			ws.send(chain);
+			code = await closeCode(ws);
+		});
+		expect(code).toBe(4400);
+		expect(slowest).toBeLessThan(HEALTH_MS);
+		expect((await freshCopy()).getMap('deep').size).toBe(0);
+	});
+
+	it('3. a socket that never reads cannot grow the server with presence queries or step 1', async () => {
+		// Presence to be sent back: four connections with as much as each may set.
+		const setters = await Promise.all([1, 2, 3, 4].map(() => socket(editor)));
+		const big = JSON.stringify({ pad: 'x'.repeat(3800) });
+		setters.forEach((ws, i) =>
+			ws.send(
+				presenceMessage([1, 2, 3, 4].map((j) => ({ id: 9000 + i * 10 + j, clock: 1, state: big })))
+			)
+		);
+		await new Promise((r) => setTimeout(r, 200));
+		const before = rssMb();
+		const raw = await openRawSocket(server.port, `/sync/${TABLE}`, editor);
+		raw.pause();
+		const query = new Uint8Array([MESSAGE.queryAwareness]);
+		const step1 = wsMessage(MESSAGE.sync, new Uint8Array([0]), 0);
+		const slowest = await slowestHealth(async () => {
+			for (let i = 0; i < 8; i++) {
+				raw.write(Array.from({ length: 500 }, () => ({ payload: query })));
+				raw.write(Array.from({ length: 400 }, () => ({ payload: step1 })));
+				await new Promise((r) => setTimeout(r, 50));
+			}
+		});
+		const grown = rssMb() - before;
+		raw.destroy();
+		for (const ws of setters) ws.close();
+		expect(alive()).toBe(true);
+		expect(slowest).toBeLessThan(HEALTH_MS);
+		// Unbounded, this was gigabytes; each answer held is at most a few hundred KB.
+		expect(grown).toBeLessThan(64);
+	});
+
+	it('5. a comment nesting maps thousands deep is refused, and the table reads for everyone', async () => {
+		const doc = new Y.Doc();
+		const row = new Y.Map<unknown>();
+		doc.transact(() => {
+			row.set('itemId', 'p1s1i1');
+			row.set('author', '佐藤');
+			row.set('at', 1);
+			row.set('text', 'ok');
+			row.set('resolved', false);
+			commentsMap(doc).set('c-deep', row);
+		});
+		let map = row;
+		for (let i = 0; i < 3000; i++) {
+			const next = new Y.Map<unknown>();
+			map.set('x', next);
+			map = next;
+		}
+		const ws = await socket(editor);
+		ws.send(updateMessage(Y.encodeStateAsUpdate(doc)));
+		expect(await closeCode(ws)).toBe(4400);
+		const copy = await freshCopy();
+		expect(copy.getMap('comments').has('c-deep')).toBe(false);
+		expect(() => readComments(copy)).not.toThrow();
+	});
+
+	it('6a. editors and viewers open only tables in the list (4404); admins create new ones', async () => {
+		for (const cookie of [editor, viewer]) {
+			const Authed = authedSocket(server.url, cookie) as unknown as typeof WebSocket;
+			const ws = new Authed(`${wsUrl(server.url)}/unlisted-${Math.random().toString(36).slice(2)}`);
+			ws.on('error', () => {});
+			expect(await closeCode(ws)).toBe(4404);
+		}
+		const created = connectClient(server.url, 'new-by-admin', admin);
+		await synced(created.provider);
+		created.provider.destroy();
+	});
+
+	it('6b. a table at its size limit takes no more changes (4413), nothing half-stored', async () => {
+		const small = tempDataDir();
+		const limited = await spawnServer(small.dir, 0, { MAX_DOC_BYTES: String(1024 * 1024) });
+		try {
+			const cookie = await login(limited.url);
+			const Authed = authedSocket(limited.url, cookie) as unknown as typeof WebSocket;
+			const ws = new Authed(`${wsUrl(limited.url)}/quota`);
+			ws.on('error', () => {});
+			await new Promise((r) => ws.once('open', r));
+			const doc = new Y.Doc();
+			let code: number | 'open' = 'open';
+			ws.once('close', (c) => (code = c));
+			for (let i = 0; i < 40 && code === 'open'; i++) {
+				const before = Y.encodeStateVector(doc);
+				doc.getText('t').insert(0, `<${i}>` + 'あ'.repeat(40_000));
+				ws.send(updateMessage(Y.encodeStateAsUpdate(doc, before)));
+				await new Promise((r) => setTimeout(r, 20));
+			}
+			await waitFor(() => code !== 'open', 'the close');
+			expect(code).toBe(4413);
+		} finally {
+			limited.child.kill('SIGKILL');
+			small.remove();
+		}
+	});
+
+	it('7. a removed user is out within a second, whichever process removed them', async () => {
+		const cookie = await login(server.url, 'kato', 'editor-password');
+		const client = connectClient(server.url, TABLE, cookie);
+		await synced(client.provider);
+		let closedAt = 0;
+		let code = 0;
+		client.provider.ws!.addEventListener('close', (e) => {
+			closedAt = performance.now();
+			code = e.code;
+		});
+		client.provider.shouldConnect = false;
+		// The CLI, as an operator runs it: another process writing the same store.
+		const removed = await new Promise<number>((resolve, reject) => {
+			const cli = spawn(
+				process.execPath,
+				[join(ROOT, 'bin/shinko.js'), 'users', 'remove', 'kato'],
+				{
+					cwd: ROOT,
+					env: { ...process.env, DATA_DIR: data.dir },
+					stdio: 'ignore'
+				}
+			);
+			cli.on('exit', (status) => (status === 0 ? resolve(performance.now()) : reject(status)));
+		});
+		// Typing on, as a hostile client would until the close.
+		const typing = setInterval(() => client.doc.getText('kato').insert(0, 'k'), 20);
+		await waitFor(() => closedAt > 0, 'the close', 5000);
+		clearInterval(typing);
+		expect(code).toBe(4401);
+		expect(closedAt - removed).toBeLessThan(1500);
+		client.provider.destroy();
+	});
+
+	it('8a. nobody sets or overwrites presence under another connection’s client id', async () => {
+		const owner = connectClient(server.url, TABLE, editor);
+		const watcher = connectClient(server.url, TABLE, admin);
+		await Promise.all([synced(owner.provider), synced(watcher.provider)]);
+		owner.provider.awareness.setLocalStateField('cursor', null);
+		const id = owner.provider.awareness.clientID;
+		await waitFor(() => watcher.provider.awareness.getStates().has(id), 'the owner’s state');
+		const ws = await socket(viewer);
+		const clock = owner.provider.awareness.meta.get(id)!.clock + 100;
+		ws.send(presenceMessage([{ id, clock, state: JSON.stringify({ presenting: true }) }]));
+		await new Promise((r) => setTimeout(r, 300));
+		expect(watcher.provider.awareness.getStates().get(id)?.presenting).toBeUndefined();
+		expect(ws.readyState).toBe(WebSocket.OPEN);
+		ws.close();
+		owner.provider.destroy();
+		watcher.provider.destroy();
+	});
+
+	it('8b. the user in presence is the session’s, whatever the client wrote', async () => {
+		const liar = connectClient(server.url, TABLE, viewer);
+		const watcher = connectClient(server.url, TABLE, admin);
+		await Promise.all([synced(liar.provider), synced(watcher.provider)]);
+		liar.provider.awareness.setLocalState({
+			user: { name: '管理者', colour: '#d1495b', role: 'admin' }
+		});
+		const id = liar.provider.awareness.clientID;
+		await waitFor(() => watcher.provider.awareness.getStates().has(id), 'the state');
+		expect(watcher.provider.awareness.getStates().get(id)?.user).toEqual({
+			name: '森',
+			colour: '#d1495b',
+			role: 'viewer'
+		});
+		liar.provider.destroy();
+		watcher.provider.destroy();
+	});
+
+	it('8c. marks, comments and changes recorded under another user are refused (4403)', async () => {
+		const forged: ((doc: Y.Doc) => void)[] = [
+			(doc) => doc.getMap('changes').set('p1s1i1/note', { by: '管理者', at: 1 }),
+			(doc) => {
+				const register = new Y.Map<unknown>();
+				register.set('e1', { value: '○', by: '管理者', at: 1 });
+				doc.getMap('items').set('forged-mark', register);
+			},
+			(doc) => {
+				const row = new Y.Map<unknown>();
+				row.set('itemId', 'p1s1i1');
+				row.set('author', '管理者');
+				row.set('at', 1);
+				row.set('text', 'なりすまし');
+				row.set('resolved', false);
+				commentsMap(doc).set('forged-comment', row);
+			}
+		];
+		for (const write of forged) {
+			const doc = new Y.Doc();
+			write(doc);
+			const ws = await socket(editor);
+			ws.send(updateMessage(Y.encodeStateAsUpdate(doc)));
+			expect(await closeCode(ws)).toBe(4403);
+		}
+		// The editor's own name goes through.
+		const own = connectClient(server.url, TABLE, editor);
+		await synced(own.provider);
+		own.doc.getMap('changes').set('p1s1i1/title', { by: '佐藤', at: 2 });
+		const copy = async () => (await freshCopy()).getMap('changes').get('p1s1i1/title');
+		await waitFor(() => own.provider.synced, 'synced');
+		await new Promise((r) => setTimeout(r, 300));
+		expect(await copy()).toEqual({ by: '佐藤', at: 2 });
+		own.provider.destroy();
+		const store = new SqliteStore(data.dir);
+		const stored = loadDoc(store, TABLE);
+		store.close();
+		expect(stored.getMap('changes').has('p1s1i1/note')).toBe(false);
+		expect(stored.getMap('comments').has('forged-comment')).toBe(false);
+	});
+
+	it('keeps serving after every attack above', async () => {
+		expect(alive()).toBe(true);
+		expect(await healthMs()).toBeLessThan(HEALTH_MS);
+		const a = connectClient(server.url, TABLE, editor);
+		const b = connectClient(server.url, TABLE, admin);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		a.doc.getText('after').insert(0, 'まだ動いています');
+		await waitFor(() => b.doc.getText('after').toString() === 'まだ動いています', 'relay');
+		a.provider.destroy();
+		b.provider.destroy();
+	});
+});
