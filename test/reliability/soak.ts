@@ -3,10 +3,12 @@
 //   npm run soak                      200 crash rounds, then 50 clients at 2 edits/s for 5 minutes
 //   npm run soak -- --quick           20 rounds and 30 s of load
 //   npm run soak -- --rounds 50 --duration 120
+//   npm run soak -- --attacks-only    only the hostile-user attacks of issue #17 (20 s each; quick: 5 s)
 //
 // Prints what it measured and exits non-zero if any promise failed.
 import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
+import { runAttacks } from './attacks.ts';
 import { runCrashRounds } from './crash-rounds.ts';
 import { connectClient, login, spawnServer, tempDataDir, waitFor } from '../helpers/server.ts';
 
@@ -22,6 +24,8 @@ const ROUNDS = option('--rounds', quick ? 20 : 200);
 const DURATION_S = option('--duration', quick ? 30 : 300);
 const CLIENTS = option('--clients', 50);
 const RATE = 2;
+const ATTACKS_ONLY = args.includes('--attacks-only');
+const ATTACK_S = option('--attack-duration', quick ? 5 : 20);
 
 process.setMaxListeners(0); // every y-websocket provider adds an exit listener
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,8 +137,11 @@ async function load(): Promise<void> {
 
 async function main(): Promise<void> {
 	const started = Date.now();
-	await crash();
-	await load();
+	if (!ATTACKS_ONLY) {
+		await crash();
+		await load();
+	}
+	await runAttacks(ATTACK_S * 1000, log);
 	log(`all held (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
@@ -144,7 +151,7 @@ const deadline = setTimeout(
 		log('FAILED: the soak did not finish in time');
 		process.exit(2);
 	},
-	(ROUNDS * 10 + DURATION_S + 300) * 1000
+	(ROUNDS * 10 + DURATION_S + ATTACK_S * 10 + 300) * 1000
 );
 deadline.unref();
 main().then(
