@@ -751,6 +751,7 @@ export class Room {
 
 	/** Closes every connection without relaying or acknowledging what is not on disk. */
 	abandon(): void {
+		if (this.abandoned) return;
 		this.abandoned = true;
 		if (this.flushing) clearImmediate(this.flushing);
 		this.flushing = null;
@@ -876,9 +877,10 @@ export class SyncServer {
 	 * send what it lacks again.
 	 */
 	fail(room: Room, err: unknown): void {
-		this.log.error('writing to the store failed, closing the room', {
+		this.log.error('closing the room after an error (a failed commit, or one thrown in it)', {
 			room: room.id,
-			error: String(err)
+			error: String(err),
+			stack: err instanceof Error ? err.stack?.split('\n').slice(0, 4).join(' | ') : undefined
 		});
 		if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
 		room.abandon();

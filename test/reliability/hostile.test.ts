@@ -406,6 +406,19 @@ describe('hostile users (issue #17)', () => {
 		expect(stored.getMap('comments').has('forged-comment')).toBe(false);
 	});
 
+	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {
+		await listTable(server.url, admin, 'broken');
+		const store = new SqliteStore(data.dir);
+		store.append('broken', new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x07]), 'test');
+		store.close();
+		const Authed = authedSocket(server.url, editor) as unknown as typeof WebSocket;
+		const ws = new Authed(`${wsUrl(server.url)}/broken`);
+		ws.on('error', () => {});
+		expect(await closeCode(ws)).toBe(1011);
+		expect(alive()).toBe(true);
+		expect(server.stderr()).toContain('"room":"broken"');
+	});
+
 	it('keeps serving after every attack above', async () => {
 		expect(alive()).toBe(true);
 		expect(await healthMs()).toBeLessThan(HEALTH_MS);
