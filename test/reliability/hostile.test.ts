@@ -390,6 +390,13 @@ describe('hostile users (issue #17)', () => {
 			ws.send(updateMessage(Y.encodeStateAsUpdate(doc)));
 			expect(await closeCode(ws)).toBe(4403);
 		}
+		// Someone else's record the server already has, re-sent (a device copy's replay), passes.
+		const replay = await socket(editor);
+		const current = await freshCopy();
+		replay.send(updateMessage(Y.encodeStateAsUpdate(current)));
+		await new Promise((r) => setTimeout(r, 300));
+		expect(replay.readyState).toBe(WebSocket.OPEN);
+		replay.close();
 		// The editor's own name goes through.
 		const own = connectClient(server.url, TABLE, editor);
 		await synced(own.provider);
