@@ -261,7 +261,9 @@ function buildStore(file: string, dir: string): string[] {
 		new UserStore(store.db, readConfig().sessionTtlMs);
 		new SnapshotStore(store.db);
 		const tables = tableNames(source);
-		const rows = (table: keyof typeof COLUMNS, order: string): IterableIterator<Row> => {
+		const check = new RowCheck(file);
+		/** The backup's rows of `table` in `key` order, each with its checks. */
+		function* rows(table: keyof typeof COLUMNS, key: string): Generator<[Row, RowCheck]> {
 			const have = new Set(
 				(source.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name)
 			);
@@ -271,61 +273,54 @@ function buildStore(file: string, dir: string): string[] {
 					`${file}: 表 ${table} に列 ${missing.join(', ')} がありません（${COLUMNS[table].join(', ')} が必要です）`
 				);
 			}
-			return source
-				.prepare(`SELECT ${COLUMNS[table].join(', ')} FROM ${table} ORDER BY ${order}`)
-				.iterate() as IterableIterator<Row>;
-		};
-		const check = new RowCheck(file);
-		store.transaction(() => {
-			const addUpdate = store.db.prepare(
-				'INSERT INTO updates (seq, doc_id, data, writer, created_at) VALUES (?, ?, ?, ?, ?)'
+			const select = source.prepare(
+				`SELECT ${COLUMNS[table].join(', ')} FROM ${table} ORDER BY ${key}`
 			);
-			for (const row of rows('updates', 'seq')) {
-				const at = check.at('updates', `seq=${String(row.seq)}`);
-				at.insert(addUpdate, [
-					at.id(row.seq, 'seq'),
-					at.docId(row.doc_id),
-					at.update(row.data, 'data'),
-					at.text(row.writer, 'writer'),
-					at.time(row.created_at)
-				]);
+			for (const row of select.iterate() as IterableIterator<Row>) {
+				yield [row, check.at(table, `${key}=${String(row[key])}`)];
 			}
-			for (const row of rows('meta', 'key')) {
-				const at = check.at('meta', `key=${String(row.key)}`);
+		}
+		/** Inserts each row as `values` checks it, column for column (COLUMNS[table]). */
+		const copy = (
+			table: keyof typeof COLUMNS,
+			key: string,
+			values: (row: Row, at: RowCheck) => unknown[]
+		): void => {
+			// updates and meta are there (checkStoreFile); users and snapshots came later.
+			if (!tables.has(table)) return;
+			const columns = COLUMNS[table];
+			const insert = store.db.prepare(
+				`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+			);
+			for (const [row, at] of rows(table, key)) at.insert(insert, values(row, at));
+		};
+		store.transaction(() => {
+			copy('updates', 'seq', (row, at) => [
+				at.id(row.seq, 'seq'),
+				at.docId(row.doc_id),
+				at.update(row.data, 'data'),
+				at.text(row.writer, 'writer'),
+				at.time(row.created_at)
+			]);
+			for (const [row, at] of rows('meta', 'key')) {
 				store.setMeta(at.text(row.key, 'key'), at.text(row.value, 'value'));
 			}
-			if (tables.has('users')) {
-				const addUser = store.db.prepare(
-					'INSERT INTO users (username, role, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)'
-				);
-				for (const row of rows('users', 'username')) {
-					const at = check.at('users', `username=${String(row.username)}`);
-					at.insert(addUser, [
-						at.username(row.username),
-						at.role(row.role),
-						at.nonEmpty(row.display_name, 'display_name'),
-						at.passwordHash(row.password_hash),
-						at.time(row.created_at)
-					]);
-				}
-			}
-			if (tables.has('snapshots')) {
-				const addSnapshot = store.db.prepare(
-					'INSERT INTO snapshots (id, doc_id, name, kind, author, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)'
-				);
-				for (const row of rows('snapshots', 'id')) {
-					const at = check.at('snapshots', `id=${String(row.id)}`);
-					at.insert(addSnapshot, [
-						at.id(row.id, 'id'),
-						at.docId(row.doc_id),
-						at.snapshotName(row.name),
-						at.kind(row.kind),
-						at.nonEmpty(row.author, 'author'),
-						at.time(row.created_at),
-						at.snapshotState(row.state)
-					]);
-				}
-			}
+			copy('users', 'username', (row, at) => [
+				at.username(row.username),
+				at.role(row.role),
+				at.nonEmpty(row.display_name, 'display_name'),
+				at.passwordHash(row.password_hash),
+				at.time(row.created_at)
+			]);
+			copy('snapshots', 'id', (row, at) => [
+				at.id(row.id, 'id'),
+				at.docId(row.doc_id),
+				at.snapshotName(row.name),
+				at.kind(row.kind),
+				at.nonEmpty(row.author, 'author'),
+				at.time(row.created_at),
+				at.snapshotState(row.state)
+			]);
 		});
 		for (const docId of store.docIds()) check.docApplies(store.db, docId);
 		store.db.pragma('wal_checkpoint(TRUNCATE)');
