@@ -237,16 +237,6 @@ const COLUMNS = {
 	snapshots: ['id', 'doc_id', 'name', 'kind', 'author', 'created_at', 'state']
 } as const;
 
-/** What the app's own constructors create; anything else in a backup is left behind. */
-const OWN_OBJECTS = new Set([
-	...Object.keys(COLUMNS).map((table) => `table ${table}`),
-	'table sessions',
-	'table sqlite_sequence',
-	'index updates_doc',
-	'index sessions_user',
-	'index snapshots_doc'
-]);
-
 type Row = Record<string, unknown>;
 
 /**
@@ -324,26 +314,32 @@ function buildStore(file: string, dir: string): string[] {
 		});
 		for (const docId of store.docIds()) check.docApplies(store.db, docId);
 		store.db.pragma('wal_checkpoint(TRUNCATE)');
-		return leftBehind(source);
+		return leftBehind(source, store.db, tables);
 	} finally {
 		source.close();
 		store.close();
 	}
 }
 
-function leftBehind(source: Database.Database): string[] {
-	const objects = source.prepare('SELECT type, name FROM sqlite_master').all() as {
-		type: string;
-		name: string;
-	}[];
-	const others = objects
-		.map((o) => `${o.type} ${o.name}`)
-		.filter((o) => !OWN_OBJECTS.has(o) && !o.startsWith('index sqlite_autoindex_'));
+/** Notes on what of the backup is not in the store built of it (by the app's own constructors). */
+function leftBehind(
+	source: Database.Database,
+	built: Database.Database,
+	tables: Set<string>
+): string[] {
+	const objects = (db: Database.Database) =>
+		(
+			db.prepare('SELECT type, name FROM sqlite_master').all() as { type: string; name: string }[]
+		).map((o) => `${o.type} ${o.name}`);
+	const own = new Set(objects(built));
+	const others = objects(source).filter(
+		(o) => !own.has(o) && !o.startsWith('index sqlite_autoindex_')
+	);
 	const notes =
 		others.length > 0
 			? [`戻さなかったもの（Shinko のものではありません）: ${others.join(', ')}`]
 			: [];
-	if (tableNames(source).has('sessions')) {
+	if (tables.has('sessions')) {
 		notes.push('ログイン中のセッションは戻していません（利用者はログインし直してください）');
 	}
 	return notes;
