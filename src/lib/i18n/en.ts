@@ -62,8 +62,11 @@ export const en: Messages = {
 	syncRefused: 'Sync stopped',
 	syncRefusedMessage: (reason: Refusal) =>
 		`${REFUSED_REASON[reason]} Your edits are kept on this device, but they have not reached the server. ${REFUSED_ACTION[reason]}`,
-	syncRefusedCode: (code: number) => `(code ${code})`,
+	// Its leading space: the code follows the message without one (Japanese needs none).
+	syncRefusedCode: (code: number) => ` (code ${code})`,
 	syncRetry: 'Connect again',
+	/** A table this device has no copy of, which the server refuses to send (e.g. 4404). */
+	tableRefused: (reason: Refusal) => `${REFUSED_REASON[reason]} ${REFUSED_ACTION[reason]}`,
 	markPickerTitle: 'Progress mark',
 	markClear: 'Clear',
 	markConflict: 'Conflict',

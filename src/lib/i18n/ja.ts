@@ -62,6 +62,8 @@ export const ja = {
 		`${REFUSED_REASON[reason]}この端末での編集は消えずに残っていますが、サーバーには届いていません。${REFUSED_ACTION[reason]}`,
 	syncRefusedCode: (code: number) => `（コード ${code}）`,
 	syncRetry: 'もう一度接続する',
+	/** A table this device has no copy of, which the server refuses to send (e.g. 4404). */
+	tableRefused: (reason: Refusal) => `${REFUSED_REASON[reason]}${REFUSED_ACTION[reason]}`,
 	markPickerTitle: '進行管理のマーク',
 	markClear: 'クリア',
 	markConflict: '競合',
