@@ -136,18 +136,13 @@ export function runningServer(dataDir: string): number | null {
 	}
 }
 
-/** A backup is a file from anywhere: nothing its schema declares may run SQL functions. */
-function openBackup(file: string): Database.Database {
-	const db = new Database(file, { readonly: true, fileMustExist: true });
-	db.pragma('trusted_schema = OFF');
-	return db;
-}
-
-/** Throws unless the file is a readable, intact Shinko store. */
-function checkStoreFile(file: string): void {
+/** The file opened read-only, once it is known to be a readable, intact Shinko store. */
+function openStoreFile(file: string): Database.Database {
 	let db: Database.Database;
 	try {
-		db = openBackup(file);
+		db = new Database(file, { readonly: true, fileMustExist: true });
+		// A backup is a file from anywhere: nothing its schema declares may run SQL functions.
+		db.pragma('trusted_schema = OFF');
 	} catch {
 		throw new CliUsageError(`${file}: SQLite のファイルとして開けません`);
 	}
@@ -159,11 +154,11 @@ function checkStoreFile(file: string): void {
 			if (!tables.has(t))
 				throw new CliUsageError(`${file}: Shinko のバックアップではありません (${t} がありません)`);
 		}
+		return db;
 	} catch (err) {
+		db.close();
 		if (err instanceof CliUsageError) throw err;
 		throw new CliUsageError(`${file}: SQLite のファイルとして読めません`);
-	} finally {
-		db.close();
 	}
 }
 
@@ -184,7 +179,7 @@ export async function backupCommand(args: string[], out: (line: string) => void)
 	} finally {
 		store.close();
 	}
-	checkStoreFile(values.out);
+	openStoreFile(values.out).close();
 	out(`バックアップしました: ${values.out}`);
 	return 0;
 }
@@ -198,12 +193,15 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 	if (pid !== null) {
 		throw new CliUsageError(`サーバーが動いています (pid ${pid})。停止してから戻してください。`);
 	}
-	checkStoreFile(file);
-	mkdirSync(dataDir, { recursive: true });
-	// Beside the store, so the final rename is atomic; removed whatever happens.
-	const staging = mkdtempSync(join(dataDir, '.restoring-'));
+	const source = openStoreFile(file);
+	let staging: string | undefined;
 	try {
-		const notes = buildStore(file, staging);
+		mkdirSync(dataDir, { recursive: true });
+		// Beside the store, so the final rename is atomic; removed whatever happens.
+		staging = mkdtempSync(join(dataDir, '.restoring-'));
+		const notes = buildStore(source, file, staging);
+		// Done with the backup before any store file moves: it may be one of them.
+		source.close();
 		const built = join(staging, STORE_FILE);
 		const fd = openSync(built, 'r+');
 		fsyncSync(fd);
@@ -224,7 +222,8 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 		for (const note of notes) out(note);
 		out(`戻しました: ${file} → ${target}`);
 	} finally {
-		rmSync(staging, { recursive: true, force: true });
+		source.close();
+		if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
 	}
 	return 0;
 }
@@ -244,8 +243,7 @@ type Row = Record<string, unknown>;
  * is checked as the server will read it. Only rows travel: no trigger, view or index of the
  * backup does, nor any sessions. Returns notes on what was left behind.
  */
-function buildStore(file: string, dir: string): string[] {
-	const source = openBackup(file);
+function buildStore(source: Database.Database, file: string, dir: string): string[] {
 	const store = new SqliteStore(dir);
 	try {
 		new UserStore(store.db, readConfig().sessionTtlMs);
@@ -276,7 +274,7 @@ function buildStore(file: string, dir: string): string[] {
 			key: string,
 			values: (row: Row, at: RowCheck) => unknown[]
 		): void => {
-			// updates and meta are there (checkStoreFile); users and snapshots came later.
+			// updates and meta are there (openStoreFile); users and snapshots came later.
 			if (!tables.has(table)) return;
 			const columns = COLUMNS[table];
 			const insert = store.db.prepare(
@@ -316,7 +314,6 @@ function buildStore(file: string, dir: string): string[] {
 		store.db.pragma('wal_checkpoint(TRUNCATE)');
 		return leftBehind(source, store.db, tables);
 	} finally {
-		source.close();
 		store.close();
 	}
 }
