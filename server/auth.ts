@@ -67,6 +67,12 @@ export function json(
 	res.end(JSON.stringify(body));
 }
 
+/** 429 with the seconds to wait, in the body and in Retry-After. */
+export function tooManyRequests(res: ServerResponse, error: string, waitMs: number): void {
+	const seconds = Math.ceil(waitMs / 1000);
+	json(res, 429, { error, retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+}
+
 export async function readJson(req: IncomingMessage): Promise<unknown> {
 	if (!(req.headers['content-type'] ?? '').includes('application/json')) {
 		throw new HttpError(415, 'json_required');
@@ -201,16 +207,7 @@ export class Auth {
 			[this.perIp, ip],
 			[this.perUser, username]
 		]);
-		if ('wait' in attempt) {
-			const seconds = Math.ceil(attempt.wait / 1000);
-			json(
-				res,
-				429,
-				{ error: 'too_many_attempts', retryAfterSeconds: seconds },
-				{ 'retry-after': String(seconds) }
-			);
-			return;
-		}
+		if ('wait' in attempt) return tooManyRequests(res, 'too_many_attempts', attempt.wait);
 		const found = this.users.get(username);
 		// The same scrypt work whether or not the user exists: no timing oracle for user names.
 		const ok = (await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH)) && !!found;

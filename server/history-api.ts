@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
 import { DOC_ID } from '../src/lib/model/schema.ts';
-import { HttpError, json, readJson, type Auth } from './auth.ts';
+import { HttpError, json, readJson, tooManyRequests, type Auth } from './auth.ts';
 import type { Logger } from './log.ts';
 import { RateLimiter, reserveAll } from './rate-limit.ts';
 import { SnapshotError, snapshotSheet, type SnapshotStore } from './snapshots.ts';
@@ -108,13 +108,7 @@ export class HistoryApi {
 				// given back unless a snapshot is taken.
 				const attempt = reserveAll([[this.manualSnapshots, current.session.user.username]]);
 				if ('wait' in attempt) {
-					const seconds = Math.ceil(attempt.wait / 1000);
-					json(
-						res,
-						429,
-						{ error: 'too_many_snapshots', retryAfterSeconds: seconds },
-						{ 'retry-after': String(seconds) }
-					);
+					tooManyRequests(res, 'too_many_snapshots', attempt.wait);
 					return true;
 				}
 				try {
