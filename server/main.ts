@@ -59,8 +59,6 @@ export async function startServer(
 		writerId,
 		log,
 		isSessionLive: (id) => users.isLive(id),
-		// Sessions are checked at each ping: often enough that an expired one closes promptly.
-		pingIntervalMs: Math.min(30_000, Math.max(500, config.sessionTtlMs / 4)),
 		presenceRenewMs: config.presenceRenewMs,
 		maxDocBytes: config.maxDocBytes
 	});
