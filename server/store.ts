@@ -134,14 +134,23 @@ export class SqliteStore implements DocStore {
 	}
 }
 
-/** Loads a doc from the store. */
+/** Loads a doc from the store; throws (and holds nothing) when a stored update cannot be applied. */
 export function loadDoc(store: DocStore, docId: string): Y.Doc {
+	return docFromUpdates(store.load(docId));
+}
+
+/** A doc of stored updates, applied in one transaction. */
+export function docFromUpdates(updates: Uint8Array[]): Y.Doc {
 	const doc = new Y.Doc();
-	const updates = store.load(docId);
-	if (updates.length > 0) {
-		doc.transact(() => {
-			for (const u of updates) Y.applyUpdate(doc, u);
-		});
+	try {
+		if (updates.length > 0) {
+			doc.transact(() => {
+				for (const u of updates) Y.applyUpdate(doc, u);
+			});
+		}
+	} catch (err) {
+		doc.destroy();
+		throw err;
 	}
 	return doc;
 }

@@ -13,15 +13,13 @@ import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
 import { INDEX_DOC_ID, tablesMap } from '../src/lib/doc/index-doc.ts';
 import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
-import type { DocStore } from './store.ts';
+import { docFromUpdates, type DocStore } from './store.ts';
 import type { Logger } from './log.ts';
 import {
 	AuthorshipError,
 	checkUpdate,
-	jsonTextDepth,
-	MAX_AWARENESS_STATE_BYTES,
-	MAX_JSON_DEPTH,
 	readAwarenessUpdate,
+	readPresenceState,
 	UpdateGuardError,
 	type AwarenessEntry
 } from './update-guard.ts';
@@ -63,7 +61,7 @@ export interface SyncOptions {
 	unloadAfterMs?: number;
 	/** Whether a session is still valid; connections of ended sessions close with 4401. */
 	isSessionLive?: (sessionId: string) => boolean;
-	/** How often connections are pinged and their sessions checked. */
+	/** How often connections are pinged (a peer that missed the last ping is dropped). */
 	pingIntervalMs?: number;
 	/** How often renewed presence states are sent on (default PRESENCE_RENEW_MS). */
 	presenceRenewMs?: number;
@@ -128,8 +126,6 @@ interface Queued {
 
 interface Connection {
 	ws: WebSocket;
-	/** Awareness client ids this connection controls, removed when it closes. */
-	clientIds: Set<number>;
 	alive: boolean;
 	/**
 	 * Whether the client has sent its sync step 1. Updates are relayed to it from then on; until
@@ -268,19 +264,9 @@ export class Room {
 		readonly id: string,
 		private readonly server: SyncServer
 	) {
-		this.doc = new Y.Doc();
 		const updates = server.store.load(id);
-		try {
-			this.doc.transact(() => {
-				for (const u of updates) {
-					Y.applyUpdate(this.doc, u);
-					this.bytes += u.length;
-				}
-			});
-		} catch (err) {
-			this.doc.destroy();
-			throw err;
-		}
+		this.doc = docFromUpdates(updates);
+		for (const u of updates) this.bytes += u.length;
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
 		this.doc.on('update', this.onDocUpdate);
@@ -309,7 +295,7 @@ export class Room {
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
 		this.server.lastChange.set(this.id, Date.now());
-		if (origin !== FROM_STORE) this.bytes += update.length;
+		this.bytes += update.length;
 		// An update that also integrated others' updates waiting for history goes to its sender too.
 		const sender =
 			origin instanceof Object && !this.hadPending
@@ -384,16 +370,10 @@ export class Room {
 		const conn = origin instanceof Object ? this.conns.get(origin as WebSocket) : undefined;
 		if (conn) {
 			// A state set again after its removal comes as `updated` (y-protocols keeps its clock).
-			for (const id of added.concat(updated)) {
-				conn.clientIds.add(id);
-				this.presenceOwners.set(id, conn);
-			}
+			for (const id of added.concat(updated)) this.presenceOwners.set(id, conn);
 		}
 		// Removed by its owner, by its owner leaving, or timed out: anyone may claim the id again.
-		for (const id of removed) {
-			this.presenceOwners.get(id)?.clientIds.delete(id);
-			this.presenceOwners.delete(id);
-		}
+		for (const id of removed) this.presenceOwners.delete(id);
 		for (const id of updated) this.presenceRenewed.add(id);
 	};
 
@@ -429,15 +409,15 @@ export class Room {
 
 	/**
 	 * Sends the states of `ids` to every connection but those whose own states are all it has and
-	 * which know them already. A removal goes to its owner too: another client (or the server)
-	 * timed the state out, and y-protocols answers its own removal by sending its state again.
+	 * which know them already. A removal goes to its owner too: the server timed the state out,
+	 * and y-protocols answers its own removal by sending its state again.
 	 */
 	private broadcastPresence(ids: number[]): void {
 		const message = awarenessMessage(this.awareness, ids);
 		const states = this.awareness.getStates();
 		const removal = ids.some((id) => !states.has(id));
 		for (const conn of this.conns.values()) {
-			if (removal || !ids.every((id) => conn.clientIds.has(id))) send(conn, message);
+			if (removal || !ids.every((id) => this.presenceOwners.get(id) === conn)) send(conn, message);
 		}
 	}
 
@@ -446,7 +426,6 @@ export class Room {
 		this.unloadTimer = null;
 		const conn: Connection = {
 			ws,
-			clientIds: new Set(),
 			alive: true,
 			askedForState: false,
 			acks: options.acks,
@@ -601,7 +580,7 @@ export class Room {
 			return;
 		}
 		const accepted: AwarenessEntry[] = [];
-		let claimed = conn.clientIds.size;
+		let claimed = this.presenceIdsOf(conn).length;
 		for (const entry of entries) {
 			const owner = this.presenceOwners.get(entry.id);
 			if (owner && owner !== conn) continue; // someone else's state, echoed or forged
@@ -630,18 +609,10 @@ export class Room {
 
 	/** The state with the session's user in it, or undefined when it is not a bounded JSON object. */
 	private stampPresence(conn: Connection, json: string): string | undefined {
-		if (json === 'null') return json;
-		if (json.length > MAX_AWARENESS_STATE_BYTES || jsonTextDepth(json) > MAX_JSON_DEPTH) {
-			return undefined;
-		}
-		let state: unknown;
-		try {
-			state = JSON.parse(json);
-		} catch {
-			return undefined;
-		}
-		if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
-		const claimed = (state as { user?: { colour?: unknown } }).user;
+		const state = readPresenceState(json);
+		if (state === null) return json; // a removal
+		if (state === undefined) return undefined;
+		const claimed = state.user as { colour?: unknown } | undefined;
 		const colour =
 			typeof claimed?.colour === 'string' && /^#[0-9a-fA-F]{6}$/.test(claimed.colour)
 				? claimed.colour
@@ -710,11 +681,17 @@ export class Room {
 		throw new UpdateGuardError(`${bytes} bytes of updates waiting for missing history`);
 	}
 
+	/** The presence ids a connection controls (removed when it closes). */
+	private presenceIdsOf(conn: Connection): number[] {
+		const ids: number[] = [];
+		for (const [id, owner] of this.presenceOwners) if (owner === conn) ids.push(id);
+		return ids;
+	}
+
 	private leave(conn: Connection): void {
 		if (!this.conns.delete(conn.ws)) return;
-		if (conn.clientIds.size > 0) {
-			awarenessProtocol.removeAwarenessStates(this.awareness, Array.from(conn.clientIds), null);
-		}
+		const ids = this.presenceIdsOf(conn);
+		if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
 		if (this.conns.size === 0) {
 			this.unloadTimer = setTimeout(() => this.server.unload(this), this.server.unloadAfterMs);
 		}

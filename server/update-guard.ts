@@ -66,36 +66,40 @@ const COMMENT_AUTHOR_KEYS = new Set(['author', 'resolvedBy']);
  * client's structs in it reach (for telling when it is integrated).
  */
 export function checkUpdate(update: Uint8Array, context?: UpdateContext): Map<number, number> {
-	let meta: { from: Map<number, number>; to: Map<number, number> };
-	try {
-		meta = Y.parseUpdateMeta(update);
-	} catch (err) {
-		throw new UpdateGuardError(`undecodable update: ${describe(err)}`);
+	// One decoding for every check (Yjs' parseUpdateMeta would decode it all again for the clocks):
+	// creating the structs is cheap even for absurd lengths (yjs issue 687 is in integrating them).
+	const structs = decode(update);
+	const reaches = new Map<number, number>();
+	for (const s of structs) reaches.set(s.id.client, s.id.clock + s.length);
+	if (reaches.size > MAX_CLIENTS_PER_UPDATE) {
+		throw new UpdateGuardError(`update names ${reaches.size} clients`);
 	}
-	if (meta.to.size > MAX_CLIENTS_PER_UPDATE) {
-		throw new UpdateGuardError(`update names ${meta.to.size} clients`);
-	}
-	for (const [client, clock] of meta.to) {
+	for (const [client, clock] of reaches) {
 		if (!Number.isSafeInteger(clock) || clock > MAX_CLOCK || client > 2 ** 53) {
 			throw new UpdateGuardError(`implausible clock ${clock} for client ${client}`);
 		}
 	}
-	// An update of two bytes has no structs and no deletions.
-	if (update.length > 2) new Inspection(decode(update), context).run();
-	return meta.to;
+	new Inspection(items(structs), context).run();
+	return reaches;
 }
 
 function describe(err: unknown): string {
 	return err instanceof Error ? err.message : String(err);
 }
 
-function decode(update: Uint8Array): Y.Item[] {
+type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
+
+function decode(update: Uint8Array): Struct[] {
 	try {
 		// Decoding a deeply nested JSON value recurses in lib0: a RangeError lands here, unapplied.
-		return Y.decodeUpdate(update).structs.filter((s): s is Y.Item => s instanceof Y.Item);
+		return Y.decodeUpdate(update).structs;
 	} catch (err) {
 		throw new UpdateGuardError(`undecodable update: ${describe(err)}`);
 	}
+}
+
+function items(structs: Struct[]): Y.Item[] {
+	return structs.filter((s): s is Y.Item => s instanceof Y.Item);
 }
 
 /** Where an item sits: the depth of the type it is in (0 for a root), its root and its key. */
@@ -163,7 +167,7 @@ class Inspection {
 		let index = pendingIndexes.get(waiting);
 		if (index === undefined) {
 			try {
-				index = new StructIndex(decode(waiting));
+				index = new StructIndex(items(decode(waiting)));
 			} catch {
 				index = null;
 			}
@@ -425,8 +429,27 @@ export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] | null
 	}
 }
 
+/**
+ * A presence state's JSON: null for a removal, the object when it is one of at most
+ * MAX_AWARENESS_STATE_BYTES and MAX_JSON_DEPTH levels (measured before parsing, so the server never
+ * holds what it could not encode again), undefined for anything else.
+ */
+export function readPresenceState(json: string): Record<string, unknown> | null | undefined {
+	if (json === 'null') return null;
+	if (json.length > MAX_AWARENESS_STATE_BYTES || jsonTextDepth(json) > MAX_JSON_DEPTH)
+		return undefined;
+	let state: unknown;
+	try {
+		state = JSON.parse(json);
+	} catch {
+		return undefined;
+	}
+	if (state === null || typeof state !== 'object' || Array.isArray(state)) return undefined;
+	return state as Record<string, unknown>;
+}
+
 /** The nesting depth of JSON text, by counting brackets outside strings (no parsing, no stack). */
-export function jsonTextDepth(text: string): number {
+function jsonTextDepth(text: string): number {
 	let depth = 0;
 	let deepest = 0;
 	let inString = false;
