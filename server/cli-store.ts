@@ -54,12 +54,10 @@ export class BackupRowError extends CliUsageError {
 	override name = 'BackupRowError';
 }
 
-let announced = false;
-
 /**
- * The data dir every command works on. Said on stderr, so a store no server reads is noticed; the
- * default ./data is never created, as a CLI run from the wrong directory would report success
- * into a fresh, empty store.
+ * The data dir every command works on; a command asks once. Said on stderr, so a store no server
+ * reads is noticed; the default ./data is never created, as a CLI run from the wrong directory
+ * would report success into a fresh, empty store.
  */
 export function cliDataDir(): string {
 	const { dataDir } = readConfig();
@@ -70,11 +68,8 @@ export function cliDataDir(): string {
 			`ストア ${store} がありません。環境変数 DATA_DIR にサーバーのデータディレクトリを指定してください（例: DATA_DIR=/var/lib/shinko npx shinko …）`
 		);
 	}
-	if (!announced) {
-		announced = true;
-		const note = explicit ? '' : '（DATA_DIR 未設定のため既定の ./data）';
-		process.stderr.write(`shinko: ストア ${store}${note}\n`);
-	}
+	const note = explicit ? '' : '（DATA_DIR 未設定のため既定の ./data）';
+	process.stderr.write(`shinko: ストア ${store}${note}\n`);
 	return dataDir;
 }
 

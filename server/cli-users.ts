@@ -59,8 +59,8 @@ async function newPassword(): Promise<string> {
 	return password;
 }
 
-function openUsers(): { users: UserStore; close(): void } {
-	const store = new SqliteStore(cliDataDir());
+function openUsers(dataDir: string): { users: UserStore; close(): void } {
+	const store = new SqliteStore(dataDir);
 	return {
 		users: new UserStore(store.db, readConfig().sessionTtlMs),
 		close: () => store.close()
@@ -84,15 +84,18 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 		options: { role: { type: 'string' }, 'display-name': { type: 'string' } },
 		allowPositionals: true
 	});
+	if (sub !== 'add' && sub !== 'list' && sub !== 'remove' && sub !== 'passwd') {
+		throw new CliUsageError(USERS_USAGE);
+	}
 	// Before a password is asked for: a store no server reads would take it silently.
-	if (sub === 'add' || sub === 'list' || sub === 'remove' || sub === 'passwd') cliDataDir();
+	const dataDir = cliDataDir();
 	switch (sub) {
 		case 'add': {
 			const username = name(positionals);
 			const role = roleSchema.safeParse(values.role);
 			if (!role.success) throw new CliUsageError('--role は admin / editor / viewer のどれかです');
 			const hash = await hashPassword(await newPassword());
-			const { users, close } = openUsers();
+			const { users, close } = openUsers(dataDir);
 			try {
 				users.add(username, role.data, hash, values['display-name']?.trim() || username);
 			} finally {
@@ -102,7 +105,7 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 			return 0;
 		}
 		case 'list': {
-			const { users, close } = openUsers();
+			const { users, close } = openUsers(dataDir);
 			try {
 				for (const u of users.list()) out(`${u.username}\t${u.role}\t${u.displayName}`);
 			} finally {
@@ -112,7 +115,7 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 		}
 		case 'remove': {
 			const username = name(positionals);
-			const { users, close } = openUsers();
+			const { users, close } = openUsers(dataDir);
 			try {
 				if (!users.remove(username)) throw new UserError(`ユーザー ${username} はいません`);
 			} finally {
@@ -123,12 +126,12 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 		}
 		case 'passwd': {
 			const username = name(positionals);
-			const { users: check, close: closeCheck } = openUsers();
+			const { users: check, close: closeCheck } = openUsers(dataDir);
 			const exists = !!check.get(username);
 			closeCheck();
 			if (!exists) throw new UserError(`ユーザー ${username} はいません`);
 			const hash = await hashPassword(await newPassword());
-			const { users, close } = openUsers();
+			const { users, close } = openUsers(dataDir);
 			try {
 				users.setPassword(username, hash);
 			} finally {
@@ -137,7 +140,5 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 			out(`ユーザー ${username} のパスワードを変更しました（他の端末はログアウトされます）`);
 			return 0;
 		}
-		default:
-			throw new CliUsageError(USERS_USAGE);
 	}
 }
