@@ -2,7 +2,6 @@
 // import that makes the server unable to start, and CLI commands that overwrite the live store,
 // restore a planted trigger or role, or report success into a store no server reads.
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
 	existsSync,
@@ -13,42 +12,21 @@ import {
 	writeFileSync
 } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { csvCell } from '../../src/lib/export/csv.ts';
 import { sheetToJson } from '../../src/lib/export/json.ts';
 import { MAX_ITEMS } from '../../src/lib/import/limits.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { hashPassword } from '../../server/passwords.ts';
-import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { SqliteStore } from '../../server/store.ts';
 import { UserStore } from '../../server/users.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { ROOT, tempDataDir } from '../helpers/server.ts';
+import { REFERENCE, shinko, tableCount } from '../helpers/cli.ts';
+import { tempDataDir } from '../helpers/server.ts';
 
-const run = promisify(execFile);
-const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
 // Each CLI run starts tsx (a second or two, more on a loaded machine); a test makes up to eleven.
 const CLI_TIMEOUT = 180_000;
-
-/** The real CLI as a child process; `dataDir: null` runs it without DATA_DIR at all. */
-async function shinko(args: string[], dataDir: string | null, cwd = ROOT) {
-	const env = { ...process.env };
-	delete env.DATA_DIR;
-	if (dataDir !== null) env.DATA_DIR = dataDir;
-	try {
-		const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/shinko.js'), ...args], {
-			cwd,
-			env,
-			maxBuffer: 64 * 1024 * 1024
-		});
-		return { code: 0, stdout, stderr };
-	} catch (err) {
-		const e = err as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
-}
 
 const cleanups = useCleanups();
 
@@ -63,15 +41,6 @@ function fingerprint(dir: string): string {
 	return createHash('sha256')
 		.update(readFileSync(join(dir, 'shinko.sqlite')))
 		.digest('hex');
-}
-
-function tableCount(dir: string): number {
-	const store = new SqliteStore(dir);
-	try {
-		return listTables(loadDoc(store, INDEX_DOC_ID)).length;
-	} finally {
-		store.close();
-	}
 }
 
 async function importReference(dir: string): Promise<string> {

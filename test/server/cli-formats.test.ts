@@ -1,42 +1,14 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
-import { loadDoc, SqliteStore } from '../../server/store.ts';
-import { ROOT, startTestServer, tempDataDir } from '../helpers/server.ts';
+import { startTestServer, tempDataDir } from '../helpers/server.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
+import { REFERENCE, shinko, tableCount } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
-const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
 const reference = parseTextTable(readFileSync(REFERENCE, 'utf8'));
 
-async function shinko(args: string[], dataDir: string) {
-	try {
-		const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/shinko.js'), ...args], {
-			cwd: ROOT,
-			env: { ...process.env, DATA_DIR: dataDir },
-			maxBuffer: 64 * 1024 * 1024
-		});
-		return { code: 0, stdout, stderr };
-	} catch (err) {
-		const e = err as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
-}
-
 const cleanups = useCleanups();
-
-function tableCount(dataDir: string): number {
-	const store = new SqliteStore(dataDir);
-	try {
-		return listTables(loadDoc(store, INDEX_DOC_ID)).length;
-	} finally {
-		store.close();
-	}
-}
 
 // Up to eight CLI runs, each starting tsx: slow on a loaded machine.
 describe('shinko export and import, every format', { timeout: 120_000 }, () => {

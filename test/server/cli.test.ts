@@ -1,7 +1,6 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
@@ -9,22 +8,7 @@ import { sheetSchema } from '../../src/lib/model/schema.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import { login, ROOT, startTestServer, tempDataDir } from '../helpers/server.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-
-const run = promisify(execFile);
-const REFERENCE = join(ROOT, 'server/seed/r2-progress-table.txt');
-
-async function shinko(args: string[], dataDir: string) {
-	try {
-		const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/shinko.js'), ...args], {
-			cwd: ROOT,
-			env: { ...process.env, DATA_DIR: dataDir }
-		});
-		return { code: 0, stdout, stderr };
-	} catch (err) {
-		const e = err as { code: number; stdout: string; stderr: string };
-		return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-	}
-}
+import { REFERENCE, shinko } from '../helpers/cli.ts';
 
 const cleanups = useCleanups();
 
