@@ -139,19 +139,19 @@ describe('--out never writes into DATA_DIR', { timeout: CLI_TIMEOUT }, () => {
 		symlinkSync(dir, join(parent, 'alias'));
 		linkSync(join(dir, 'shinko.sqlite'), join(parent, 'hard.sqlite'));
 
-		const attempts: [string[], string][] = [
-			[['export', id, '--format', 'csv', '--out', join(dir, 'shinko.sqlite')], parent],
-			[['export', id, '--format', 'json', '--out', 'data/../data/shinko.sqlite-wal'], parent],
-			[['export', id, '--format', 'csv', '--out', 'link.csv'], parent],
-			[['export', id, '--format', 'csv', '--out', 'dangling.csv'], parent],
-			[['export', id, '--format', 'xlsx', '--out', 'alias/new.xlsx'], parent],
-			[['backup', '--out', join(dir, 'shinko.sqlite')], parent],
-			[['backup', '--out', 'alias/copy.sqlite'], parent],
-			[['backup', '--out', 'hard.sqlite'], parent]
+		const attempts = [
+			['export', id, '--format', 'csv', '--out', join(dir, 'shinko.sqlite')],
+			['export', id, '--format', 'json', '--out', 'data/../data/shinko.sqlite-wal'],
+			['export', id, '--format', 'csv', '--out', 'link.csv'],
+			['export', id, '--format', 'csv', '--out', 'dangling.csv'],
+			['export', id, '--format', 'xlsx', '--out', 'alias/new.xlsx'],
+			['backup', '--out', join(dir, 'shinko.sqlite')],
+			['backup', '--out', 'alias/copy.sqlite'],
+			['backup', '--out', 'hard.sqlite']
 		];
-		for (const [args, cwd] of attempts) {
+		for (const args of attempts) {
 			const out = args.at(-1)!;
-			const refused = await shinko(args, 'data', cwd);
+			const refused = await shinko(args, 'data', parent);
 			expect(refused.code, out).toBe(2);
 			expect(refused.stderr, out).toContain(`--out ${out}`);
 			expect(refused.stderr, out).toContain('データディレクトリ');
