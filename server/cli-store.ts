@@ -42,18 +42,6 @@ export class CliUsageError extends Error {
 	override name = 'CliUsageError';
 }
 
-export class NoStoreError extends CliUsageError {
-	override name = 'NoStoreError';
-}
-
-export class OutInDataDirError extends CliUsageError {
-	override name = 'OutInDataDirError';
-}
-
-export class BackupRowError extends CliUsageError {
-	override name = 'BackupRowError';
-}
-
 /**
  * The data dir every command works on; a command asks once. Said on stderr, so a store no server
  * reads is noticed; the default ./data is never created, as a CLI run from the wrong directory
@@ -64,7 +52,7 @@ export function cliDataDir(): string {
 	const store = join(dataDir, STORE_FILE);
 	const explicit = process.env.DATA_DIR !== undefined;
 	if (!explicit && !existsSync(store)) {
-		throw new NoStoreError(
+		throw new CliUsageError(
 			`ストア ${store} がありません。環境変数 DATA_DIR にサーバーのデータディレクトリを指定してください（例: DATA_DIR=/var/lib/shinko npx shinko …）`
 		);
 	}
@@ -111,7 +99,7 @@ export function checkOutPath(out: string, dataDir: string): void {
 	const up = relative(dir, target);
 	const outside = up === '..' || up.startsWith(`..${sep}`) || isAbsolute(up);
 	if (!outside || linksIntoDir(target, dir)) {
-		throw new OutInDataDirError(
+		throw new CliUsageError(
 			`--out ${out}: データディレクトリ ${dataDir} の中には書き出せません（ストアを上書きしないため）。別の場所を指定してください`
 		);
 	}
@@ -252,7 +240,7 @@ function buildStore(source: Database.Database, file: string, dir: string): strin
 			);
 			const missing = COLUMNS[table].filter((c) => !have.has(c));
 			if (missing.length > 0) {
-				throw new BackupRowError(
+				throw new CliUsageError(
 					`${file}: 表 ${table} に列 ${missing.join(', ')} がありません（${COLUMNS[table].join(', ')} が必要です）`
 				);
 			}
@@ -350,7 +338,7 @@ class RowCheck {
 	}
 
 	fail(column: string, expected: string, found: string): never {
-		throw new BackupRowError(
+		throw new CliUsageError(
 			`${this.file}: 表 ${this.table} の行 ${this.row}: ${column} は ${expected}のはずですが、${found}`
 		);
 	}
