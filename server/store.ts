@@ -55,6 +55,9 @@ export class SqliteStore implements DocStore {
 				created_at INTEGER NOT NULL
 			);
 			CREATE INDEX IF NOT EXISTS updates_doc ON updates (doc_id, seq);
+			-- For since(): a row's writer is stored after its data, which for a big update spills
+			-- into overflow pages that SQLite walks to reach it; the index holds it without them.
+			CREATE INDEX IF NOT EXISTS updates_writer ON updates (writer, seq);
 			CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 		`);
 		this.stmts = {
@@ -63,8 +66,12 @@ export class SqliteStore implements DocStore {
 			),
 			load: this.db.prepare('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq'),
 			loadWithSeq: this.db.prepare('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
+			// Other writers' rows as two ranges of updates_writer, never reading this writer's rows.
 			since: this.db.prepare(
-				'SELECT seq, doc_id AS docId, data FROM updates WHERE seq > ? AND writer != ? ORDER BY seq LIMIT 1000'
+				`SELECT seq, doc_id AS docId, data FROM updates WHERE seq IN (
+					SELECT seq FROM updates WHERE writer < @writer AND seq > @seq
+					UNION ALL SELECT seq FROM updates WHERE writer > @writer AND seq > @seq
+				) ORDER BY seq LIMIT 1000`
 			),
 			lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates'),
 			docIds: this.db.prepare('SELECT DISTINCT doc_id AS docId FROM updates ORDER BY doc_id'),
@@ -87,7 +94,7 @@ export class SqliteStore implements DocStore {
 
 	since(seq: number, exceptWriter: string): StoredUpdate[] {
 		return (
-			this.stmts.since.all(seq, exceptWriter) as { seq: number; docId: string; data: Buffer }[]
+			this.stmts.since.all({ seq, writer: exceptWriter }) as { seq: number; docId: string; data: Buffer }[]
 		).map((r) => ({ seq: r.seq, docId: r.docId, data: new Uint8Array(r.data) }));
 	}
 
