@@ -91,6 +91,14 @@ const AWARENESS_PER_SECOND = 20;
 const STEP1_BUDGET = 8 * 1024 * 1024;
 const STEP1_REFILL = 1024 * 1024;
 const STEP1_MIN_COST = 1024;
+/**
+ * What a connection may send, in bytes a second, past a burst: a table of the importers' item cap
+ * created in the browser, or a day of offline edits, is one message of a few MB. Past it the
+ * server stops reading the socket until the budget is back (TCP slows the sender; nothing is
+ * dropped), so one writer cannot keep the event loop busy with valid updates.
+ */
+const INBOUND_BURST = 4 * 1024 * 1024;
+const INBOUND_PER_SECOND = 2 * 1024 * 1024;
 /** Requests for everyone's presence (a few states of at most MAX_AWARENESS_STATE_BYTES). */
 const QUERY_BURST = 4;
 const QUERY_PER_SECOND = 1;
@@ -143,7 +151,8 @@ interface Connection {
 	sessionId: string;
 	username: string;
 	displayName: string;
-	/** Token buckets for presence messages, sync step 1 and presence queries. */
+	/** Token buckets for what it sends, presence messages, sync step 1 and presence queries. */
+	inbound: TokenBucket;
 	awarenessTokens: TokenBucket;
 	step1Tokens: TokenBucket;
 	queryTokens: TokenBucket;
@@ -166,16 +175,27 @@ class TokenBucket {
 
 	/** Takes `cost` tokens (at most the whole burst) if there are as many. */
 	take(cost = 1): boolean {
+		this.refill();
+		const due = Math.min(cost, this.burst);
+		if (this.tokens < due) return false;
+		this.tokens -= due;
+		return true;
+	}
+
+	/** Takes `cost` tokens even into debt; returns the milliseconds until the debt is paid. */
+	charge(cost: number): number {
+		this.refill();
+		this.tokens -= cost;
+		return this.tokens >= 0 ? 0 : (-this.tokens / this.perSecond) * 1000;
+	}
+
+	private refill(): void {
 		const now = Date.now();
 		this.tokens = Math.min(
 			this.burst,
 			this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond
 		);
 		this.refilledAt = now;
-		const due = Math.min(cost, this.burst);
-		if (this.tokens < due) return false;
-		this.tokens -= due;
-		return true;
 	}
 }
 
@@ -438,6 +458,7 @@ export class Room {
 			sessionId: options.sessionId,
 			username: options.username,
 			displayName: options.displayName,
+			inbound: new TokenBucket(INBOUND_BURST, INBOUND_PER_SECOND),
 			awarenessTokens: new TokenBucket(AWARENESS_PER_SECOND * 2, AWARENESS_PER_SECOND),
 			step1Tokens: new TokenBucket(STEP1_BUDGET, STEP1_REFILL),
 			queryTokens: new TokenBucket(QUERY_BURST, QUERY_PER_SECOND),
@@ -469,6 +490,7 @@ export class Room {
 		if (this.abandoned || conn.ws.readyState !== conn.ws.OPEN) return;
 		try {
 			const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data);
+			this.throttle(conn, bytes.length);
 			const decoder = decoding.createDecoder(bytes);
 			const type = decoding.readVarUint(decoder);
 			switch (type) {
@@ -513,6 +535,14 @@ export class Room {
 				authorship ? 'another author' : 'malformed message'
 			);
 		}
+	}
+
+	/** Stops reading from a connection that sent past its budget until it is paid (INBOUND_*). */
+	private throttle(conn: Connection, size: number): void {
+		const waitMs = conn.inbound.charge(size);
+		if (waitMs === 0 || conn.ws.isPaused) return;
+		conn.ws.pause();
+		setTimeout(() => conn.ws.resume(), waitMs).unref();
 	}
 
 	private onSyncMessage(conn: Connection, decoder: decoding.Decoder): void {
