@@ -41,6 +41,31 @@ export function startTestServer(
 	);
 }
 
+/** A fresh in-process server on a free port and data dir, both gone with the test's cleanups. */
+export async function startCleanedServer(
+	cleanups: (() => unknown)[],
+	overrides: Partial<Config> = {}
+): Promise<RunningServer> {
+	const data = tempDataDir();
+	const running = await startTestServer(data.dir, 0, overrides);
+	cleanups.push(data.remove, () => running.close());
+	return running;
+}
+
+/** POSTs JSON with the server's own Origin, as the app does. */
+export function postJson(
+	url: string,
+	path: string,
+	body: unknown,
+	headers: Record<string, string> = {}
+): Promise<Response> {
+	return fetch(url + path, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: url, ...headers },
+		body: JSON.stringify(body)
+	});
+}
+
 /**
  * The server as its own process, so a test can kill -9 it: from the sources (bin/serve.js), or
  * the bundle `npm start` runs (dist/server.js, made by `npm run build`).

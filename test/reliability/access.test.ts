@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
 	ADMIN_PASSWORD,
+	postJson,
 	listTable,
 	login,
 	spawnServer,
@@ -15,13 +16,7 @@ afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
 });
 
-function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-	return fetch(url + path, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url, ...headers },
-		body: JSON.stringify(body)
-	});
-}
+const post = postJson;
 
 describe('access, beyond test/server/access.test.ts', () => {
 	it('refuses bad doc ids on the JSON API: .., %2e%2e, NUL, 10 KB, bad escapes', async () => {

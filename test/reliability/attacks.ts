@@ -1,17 +1,24 @@
 // The hostile-user attacks of issue #17, for `npm run soak`: each runs for a while against a
 // server process while /healthz is probed every 20 ms and the server's RSS read. Each must leave
 // the server up, /healthz p99 within HEALTH_P99_MS and RSS growth within RSS_GROWTH_MB.
-import { readFileSync } from 'node:fs';
-import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { hashPassword } from '../../server/passwords.ts';
-import { SqliteStore } from '../../server/store.ts';
-import { UserStore } from '../../server/users.ts';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import {
+	addUsers,
+	ADMIN,
+	deepMapChain,
+	EDITOR,
+	healthDuring,
+	percentile,
+	presenceMessage,
+	rssMb,
+	syncMessage,
+	updateMessage,
+	VIEWER
+} from '../helpers/hostile.ts';
 import { openRawSocket } from '../helpers/raw-socket.ts';
 import {
-	ADMIN_PASSWORD,
 	authedSocket,
 	listTable,
 	login,
@@ -32,60 +39,18 @@ export interface AttackReport {
 	rssGrowthMb: number;
 }
 
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
-function message(type: number, payload: Uint8Array, subtype?: number): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, type);
-	if (subtype !== undefined) encoding.writeVarUint(e, subtype);
-	encoding.writeVarUint8Array(e, payload);
-	return encoding.toUint8Array(e);
-}
-
-function presence(entries: { id: number; clock: number; state: string }[]): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, entries.length);
-	for (const { id, clock, state } of entries) {
-		encoding.writeVarUint(e, id);
-		encoding.writeVarUint(e, clock);
-		encoding.writeVarString(e, state);
-	}
-	return message(MESSAGE.awareness, encoding.toUint8Array(e));
-}
-
-function deepChain(depth: number): Uint8Array {
-	const doc = new Y.Doc();
-	let map: Y.Map<unknown> = doc.getMap('deep');
-	for (let i = 0; i < depth; i++) {
-		const next = new Y.Map<unknown>();
-		map.set('k', next);
-		map = next;
-	}
-	return message(MESSAGE.sync, Y.encodeStateAsUpdate(doc), 2);
-}
-
 export async function runAttacks(
 	durationMs: number,
 	log: (line: string) => void
 ): Promise<AttackReport[]> {
 	const data = tempDataDir();
-	const store = new SqliteStore(data.dir);
-	const users = new UserStore(store.db, 3600_000);
-	users.add('admin', 'admin', await hashPassword(ADMIN_PASSWORD), '管理者');
-	users.add('sato', 'editor', await hashPassword('editor-password'), '佐藤');
-	users.add('mori', 'viewer', await hashPassword('viewer-password'), '森');
-	store.close();
+	await addUsers(data.dir, [ADMIN, EDITOR, VIEWER]);
 	const server = await spawnServer(data.dir);
-	const rss = () =>
-		Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))![1]) /
-		1024;
+	const rss = () => rssMb(server.child.pid!);
 	try {
 		const admin = await login(server.url);
-		const editor = await login(server.url, 'sato', 'editor-password');
-		const viewer = await login(server.url, 'mori', 'viewer-password');
+		const editor = await login(server.url, EDITOR.username, EDITOR.password);
+		const viewer = await login(server.url, VIEWER.username, VIEWER.password);
 		await listTable(server.url, admin, TABLE);
 		const open = async (cookie: string): Promise<WebSocket> => {
 			const Authed = authedSocket(server.url, cookie) as unknown as typeof WebSocket;
@@ -105,16 +70,16 @@ export async function runAttacks(
 				ws.send(m);
 			};
 		};
-		const deep = deepChain(6000);
+		const deep = updateMessage(deepMapChain(6000));
 		const forged = (() => {
 			const doc = new Y.Doc();
 			doc.getMap('changes').set('p1/note', { by: '管理者', at: 1 });
-			return message(MESSAGE.sync, Y.encodeStateAsUpdate(doc), 2);
+			return updateMessage(Y.encodeStateAsUpdate(doc));
 		})();
 		const big = (i: number) => {
 			const doc = new Y.Doc();
 			doc.getText('big').insert(0, `${i}` + 'あ'.repeat(300_000));
-			return message(MESSAGE.sync, Y.encodeStateAsUpdate(doc), 2);
+			return updateMessage(Y.encodeStateAsUpdate(doc));
 		};
 
 		const attacks: { name: string; step: (i: number) => Promise<number> }[] = [
@@ -123,7 +88,7 @@ export async function runAttacks(
 				step: (() => {
 					const send = sender(viewer);
 					const state = '['.repeat(6000) + ']'.repeat(6000);
-					return async (i) => (await send(presence([{ id: 5000 + i, clock: 1, state }])), 1);
+					return async (i) => (await send(presenceMessage([{ id: 5000 + i, clock: 1, state }])), 1);
 				})()
 			},
 			{
@@ -138,7 +103,7 @@ export async function runAttacks(
 				step: (() => {
 					let raw: Awaited<ReturnType<typeof openRawSocket>> | null = null;
 					const query = new Uint8Array([MESSAGE.queryAwareness]);
-					const step1 = message(MESSAGE.sync, new Uint8Array([0]), 0);
+					const step1 = syncMessage(0, new Uint8Array([0]));
 					return async () => {
 						raw ??= await openRawSocket(server.port, `/sync/${TABLE}`, editor);
 						raw.pause();
@@ -154,7 +119,9 @@ export async function runAttacks(
 					let id = 1_000_000;
 					const state = JSON.stringify({ pad: 'x'.repeat(3000) });
 					return async () => {
-						await send(presence(Array.from({ length: 20 }, () => ({ id: id++, clock: 1, state }))));
+						await send(
+							presenceMessage(Array.from({ length: 20 }, () => ({ id: id++, clock: 1, state })))
+						);
 						return 1;
 					};
 				})()
@@ -193,31 +160,16 @@ export async function runAttacks(
 		const reports: AttackReport[] = [];
 		for (const attack of attacks) {
 			const before = rss();
-			const times: number[] = [];
-			let running = true;
-			const probing = (async () => {
-				while (running) {
-					const started = performance.now();
-					try {
-						const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) });
-						await res.arrayBuffer();
-						times.push(res.status === 200 ? performance.now() - started : 5000);
-					} catch {
-						times.push(5000);
-					}
-					await new Promise((r) => setTimeout(r, 20));
-				}
-			})();
 			let messages = 0;
 			let peak = before;
-			const until = Date.now() + durationMs;
-			for (let i = 0; Date.now() < until; i++) {
-				messages += await attack.step(i);
-				peak = Math.max(peak, rss());
-				await new Promise((r) => setTimeout(r, 10));
-			}
-			running = false;
-			await probing;
+			const times = await healthDuring(server.url, async () => {
+				const until = Date.now() + durationMs;
+				for (let i = 0; Date.now() < until; i++) {
+					messages += await attack.step(i);
+					peak = Math.max(peak, rss());
+					await new Promise((r) => setTimeout(r, 10));
+				}
+			});
 			if (server.child.exitCode !== null || server.child.signalCode !== null)
 				throw new Error(`the server died during: ${attack.name}`);
 			const report: AttackReport = {

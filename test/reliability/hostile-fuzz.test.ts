@@ -4,7 +4,6 @@
 // take exactly the ones within its documented limits (update-guard.ts) and refuse the others
 // whole, answer /healthz quickly throughout, and leave a table every reader can read.
 import fc from 'fast-check';
-import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
@@ -12,12 +11,17 @@ import { readComments } from '../../src/lib/doc/comments.ts';
 import { readChanges } from '../../src/lib/doc/changes.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
-import { hashPassword } from '../../server/passwords.ts';
-import { SqliteStore } from '../../server/store.ts';
 import { MAX_JSON_DEPTH, MAX_TYPE_DEPTH } from '../../server/update-guard.ts';
-import { UserStore } from '../../server/users.ts';
 import {
-	ADMIN_PASSWORD,
+	addUsers,
+	ADMIN,
+	EDITOR,
+	healthMs,
+	presenceMessage,
+	syncMessage,
+	updateMessage
+} from '../helpers/hostile.ts';
+import {
 	authedSocket,
 	connectClient,
 	listTable,
@@ -31,7 +35,7 @@ import {
 
 const TABLE = 'fuzz';
 const HEALTH_MS = 200;
-const ME = '佐藤';
+const ME = EDITOR.displayName;
 
 let server: Awaited<ReturnType<typeof spawnServer>>;
 let admin: string;
@@ -39,14 +43,10 @@ let editor: string;
 const data = tempDataDir();
 
 beforeAll(async () => {
-	const store = new SqliteStore(data.dir);
-	const users = new UserStore(store.db, 3600_000);
-	users.add('admin', 'admin', await hashPassword(ADMIN_PASSWORD), '管理者');
-	users.add('sato', 'editor', await hashPassword('editor-password'), ME);
-	store.close();
+	await addUsers(data.dir, [ADMIN, EDITOR]);
 	server = await spawnServer(data.dir);
 	admin = await login(server.url);
-	editor = await login(server.url, 'sato', 'editor-password');
+	editor = await login(server.url, EDITOR.username, EDITOR.password);
 	await listTable(server.url, admin, TABLE);
 }, 30_000);
 
@@ -54,13 +54,6 @@ afterAll(() => {
 	server?.child.kill('SIGKILL');
 	data.remove();
 });
-
-async function healthMs(): Promise<number> {
-	const started = performance.now();
-	const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(5000) });
-	expect(res.status).toBe(200);
-	return performance.now() - started;
-}
 
 async function openSocket(): Promise<WebSocket> {
 	const Authed = authedSocket(server.url, editor) as unknown as typeof WebSocket;
@@ -71,12 +64,9 @@ async function openSocket(): Promise<WebSocket> {
 	return ws;
 }
 
-/** Sends a message, then a sync step 1 with the full state vector: the answer (or a close) tells. */
+/** Sends a message, then a sync step 1 (an empty state vector): its answer, or a close, tells. */
 async function sendAndProbe(ws: WebSocket, message: Uint8Array): Promise<number | 'answered'> {
-	const probe = encoding.createEncoder();
-	encoding.writeVarUint(probe, MESSAGE.sync);
-	encoding.writeVarUint(probe, 0);
-	encoding.writeVarUint8Array(probe, Y.encodeStateVector(new Y.Doc()));
+	const probe = syncMessage(0, Y.encodeStateVector(new Y.Doc()));
 	return new Promise((resolve) => {
 		const onMessage = (m: Buffer) => {
 			if (m[0] === MESSAGE.sync && m[1] === 1) done('answered');
@@ -92,7 +82,7 @@ async function sendAndProbe(ws: WebSocket, message: Uint8Array): Promise<number 
 		ws.on('message', onMessage);
 		ws.on('close', onClose);
 		ws.send(message);
-		ws.send(encoding.toUint8Array(probe));
+		ws.send(probe);
 	});
 }
 
@@ -153,26 +143,6 @@ function verdict(shape: Shape): 'accepted' | 'structure' | 'author' {
 	return 'accepted';
 }
 
-function updateMessage(update: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MESSAGE.sync);
-	encoding.writeVarUint(e, 2);
-	encoding.writeVarUint8Array(e, update);
-	return encoding.toUint8Array(e);
-}
-
-function presenceMessage(id: number, clock: number, state: string): Uint8Array {
-	const inner = encoding.createEncoder();
-	encoding.writeVarUint(inner, 1);
-	encoding.writeVarUint(inner, id);
-	encoding.writeVarUint(inner, clock);
-	encoding.writeVarString(inner, state);
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, MESSAGE.awareness);
-	encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
-	return encoding.toUint8Array(e);
-}
-
 describe('fuzzing structurally valid updates and presence (issue #17)', () => {
 	it('takes exactly the updates within the limits, refuses the rest whole, stays responsive', async () => {
 		let ws = await openSocket();
@@ -182,7 +152,7 @@ describe('fuzzing structurally valid updates and presence (issue #17)', () => {
 				if (ws.readyState !== WebSocket.OPEN) ws = await openSocket();
 				const expected = verdict(shape);
 				const result = await sendAndProbe(ws, updateMessage(build(shape)));
-				slowest = Math.max(slowest, await healthMs());
+				slowest = Math.max(slowest, await healthMs(server.url));
 				if (expected === 'accepted') expect(result).toBe('answered');
 				else if (expected === 'author') expect(result).toBe(4403);
 				else expect(result).toBe(4400);
@@ -223,7 +193,7 @@ describe('fuzzing structurally valid updates and presence (issue #17)', () => {
 						kind === 'object' ? `{${body}}` : kind === 'array' ? `[${inner}]` : String(depth);
 					const stateDepth = kind === 'object' ? depth + 1 : kind === 'array' ? depth + 1 : 0;
 					const fits = kind === 'object' && stateDepth <= MAX_JSON_DEPTH && state.length <= 4096;
-					ws.send(presenceMessage(id, n, state));
+					ws.send(presenceMessage([{ id, clock: n, state }]));
 					const seen = () => watcher.provider.awareness.getStates().get(id);
 					if (fits) {
 						await waitFor(() => seen()?.n === n, 'the state', 3000);
@@ -232,7 +202,7 @@ describe('fuzzing structurally valid updates and presence (issue #17)', () => {
 						await new Promise((r) => setTimeout(r, 120));
 						expect(seen()?.n).not.toBe(n);
 					}
-					expect(await healthMs()).toBeLessThan(HEALTH_MS);
+					expect(await healthMs(server.url)).toBeLessThan(HEALTH_MS);
 				}
 			),
 			{ numRuns: 40, seed: 17 }

@@ -10,24 +10,20 @@ import { SNAPSHOTS_PER_MINUTE } from '../../server/history-api.ts';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { loadDoc } from '../../server/store.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { ADMIN_PASSWORD, login, startTestServer, tempDataDir } from '../helpers/server.ts';
+import {
+	ADMIN_PASSWORD,
+	login,
+	postJson,
+	startCleanedServer,
+	tempDataDir
+} from '../helpers/server.ts';
+import type { Config } from '../../server/config.ts';
 
 const cleanups = useCleanups();
 
-async function server(overrides: Parameters<typeof startTestServer>[2] = {}) {
-	const data = tempDataDir();
-	const running = await startTestServer(data.dir, 0, overrides);
-	cleanups.push(data.remove, () => running.close());
-	return running;
-}
+const server = (overrides: Partial<Config> = {}) => startCleanedServer(cleanups, overrides);
 
-function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-	return fetch(url + path, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url, ...headers },
-		body: JSON.stringify(body)
-	});
-}
+const post = postJson;
 
 /** Sends `request` as is on a fresh TCP connection and resolves with the response's status. */
 function rawStatus(port: number, request: string): Promise<number> {

@@ -2,11 +2,11 @@
 // clients keep editing one table. The server must stay up, answer every message quickly, keep
 // relaying for the good clients, and give its memory back once the attackers are gone.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { rssMb, syncMessage } from '../helpers/hostile.ts';
 import { openRawSocket } from '../helpers/raw-socket.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import {
@@ -30,10 +30,7 @@ let good: ReturnType<typeof connectClient>[];
 let baselineRss = 0;
 const data = tempDataDir();
 
-function rssMb(): number {
-	const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
-	return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
+const rss = () => rssMb(server.child.pid!);
 
 /** Milliseconds for one edit of a good client to reach the other. */
 async function relayMs(): Promise<number> {
@@ -51,14 +48,6 @@ async function relayMs(): Promise<number> {
 	a.doc.getText('probe').insert(0, token);
 	await Promise.race([seen, new Promise((r) => setTimeout(r, 5000))]);
 	return performance.now() - started;
-}
-
-function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, 0);
-	encoding.writeVarUint(e, subtype);
-	encoding.writeVarUint8Array(e, payload);
-	return encoding.toUint8Array(e);
 }
 
 /** A sync step 1 with an empty state vector: the server answers with a step 2. */
@@ -181,7 +170,7 @@ beforeAll(async () => {
 	// Warm up the allocator with the biggest frames of the run, so the baseline is the server's
 	// working size under attack rather than its size before any large message arrived.
 	await attack(Array.from({ length: 3 }, () => new Uint8Array(randomBytes(8 * 1024 * 1024))));
-	baselineRss = rssMb();
+	baselineRss = rss();
 }, 30_000);
 
 afterAll(async () => {
@@ -335,10 +324,10 @@ describe('server fuzzing', () => {
 		expect(await health.json()).toMatchObject({ ok: true });
 		expect(server.child.exitCode).toBeNull();
 		// GC cannot be forced in the server process: allow a while and generous slack.
-		await waitFor(() => rssMb() < baselineRss + 50, 'memory back near the baseline', 30_000).catch(
+		await waitFor(() => rss() < baselineRss + 50, 'memory back near the baseline', 30_000).catch(
 			() => {}
 		);
-		expect(rssMb(), `baseline ${baselineRss.toFixed(0)} MB`).toBeLessThan(baselineRss + 50);
+		expect(rss(), `baseline ${baselineRss.toFixed(0)} MB`).toBeLessThan(baselineRss + 50);
 		expect(await relayMs()).toBeLessThan(HANDLE_MS);
 	}, 45_000);
 });

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as Y from 'yjs';
 import { runAttacks } from './attacks.ts';
 import { runCrashRounds } from './crash-rounds.ts';
+import { percentile } from '../helpers/hostile.ts';
 import { connectClient, login, spawnServer, tempDataDir, waitFor } from '../helpers/server.ts';
 
 const args = process.argv.slice(2);
@@ -30,11 +31,6 @@ const ATTACK_S = option('--attack-duration', quick ? 5 : 20);
 process.setMaxListeners(0); // every y-websocket provider adds an exit listener
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (message: string) => process.stdout.write(`[soak] ${message}\n`);
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function crash(): Promise<void> {
 	const started = Date.now();

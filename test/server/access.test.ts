@@ -5,40 +5,27 @@ import * as Y from 'yjs';
 import { hashPassword } from '../../server/passwords.ts';
 import { loadDoc } from '../../server/store.ts';
 import { LOGIN_LIMIT_PER_USER } from '../../server/auth.ts';
-import type { RunningServer } from '../../server/main.ts';
 import {
 	ADMIN_PASSWORD,
+	postJson,
+	startCleanedServer,
 	authedSocket,
 	connectClient,
 	listTable,
 	login,
-	startTestServer,
 	synced,
-	tempDataDir,
 	waitFor,
 	wsUrl
 } from '../helpers/server.ts';
+import type { Config } from '../../server/config.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const cleanups = useCleanups();
 
-async function server(
-	overrides: Parameters<typeof startTestServer>[2] = {}
-): Promise<RunningServer> {
-	const data = tempDataDir();
-	const running = await startTestServer(data.dir, 0, overrides);
-	cleanups.push(data.remove, () => running.close());
-	return running;
-}
+const server = (overrides: Partial<Config> = {}) => startCleanedServer(cleanups, overrides);
 
-function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-	return fetch(url + path, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json', origin: url, ...headers },
-		body: JSON.stringify(body)
-	});
-}
+const post = postJson;
 
 /** Opens a raw socket and resolves with how it ended: an HTTP status or a close code. */
 function outcome(
