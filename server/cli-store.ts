@@ -29,7 +29,9 @@ import {
 	snapshotSheet,
 	validSnapshotName
 } from './snapshots.ts';
+import { PASSWORD_HASH } from './passwords.ts';
 import { SqliteStore, STORE_FILE } from './store.ts';
+import { MAX_CLOCK } from './update-guard.ts';
 import { ROLES, roleSchema, usernameSchema, UserStore } from './users.ts';
 
 export const STORE_USAGE = `  shinko backup --out FILE                ストア全体の一貫したバックアップ (サーバー稼働中も可)
@@ -478,12 +480,6 @@ class RowCheck {
 		}
 	}
 }
-
-/** As update-guard.ts: no honest client reaches 2^31 operations. */
-const MAX_CLOCK = 2 ** 31;
-
-const PASSWORD_HASH =
-	/^scrypt\$(\d{1,10})\$(\d{1,3})\$(\d{1,3})\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/;
 
 function shown(value: unknown): string {
 	if (typeof value === 'string') return `「${value.slice(0, 40)}」です`;

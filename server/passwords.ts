@@ -29,9 +29,14 @@ export async function hashPassword(password: string): Promise<string> {
 	].join('$');
 }
 
+/** What hashPassword writes: `scrypt$N$r$p$salt$hash`, salt and hash in base64. */
+export const PASSWORD_HASH =
+	/^scrypt\$(\d{1,10})\$(\d{1,3})\$(\d{1,3})\$([A-Za-z0-9+/]+=*)\$([A-Za-z0-9+/]+=*)$/;
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-	const [scheme, n, r, p, salt, hash] = stored.split('$');
-	if (scheme !== 'scrypt' || !salt || !hash) return false;
+	const m = PASSWORD_HASH.exec(stored);
+	if (!m) return false;
+	const [, n, r, p, salt = '', hash = ''] = m;
 	const expected = Buffer.from(hash, 'base64');
 	const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
 		N: Number(n),

@@ -8,7 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 
 /** No honest client reaches 2^31 operations; crafted updates use huge clocks to stall the server. */
-const MAX_CLOCK = 2 ** 31;
+export const MAX_CLOCK = 2 ** 31;
 const MAX_CLIENTS_PER_UPDATE = 10_000;
 /**
  * Nesting of shared types below a root. A table nests three deep (items → row → cell or mark
