@@ -12,7 +12,7 @@ import {
 	type SectionJSON,
 	type SheetJSON
 } from '../model/schema.ts';
-import { MAX_ITEMS } from './limits.ts';
+import { MAX_ITEMS, TOO_MANY_ITEMS } from './limits.ts';
 import { readKpis } from './text-kpis.ts';
 import {
 	HEADER_FIRST,
@@ -149,10 +149,7 @@ function readItems(cursor: Cursor, lineOf: WeakMap<object, number>) {
 			}
 			// Stopped here, not after the schema check: a huge table must not be built at all.
 			if (itemCount === MAX_ITEMS) {
-				throw new TextImportError(
-					line,
-					`取り組み項目が多すぎます（${MAX_ITEMS}個まで。この行で${MAX_ITEMS + 1}個目です）`
-				);
+				throw new TextImportError(line, TOO_MANY_ITEMS);
 			}
 			const labels = quarterLabels ?? QUARTER_LABELS;
 			const item = readItem(fields, line, `${section.id}i${section.items.length + 1}`);

@@ -9,7 +9,7 @@ import {
 	cellAddress
 } from '../export/xlsx-layout.ts';
 import type { KpiJSON, SheetJSON } from '../model/schema.ts';
-import { MAX_ITEMS } from './limits.ts';
+import { MAX_ITEMS, TOO_MANY_ITEMS } from './limits.ts';
 import { XlsxImportError, cellNumber, cellText } from './xlsx-cells.ts';
 
 export type ItemRef = { id: string; no: string };
@@ -93,11 +93,7 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 			}
 			case DATA_KEYS.item: {
 				if (items++ === MAX_ITEMS) {
-					throw fail(
-						row,
-						1,
-						`取り組み項目が多すぎます（${MAX_ITEMS}個まで。この行で${MAX_ITEMS + 1}個目です）`
-					);
+					throw fail(row, 1, TOO_MANY_ITEMS);
 				}
 				const noSection = () => fail(row, 1, '取り組み項目の前に節の行がありません');
 				const pillar = pillars.length - 1;
