@@ -573,13 +573,14 @@ export class Room {
 				return;
 			}
 			update = decoding.readVarUint8Array(peek);
-			if (this.bytes + update.length > this.server.maxDocBytes) {
+			// Decoding a crafted update can take very long (yjs issue 687): check it first.
+			const check = checkUpdate(update, { doc: this.doc, author: conn.displayName });
+			if (this.bytes + check.freshBytes > this.server.maxDocBytes) {
 				this.warnOnce(conn, 'doc-too-large', 'table at its size limit, closing connection');
 				conn.ws.close(CLOSE.docTooLarge, 'table size limit');
 				return;
 			}
-			// Decoding a crafted update can take very long (yjs issue 687): check it first.
-			reaches = checkUpdate(update, { doc: this.doc, author: conn.displayName });
+			reaches = check.reaches;
 		}
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, MESSAGE.sync);

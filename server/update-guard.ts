@@ -60,12 +60,25 @@ export interface UpdateContext {
 /** Map keys that name a person in a comment (a row of the root map `comments`). */
 const COMMENT_AUTHOR_KEYS = new Set(['author', 'resolvedBy']);
 
+/** What checkUpdate found out about an update it let through. */
+export interface UpdateCheck {
+	/** The clock each client's structs in it reach (for telling when it is integrated). */
+	reaches: Map<number, number>;
+	/**
+	 * About how much of it the doc does not have yet, in bytes: a client replaying its device copy
+	 * re-sends a whole table the server has, which must not count against the table's size limit.
+	 */
+	freshBytes: number;
+}
+
+/** Per item, beyond its content: ids, origins and info in the update's encoding. */
+const ITEM_OVERHEAD_BYTES = 8;
+
 /**
  * Throws UpdateGuardError unless the update's structure is plausible, or AuthorshipError when it
- * writes another user's name where the app records who did something. Returns the clock each
- * client's structs in it reach (for telling when it is integrated).
+ * writes another user's name where the app records who did something.
  */
-export function checkUpdate(update: Uint8Array, context?: UpdateContext): Map<number, number> {
+export function checkUpdate(update: Uint8Array, context?: UpdateContext): UpdateCheck {
 	// One decoding for every check (Yjs' parseUpdateMeta would decode it all again for the clocks):
 	// creating the structs is cheap even for absurd lengths (yjs issue 687 is in integrating them).
 	const structs = decode(update);
@@ -79,8 +92,8 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Map<nu
 			throw new UpdateGuardError(`implausible clock ${clock} for client ${client}`);
 		}
 	}
-	new Inspection(items(structs), context).run();
-	return reaches;
+	const freshBytes = new Inspection(items(structs), context).run();
+	return { reaches, freshBytes };
 }
 
 function describe(err: unknown): string {
@@ -176,7 +189,9 @@ class Inspection {
 		return index;
 	}
 
-	run(): void {
+	/** Checks every item the doc does not have yet; returns about how many bytes those are. */
+	run(): number {
+		let freshBytes = 0;
 		const touched = new Set<unknown>();
 		const author = this.context?.author;
 		const store = this.context?.doc.store;
@@ -184,7 +199,7 @@ class Inspection {
 			// Already in the doc (a client replaying its device copy re-sends what the server has,
 			// other people's records included): applying it changes nothing, so it is not judged.
 			if (store && Y.getState(store, item.id.client) >= item.id.clock + item.length) continue;
-			checkContent(item.content);
+			freshBytes += checkContent(item.content) + ITEM_OVERHEAD_BYTES;
 			const place = this.place(item);
 			const depth = place.depth + (item.content instanceof Y.ContentType ? 1 : 0);
 			if (depth > MAX_TYPE_DEPTH) {
@@ -196,6 +211,7 @@ class Inspection {
 			}
 			if (author !== undefined) checkAuthor(item, place, author);
 		}
+		return freshBytes;
 	}
 
 	/** What identifies the type an item is in, for counting the types an update touches. */
@@ -325,20 +341,27 @@ class Inspection {
 }
 
 /** Value sizes, JSON nesting and content kinds the app never writes. */
-function checkContent(content: Y.Item['content']): void {
+/** Returns about how many bytes the content is. */
+function checkContent(content: Y.Item['content']): number {
 	if (content instanceof Y.ContentString) {
 		if (content.str.length > MAX_VALUE_BYTES) throw tooLarge(content.str.length);
-	} else if (content instanceof Y.ContentBinary) {
+		return Buffer.byteLength(content.str);
+	}
+	if (content instanceof Y.ContentBinary) {
 		if (content.content.length > MAX_VALUE_BYTES) throw tooLarge(content.content.length);
-	} else if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
-		for (const value of content.arr) checkJsonValue(value);
-	} else if (content instanceof Y.ContentEmbed) {
-		checkJsonValue(content.embed);
-	} else if (content instanceof Y.ContentFormat) {
-		checkJsonValue(content.value);
-	} else if (content instanceof Y.ContentDoc) {
+		return content.content.length;
+	}
+	if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON) {
+		let size = 0;
+		for (const value of content.arr) size += checkJsonValue(value);
+		return size;
+	}
+	if (content instanceof Y.ContentEmbed) return checkJsonValue(content.embed);
+	if (content instanceof Y.ContentFormat) return checkJsonValue(content.value);
+	if (content instanceof Y.ContentDoc) {
 		throw new UpdateGuardError('subdocuments are not used by Shinko');
 	}
+	return 0;
 }
 
 function tooLarge(size: number): UpdateGuardError {
@@ -347,9 +370,9 @@ function tooLarge(size: number): UpdateGuardError {
 
 /**
  * A JSON value's nesting and size, without recursion past MAX_JSON_DEPTH (so a hostile value
- * cannot overflow the stack here, in JSON.stringify later, or in a reader).
+ * cannot overflow the stack here, in JSON.stringify later, or in a reader). Returns its size.
  */
-function checkJsonValue(value: unknown): void {
+function checkJsonValue(value: unknown): number {
 	let size = 0;
 	const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
 	while (stack.length > 0) {
@@ -370,6 +393,7 @@ function checkJsonValue(value: unknown): void {
 		} else size += 8;
 		if (size > MAX_VALUE_BYTES) throw tooLarge(size);
 	}
+	return size;
 }
 
 /**
