@@ -2,6 +2,7 @@
 // starts, messages crafted by hand in the y-websocket wire format, and the server's vital signs.
 import { readFileSync } from 'node:fs';
 import * as encoding from 'lib0/encoding';
+import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { hashPassword } from '../../server/passwords.ts';
 import { SqliteStore } from '../../server/store.ts';
@@ -74,6 +75,32 @@ export function presenceMessage(
 		encoding.writeVarString(e, state);
 	}
 	return wsMessage(MESSAGE.awareness, encoding.toUint8Array(e));
+}
+
+/**
+ * Sends a message, then a sync step 1 (an empty state vector): the server handles a connection's
+ * messages in order, so its answer means the message was taken, and a close that it was refused.
+ * Resolves with 'answered', the close code, or -1 after 5 s of neither.
+ */
+export function sendThenProbe(ws: WebSocket, message: Uint8Array): Promise<number | 'answered'> {
+	const probe = syncMessage(0, Y.encodeStateVector(new Y.Doc()));
+	return new Promise((resolve) => {
+		const onMessage = (m: Buffer) => {
+			if (m[0] === MESSAGE.sync && m[1] === 1) done('answered');
+		};
+		const onClose = (code: number) => done(code);
+		const timer = setTimeout(() => done(-1), 5000);
+		const done = (result: number | 'answered') => {
+			clearTimeout(timer);
+			ws.off('message', onMessage);
+			ws.off('close', onClose);
+			resolve(result);
+		};
+		ws.on('message', onMessage);
+		ws.on('close', onClose);
+		ws.send(message);
+		ws.send(probe);
+	});
 }
 
 /** A process's resident memory, in MB. */

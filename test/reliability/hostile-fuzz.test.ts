@@ -10,7 +10,6 @@ import * as Y from 'yjs';
 import { readComments } from '../../src/lib/doc/comments.ts';
 import { readChanges } from '../../src/lib/doc/changes.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
-import { MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { MAX_JSON_DEPTH, MAX_TYPE_DEPTH } from '../../server/update-guard.ts';
 import {
 	addUsers,
@@ -18,7 +17,7 @@ import {
 	EDITOR,
 	healthMs,
 	presenceMessage,
-	syncMessage,
+	sendThenProbe,
 	updateMessage
 } from '../helpers/hostile.ts';
 import {
@@ -62,28 +61,6 @@ async function openSocket(): Promise<WebSocket> {
 	ws.on('error', () => {});
 	await new Promise((r) => ws.once('open', r));
 	return ws;
-}
-
-/** Sends a message, then a sync step 1 (an empty state vector): its answer, or a close, tells. */
-async function sendAndProbe(ws: WebSocket, message: Uint8Array): Promise<number | 'answered'> {
-	const probe = syncMessage(0, Y.encodeStateVector(new Y.Doc()));
-	return new Promise((resolve) => {
-		const onMessage = (m: Buffer) => {
-			if (m[0] === MESSAGE.sync && m[1] === 1) done('answered');
-		};
-		const onClose = (code: number) => done(code);
-		const timer = setTimeout(() => done(-1), 5000);
-		const done = (result: number | 'answered') => {
-			clearTimeout(timer);
-			ws.off('message', onMessage);
-			ws.off('close', onClose);
-			resolve(result);
-		};
-		ws.on('message', onMessage);
-		ws.on('close', onClose);
-		ws.send(message);
-		ws.send(probe);
-	});
 }
 
 interface Shape {
@@ -151,7 +128,7 @@ describe('fuzzing structurally valid updates and presence (issue #17)', () => {
 			fc.asyncProperty(shapes, async (shape) => {
 				if (ws.readyState !== WebSocket.OPEN) ws = await openSocket();
 				const expected = verdict(shape);
-				const result = await sendAndProbe(ws, updateMessage(build(shape)));
+				const result = await sendThenProbe(ws, updateMessage(build(shape)));
 				slowest = Math.max(slowest, await healthMs(server.url));
 				if (expected === 'accepted') expect(result).toBe('answered');
 				else if (expected === 'author') expect(result).toBe(4403);

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { addComment, commentsMap, readComments } from '../../src/lib/doc/comments.ts';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import {
 	addUsers,
@@ -19,6 +20,7 @@ import {
 	healthMs,
 	presenceMessage,
 	rssMb,
+	sendThenProbe,
 	updateMessage,
 	VIEWER,
 	wsMessage
@@ -221,6 +223,24 @@ describe('hostile users (issue #17)', () => {
 			}
 			await waitFor(() => code !== 'open', 'the close');
 			expect(code).toBe(4413);
+			// What is stored is whole updates: every token in the table is complete.
+			const copy = connectClient(limited.url, 'quota', cookie);
+			await synced(copy.provider);
+			copy.provider.destroy();
+			const tokens = copy.doc
+				.getText('t')
+				.toString()
+				.split(/(?=<\d+>)/);
+			expect(tokens.length).toBeGreaterThan(0);
+			for (const token of tokens) expect(token).toMatch(/^<\d+>あ{40000}$/);
+			// A device replaying its copy of the full table (nothing new in it) is not refused.
+			const replay = new Authed(`${wsUrl(limited.url)}/quota`);
+			replay.binaryType = 'nodebuffer';
+			replay.on('error', () => {});
+			await new Promise((r) => replay.once('open', r));
+			const state = updateMessage(Y.encodeStateAsUpdate(copy.doc));
+			expect(await sendThenProbe(replay, state)).toBe('answered');
+			replay.close();
 		} finally {
 			limited.child.kill('SIGKILL');
 			small.remove();
@@ -236,11 +256,13 @@ describe('hostile users (issue #17)', () => {
 			return updateMessage(Y.encodeStateAsUpdate(doc));
 		});
 		const total = texts.reduce((sum, t) => sum + t.length, 0);
-		const ws = await socket(editor);
+		// Its own table: the shared one stays small for the tests after it.
+		await listTable(server.url, admin, 'bulk');
+		const ws = await socket(editor, 'bulk');
 		const slowest = await slowestHealth(async () => {
 			for (const update of updates) ws.send(update);
 			// All of it arrives, at the pace the server reads it (27 MB: 4 MB at once, then 2 MB/s).
-			const copy = connectClient(server.url, TABLE, admin);
+			const copy = connectClient(server.url, 'bulk', admin);
 			await waitFor(() => copy.doc.getText('bulk').length === total, 'every update', 20_000);
 			copy.provider.destroy();
 		});
@@ -338,18 +360,20 @@ describe('hostile users (issue #17)', () => {
 		// Someone else's record the server already has, re-sent (a device copy's replay), passes.
 		const replay = await socket(editor);
 		const current = await freshCopy();
-		replay.send(updateMessage(Y.encodeStateAsUpdate(current)));
-		await new Promise((r) => setTimeout(r, 300));
-		expect(replay.readyState).toBe(WebSocket.OPEN);
+		expect(await sendThenProbe(replay, updateMessage(Y.encodeStateAsUpdate(current)))).toBe(
+			'answered'
+		);
 		replay.close();
-		// The editor's own name goes through.
-		const own = connectClient(server.url, TABLE, editor);
+		// The editor's own name goes through: the server says it has it on disk.
+		const own = connectClient(server.url, TABLE, editor, { acks: true });
+		const acks = new SavedAcks(own.provider);
 		await synced(own.provider);
 		own.doc.getMap('changes').set('p1s1i1/title', { by: '佐藤', at: 2 });
-		const copy = async () => (await freshCopy()).getMap('changes').get('p1s1i1/title');
-		await waitFor(() => own.provider.synced, 'synced');
-		await new Promise((r) => setTimeout(r, 300));
-		expect(await copy()).toEqual({ by: '佐藤', at: 2 });
+		await waitFor(() => acks.allSaved, 'the edit saved');
+		expect((await freshCopy()).getMap('changes').get('p1s1i1/title')).toEqual({
+			by: '佐藤',
+			at: 2
+		});
 		own.provider.destroy();
 		const store = new SqliteStore(data.dir);
 		const stored = loadDoc(store, TABLE);
