@@ -94,7 +94,11 @@ export class SqliteStore implements DocStore {
 
 	since(seq: number, exceptWriter: string): StoredUpdate[] {
 		return (
-			this.stmts.since.all({ seq, writer: exceptWriter }) as { seq: number; docId: string; data: Buffer }[]
+			this.stmts.since.all({ seq, writer: exceptWriter }) as {
+				seq: number;
+				docId: string;
+				data: Buffer;
+			}[]
 		).map((r) => ({ seq: r.seq, docId: r.docId, data: new Uint8Array(r.data) }));
 	}
 
