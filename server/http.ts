@@ -80,6 +80,17 @@ export function createHttpServer(
 
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
+		// Whatever fails here (the store, on a full disk) refuses this socket, never the process.
+		try {
+			upgrade(req, socket, head);
+		} catch (err) {
+			sync.log.error('a WebSocket upgrade failed', { error: String(err) });
+			if (socket.writable) refuseUpgrade(socket, 503, 'Service Unavailable');
+			else socket.destroy();
+		}
+	});
+
+	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		// Node's own check for a missing Host does not cover upgrades.
 		if (requestHost(req) === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -100,15 +111,20 @@ export function createHttpServer(
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			// Accept, then close with 4401: a browser cannot read an HTTP status, but it can read this.
 			if (!current) return ws.close(CLOSE.unauthorized, 'login required');
-			sync.connect(ws, docId, {
-				acks,
-				role: current.session.user.role,
-				sessionId: current.session.id,
-				username: current.session.user.username,
-				displayName: current.session.user.displayName
-			});
+			try {
+				sync.connect(ws, docId, {
+					acks,
+					role: current.session.user.role,
+					sessionId: current.session.id,
+					username: current.session.user.username,
+					displayName: current.session.user.displayName
+				});
+			} catch (err) {
+				sync.log.error('joining a table failed', { room: docId, error: String(err) });
+				ws.close(CLOSE.storeFailed, 'table could not be joined');
+			}
 		});
-	});
+	}
 
 	return { server, wss };
 }

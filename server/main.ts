@@ -45,7 +45,13 @@ export async function startServer(
 	const seeded = seedIfEmpty(store, writerId);
 	if (seeded) log.info('seeded the reference table', { docId: seeded });
 	const users = new UserStore(store.db, config.sessionTtlMs);
-	users.purgeExpired();
+	try {
+		users.purgeExpired();
+	} catch (err) {
+		log.warn('purging expired sessions failed; tried again at the next start', {
+			error: String(err)
+		});
+	}
 	let generatedAdminPassword: string | undefined;
 	if (users.count() === 0) {
 		const password = config.initialAdminPassword ?? (generatedAdminPassword = randomPassword());
@@ -92,7 +98,24 @@ export async function startServer(
 	const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 	// `shinko restore` refuses to swap the store under a running server.
 	const pidFile = join(config.dataDir, PID_FILE);
-	writeFileSync(pidFile, `${process.pid}\n`);
+	// On a full disk, serving (and refusing writes) beats not starting: the file is written as soon
+	// as there is room, before which a restore could not write its store either.
+	let pidWarned = false;
+	const writePid = () => {
+		try {
+			writeFileSync(pidFile, `${process.pid}\n`);
+			return true;
+		} catch (err) {
+			if (!pidWarned)
+				log.warn('could not write the pid file; trying again every 5 s', { error: String(err) });
+			pidWarned = true;
+			return false;
+		}
+	};
+	const pidTimer = writePid()
+		? undefined
+		: setInterval(() => writePid() && clearInterval(pidTimer), 5000);
+	pidTimer?.unref();
 	log.info('listening', { url, dataDir: config.dataDir, compactedRows: compacted });
 
 	let closing: Promise<void> | null = null;
@@ -106,6 +129,7 @@ export async function startServer(
 		close() {
 			closing ??= new Promise<void>((resolve) => {
 				clearInterval(snapshotTimer);
+				clearInterval(pidTimer);
 				sync.destroy();
 				for (const ws of wss.clients) ws.terminate();
 				wss.close();

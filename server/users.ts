@@ -151,14 +151,18 @@ export class UserStore {
 		if (!row) return undefined;
 		const now = Date.now();
 		if (row.expires_at <= now) {
-			this.stmts.deleteSession.run(id);
+			bestEffort(() => this.stmts.deleteSession.run(id));
 			return undefined;
 		}
 		let expiresAt = row.expires_at;
-		// Sliding expiry, written at most once a minute per session.
-		if (options.touch && now + this.sessionTtlMs - expiresAt > 60_000) {
-			expiresAt = now + this.sessionTtlMs;
-			this.stmts.touchSession.run(expiresAt, id);
+		// Sliding expiry, written at most once a minute per session (or a tenth of a short TTL).
+		if (
+			options.touch &&
+			now + this.sessionTtlMs - expiresAt > Math.min(60_000, this.sessionTtlMs / 10)
+		) {
+			if (bestEffort(() => this.stmts.touchSession.run(now + this.sessionTtlMs, id))) {
+				expiresAt = now + this.sessionTtlMs;
+			}
 		}
 		return { user: toUser(row), id, expiresAt };
 	}
@@ -175,5 +179,19 @@ export class UserStore {
 
 	purgeExpired(): number {
 		return this.stmts.purge.run(Date.now()).changes;
+	}
+}
+
+/**
+ * Runs a write that may fail without harm (renewing or removing a session on a full disk): the
+ * answer stays right without it (an expired row is refused by its time and purged later; a
+ * renewal is tried again at the next use). Returns whether it was written.
+ */
+function bestEffort(write: () => unknown): boolean {
+	try {
+		write();
+		return true;
+	} catch {
+		return false;
 	}
 }

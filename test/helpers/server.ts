@@ -92,10 +92,12 @@ export async function spawnServer(
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	// Everything it writes to stderr, from its first line (start-up warnings included).
+	let log = '';
+	child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
 	const url = await new Promise<string>((resolve, reject) => {
 		let out = '';
-		let err = '';
-		const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
+		const timer = setTimeout(() => reject(new Error(`server did not start: ${log}`)), 20_000);
 		child.stdout!.on('data', (chunk: Buffer) => {
 			out += chunk.toString();
 			const m = /Shinko: (http:\/\/\S+)/.exec(out);
@@ -104,14 +106,11 @@ export async function spawnServer(
 				resolve(m[1]!);
 			}
 		});
-		child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
 		child.on('exit', (code) => {
 			clearTimeout(timer);
-			reject(new Error(`server exited with ${code}: ${err}`));
+			reject(new Error(`server exited with ${code}: ${log}`));
 		});
 	});
-	let log = '';
-	child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
 	return { url, port: Number(new URL(url).port), child, stderr: () => log };
 }
 
