@@ -30,7 +30,7 @@ import {
 	validSnapshotName
 } from './snapshots.ts';
 import { PASSWORD_HASH } from './passwords.ts';
-import { SqliteStore, STORE_FILE } from './store.ts';
+import { MARK_FILE, SqliteStore, STORE_FILE, writeCommitMark } from './store.ts';
 import { MAX_CLOCK } from './update-guard.ts';
 import { ROLES, roleSchema, usernameSchema, UserStore } from './users.ts';
 
@@ -203,7 +203,15 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 		}
 		rmSync(`${target}-wal`, { force: true });
 		rmSync(`${target}-shm`, { force: true });
+		// The old store's mark would have the server refuse the restored one as "behind".
+		rmSync(join(dataDir, MARK_FILE), { force: true });
 		renameSync(built, target);
+		const restored = new SqliteStore(dataDir);
+		try {
+			writeCommitMark(dataDir, restored.highestSeq());
+		} finally {
+			restored.close();
+		}
 		for (const note of notes) out(note);
 		out(`戻しました: ${file} → ${target}`);
 	} finally {

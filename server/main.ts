@@ -9,6 +9,7 @@ import { readConfig, type Config } from './config.ts';
 import { createHttpServer, DEFAULT_BUILD_DIR } from './http.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { SqliteStore } from './store.ts';
+import { openCheckedStore, StoreCheckError } from './store-check.ts';
 import { SyncServer } from './sync.ts';
 import { seedIfEmpty } from './tables.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
@@ -31,7 +32,7 @@ export async function startServer(
 	config: Config,
 	log: Logger = consoleLogger
 ): Promise<RunningServer> {
-	const store = new SqliteStore(config.dataDir);
+	const store = openCheckedStore(config.dataDir);
 	const writerId = `server-${process.pid}-${randomBytes(4).toString('hex')}`;
 	let compacted = 0;
 	for (const docId of store.docIds()) {
@@ -39,7 +40,7 @@ export async function startServer(
 		try {
 			compacted += store.compact(docId);
 		} catch (err) {
-			log.warn('compacting a table failed; left as it is', { docId, error: String(err) });
+			reportCompactionFailure(log, docId, err, config.dataDir);
 		}
 	}
 	const seeded = seedIfEmpty(store, writerId);
@@ -145,9 +146,42 @@ export async function startServer(
 	};
 }
 
+/**
+ * A table compaction could not write (a full disk: it stays as it is, and is served) or could not
+ * read (a damaged row: its clients are refused with 1011 until it is restored). Either way the
+ * other tables are served.
+ */
+function reportCompactionFailure(log: Logger, docId: string, err: unknown, dataDir: string): void {
+	const error = String(err);
+	if (/SQLITE_FULL|disk is full|SQLITE_IOERR|readonly/i.test(error)) {
+		log.warn('compacting a table failed; left as it is, compacted at the next start', {
+			docId,
+			error
+		});
+		return;
+	}
+	log.error('a table cannot be read; it is not served until it is restored', {
+		docId,
+		error,
+		wayOut:
+			`restore a backup (DATA_DIR=${dataDir} npx shinko restore FILE, server stopped), or ` +
+			`import the table from a device's JSON backup`
+	});
+}
+
 export async function main(): Promise<void> {
 	const config = readConfig();
-	const running = await startServer(config);
+	let running: RunningServer;
+	try {
+		running = await startServer(config);
+	} catch (err) {
+		// Said plainly, without a stack: the operator has something to do, not a bug to report.
+		if (err instanceof StoreCheckError) {
+			process.stderr.write(`shinko: ${err.message}\n`);
+			process.exit(1);
+		}
+		throw err;
+	}
 	// A line for people (and for tests that start the server and wait for it).
 	if (running.generatedAdminPassword) {
 		// Printed once, on the terminal only (never into the logs).

@@ -4,11 +4,43 @@
 // adapter, not a rewrite. Every method is synchronous: better-sqlite3 commits before returning,
 // which is what lets the sync layer write an update to disk before relaying it.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 
 export const STORE_FILE = 'shinko.sqlite';
+/**
+ * The commit mark: the highest update seq this data dir has committed, written after each commit
+ * (without fsync: it is never ahead of the store). A store found behind it at start has lost
+ * committed updates — its WAL deleted, truncated or damaged — and the server refuses to start.
+ */
+export const MARK_FILE = 'shinko.sqlite.mark';
+const MARK_WIDTH = 20;
+
+/** The commit mark of `dataDir`, or undefined when it has none (never written, or unreadable). */
+export function readCommitMark(dataDir: string): number | undefined {
+	try {
+		const n = Number(readFileSync(join(dataDir, MARK_FILE), 'utf8').trim());
+		return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Sets the commit mark (a restore does, for the store it puts in place). */
+export function writeCommitMark(dataDir: string, seq: number): void {
+	const fd = openSync(join(dataDir, MARK_FILE), 'w');
+	try {
+		writeSync(fd, markText(seq));
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function markText(seq: number): string {
+	// Fixed width, written over in place: no allocation, so it keeps working on a full disk.
+	return `${String(seq).padStart(MARK_WIDTH)}\n`;
+}
 
 export interface StoredUpdate {
 	seq: number;
@@ -38,8 +70,11 @@ export class SqliteStore implements DocStore {
 	readonly db: Database.Database;
 	private closed = false;
 	private readonly stmts;
+	/** The commit mark's file, opened at the first commit; whether an open transaction appended. */
+	private markFd: number | undefined;
+	private unmarked = false;
 
-	constructor(dataDir: string) {
+	constructor(private readonly dataDir: string) {
 		mkdirSync(dataDir, { recursive: true });
 		this.db = new Database(join(dataDir, STORE_FILE));
 		this.db.pragma('journal_mode = WAL');
@@ -74,6 +109,10 @@ export class SqliteStore implements DocStore {
 				) ORDER BY seq LIMIT 1000`
 			),
 			lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates'),
+			// AUTOINCREMENT's own record: the highest seq ever committed, deleted rows included.
+			highestSeq: this.db.prepare(
+				"SELECT COALESCE(MAX(seq), 0) AS seq FROM sqlite_sequence WHERE name = 'updates'"
+			),
 			docIds: this.db.prepare('SELECT DISTINCT doc_id AS docId FROM updates ORDER BY doc_id'),
 			deleteUpTo: this.db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
 			getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
@@ -85,7 +124,23 @@ export class SqliteStore implements DocStore {
 
 	append(docId: string, update: Uint8Array, writer: string): number {
 		const info = this.stmts.append.run(docId, Buffer.from(update), writer, Date.now());
+		this.unmarked = true;
+		if (!this.db.inTransaction) this.mark();
 		return Number(info.lastInsertRowid);
+	}
+
+	/** Moves the commit mark to what is committed now (best effort: see MARK_FILE). */
+	private mark(): void {
+		if (!this.unmarked) return;
+		this.unmarked = false;
+		try {
+			// Read back, not remembered: a rolled-back savepoint's seq was never committed.
+			const seq = this.highestSeq();
+			this.markFd ??= openSync(join(this.dataDir, MARK_FILE), constants.O_RDWR | constants.O_CREAT);
+			writeSync(this.markFd, markText(seq), 0);
+		} catch {
+			// No mark (a full disk before it was first made): the check at start is then skipped.
+		}
 	}
 
 	load(docId: string): Uint8Array[] {
@@ -104,6 +159,11 @@ export class SqliteStore implements DocStore {
 
 	lastSeq(): number {
 		return (this.stmts.lastSeq.get() as { seq: number }).seq;
+	}
+
+	/** The highest seq ever committed to this store (rows compacted away included). */
+	highestSeq(): number {
+		return (this.stmts.highestSeq.get() as { seq: number }).seq;
 	}
 
 	docIds(): string[] {
@@ -135,12 +195,20 @@ export class SqliteStore implements DocStore {
 	}
 
 	transaction<T>(fn: () => T): T {
-		return this.db.transaction(fn).immediate();
+		try {
+			const result = this.db.transaction(fn).immediate();
+			if (!this.db.inTransaction) this.mark();
+			return result;
+		} finally {
+			// Rolled back: what it appended is not committed.
+			if (!this.db.inTransaction) this.unmarked = false;
+		}
 	}
 
 	close(): void {
 		if (this.closed) return;
 		this.closed = true;
+		if (this.markFd !== undefined) closeSync(this.markFd);
 		this.db.close();
 	}
 }

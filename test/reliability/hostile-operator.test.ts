@@ -19,7 +19,7 @@ import { MAX_ITEMS } from '../../src/lib/import/limits.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { hashPassword } from '../../server/passwords.ts';
-import { SqliteStore } from '../../server/store.ts';
+import { MARK_FILE, SqliteStore, STORE_FILE } from '../../server/store.ts';
 import { UserStore } from '../../server/users.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { REFERENCE, shinko, tableCount } from '../helpers/cli.ts';
@@ -156,7 +156,7 @@ describe('--out never writes into DATA_DIR', { timeout: CLI_TIMEOUT }, () => {
 			expect(refused.stderr, out).toContain(`--out ${out}`);
 			expect(refused.stderr, out).toContain('データディレクトリ');
 		}
-		expect(readdirSync(dir).sort()).toEqual(['shinko.sqlite']);
+		expect(readdirSync(dir).sort()).toEqual([STORE_FILE, MARK_FILE].sort());
 		expect(fingerprint(dir)).toBe(before);
 		expect(tableCount(dir)).toBe(1);
 
@@ -236,7 +236,7 @@ describe('restore builds a fresh store from checked rows', { timeout: CLI_TIMEOU
 		expect(refused.stderr).toContain('「Viewer」');
 		expect(refused.stderr).toContain('admin / editor / viewer');
 		expect(fingerprint(dir)).toBe(before);
-		expect(readdirSync(dir)).toEqual(['shinko.sqlite']);
+		expect(readdirSync(dir).sort()).toEqual([STORE_FILE, MARK_FILE].sort());
 	});
 
 	it('refuses a doc row Yjs cannot apply, naming its seq and doc', async () => {
@@ -258,7 +258,7 @@ describe('restore builds a fresh store from checked rows', { timeout: CLI_TIMEOU
 		expect(refused.stderr).toContain(`updates の行 seq=${seq} (doc_id=${docId})`);
 		expect(refused.stderr).toContain('Yjs');
 		expect(fingerprint(dir)).toBe(before);
-		expect(readdirSync(dir)).toEqual(['shinko.sqlite']);
+		expect(readdirSync(dir).sort()).toEqual([STORE_FILE, MARK_FILE].sort());
 	});
 });
 
