@@ -43,6 +43,8 @@ export interface Config {
 	buildDir?: string;
 	/** How often renewed presence is sent on (tests shorten it; not an env var). */
 	presenceRenewMs?: number;
+	/** Rows of a table that make it due for compaction while running (tests; not an env var). */
+	compactAfterRows?: number;
 }
 
 export class ConfigError extends Error {

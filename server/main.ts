@@ -67,7 +67,8 @@ export async function startServer(
 		log,
 		isSessionLive: (id) => users.isLive(id),
 		presenceRenewMs: config.presenceRenewMs,
-		maxDocBytes: config.maxDocBytes
+		maxDocBytes: config.maxDocBytes,
+		compactAfterRows: config.compactAfterRows
 	});
 	const auth = new Auth({
 		users,

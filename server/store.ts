@@ -59,6 +59,11 @@ export interface DocStore {
 	docIds(): string[];
 	/** Replaces a doc's log by one merged update, atomically. Returns rows removed. */
 	compact(docId: string): number;
+	/**
+	 * Replaces every stored update of a doc by `state`, which must hold them all (the caller holds
+	 * the doc, and calls this in a transaction after reading others' rows). Returns rows removed.
+	 */
+	replaceLog(docId: string, state: Uint8Array, writer: string): number;
 	getMeta(key: string): string | undefined;
 	setMeta(key: string, value: string): void;
 	/** Runs fn in one SQLite transaction (all or nothing). */
@@ -115,6 +120,7 @@ export class SqliteStore implements DocStore {
 			),
 			docIds: this.db.prepare('SELECT DISTINCT doc_id AS docId FROM updates ORDER BY doc_id'),
 			deleteUpTo: this.db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
+			deleteDoc: this.db.prepare('DELETE FROM updates WHERE doc_id = ?'),
 			getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
 			setMeta: this.db.prepare(
 				'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'
@@ -183,6 +189,14 @@ export class SqliteStore implements DocStore {
 			this.stmts.deleteUpTo.run(docId, rows[rows.length - 1]!.seq);
 			this.stmts.append.run(docId, Buffer.from(merged), 'compact', Date.now());
 			return rows.length;
+		});
+	}
+
+	replaceLog(docId: string, state: Uint8Array, writer: string): number {
+		return this.transaction(() => {
+			const removed = this.stmts.deleteDoc.run(docId).changes;
+			this.append(docId, state, writer);
+			return removed;
 		});
 	}
 

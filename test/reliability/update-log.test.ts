@@ -1,0 +1,69 @@
+// Issue 18, 6: the update log is compacted while the server runs, and compaction loses nothing —
+// not the edits of its own clients, nor rows another writer (the CLI, another process) commits
+// meanwhile.
+import * as Y from 'yjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
+import { connectClient, login, startCleanedServer, synced, waitFor } from '../helpers/server.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+	for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the update log under a long run', () => {
+	it('stays compacted while people type and another writer appends, and loses nothing', async () => {
+		const COMPACT_AFTER = 150;
+		const running = await startCleanedServer(cleanups, { compactAfterRows: COMPACT_AFTER });
+		const cookie = await login(running.url);
+		const clients = Array.from({ length: 5 }, () => {
+			const c = connectClient(running.url, 'log', cookie, { acks: true });
+			cleanups.push(() => c.provider.destroy());
+			return { ...c, acks: new SavedAcks(c.provider) };
+		});
+		for (const c of clients) await synced(c.provider);
+
+		// Another writer's rows, committed through its own connection to the store.
+		const other = new SqliteStore(running.store.db.name.replace(/\/[^/]+$/, ''));
+		cleanups.push(() => other.close());
+		const rowCounts: number[] = [];
+		let written = 0;
+		for (let round = 0; round < 40; round++) {
+			clients.forEach((c, n) => {
+				for (let k = 0; k < 5; k++) c.doc.getMap('m').set(`${round}:${n}:${k}`, round);
+			});
+			if (round % 4 === 0) {
+				const doc = new Y.Doc();
+				doc.getMap('m').set(`other:${round}`, round);
+				other.append('log', Y.encodeStateAsUpdate(doc), 'cli');
+				doc.destroy();
+				written++;
+			}
+			await sleep(50);
+			rowCounts.push(other.load('log').length);
+		}
+		await waitFor(() => clients.every((c) => c.acks.allSaved), 'every edit saved', 20_000);
+		// A moment for the last compaction.
+		await sleep(1500);
+		rowCounts.push(other.load('log').length);
+
+		// 40 rounds of 25 edits wrote about a thousand rows: the log was cut back while running,
+		// again and again (at most a second's rows after reaching the limit).
+		const cuts = rowCounts.filter((n, i) => i > 0 && n < rowCounts[i - 1]!).length;
+		expect(cuts).toBeGreaterThanOrEqual(2);
+		expect(Math.max(...rowCounts)).toBeLessThan(800);
+		expect(rowCounts.at(-1)!).toBeLessThan(COMPACT_AFTER);
+		const expected = 40 * 5 * 5 + written;
+		const fromStore = loadDoc(other, 'log');
+		expect(fromStore.getMap('m').size).toBe(expected);
+		fromStore.destroy();
+		// The server, seen through a fresh client, has everything too.
+		const fresh = connectClient(running.url, 'log', cookie);
+		cleanups.push(() => fresh.provider.destroy());
+		await synced(fresh.provider);
+		await waitFor(() => fresh.doc.getMap('m').size === expected, 'the fresh client has it all');
+	}, 60_000);
+});
