@@ -103,7 +103,23 @@ export class SnapshotStore {
 				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? AND kind = ?
 				 ORDER BY created_at DESC, id DESC LIMIT 1`
 			),
-			remove: db.prepare('DELETE FROM snapshots WHERE id = ?')
+			remove: db.prepare('DELETE FROM snapshots WHERE id = ?'),
+			// The latest at or before a moment: one dated in the future (a clock ahead) is skipped.
+			latestAt: db.prepare(
+				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? AND created_at <= ?
+				 ORDER BY created_at DESC, id DESC LIMIT 1`
+			),
+			latestOfKindAt: db.prepare(
+				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? AND kind = ? AND created_at <= ?
+				 ORDER BY created_at DESC, id DESC LIMIT 1`
+			),
+			relabel: db.prepare('UPDATE snapshots SET kind = ?, name = ?, created_at = ? WHERE id = ?'),
+			// Daily ones past their time, never the doc's latest (what identical ones compare with).
+			expire: db.prepare(
+				`DELETE FROM snapshots WHERE doc_id = @docId AND kind = 'daily' AND created_at < @before
+				 AND id != (SELECT id FROM snapshots WHERE doc_id = @docId
+				            ORDER BY created_at DESC, id DESC LIMIT 1)`
+			)
 		};
 	}
 
@@ -162,8 +178,11 @@ export class SnapshotStore {
 	}
 
 	/**
-	 * Takes the automatic snapshots due at `now` (see automaticSnapshotsDue) and returns them.
-	 * `state` is called only when one is due, so a periodic check costs no encoding.
+	 * Takes the automatic snapshots due at `now` (see automaticSnapshotsDue), then applies the
+	 * retention rule (RETENTION). `state` is called only when one is due, so a periodic check costs
+	 * no encoding. A state the same as the doc's latest snapshot is not stored twice: a daily one is
+	 * skipped, and a quarter end relabels an identical daily one (or is skipped after a named or
+	 * quarter one). Returns what was stored or relabelled.
 	 */
 	takeAutomatic(
 		docId: string,
@@ -171,24 +190,68 @@ export class SnapshotStore {
 		now: Date,
 		lastChangeAt: number | null
 	): SnapshotInfo[] {
+		const checked = this.checked.get(docId);
+		const t = now.getTime();
+		const latestAt = (kind: SnapshotKind) =>
+			(this.stmts.latestOfKindAt.get(docId, kind, t) as Row | undefined)?.created_at;
 		const last = {
-			quarter: this.latest(docId, 'quarter')?.createdAt,
-			daily: this.latest(docId, 'daily')?.createdAt
+			quarter: latestOf(latestAt('quarter'), checked?.quarter),
+			// A quarter-end snapshot is that day's copy too.
+			daily: latestOf(latestAt('daily'), latestAt('quarter'), checked?.daily)
 		};
 		const due = automaticSnapshotsDue(now, last, lastChangeAt);
-		if (due.length === 0) return [];
-		const bytes = state();
-		const name = (kind: AutomaticKind) =>
-			kind === 'quarter' ? quarterSnapshotName(now) : dailySnapshotName(now);
-		return due.map((kind) =>
-			this.create(docId, bytes, {
-				name: name(kind),
-				kind,
-				author: 'system',
-				createdAt: now.getTime()
-			})
-		);
+		const kind: AutomaticKind | undefined = due.includes('quarter') ? 'quarter' : due[0];
+		const taken: SnapshotInfo[] = [];
+		if (kind !== undefined) {
+			const bytes = state();
+			const row = this.stmts.latestAt.get(docId, t) as Row | undefined;
+			const latest = row && toInfo(row);
+			const name = kind === 'quarter' ? quarterSnapshotName(now) : dailySnapshotName(now);
+			if (latest && sameContent(bytes, this.get(latest.id)!.state)) {
+				if (kind === 'quarter' && latest.kind === 'daily') {
+					this.stmts.relabel.run(kind, name, t, latest.id);
+					taken.push({ ...latest, kind, name, createdAt: t });
+				} else {
+					// Nothing to store: remembered, so the check is not made again every ten minutes.
+					this.checked.set(docId, { ...checked, [kind]: t });
+				}
+			} else {
+				taken.push(this.create(docId, bytes, { name, kind, author: 'system', createdAt: t }));
+			}
+		}
+		this.stmts.expire.run({ docId, before: t - RETENTION.dailyDays * DAY_MS });
+		return taken;
 	}
+
+	/** Automatic snapshots found identical to the latest and not stored, per doc: when. */
+	private readonly checked = new Map<string, { quarter?: number; daily?: number }>();
+}
+
+/**
+ * What is kept: every named (manual) snapshot and every quarter end, forever; daily ones for 30
+ * days (the doc's latest snapshot always, whatever its age).
+ */
+export const RETENTION = { dailyDays: 30 } as const;
+
+function latestOf(...times: (number | undefined)[]): number | undefined {
+	const known = times.filter((t): t is number => t !== undefined);
+	return known.length > 0 ? Math.max(...known) : undefined;
+}
+
+/** Whether two states hold the same content: the same items and the same deletions. */
+function sameContent(a: Uint8Array, b: Uint8Array): boolean {
+	const key = (state: Uint8Array) => {
+		const doc = new Y.Doc({ gc: false });
+		try {
+			Y.applyUpdate(doc, state);
+			return Y.encodeSnapshot(Y.snapshot(doc));
+		} finally {
+			doc.destroy();
+		}
+	};
+	const ka = key(a);
+	const kb = key(b);
+	return ka.length === kb.length && ka.every((byte, i) => byte === kb[i]);
 }
 
 /** A snapshot's contents as plain JSON, to show or diff against the live table. */
@@ -260,9 +323,11 @@ export function automaticSnapshotsDue(
 	lastChangeAt: number | null
 ): AutomaticKind[] {
 	const due: AutomaticKind[] = [];
-	if (last.quarter === undefined || last.quarter < lastQuarterEnd(now).passedAt)
-		due.push('quarter');
-	const daily = last.daily;
+	// One taken while the server's clock was ahead is not a reason to wait for that time again.
+	const past = (t: number | undefined) => (t !== undefined && t <= now.getTime() ? t : undefined);
+	const quarter = past(last.quarter);
+	if (quarter === undefined || quarter < lastQuarterEnd(now).passedAt) due.push('quarter');
+	const daily = past(last.daily);
 	if (
 		daily === undefined ||
 		(lastChangeAt !== null &&

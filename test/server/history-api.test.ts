@@ -20,8 +20,8 @@ describe('history API', () => {
 		const first = (await (await fetch(url, { headers: { cookie } })).json()) as {
 			snapshots: { kind: string }[];
 		};
-		// A new table gets its first quarter-end and daily snapshots at once.
-		expect(first.snapshots.map((s) => s.kind).sort()).toEqual(['daily', 'quarter']);
+		// A new table gets its first quarter-end snapshot at once (that day's daily copy too).
+		expect(first.snapshots.map((s) => s.kind).sort()).toEqual(['quarter']);
 
 		const created = await fetch(url, {
 			method: 'POST',
