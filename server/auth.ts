@@ -224,7 +224,7 @@ export class Auth {
 		json(
 			res,
 			200,
-			{ user: publicUser(session.user) },
+			{ user: publicUser(session.user), serverTime: Date.now() },
 			{
 				'set-cookie': this.cookie(req, token, Math.floor(this.users.sessionTtlMs / 1000))
 			}
@@ -243,7 +243,9 @@ export class Auth {
 		if (!current) throw new HttpError(401, 'login_required');
 		json(res, 200, {
 			user: publicUser(current.session.user),
-			expiresAt: current.session.expiresAt
+			expiresAt: current.session.expiresAt,
+			// The app writes and filters times by the server's clock (src/lib/doc/clock.ts).
+			serverTime: Date.now()
 		});
 	}
 

@@ -11,6 +11,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { WebSocket } from 'ws';
+import { changesMap, stampChange } from '../src/lib/doc/changes.ts';
+import { commentsMap, stampComment } from '../src/lib/doc/comments.ts';
 import { INDEX_DOC_ID, tablesMap } from '../src/lib/doc/index-doc.ts';
 import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
 import { docFromUpdates, type DocStore } from './store.ts';
@@ -27,6 +29,8 @@ import type { Role } from './users.ts';
 
 /** Origin of updates read back from the store (written by another process): not stored again. */
 const FROM_STORE = Symbol('from-store');
+/** The origin of the server's own time stamps (see Room.stampAccepted). */
+const SERVER_STAMP = Symbol('server-stamp');
 
 const PING_INTERVAL_MS = 30_000;
 /** Presence changes are gathered for this long, then sent in one message. */
@@ -304,6 +308,8 @@ export class Room {
 		this.awareness = new awarenessProtocol.Awareness(this.doc);
 		this.awareness.setLocalState(null);
 		this.doc.on('update', this.onDocUpdate);
+		changesMap(this.doc).observe(this.onChangeRecords);
+		commentsMap(this.doc).observe(this.onComments);
 		this.awareness.on('update', this.onAwarenessUpdate);
 		this.awareness.on('change', this.onAwarenessChange);
 		this.presenceRenewTimer = setInterval(
@@ -325,6 +331,42 @@ export class Room {
 				this.server.fail(this, err);
 			}
 		};
+	}
+
+	/** Change records and comments a client wrote, for the server's time stamp (stampAccepted). */
+	private readonly toStamp = { changes: new Set<string>(), comments: new Set<string>() };
+
+	private readonly onChangeRecords = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+		if (!this.fromClient(tr)) return;
+		for (const key of event.keysChanged) this.toStamp.changes.add(key);
+	};
+
+	private readonly onComments = (event: Y.YMapEvent<Y.Map<unknown>>, tr: Y.Transaction) => {
+		if (!this.fromClient(tr)) return;
+		for (const [key, change] of event.changes.keys) {
+			if (change.action !== 'delete') this.toStamp.comments.add(key);
+		}
+	};
+
+	private fromClient(tr: Y.Transaction): boolean {
+		return tr.origin instanceof Object && this.conns.has(tr.origin as WebSocket);
+	}
+
+	/**
+	 * Times that order or filter (changes, comments) are the server's: what a client accepted just
+	 * now wrote with its device's clock is stamped with the time it arrived, in a change of the
+	 * server's own that goes to everyone (the sender too) and to the store like any other.
+	 */
+	private stampAccepted(): void {
+		const { changes, comments } = this.toStamp;
+		if (changes.size === 0 && comments.size === 0) return;
+		const now = Date.now();
+		this.doc.transact(() => {
+			for (const key of changes) stampChange(this.doc, key, now);
+			for (const id of comments) stampComment(this.doc, id, now);
+		}, SERVER_STAMP);
+		changes.clear();
+		comments.clear();
 	}
 
 	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -653,6 +695,7 @@ export class Room {
 		// y-protocols swallows decoding errors unless given a handler: rethrow to close with 4400.
 		const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, conn.ws, rethrow);
 		this.hadPending = false;
+		this.stampAccepted();
 		if (encoding.length(encoder) > 1) send(conn, encoding.toUint8Array(encoder));
 		// Its answer carried the whole doc it lacked: from now on, updates as they come.
 		if (syncType === syncProtocol.messageYjsSyncStep1) conn.askedForState = true;

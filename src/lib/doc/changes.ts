@@ -1,6 +1,7 @@
 // Who last changed which cell, and when: so a review can highlight what changed since a time.
 // One small entry per cell (`itemId/field` → { by, at }), overwritten by later edits.
 import * as Y from 'yjs';
+import { serverNow } from './clock.ts';
 import { z } from 'zod/mini';
 
 const changeSchema = z.object({ by: z.string().check(z.maxLength(80)), at: z.number() });
@@ -22,8 +23,9 @@ export function recordChange(doc: Y.Doc, itemId: string, field: string, by: stri
 	const map = changesMap(doc);
 	const key = cellKey(itemId, field);
 	const previous = changeSchema.safeParse(map.get(key));
-	const now = Date.now();
-	if (previous.success && previous.data.by === by && now - previous.data.at < REFRESH_MS) return;
+	const now = serverNow();
+	if (previous.success && previous.data.by === by && Math.abs(now - previous.data.at) < REFRESH_MS)
+		return;
 	map.set(key, { by, at: now });
 }
 
@@ -39,4 +41,22 @@ export function readChanges(doc: Y.Doc): Map<string, Change> {
 		if (parsed.success) out.set(key, parsed.data);
 	}
 	return out;
+}
+
+/**
+ * How far a recorded time may be from the server's clock before the server stamps its own: a
+ * device whose clock is right (or corrected by the server's) costs no second update.
+ */
+export const STAMP_TOLERANCE_MS = 5_000;
+
+/**
+ * The server's stamp on a change record it accepted: the time it arrived, so that "changed today"
+ * and "since your last visit" follow one clock, not each writer's device. Returns whether it set it.
+ */
+export function stampChange(doc: Y.Doc, key: string, now: number): boolean {
+	const map = changesMap(doc);
+	const entry = changeSchema.safeParse(map.get(key));
+	if (!entry.success || Math.abs(entry.data.at - now) <= STAMP_TOLERANCE_MS) return false;
+	map.set(key, { by: entry.data.by, at: now });
+	return true;
 }

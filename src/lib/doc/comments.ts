@@ -1,6 +1,8 @@
 // Comment threads per item, kept in the table doc so they work offline and merge like any edit.
 import * as Y from 'yjs';
+import { serverNow } from './clock.ts';
 import { z } from 'zod/mini';
+import { STAMP_TOLERANCE_MS } from './changes.ts';
 import { newId } from './ids.ts';
 import { ORIGIN, type Origin } from './origins.ts';
 
@@ -30,7 +32,7 @@ export function addComment(
 	doc.transact(() => {
 		row.set('itemId', itemId);
 		row.set('author', author);
-		row.set('at', Date.now());
+		row.set('at', serverNow());
 		row.set('text', text.slice(0, 10_000));
 		row.set('resolved', false);
 		commentsMap(doc).set(id, row);
@@ -84,4 +86,14 @@ export function readComments(doc: Y.Doc): Map<string, Comment[]> {
 	}
 	for (const list of byItem.values()) list.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
 	return byItem;
+}
+
+/** The server's stamp on a comment it accepted (see stampChange): comments sort by it. */
+export function stampComment(doc: Y.Doc, id: string, now: number): boolean {
+	const row = commentsMap(doc).get(id);
+	if (!(row instanceof Y.Map)) return false;
+	const at = row.get('at');
+	if (typeof at !== 'number' || Math.abs(at - now) <= STAMP_TOLERANCE_MS) return false;
+	row.set('at', now);
+	return true;
 }

@@ -5,6 +5,7 @@ import { migrate } from '../doc/migrate.ts';
 import { docToSheet } from '../doc/sheet-doc.ts';
 import { restoreItemFrom, restoreSheet } from '../doc/restore.ts';
 import type { SheetJSON } from '../model/schema.ts';
+import { serverNow } from '../doc/clock.ts';
 import { changesMap, readChanges, recordChange } from '../doc/changes.ts';
 import { addComment, commentsMap, readComments, setResolved } from '../doc/comments.ts';
 import {
@@ -250,7 +251,7 @@ const VISIT_PREFIX = 'shinko:visit:';
 function rememberVisit(docId: string): number | null {
 	try {
 		const previous = Number(localStorage.getItem(VISIT_PREFIX + docId)) || null;
-		localStorage.setItem(VISIT_PREFIX + docId, String(Date.now()));
+		localStorage.setItem(VISIT_PREFIX + docId, String(serverNow()));
 		return previous;
 	} catch {
 		return null;

@@ -2,6 +2,7 @@
 // so the tables on the device stay usable offline; the server still checks every connection.
 import { z } from 'zod/mini';
 import { USER_KEY } from './local.ts';
+import { learnServerTime } from '../doc/clock.ts';
 
 const userSchema = z.object({
 	username: z.string(),
@@ -59,15 +60,20 @@ export class Auth {
 	async refresh(): Promise<void> {
 		try {
 			// A server that does not answer counts as out of reach, not as a check still running.
+			const sentAt = Date.now();
 			const res = await fetch('/api/me', {
 				credentials: 'same-origin',
 				signal: AbortSignal.timeout(ME_TIMEOUT_MS)
 			});
+			const receivedAt = Date.now();
 			if (res.status === 401) {
 				this.set(null, 'anonymous');
 				return;
 			}
-			const body = z.object({ user: userSchema }).safeParse(await res.json());
+			const body = z
+				.object({ user: userSchema, serverTime: z.optional(z.number()) })
+				.safeParse(await res.json());
+			if (body.success) learnServerTime(body.data.serverTime, sentAt, receivedAt);
 			if (res.ok && body.success) this.set(body.data.user, 'authenticated');
 			else this.offline();
 		} catch {
@@ -77,6 +83,7 @@ export class Auth {
 
 	async login(username: string, password: string): Promise<LoginResult> {
 		let res: Response;
+		const sentAt = Date.now();
 		try {
 			res = await fetch('/api/login', {
 				method: 'POST',
@@ -92,8 +99,12 @@ export class Auth {
 			const body = (await res.json().catch(() => ({}))) as { retryAfterSeconds?: number };
 			return { ok: false, reason: 'rateLimited', retryAfterSeconds: body.retryAfterSeconds };
 		}
-		const body = z.object({ user: userSchema }).safeParse(await res.json().catch(() => null));
+		const receivedAt = Date.now();
+		const body = z
+			.object({ user: userSchema, serverTime: z.optional(z.number()) })
+			.safeParse(await res.json().catch(() => null));
 		if (!res.ok || !body.success) return { ok: false, reason: 'server' };
+		learnServerTime(body.data.serverTime, sentAt, receivedAt);
 		this.set(body.data.user, 'authenticated');
 		return { ok: true };
 	}
