@@ -1,16 +1,21 @@
 // `npm run soak`: the long reliability runs of issue #8 (crash rounds, load), on loopback only.
 //
-//   npm run soak                      200 crash rounds, then 50 clients at 2 edits/s for 5 minutes
+//   npm run soak                      200 crash rounds, then 50 clients at 2 edits/s for 5 minutes,
+//                                     with presence, reporting log rows, RSS and /healthz over time
 //   npm run soak -- --quick           20 rounds and 30 s of load
 //   npm run soak -- --rounds 50 --duration 120
+//   npm run soak -- --load-only       only the load (with --duration, --clients)
 //   npm run soak -- --attacks-only    only the hostile-user attacks of issue #17 (20 s each; quick: 5 s)
 //
 // Prints what it measured and exits non-zero if any promise failed.
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Y from 'yjs';
 import { runAttacks } from './attacks.ts';
 import { runCrashRounds } from './crash-rounds.ts';
-import { percentile } from '../helpers/hostile.ts';
+import { STORE_FILE } from '../../server/store.ts';
+import { healthMs, percentile } from '../helpers/hostile.ts';
 import { connectClient, login, spawnServer, tempDataDir, waitFor } from '../helpers/server.ts';
 
 const args = process.argv.slice(2);
@@ -26,6 +31,7 @@ const DURATION_S = option('--duration', quick ? 30 : 300);
 const CLIENTS = option('--clients', 50);
 const RATE = 2;
 const ATTACKS_ONLY = args.includes('--attacks-only');
+const LOAD_ONLY = args.includes('--load-only');
 const ATTACK_S = option('--attack-duration', quick ? 5 : 20);
 
 process.setMaxListeners(0); // every y-websocket provider adds an exit listener
@@ -76,24 +82,71 @@ async function load(): Promise<void> {
 				if (typeof sentAt === 'number') latencies.push(now - sentAt);
 			}
 		});
-		const clients = Array.from({ length: CLIENTS }, () =>
-			connectClient(server.url, 'load', cookie)
-		);
+		const clients = Array.from({ length: CLIENTS }, (_, n) => {
+			const client = connectClient(server.url, 'load', cookie);
+			// Presence as the app sets it (src/lib/state/presence.svelte.ts); the stock client
+			// sends again every presence change it hears, other people's included.
+			client.provider.awareness.setLocalState({
+				user: { name: `参加者${n + 1}`, colour: '#2e86ab', role: 'admin' },
+				cursor: null
+			});
+			return client;
+		});
+		const closes: number[] = [];
+		for (const c of clients) {
+			c.provider.on('connection-close', (e: CloseEvent | null) => closes.push(e?.code ?? 0));
+		}
 		await waitFor(() => clients.concat(observer).every((c) => c.provider.synced), 'synced', 30_000);
 		let sent = 0;
 		let rssPeak = rss();
 		const timers = clients.map((c, n) =>
 			setInterval(() => {
-				c.doc.getMap('m').set(`${n}:${sent++}`, performance.now());
+				c.doc.getMap('m').set(`${n}:${sent}`, performance.now());
 				c.doc.getText('t').insert(0, `${n}`);
+				// A move to another cell every other edit or so.
+				if (sent++ % 2 === 0) {
+					c.provider.awareness.setLocalStateField('cursor', {
+						itemId: `item-${(n + sent) % 68}`,
+						field: 'note'
+					});
+				}
 			}, 1000 / RATE)
 		);
-		const ends = Date.now() + DURATION_S * 1000;
+		// Over time: the update log's rows (it is compacted while the server runs), the server's
+		// RSS, and its event-loop lag as /healthz answer times, probed every 100 ms.
+		const store = new Database(join(data.dir, STORE_FILE), { readonly: true });
+		const rows = () =>
+			(
+				store.prepare("SELECT COUNT(*) AS n FROM updates WHERE doc_id = 'load'").get() as {
+					n: number;
+				}
+			).n;
+		const started = Date.now();
+		const ends = started + DURATION_S * 1000;
+		const every = Math.max(10, Math.round(DURATION_S / 10));
+		let health: number[] = [];
+		const allHealth: number[] = [];
+		let rowsPeak = 0;
+		log(`load over time:   s   log rows   RSS MB   /healthz p50 / max ms`);
 		while (Date.now() < ends) {
-			await sleep(1000);
+			const probeEnds = Math.min(ends, Date.now() + every * 1000);
+			while (Date.now() < probeEnds) {
+				health.push(await healthMs(server.url));
+				await sleep(100);
+			}
+			const n = rows();
+			rowsPeak = Math.max(rowsPeak, n);
 			rssPeak = Math.max(rssPeak, rss());
+			log(
+				`load over time: ${String(Math.round((Date.now() - started) / 1000)).padStart(3)}` +
+					`${String(n).padStart(11)}${rss().toFixed(0).padStart(9)}` +
+					`${percentile(health, 50).toFixed(1).padStart(12)} / ${Math.max(...health).toFixed(1)}`
+			);
+			allHealth.push(...health);
+			health = [];
 		}
 		timers.forEach(clearInterval);
+		store.close();
 		await sleep(2000);
 		const expected = Y.encodeStateVector(clients[0]!.doc);
 		const converged = clients.every((c) => {
@@ -121,7 +174,14 @@ async function load(): Promise<void> {
 			`load: server RSS ${rssBefore.toFixed(0)} MB before, ${rssPeak.toFixed(0)} MB peak, ` +
 				`${rssAfter.toFixed(0)} MB after the clients left; rooms loaded after leaving: ${left}`
 		);
+		log(
+			`load: update log at most ${rowsPeak} rows (compacted while running); /healthz p50 ` +
+				`${percentile(allHealth, 50).toFixed(1)} ms, p99 ${percentile(allHealth, 99).toFixed(1)} ms, ` +
+				`max ${Math.max(...allHealth).toFixed(1)} ms; closes with 4xxx: ${closes.filter((c) => c >= 4000).length}`
+		);
 		if (!converged) throw new Error('the load clients did not converge');
+		if (closes.some((c) => c >= 4000))
+			throw new Error(`clients were refused: ${closes.join(', ')}`);
 		if (latencies.length < sent * 0.99) throw new Error(`only ${latencies.length}/${sent} relayed`);
 		if (left !== 0) throw new Error(`${left} rooms still loaded a minute after everyone left`);
 		if (rssAfter > rssBefore + 50) throw new Error('server memory grew by more than 50 MB');
@@ -133,11 +193,15 @@ async function load(): Promise<void> {
 
 async function main(): Promise<void> {
 	const started = Date.now();
-	if (!ATTACKS_ONLY) {
-		await crash();
+	if (LOAD_ONLY) {
 		await load();
+	} else {
+		if (!ATTACKS_ONLY) {
+			await crash();
+			await load();
+		}
+		await runAttacks(ATTACK_S * 1000, log);
 	}
-	await runAttacks(ATTACK_S * 1000, log);
 	log(`all held (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
