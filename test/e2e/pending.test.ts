@@ -36,8 +36,9 @@ async function setMark(page: Page, item: string, quarter: number, key: string): 
 const pending = (page: Page) => page.locator('[data-pending]');
 
 /**
- * Lets through what the server sends; drops the tab's sync updates on their way to it. (The route
- * stays in the page after unrouteAll and a reload, so a tab routed once is closed, not unrouted.)
+ * Lets through what the server sends; drops the tab's sync updates on their way to it. (Here a tab
+ * routed once still sent no answer to the server's sync step 1 after unrouteAll and a reload, as
+ * if Playwright's stand-in socket stayed: such a tab is closed, not unrouted.)
  */
 function dropUploads(route: WebSocketRoute): void {
 	const server = route.connectToServer();
