@@ -65,6 +65,10 @@ export const en: Messages = {
 	// Its leading space: the code follows the message without one (Japanese needs none).
 	syncRefusedCode: (code: number) => ` (code ${code})`,
 	syncRetry: 'Connect again',
+	syncLost: 'Unsent edits lost',
+	syncLostMessage: (n: number) =>
+		`${n === 1 ? '1 unsent edit' : `${n} unsent edits`} kept on this device ${n === 1 ? 'was' : 'were'} lost (the browser's data may have been cleared). ${n === 1 ? 'It has' : 'They have'} not reached the server: enter again what you still need.`,
+	syncLostDismiss: 'Understood',
 	/** A table this device has no copy of, which the server refuses to send (e.g. 4404). */
 	tableRefused: (reason: Refusal) => `${REFUSED_REASON[reason]} ${REFUSED_ACTION[reason]}`,
 	markPickerTitle: 'Progress mark',

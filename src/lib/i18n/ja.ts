@@ -62,6 +62,10 @@ export const ja = {
 		`${REFUSED_REASON[reason]}この端末での編集は消えずに残っていますが、サーバーには届いていません。${REFUSED_ACTION[reason]}`,
 	syncRefusedCode: (code: number) => `（コード ${code}）`,
 	syncRetry: 'もう一度接続する',
+	syncLost: '未送信の変更を消失',
+	syncLostMessage: (n: number) =>
+		`この端末に保存されていた未送信の変更 ${n} 件が失われました（ブラウザーのデータが消去された可能性があります）。これらの変更はサーバーに届いていません。必要なものは、もう一度入力してください。`,
+	syncLostDismiss: '確認しました',
 	/** A table this device has no copy of, which the server refuses to send (e.g. 4404). */
 	tableRefused: (reason: Refusal) => `${REFUSED_REASON[reason]}${REFUSED_ACTION[reason]}`,
 	markPickerTitle: '進行管理のマーク',

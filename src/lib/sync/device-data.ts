@@ -1,20 +1,14 @@
 // This device's copies of the tables (IndexedDB) and the bookkeeping kept beside them.
 import { LOCAL_DB_PREFIX } from './local.ts';
+import { unsentOnDevice } from './unsent.ts';
 
-const PENDING_PREFIX = 'shinko:pending:';
-
-/** Local edits the server has not confirmed, summed over every table on this device. */
+/** Local edits the server has not confirmed, summed over every table and tab on this device. */
 export function pendingEdits(): number {
-	let total = 0;
 	try {
-		for (let i = 0; i < localStorage.length; i++) {
-			const key = localStorage.key(i);
-			if (key?.startsWith(PENDING_PREFIX)) total += Number(localStorage.getItem(key)) || 0;
-		}
+		return unsentOnDevice(localStorage);
 	} catch {
 		return 0;
 	}
-	return total;
 }
 
 export async function deviceDatabases(): Promise<string[]> {

@@ -23,7 +23,11 @@ export class DocSession {
 			() => [this.local.updateListener, ...this.remote.updateListeners]
 		);
 		this.local.whenLoaded.then(
-			() => (this.loaded = true),
+			() => {
+				this.loaded = true;
+				// What the device recorded as unsent must be in its copy: count it, or say it is lost.
+				void this.remote.reviewDeviceCopy();
+			},
 			() => (this.loaded = true)
 		);
 		this.remote.provider.once('sync', () => (this.loaded = true));

@@ -2,33 +2,38 @@
 //
 // "saved" means the server has every local change on disk. The client counts the sync updates it
 // sends on a connection and the server acknowledges each once it is in SQLite (saved-acks.ts).
-// Until the count matches, the badge says
-// "unsaved"; the number of local edits not yet confirmed is kept in localStorage, so a reload while
-// offline still knows they wait.
+// Until the count matches, the badge does not say "saved". The local edits not yet confirmed are
+// counted per tab and recorded on the device (unsent.ts), so a reload while offline still knows
+// they wait, and a device copy that lost them says so instead of "saved".
 import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
+import { holdPageLock, openPages, PAGE_ID } from './page-lock.ts';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from './protocol.ts';
 import { Reconnector, refusalOf, type Refusal } from './reconnect.ts';
 import { countingSocket, SavedAcks } from './saved-acks.ts';
+import {
+	addLost,
+	forgetLost,
+	LOST_PREFIX,
+	lostCount,
+	lostEdits,
+	recheckLost,
+	UnsentEdits,
+	type KeyValueStore
+} from './unsent.ts';
 
-/** `login`: the session ended (4401); `refused`: see RemoteSync.refused. */
-export type SyncState = 'offline' | 'connecting' | 'unsaved' | 'saved' | 'login' | 'refused';
+/**
+ * `login`: the session ended (4401); `refused`: see RemoteSync.refused; `lost`: see
+ * RemoteSync.lost.
+ */
+export type SyncState =
+	'offline' | 'connecting' | 'unsaved' | 'saved' | 'login' | 'refused' | 'lost';
 
-function pendingKey(docId: string): string {
-	return `shinko:pending:${docId}`;
-}
-
-function readPending(docId: string): number {
-	const n = Number(globalThis.localStorage?.getItem(pendingKey(docId)) ?? 0);
-	return Number.isFinite(n) && n > 0 ? n : 0;
-}
-
-function writePending(docId: string, n: number): void {
+function deviceStorage(): KeyValueStore | null {
 	try {
-		if (n > 0) localStorage.setItem(pendingKey(docId), String(n));
-		else localStorage.removeItem(pendingKey(docId));
+		return globalThis.localStorage ?? null;
 	} catch {
-		// Private mode or quota: the count is a nicety, the edits themselves are in IndexedDB.
+		return null; // storage disabled: counts stay in memory
 	}
 }
 
@@ -39,8 +44,16 @@ export function syncUrl(): string {
 
 export class RemoteSync {
 	readonly provider: WebsocketProvider;
-	/** Local edits the server has not confirmed yet (this session and earlier ones). */
+	/**
+	 * Local edits of this tab the server has not confirmed yet: made here, or left on the device by
+	 * a tab that is gone (this one before a reload, a closed one) and found in the device copy.
+	 */
 	pending = $state(0);
+	/**
+	 * Unsent edits the device had recorded but its copy of the doc lacks (its IndexedDB was cleared
+	 * or damaged): never on the server. Shown in every tab of the doc until the user has read it.
+	 */
+	lost = $state(0);
 	connected = $state(false);
 	synced = $state(false);
 	failures = $state(0);
@@ -56,9 +69,13 @@ export class RemoteSync {
 	refused = $state.raw<{ code: number; reason: Refusal } | null>(null);
 	/** Viewers cannot write: their badge only says whether they see the server's state. */
 	readonly = $state(false);
+	/** The server has confirmed on disk, on this connection, everything the doc holds. */
+	private confirmed = $state(false);
 	private readonly acks: SavedAcks;
 	private readonly reconnector: Reconnector;
 	private readonly localOrigin: unknown;
+	private readonly unsent: UnsentEdits;
+	private readonly storage = deviceStorage();
 	private destroyed = false;
 
 	readonly state: SyncState = $derived.by(() => {
@@ -69,8 +86,12 @@ export class RemoteSync {
 		if (!this.online) return 'offline';
 		if (!this.connected) return this.failures > 0 ? 'offline' : 'connecting';
 		if (!this.synced) return 'connecting';
+		// Before `saved`: the user must know that edits counted here never reached the server.
+		if (this.lost > 0) return 'lost';
 		if (this.readonly) return 'saved';
-		return this.pending > 0 ? 'unsaved' : 'saved';
+		if (this.pending > 0) return 'unsaved';
+		// Synced, with no edit of ours waiting: saved once the server confirms what we sent it.
+		return this.confirmed ? 'saved' : 'connecting';
 	});
 
 	constructor(
@@ -79,7 +100,9 @@ export class RemoteSync {
 		options: { url?: string; localOrigin?: unknown } = {}
 	) {
 		this.localOrigin = options.localOrigin;
-		this.pending = readPending(docId);
+		holdPageLock();
+		this.unsent = new UnsentEdits(docId, PAGE_ID, this.storage);
+		this.lost = lostCount(lostEdits(docId, this.storage));
 		this.provider = new WebsocketProvider(options.url ?? syncUrl(), docId, doc, {
 			WebSocketPolyfill: countingSocket(WebSocket),
 			disableBc: true,
@@ -95,14 +118,19 @@ export class RemoteSync {
 		this.provider.on('sync', this.onSync);
 		this.provider.on('connection-close', this.onClose);
 		this.provider.on('closed', this.onClosed);
-		doc.on('update', this.onUpdate);
+		doc.on('afterTransaction', this.onTransaction);
 		window.addEventListener('online', this.onOnline);
 		window.addEventListener('offline', this.onOffline);
+		window.addEventListener('pagehide', this.onPageHide);
+		window.addEventListener('pageshow', this.onPageShow);
+		window.addEventListener('storage', this.onStorage);
 		document.addEventListener('visibilitychange', this.onVisible);
 	}
 
 	private readonly onStatus = ({ status }: { status: string }) => {
 		this.connected = status === 'connected';
+		// A new connection (or none): nothing is confirmed on it yet.
+		this.confirmed = false;
 		if (this.connected) {
 			this.failures = 0;
 		}
@@ -110,7 +138,13 @@ export class RemoteSync {
 
 	private readonly onSync = (isSynced: boolean) => {
 		this.synced = isSynced;
-		if (isSynced) this.reconnector.succeeded();
+		if (isSynced) {
+			this.reconnector.succeeded();
+			// Edits the device lost may have reached the server before: then they are not lost.
+			if (this.lost > 0) this.lost = lostCount(recheckLost(this.docId, this.doc, this.storage));
+		} else {
+			this.confirmed = false;
+		}
 		this.checkSaved();
 	};
 
@@ -145,26 +179,66 @@ export class RemoteSync {
 		if (this.mayConnect) this.provider.connect();
 	}
 
-	/** Its listeners of the doc's 'update' event: the provider's, and the unsaved-edits count. */
+	/** Its listeners of the doc's 'update' event: the provider's (the count uses another event). */
 	get updateListeners(): readonly unknown[] {
-		return [this.provider._updateHandler, this.onUpdate];
+		return [this.provider._updateHandler];
 	}
 
-	private readonly onUpdate = (_update: Uint8Array, origin: unknown) => {
-		// Updates from the server are on its disk already; IndexedDB replays were counted before.
+	private readonly onTransaction = (tr: Y.Transaction) => {
+		// Updates from the server are on its disk already; IndexedDB replays are reviewed once
+		// loaded (reviewDeviceCopy). A viewer's changes are never sent: the server takes none.
+		const origin = tr.origin;
 		if (origin === this.provider || (origin === this.localOrigin && origin !== undefined)) return;
-		this.pending++;
-		writePending(this.docId, this.pending);
+		if (this.readonly || !this.unsent.note(tr)) return;
+		this.confirmed = false;
+		this.pending = this.unsent.count;
 	};
+
+	/**
+	 * Once the device copy (IndexedDB) is in the doc: takes over the unsent edits of tabs that are
+	 * gone (this tab before a reload, a closed tab) found in it, and notes those it lacks as lost.
+	 */
+	async reviewDeviceCopy(): Promise<void> {
+		const open = await openPages();
+		if (this.destroyed) return;
+		const lost = this.unsent.review(this.doc, open, {
+			confirmed: this.acks.allSaved,
+			adopt: !this.readonly
+		});
+		addLost(this.docId, lost, this.storage);
+		this.lost = lostCount(lostEdits(this.docId, this.storage));
+		if (this.lost > 0 && this.synced) {
+			this.lost = lostCount(recheckLost(this.docId, this.doc, this.storage));
+		}
+		this.pending = this.unsent.count;
+	}
+
+	/** The user has read the loss notice: the badge may say saved again. */
+	acknowledgeLoss(): void {
+		forgetLost(this.docId, this.storage);
+		this.lost = 0;
+	}
 
 	private checkSaved(): void {
 		if (!this.acks.allSaved) return;
-		if (this.pending > 0) {
-			this.pending = 0;
-			writePending(this.docId, 0);
-		}
+		this.unsent.confirm();
+		this.pending = this.unsent.count;
+		this.confirmed = true;
 		this.lastSavedAt = Date.now();
 	}
+
+	/** Another tab noted or dismissed a loss of this doc. */
+	private readonly onStorage = (event: StorageEvent) => {
+		if (event.key === LOST_PREFIX + this.docId || event.key === null) {
+			this.lost = lostCount(lostEdits(this.docId, this.storage));
+		}
+	};
+
+	private readonly onPageHide = () => this.unsent.close();
+
+	private readonly onPageShow = (event: PageTransitionEvent) => {
+		if (event.persisted) this.unsent.reopen();
+	};
 
 	private readonly onOnline = () => {
 		this.online = true;
@@ -189,9 +263,14 @@ export class RemoteSync {
 		this.destroyed = true;
 		window.removeEventListener('online', this.onOnline);
 		window.removeEventListener('offline', this.onOffline);
+		window.removeEventListener('pagehide', this.onPageHide);
+		window.removeEventListener('pageshow', this.onPageShow);
+		window.removeEventListener('storage', this.onStorage);
 		document.removeEventListener('visibilitychange', this.onVisible);
 		this.reconnector.cancel();
-		this.doc.off('update', this.onUpdate);
+		this.doc.off('afterTransaction', this.onTransaction);
+		// What it counted is in IndexedDB: the next session of the doc takes it over.
+		this.unsent.close();
 		this.provider.destroy();
 	}
 }
