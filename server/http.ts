@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
@@ -16,6 +17,32 @@ export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.u
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** How long the event loop was late over the last full 10 s window (p50, p99, max, in ms). */
+const LOOP_WINDOW_MS = 10_000;
+
+function eventLoopDelay() {
+	const histogram = monitorEventLoopDelay({ resolution: 10 });
+	histogram.enable();
+	let last = { p50: 0, p99: 0, max: 0 };
+	const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+	const timer = setInterval(() => {
+		last = {
+			p50: ms(histogram.percentile(50)),
+			p99: ms(histogram.percentile(99)),
+			max: ms(histogram.max)
+		};
+		histogram.reset();
+	}, LOOP_WINDOW_MS);
+	timer.unref();
+	return {
+		last: () => last,
+		stop() {
+			clearInterval(timer);
+			histogram.disable();
+		}
+	};
 }
 
 export function createHttpServer(
@@ -39,6 +66,8 @@ export function createHttpServer(
 			})
 		: null;
 
+	const loopDelay = eventLoopDelay();
+
 	// Hashed once: the build the server serves does not change under it (sirv lists it at start).
 	const headers = Object.entries(securityHeaders(options.buildDir));
 
@@ -52,7 +81,7 @@ export function createHttpServer(
 		}
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (url.pathname === '/healthz') {
-			json(res, 200, { ok: true, rooms: sync.rooms.size });
+			json(res, 200, { ok: true, rooms: sync.rooms.size, eventLoopDelayMs: loopDelay.last() });
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {
@@ -74,6 +103,8 @@ export function createHttpServer(
 		}
 		assets(req, res, () => json(res, 404, { error: 'not_found' }));
 	});
+
+	server.on('close', () => loopDelay.stop());
 
 	const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
 	wss.on('error', () => {}); // errors of single sockets are handled per connection
