@@ -250,8 +250,13 @@ export class Auth {
 	}
 
 	private endSession(token: string, sessionId: string): void {
-		this.users.deleteSession(token);
-		this.options.onSessionEnd?.(sessionId);
+		try {
+			this.users.deleteSession(token);
+		} finally {
+			// Even when the row could not be deleted (a full disk): its sockets close now, and the
+			// store refuses the session from here on (UserStore.deleteSession).
+			this.options.onSessionEnd?.(sessionId);
+		}
 	}
 }
 

@@ -195,10 +195,21 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 		if (existsSync(target)) {
 			// Keep what was there: a restore is never the only copy of anything.
 			const keep = `${target}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-			const current = new SqliteStore(dataDir);
-			current.db.pragma('wal_checkpoint(TRUNCATE)');
-			current.close();
+			let checkpointed = false;
+			try {
+				const current = new SqliteStore(dataDir);
+				current.db.pragma('wal_checkpoint(TRUNCATE)');
+				current.close();
+				checkpointed = true;
+			} catch {
+				// Damaged (the very reason to restore): kept as it is, its WAL beside it.
+			}
 			renameSync(target, keep);
+			if (!checkpointed) {
+				for (const suffix of ['-wal', '-shm']) {
+					if (existsSync(target + suffix)) renameSync(target + suffix, keep + suffix);
+				}
+			}
 			out(`元のストアは ${keep} に残しました`);
 		}
 		rmSync(`${target}-wal`, { force: true });

@@ -45,6 +45,8 @@ export interface Config {
 	presenceRenewMs?: number;
 	/** Rows of a table that make it due for compaction while running (tests; not an env var). */
 	compactAfterRows?: number;
+	/** How often the store is read for other writers' rows (tests; not an env var). */
+	storePollMs?: number;
 }
 
 export class ConfigError extends Error {

@@ -68,7 +68,8 @@ export async function startServer(
 		isSessionLive: (id) => users.isLive(id),
 		presenceRenewMs: config.presenceRenewMs,
 		maxDocBytes: config.maxDocBytes,
-		compactAfterRows: config.compactAfterRows
+		compactAfterRows: config.compactAfterRows,
+		storePollMs: config.storePollMs
 	});
 	const auth = new Auth({
 		users,
@@ -154,7 +155,10 @@ export async function startServer(
  */
 function reportCompactionFailure(log: Logger, docId: string, err: unknown, dataDir: string): void {
 	const error = String(err);
-	if (/SQLITE_FULL|disk is full|SQLITE_IOERR|readonly/i.test(error)) {
+	// SQLite could not write (a full disk), was busy or short of memory: the table is fine.
+	const code = (err as { code?: unknown }).code;
+	const sqlite = typeof code === 'string' && code.startsWith('SQLITE_');
+	if (sqlite && !code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') {
 		log.warn('compacting a table failed; left as it is, compacted at the next start', {
 			docId,
 			error

@@ -117,7 +117,7 @@ export class SnapshotStore {
 			// Daily ones past their time, never the doc's latest (what identical ones compare with).
 			expire: db.prepare(
 				`DELETE FROM snapshots WHERE doc_id = @docId AND kind = 'daily' AND created_at < @before
-				 AND id != (SELECT id FROM snapshots WHERE doc_id = @docId
+				 AND id != (SELECT id FROM snapshots WHERE doc_id = @docId AND created_at <= @now
 				            ORDER BY created_at DESC, id DESC LIMIT 1)`
 			)
 		};
@@ -219,7 +219,7 @@ export class SnapshotStore {
 				taken.push(this.create(docId, bytes, { name, kind, author: 'system', createdAt: t }));
 			}
 		}
-		this.stmts.expire.run({ docId, before: t - RETENTION.dailyDays * DAY_MS });
+		this.stmts.expire.run({ docId, now: t, before: t - RETENTION.dailyDays * DAY_MS });
 		return taken;
 	}
 

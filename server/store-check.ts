@@ -19,7 +19,8 @@ function signsOfUse(dataDir: string): string[] {
 	if (!existsSync(dataDir)) return [];
 	const signs: string[] = [];
 	const mark = readCommitMark(dataDir);
-	if (mark !== undefined) signs.push(`${MARK_FILE}（最後にコミットした更新の番号 ${mark}）`);
+	if (mark !== undefined && mark > 0)
+		signs.push(`${MARK_FILE}（最後にコミットした更新の番号 ${mark}）`);
 	for (const name of [PID_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`]) {
 		if (existsSync(join(dataDir, name))) signs.push(name);
 	}
@@ -38,7 +39,15 @@ export function openCheckedStore(dataDir: string): SqliteStore {
 	const signs = signsOfUse(dataDir);
 	const state = !existsSync(path) ? 'ありません' : statSync(path).size === 0 ? '空です' : null;
 	if (state !== null) refuseIfUsed(dataDir, `ストア ${path} が${state}`, signs);
-	const store = new SqliteStore(dataDir);
+	let store: SqliteStore;
+	try {
+		store = new SqliteStore(dataDir);
+	} catch (err) {
+		// Its header damaged ("file is not a database"), or unreadable.
+		throw new StoreCheckError(
+			`ストア ${path} を開けません（${String(err)}）。起動を止めました。\n${RESTORE(dataDir)}`
+		);
+	}
 	try {
 		checkOpened(store, dataDir, signs);
 	} catch (err) {

@@ -75,6 +75,8 @@ export interface SyncOptions {
 	maxDocBytes?: number;
 	/** Rows of a table in the store that make it due for compaction (default COMPACT_AFTER_ROWS). */
 	compactAfterRows?: number;
+	/** How often the store is read for other writers' rows (default STORE_POLL_MS). */
+	storePollMs?: number;
 }
 
 export interface ConnectOptions {
@@ -124,6 +126,8 @@ const MAX_PENDING_BYTES = 1024 * 1024;
  */
 const COMPACT_AFTER_ROWS = 2000;
 const COMPACT_DELAY_MS = 1000;
+/** How often the store is read for rows other writers (the CLI, another process) committed. */
+const STORE_POLL_MS = 500;
 
 /** An update of a connection not yet integrated (it waits for history the room lacks). */
 interface Waiting {
@@ -409,7 +413,8 @@ export class Room {
 						for (const q of fresh) store.append(this.id, q.update, writerId);
 					});
 				}
-				this.rows += queue.length;
+				// Rows read from the store were counted as they were applied (applyFromStore).
+				this.rows += fresh.length;
 			} catch (err) {
 				this.server.fail(this, err);
 				return;
@@ -446,7 +451,10 @@ export class Room {
 	private compact(): void {
 		this.compactTimer = null;
 		if (this.abandoned) return;
-		if (this.queue.length > 0 || this.flushing) {
+		// Updates waiting for history are held in memory only (MAX_PENDING_BYTES), never stored:
+		// the doc's state would carry them, so wait until they are integrated or dropped.
+		const { pendingStructs, pendingDs } = this.doc.store;
+		if (this.queue.length > 0 || this.flushing || pendingStructs !== null || pendingDs !== null) {
 			this.compactTimer = setTimeout(this.guardedCompact, COMPACT_DELAY_MS);
 			return;
 		}
@@ -454,7 +462,8 @@ export class Room {
 		const started = performance.now();
 		let state: Uint8Array | undefined;
 		const removed = store.transaction(() => {
-			this.server.pollStore();
+			// Every row of the doc is to be deleted: a row that could not be read must stop it.
+			this.server.readStore();
 			if (this.abandoned) throw new Error('the room closed while reading the store');
 			state = Y.encodeStateAsUpdate(this.doc);
 			return store.replaceLog(this.id, state, writerId);
@@ -923,7 +932,7 @@ export class SyncServer {
 		this.compactAfterRows = options.compactAfterRows ?? COMPACT_AFTER_ROWS;
 		this.lastSeq = this.store.lastSeq();
 		// The CLI (or another process) may write to the store while we run: pick its updates up.
-		this.pollTimer = setInterval(() => this.pollStore(), 500);
+		this.pollTimer = setInterval(() => this.pollStore(), options.storePollMs ?? STORE_POLL_MS);
 		this.pingTimer = setInterval(() => {
 			for (const room of this.rooms.values()) room.ping();
 		}, options.pingIntervalMs ?? PING_INTERVAL_MS);
@@ -1014,21 +1023,26 @@ export class SyncServer {
 
 	pollStore(): void {
 		try {
-			for (;;) {
-				const rows = this.store.since(this.lastSeq, this.writerId);
-				if (rows.length === 0) return;
-				for (const row of rows) {
-					this.lastSeq = Math.max(this.lastSeq, row.seq);
-					const room = this.rooms.get(row.docId);
-					try {
-						room?.applyFromStore(row.data);
-					} catch (err) {
-						if (room) this.fail(room, err);
-					}
-				}
-			}
+			this.readStore();
 		} catch (err) {
 			this.log.error('reading the store failed', { error: String(err) });
+		}
+	}
+
+	/** Applies every row other writers committed since the last read; throws if it cannot read. */
+	readStore(): void {
+		for (;;) {
+			const rows = this.store.since(this.lastSeq, this.writerId);
+			if (rows.length === 0) return;
+			for (const row of rows) {
+				this.lastSeq = Math.max(this.lastSeq, row.seq);
+				const room = this.rooms.get(row.docId);
+				try {
+					room?.applyFromStore(row.data);
+				} catch (err) {
+					if (room) this.fail(room, err);
+				}
+			}
 		}
 	}
 

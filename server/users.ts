@@ -146,6 +146,7 @@ export class UserStore {
 	/** The live session for a cookie value, or undefined when unknown or expired. */
 	session(token: string, options: { touch?: boolean } = {}): Session | undefined {
 		const id = sessionIdOf(token);
+		if (this.revoked.has(id)) return undefined;
 		const row = this.stmts.getSession.get(id) as
 			(UserRow & { id: string; expires_at: number }) | undefined;
 		if (!row) return undefined;
@@ -169,13 +170,22 @@ export class UserStore {
 
 	/** Still valid? (by stored id, for open connections) */
 	isLive(sessionId: string): boolean {
+		if (this.revoked.has(sessionId)) return false;
 		const row = this.stmts.getSession.get(sessionId) as { expires_at: number } | undefined;
 		return !!row && row.expires_at > Date.now();
 	}
 
+	/**
+	 * Ends a session. If its row cannot be deleted (a full disk), it is refused from now on all the
+	 * same, by this process (another process sees it live until it expires or is deleted later).
+	 */
 	deleteSession(token: string): void {
-		this.stmts.deleteSession.run(sessionIdOf(token));
+		const id = sessionIdOf(token);
+		if (!bestEffort(() => this.stmts.deleteSession.run(id))) this.revoked.add(id);
 	}
+
+	/** Sessions ended whose rows could not be deleted (see deleteSession). */
+	private readonly revoked = new Set<string>();
 
 	purgeExpired(): number {
 		return this.stmts.purge.run(Date.now()).changes;

@@ -3,7 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
-import { readChanges, recordChange } from '../../src/lib/doc/changes.ts';
+import { changesMap, readChanges, recordChange } from '../../src/lib/doc/changes.ts';
 import { addComment, readComments } from '../../src/lib/doc/comments.ts';
 import { learnServerTime, serverNow } from '../../src/lib/doc/clock.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
@@ -17,6 +17,7 @@ import {
 } from '../helpers/server.ts';
 
 const YEAR = 365 * 86_400_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
 	vi.useRealTimers();
@@ -95,6 +96,36 @@ describe('clocks', () => {
 		expect(readChanges(doc).get('item-2/note')!.at).toBe(written);
 	}, 60_000);
 });
+
+it('a device a year off, typing in one cell, writes its change record once, not per key', async () => {
+	const { url, cookie } = await server();
+	const client = connectClient(url, 'clocks', cookie, { acks: true });
+	cleanups.push(() => client.provider.destroy());
+	const acks = new SavedAcks(client.provider);
+	await synced(client.provider);
+	let written = 0;
+	changesMap(client.doc).observe((_event, tr) => {
+		if (tr.local) written++;
+	});
+	vi.useFakeTimers({ toFake: ['Date'] });
+	vi.setSystemTime(Date.now() - YEAR);
+	const text = client.doc.getText('note');
+	for (let key = 0; key < 10; key++) {
+		client.doc.transact(() => {
+			text.insert(text.length, 'あ');
+			recordChange(client.doc, 'item-3', 'note', '管理者');
+		});
+		// The server's stamp comes back between keys.
+		vi.useRealTimers();
+		await waitFor(() => acks.allSaved, 'the key saved');
+		await sleep(50);
+		vi.useFakeTimers({ toFake: ['Date'] });
+		vi.setSystemTime(Date.now() - YEAR);
+	}
+	vi.useRealTimers();
+	expect(readChanges(client.doc).get('item-3/note')!.at).toBeGreaterThan(Date.now() - 60_000);
+	expect(written).toBe(1);
+}, 60_000);
 
 describe('the server clock on the device', () => {
 	it('corrects the device clock by what the server said, from the middle of the request', () => {

@@ -159,6 +159,22 @@ describe('a store that is not what was saved', () => {
 		expect(await refusedStart(dir)).toContain('保存済みと応答した更新の一部がありません');
 	}, 60_000);
 
+	it('refuses a store whose header is damaged, and a restore puts a good one in place', async () => {
+		const { dir, saved } = await crashedStore(5);
+		const backup = join(tempDataDir().dir, 'backup.sqlite');
+		cleanups.push(() => rmSync(join(backup, '..'), { recursive: true, force: true }));
+		expect((await shinko(['backup', '--out', backup], dir)).code).toBe(0);
+		const fd = openSync(join(dir, STORE_FILE), 'r+');
+		writeSync(fd, Buffer.alloc(100, 0x41), 0, 100, 0);
+		closeSync(fd);
+		const said = await refusedStart(dir);
+		expect(said).toContain('を開けません');
+		expect(said).toContain('npx shinko restore');
+		const restored = await shinko(['restore', backup], dir);
+		expect(restored.code, restored.stderr).toBe(0);
+		expect(await servedText(dir)).toBe(saved);
+	}, 60_000);
+
 	it('starts on a data dir with users added before the first start (`shinko users add`)', async () => {
 		const data = tempDataDir();
 		cleanups.push(data.remove);

@@ -152,6 +152,6 @@ describe('a full disk', () => {
 		await stop(server.child);
 		server = await spawnServer(dataDir, server.port, env);
 		expect(await healthMs(server.url)).toBeLessThan(5000);
-		expect(server.stderr()).toMatch(/disk|full/i);
+		expect(server.stderr()).toContain('purging expired sessions failed');
 	}, 60_000);
 });

@@ -110,5 +110,13 @@ describe('automatic snapshots', () => {
 		expect(
 			snapshots.takeAutomatic('r2', t.state, next, next.getTime() - 60_000).map((s) => s.kind)
 		).toEqual(['daily']);
+		// Two idle months: the latest real snapshot is kept (not the one dated in the future), and
+		// no copy of it is taken again.
+		for (let day = 2; day < 62; day++) {
+			snapshots.takeAutomatic('r2', t.state, new Date(now.getTime() + day * DAY), null);
+		}
+		const kept = snapshots.list('r2').map((s) => s.kind);
+		expect(kept.filter((k) => k === 'daily')).toHaveLength(1);
+		expect(kept).toHaveLength(3);
 	});
 });

@@ -15,6 +15,32 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the update log under a long run', () => {
+	it('keeps a row another writer commits just before a compaction', async () => {
+		// The store is read only by the compaction itself here: no poll in between.
+		const running = await startCleanedServer(cleanups, {
+			compactAfterRows: 5,
+			storePollMs: 3600_000
+		});
+		const cookie = await login(running.url);
+		const client = connectClient(running.url, 'log', cookie, { acks: true });
+		cleanups.push(() => client.provider.destroy());
+		const acks = new SavedAcks(client.provider);
+		await synced(client.provider);
+		for (let k = 0; k < 6; k++) client.doc.getMap('m').set(`own:${k}`, k);
+		await waitFor(() => acks.allSaved, 'the edits saved');
+		// The compaction is due a second after the flush that reached 5 rows.
+		const other = new SqliteStore(running.store.db.name.replace(/\/[^/]+$/, ''));
+		cleanups.push(() => other.close());
+		const doc = new Y.Doc();
+		doc.getMap('m').set('other', 1);
+		other.append('log', Y.encodeStateAsUpdate(doc), 'cli');
+		await waitFor(() => other.load('log').length === 1, 'the log compacted', 5000);
+		const stored = loadDoc(other, 'log');
+		expect(stored.getMap('m').get('other')).toBe(1);
+		expect(stored.getMap('m').size).toBe(7);
+		await waitFor(() => client.doc.getMap('m').get('other') === 1, 'the row relayed');
+	}, 30_000);
+
 	it('stays compacted while people type and another writer appends, and loses nothing', async () => {
 		const COMPACT_AFTER = 150;
 		const running = await startCleanedServer(cleanups, { compactAfterRows: COMPACT_AFTER });

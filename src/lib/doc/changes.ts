@@ -18,15 +18,25 @@ export function cellKey(itemId: string, field: string): string {
 	return `${itemId}/${field}`;
 }
 
+/**
+ * When this device last wrote each record, by its own monotonic clock: the stored time may be the
+ * server's stamp (see stampChange), which a device whose clock is off cannot compare with.
+ */
+const written = new WeakMap<Y.Doc, Map<string, number>>();
+
 /** Call inside the transaction of the edit itself. */
 export function recordChange(doc: Y.Doc, itemId: string, field: string, by: string): void {
 	const map = changesMap(doc);
 	const key = cellKey(itemId, field);
 	const previous = changeSchema.safeParse(map.get(key));
-	const now = serverNow();
-	if (previous.success && previous.data.by === by && Math.abs(now - previous.data.at) < REFRESH_MS)
+	let mine = written.get(doc);
+	if (!mine) written.set(doc, (mine = new Map()));
+	const last = mine.get(key);
+	const now = performance.now();
+	if (previous.success && previous.data.by === by && last !== undefined && now - last < REFRESH_MS)
 		return;
-	map.set(key, { by, at: now });
+	map.set(key, { by, at: serverNow() });
+	mine.set(key, now);
 }
 
 /**
