@@ -259,6 +259,9 @@ describe('hostile users (issue #17)', () => {
 		// Its own table: the shared one stays small for the tests after it.
 		await listTable(server.url, admin, 'bulk');
 		const ws = await socket(editor, 'bulk');
+		// The machine's own pace, measured in the same run: on a busy machine (two cores shared
+		// with a browser) /healthz is slow without any attack.
+		const idle = await slowestHealth(() => new Promise((r) => setTimeout(r, 3000)));
 		const slowest = await slowestHealth(async () => {
 			for (const update of updates) ws.send(update);
 			// All of it arrives, at the pace the server reads it (27 MB: 4 MB at once, then 2 MB/s).
@@ -267,8 +270,9 @@ describe('hostile users (issue #17)', () => {
 			copy.provider.destroy();
 		});
 		ws.close();
-		expect(slowest).toBeLessThan(HEALTH_MS);
-	}, 30_000);
+		// Before the inbound budget: 240–470 ms on a quiet machine (idle: under 20 ms).
+		expect(slowest).toBeLessThan(Math.max(HEALTH_MS, 3 * idle));
+	}, 40_000);
 
 	it('7. a removed user is out within a second, whichever process removed them', async () => {
 		const cookie = await login(server.url, KATO.username, KATO.password);
