@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { LOCAL_DB_PREFIX, USER_KEY } from '../src/lib/sync/local.ts';
 import { FIRST_SCREEN_PREFIX } from '../src/lib/ui/first-screen.ts';
 import { median } from './common.ts';
-import { CLIENT_CORE, PASSWORD, startServer } from './servers.ts';
+import { CLIENT_CORE, PASSWORD, startServer, USER } from './servers.ts';
 import { ITEM_COUNT, prng, seed, seededDoc, typeInto } from './table.ts';
 import { chromiumLaunchOptions } from '../test/helpers/chromium.ts';
 
@@ -256,7 +256,7 @@ async function device(
 	});
 	try {
 		const login = await context.request.post(`${base}/api/login`, {
-			data: { username: 'admin', password: PASSWORD },
+			data: { username: USER, password: PASSWORD },
 			headers: { origin: base }
 		});
 		if (login.status() !== 200) throw new Error(`login failed: ${login.status()}`);
