@@ -21,9 +21,15 @@ export class RowBudget {
 	#filled = $state(false);
 	/** The window is filled, or every row is in: the first screen is there to be painted. */
 	readonly firstScreen = $derived(this.#filled || this.complete);
+	/**
+	 * Rows off screen may skip their rendering (TableView): once the first screen is painted, so
+	 * that the rows which fill it are measured and painted as they are, or when all rows come at
+	 * once, with no first screen to measure.
+	 */
+	skipping = $state(false);
 
 	constructor(all = false) {
-		if (all) this.limit = Infinity;
+		if (all) this.showAll();
 	}
 
 	/** Shows the row at `index` (0-based, in document order) when it is within the budget. */
@@ -34,6 +40,7 @@ export class RowBudget {
 	/** Every row from now on, this one included. */
 	showAll(): void {
 		this.limit = Infinity;
+		this.skipping = true;
 	}
 
 	/**
@@ -57,6 +64,7 @@ export class RowBudget {
 		this.#filled = true;
 		const next = () => {
 			cancel();
+			this.skipping = true;
 			this.limit += ROWS_PER_TASK;
 		};
 		// A task posted from an animation frame runs after that frame is painted.
