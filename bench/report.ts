@@ -185,7 +185,7 @@ const METHOD = [
 	'  started, inert, or the live table (`tbody[data-item-id]`); the live table is the same moment',
 	'  for the live rows only, from which it can be edited; all rows painted is the first frame',
 	'  with all 500 live rows and their text in the DOM (the app adds the rows below the first',
-	'  screen after it is painted, 50 per task). One load of each variant per repetition (three in',
+	'  screen after it is painted, 100 per task). One load of each variant per repetition (three in',
 	'  full mode), in a random order.',
 	'- The 2,000-item table (`bench/large-table.ts`, the same items as the 500-item table, four times',
 	'  as many), once per repetition: a cold load as above (compacted, from IndexedDB, the sync',

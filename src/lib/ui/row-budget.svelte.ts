@@ -9,7 +9,7 @@ import { untrack } from 'svelte';
 /** Rows added at a time until they fill the window, before the first paint. */
 export const FIRST_ROWS = 10;
 /** Rows added per task once the first screen is painted. */
-export const ROWS_PER_TASK = 50;
+export const ROWS_PER_TASK = 100;
 /** A task for the next rows even when no frame comes (a hidden tab paints nothing). */
 const NO_FRAME_MS = 200;
 
