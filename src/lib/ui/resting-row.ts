@@ -17,10 +17,6 @@ export interface RestingRow {
 	comments: { open: number; total: number };
 }
 
-/** The comments button's speech bubble, drawn rather than an emoji (tablets may lack the font). */
-export const BUBBLE_PATH =
-	'M2 3.5A1.5 1.5 0 0 1 3.5 2h9A1.5 1.5 0 0 1 14 3.5v6a1.5 1.5 0 0 1-1.5 1.5H7l-3 3v-3h-.5A1.5 1.5 0 0 1 2 9.5z';
-
 const ENTITIES: Record<string, string> = {
 	'&': '&amp;',
 	'<': '&lt;',
@@ -71,8 +67,6 @@ function progressCell(r: RestingRow): string {
 		`<th scope="row" class="progress-label">${escapeHtml(r.t.progressRow)} ` +
 		`<button type="button" class="comments${open > 0 ? ' has-open' : ''}" ` +
 		`data-comments-button="${open}" title="${label}" aria-label="${label}">` +
-		`<svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true"><path d="${BUBBLE_PATH}" ` +
-		`fill="none" stroke="currentColor" stroke-width="1.4"></path></svg>` +
 		`${total > 0 ? `<span class="n">${open}</span>` : ''}</button></th>`
 	);
 }
