@@ -8,8 +8,14 @@ import { untrack } from 'svelte';
 
 /** Rows added at a time until they fill the window, before the first paint. */
 export const FIRST_ROWS = 10;
-/** Rows added per task once the first screen is painted. */
+/** Rows added in the first task after the first screen is painted. */
 export const ROWS_PER_TASK = 100;
+/**
+ * The script of a task of rows should take about this long; the rows per task follow what the
+ * last task took, so a fast device brings in its rows in fewer tasks and frames, and a slow one
+ * still answers a tap or a key within about this long while they come in.
+ */
+export const TASK_MS = 60;
 /** A task for the next rows even when no frame comes (a hidden tab paints nothing). */
 const NO_FRAME_MS = 200;
 
@@ -27,6 +33,10 @@ export class RowBudget {
 	 * once, with no first screen to measure.
 	 */
 	skipping = $state(false);
+	/** Rows in the next task after the first screen. */
+	#perTask = ROWS_PER_TASK;
+	/** When the last task of rows began, until its rows are drawn. */
+	#taskStart: number | null = null;
 
 	constructor(all = false) {
 		if (all) this.showAll();
@@ -50,6 +60,13 @@ export class RowBudget {
 	 * returns its cleanup.
 	 */
 	grow(total: number, filled: () => boolean): (() => void) | undefined {
+		if (this.#taskStart !== null) {
+			// Called once the task's rows are drawn: scale the next task to take about TASK_MS.
+			const took = Math.max(1, performance.now() - this.#taskStart);
+			const rows = Math.round((this.#perTask * TASK_MS) / took);
+			this.#perTask = Math.min(this.#perTask * 4, Math.max(FIRST_ROWS, rows));
+			this.#taskStart = null;
+		}
 		if (this.complete) return;
 		// An empty table (or a filter matching nothing) is complete: what comes later comes whole.
 		if (this.limit >= total) {
@@ -65,7 +82,8 @@ export class RowBudget {
 		const next = () => {
 			cancel();
 			this.skipping = true;
-			this.limit += ROWS_PER_TASK;
+			this.#taskStart = performance.now();
+			this.limit += this.#perTask;
 		};
 		// A task posted from an animation frame runs after that frame is painted.
 		let timer: ReturnType<typeof setTimeout> | undefined;
