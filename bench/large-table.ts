@@ -18,6 +18,7 @@ import {
 	openColdLoadClient,
 	paintProbe,
 	paintTimes,
+	quietPage,
 	type BenchTable,
 	type ColdLoadClient
 } from './cold-load.ts';
@@ -142,7 +143,7 @@ async function typing(
 ): Promise<Pick<LargeTableRun, 'keys' | 'eventTiming'>> {
 	const context = await device(browser, base, 'compacted', firstScreen, LARGE_TABLE);
 	try {
-		const page = await context.newPage();
+		const page = await quietPage(context);
 		const painted = paintTimes(page);
 		await page.addInitScript(paintProbe(LARGE_TABLE.items));
 		await page.addInitScript(keyProbe);
