@@ -79,6 +79,7 @@ export default defineConfig({
 			})
 		)
 	],
+	build: process.env.SHINKO_NO_MINIFY ? { minify: false } : {},
 	server: {
 		port: 5173,
 		// `npm run dev` beside `npm start`: sync and API go to the real server.

@@ -7,15 +7,15 @@
 // directory; --floor also times the painted page saved as static HTML, with no JavaScript.
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { LOCAL_DB_PREFIX, USER_KEY } from '../src/lib/sync/local.ts';
 import { FIRST_SCREEN_PREFIX } from '../src/lib/ui/first-screen.ts';
-import { median } from './common.ts';
-import { CLIENT_CORE, PASSWORD, startServer, USER } from './servers.ts';
+import { median, sleep } from './common.ts';
+import { CLIENT_CORE, PASSWORD, startServer, USER, type RunningServer } from './servers.ts';
 import { ITEM_COUNT, prng, seed, seededDoc, typeInto } from './table.ts';
 import { chromiumLaunchOptions } from '../test/helpers/chromium.ts';
 
@@ -23,6 +23,14 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILT = join(ROOT, 'build/index.html');
 export const DOC_ID = 'bench-cold-load';
 export const UNCOMPACTED_UPDATES = 10_000;
+
+/** A table a device holds: its doc id and how many items it has (bench/table.ts). */
+export interface BenchTable {
+	docId: string;
+	items: number;
+}
+/** The table of the cold loads: 500 items. */
+export const COLD_LOAD_TABLE: BenchTable = { docId: DOC_ID, items: ITEM_COUNT };
 
 export type Variant = 'compacted' | 'uncompacted';
 
@@ -79,8 +87,9 @@ export function ensureBuilt(): void {
 }
 
 /** The rows of y-indexeddb's `updates` store on a device that holds the table. */
-function storedUpdates(variant: Variant): Uint8Array[] {
-	if (variant === 'compacted') return [seed().update];
+function storedUpdates(variant: Variant, items: number): Uint8Array[] {
+	if (variant === 'compacted') return [seed(items).update];
+	if (items !== ITEM_COUNT) throw new Error('only the 500-item table is stored uncompacted');
 	// The table, then one row per small edit, as y-indexeddb stores each update it is given.
 	const doc = seededDoc();
 	const rows: Uint8Array[] = [seed().update];
@@ -91,15 +100,15 @@ function storedUpdates(variant: Variant): Uint8Array[] {
 	return rows;
 }
 
-const encoded = new Map<Variant, string[]>();
+const encoded = new Map<string, string[]>();
 /** The stored updates in base64, to hand to the page. */
-export function storedUpdatesBase64(variant: Variant): string[] {
-	let rows = encoded.get(variant);
+export function storedUpdatesBase64(variant: Variant, items = ITEM_COUNT): string[] {
+	let rows = encoded.get(`${variant} ${items}`);
 	if (!rows) {
-		rows = storedUpdates(variant).map((u) =>
+		rows = storedUpdates(variant, items).map((u) =>
 			Buffer.from(u.buffer, u.byteOffset, u.length).toString('base64')
 		);
-		encoded.set(variant, rows);
+		encoded.set(`${variant} ${items}`, rows);
 	}
 	return rows;
 }
@@ -144,7 +153,7 @@ export async function seedIndexedDb(page: Page, name: string, rows: string[]): P
  * because waiting with Playwright's own functions injects its script into the page; a string,
  * because tsx's `__name` helpers do not exist in the page.
  */
-const paintProbe = (rows: number) => `(() => {
+export const paintProbe = (rows: number) => `(() => {
 	const items = document.getElementsByTagName('tbody');
 	const liveRows = () => document.querySelectorAll('tbody[data-item-id]');
 	const keptRows = () => document.querySelectorAll('#shinko-first-screen:not([hidden]) tbody.item');
@@ -182,8 +191,10 @@ const paintProbe = (rows: number) => `(() => {
 		report(what, from);
 	};
 	const check = () => {
-		const live = liveRows();
-		if (live.length < ${rows} && fills(live, liveNote)) {
+		// Once the live first screen is reported, only the cheap check of all rows runs each frame:
+		// where rows are is measured only until then (it forces a layout).
+		const live = done.live ? null : liveRows();
+		if (live && live.length < ${rows} && fills(live, liveNote)) {
 			reach('screen');
 			reach('live');
 		}
@@ -202,7 +213,7 @@ const paintProbe = (rows: number) => `(() => {
  * Resolves with the times the paint probe reports, in ms since navigation start; `onLive` is
  * called as soon as the live table's first screen is reported.
  */
-function paintTimes(page: Page, onLive = () => {}): Promise<PaintTimes> {
+export function paintTimes(page: Page, onLive = () => {}): Promise<PaintTimes> {
 	return new Promise((resolve, reject) => {
 		const times: Partial<PaintTimes> = {};
 		const timer = setTimeout(() => reject(new Error('the table was not painted in 60 s')), 60_000);
@@ -222,7 +233,7 @@ function paintTimes(page: Page, onLive = () => {}): Promise<PaintTimes> {
 	});
 }
 
-interface PaintTimes {
+export interface PaintTimes {
 	screen: number;
 	/** What painted the first screen: the copy kept on the device, or the live table. */
 	screenFrom: 'kept' | 'live';
@@ -243,11 +254,12 @@ export interface Diagnose {
  * stores it, with the user as the app keeps it after a login and, if given, the table's first
  * screen as the app kept it at an earlier visit.
  */
-async function device(
+export async function device(
 	browser: Browser,
 	base: string,
 	variant: Variant,
-	firstScreen?: string
+	firstScreen?: string,
+	table = COLD_LOAD_TABLE
 ): Promise<BrowserContext> {
 	const context = await browser.newContext({
 		viewport: { width: 1280, height: 800 },
@@ -262,10 +274,14 @@ async function device(
 		if (login.status() !== 200) throw new Error(`login failed: ${login.status()}`);
 		const seeder = await context.newPage();
 		await seeder.goto(`${base}/healthz`);
-		await seedIndexedDb(seeder, LOCAL_DB_PREFIX + DOC_ID, storedUpdatesBase64(variant));
+		await seedIndexedDb(
+			seeder,
+			LOCAL_DB_PREFIX + table.docId,
+			storedUpdatesBase64(variant, table.items)
+		);
 		const { user } = (await login.json()) as { user: unknown };
 		const kept: [string, string][] = [[USER_KEY, JSON.stringify(user)]];
-		if (firstScreen) kept.push([FIRST_SCREEN_PREFIX + DOC_ID, firstScreen]);
+		if (firstScreen) kept.push([FIRST_SCREEN_PREFIX + table.docId, firstScreen]);
 		await seeder.evaluate((entries) => {
 			for (const [key, value] of entries) localStorage.setItem(key, value);
 		}, kept);
@@ -281,14 +297,18 @@ async function device(
  * The first screen the app keeps on a device at a visit (first-screen.ts): one visit to the table
  * in the app, its rows all in, until the app has stored it.
  */
-async function keptFirstScreen(browser: Browser, base: string): Promise<string> {
-	const context = await device(browser, base, 'compacted');
+export async function keptFirstScreen(
+	browser: Browser,
+	base: string,
+	table = COLD_LOAD_TABLE
+): Promise<string> {
+	const context = await device(browser, base, 'compacted', undefined, table);
 	try {
 		const page = await context.newPage();
 		await page.routeWebSocket(/\/sync\//, (ws) => ws.close());
-		await page.goto(`${base}/t/${DOC_ID}`);
+		await page.goto(`${base}/t/${table.docId}`);
 		await page.waitForSelector('table.sheet[aria-busy="false"]', { timeout: 60_000 });
-		const key = FIRST_SCREEN_PREFIX + DOC_ID;
+		const key = FIRST_SCREEN_PREFIX + table.docId;
 		const handle = await page.waitForFunction((k) => localStorage.getItem(k), key, {
 			timeout: 30_000
 		});
@@ -298,23 +318,74 @@ async function keptFirstScreen(browser: Browser, base: string): Promise<string> 
 	}
 }
 
+/** Chromium's own processes (the browser, its renderers, its GPU process): their CPU time in ms. */
+function browserCpuMs(): number | null {
+	const exe = chromiumLaunchOptions.executablePath!;
+	let total = 0;
+	try {
+		for (const pid of readdirSync('/proc')) {
+			if (!/^\d+$/.test(pid)) continue;
+			try {
+				if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(exe)) continue;
+				// utime and stime, fields 14 and 15, after the command name in parentheses.
+				const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+				total += Number(fields[11]) + Number(fields[12]);
+			} catch {
+				// gone meanwhile
+			}
+		}
+	} catch {
+		return null; // no /proc
+	}
+	return total * (1000 / CLOCK_TICKS_PER_S);
+}
+const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * A new tab of `context`, once its browser window has finished starting. Chromium 156, headless
+ * or not, opens with each window two pages of its own (the address bar's suggestion pop-ups,
+ * `chrome://omnibox-popup.top-chrome/`), which take about 1.4 s of CPU while they start: on two
+ * cores that ran beside every cold load and stretched it by a second. A person opens the browser
+ * before they open the table, so the navigation starts once the browser has been quiet (under
+ * 10 % of one core) for 300 ms, or after 5 s.
+ */
+export async function quietPage(context: BrowserContext): Promise<Page> {
+	const page = await context.newPage();
+	const until = performance.now() + 5000;
+	let last = browserCpuMs();
+	if (last === null) {
+		await sleep(2000);
+		return page;
+	}
+	let quietSince = performance.now();
+	while (performance.now() < until) {
+		await sleep(100);
+		const now = browserCpuMs()!;
+		if (now - last > 10) quietSince = performance.now();
+		last = now;
+		if (performance.now() - quietSince >= 300) break;
+	}
+	return page;
+}
+
 /** One cold load in a new browser context: empty HTTP cache, no service worker. */
-async function coldLoad(
+export async function coldLoad(
 	browser: Browser,
 	base: string,
 	variant: Variant,
 	firstScreen: string,
-	diagnose: Diagnose
+	diagnose: Diagnose,
+	table = COLD_LOAD_TABLE
 ): Promise<ColdLoad> {
-	const context = await device(browser, base, variant, firstScreen);
+	const context = await device(browser, base, variant, firstScreen, table);
 	try {
-		const page = await context.newPage();
+		const page = await quietPage(context);
 		let live = false;
 		const times = paintTimes(page, () => (live = true));
 		// The sync sockets are refused, as with the server out of reach: the table can only come
 		// from IndexedDB. The app itself and /api/me are served as usual.
 		await page.routeWebSocket(/\/sync\//, (ws) => ws.close());
-		await page.addInitScript(paintProbe(ITEM_COUNT));
+		await page.addInitScript(paintProbe(table.items));
 		const scripts: Promise<Script | null>[] = [];
 		page.on('response', (r) => {
 			if (live || r.request().resourceType() !== 'script') return;
@@ -332,7 +403,7 @@ async function coldLoad(
 			await cdp.send('Profiler.start');
 		}
 		if (diagnose.trace) await browser.startTracing(page, { path: diagnose.trace });
-		void page.goto(`${base}/t/${DOC_ID}`).catch(() => {}); // the probe's times tell, or time out
+		void page.goto(`${base}/t/${table.docId}`).catch(() => {}); // the probe's times tell, or time out
 		const { screen, screenFrom, live: liveMs, all } = await times;
 		// Every run's device holds a kept first screen: if the live table came first, it was not shown.
 		if (screenFrom !== 'kept')
@@ -369,7 +440,7 @@ async function staticLoad(browser: Browser, base: string, html: string): Promise
 	try {
 		const url = `${base}/static-table-snapshot`;
 		await context.route(url, (r) => r.fulfill({ contentType: 'text/html', body: html }));
-		const page = await context.newPage();
+		const page = await quietPage(context);
 		const times = paintTimes(page);
 		await page.addInitScript(paintProbe(ITEM_COUNT));
 		await page.goto(url);
@@ -384,7 +455,7 @@ async function staticLoad(browser: Browser, base: string, html: string): Promise
  * browser is several processes (page, network, compositor) and the devices it stands for have
  * more than one core. Our server stays on its own core, idle during a load but for serving files.
  */
-async function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
 	const pid = String(process.pid);
 	const affinity = (args: string[]) =>
 		execFileSync('taskset', [...args, pid], {
@@ -407,6 +478,10 @@ async function launchChromium(): Promise<Browser> {
 
 /** Our server and a headless Chromium, kept for several cold loads (each in a new context). */
 export interface ColdLoadClient {
+	server: RunningServer;
+	browser: Browser;
+	/** The server's origin. */
+	base: string;
 	run(variant: Variant, diagnose?: Diagnose): Promise<ColdLoad>;
 	/** Cold loads of a static snapshot of the painted page (the floor), in ms. */
 	floor(runs: number): Promise<number[]>;
@@ -430,6 +505,9 @@ export async function openColdLoadClient(): Promise<ColdLoadClient> {
 	}
 	const open = browser;
 	return {
+		server,
+		browser: open,
+		base,
 		run: (variant, diagnose = {}) => coldLoad(open, base, variant, firstScreen, diagnose),
 		async floor(runs) {
 			const { html } = await coldLoad(open, base, 'compacted', firstScreen, { snapshot: true });

@@ -2,26 +2,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchClient, type ClientOptions } from './client.ts';
 import type { ReferenceName, RunningServer } from './servers.ts';
-import { seed, seededDoc } from './table.ts';
+import { ITEM_COUNT, seed, seededDoc } from './table.ts';
 
 export { sleep };
 
 /**
- * Loads the 500-item table into `docId` the same way for every server: a client holding it syncs
- * (the server pulls it with its step 1), then a fresh client checks that the server has it all.
- * Returns a passive client that stays connected, so that no server unloads the doc meanwhile.
+ * Loads the 500-item table (or the table of `items` items) into `docId` the same way for every
+ * server: a client holding it syncs (the server pulls it with its step 1), then a fresh client
+ * checks that the server has it all. Returns a passive client that stays connected, so that no
+ * server unloads the doc meanwhile.
  */
 export async function loadTable(
 	server: RunningServer<ReferenceName>,
 	docId: string,
-	holderOptions: ClientOptions = {}
+	holderOptions: ClientOptions = {},
+	items = ITEM_COUNT
 ): Promise<BenchClient> {
-	const holder = new BenchClient(server.endpoint, docId, holderOptions);
+	const holder = new BenchClient(server.endpoint, docId, {
+		claim: seed(items).stateVector,
+		...holderOptions
+	});
 	await holder.connect();
-	const doc = seededDoc();
+	const doc = seededDoc(items);
 	const seeder = new BenchClient(server.endpoint, docId, { doc });
 	await seeder.connect();
-	const want = seed().update.length * 0.9;
+	const want = seed(items).update.length * 0.9;
 	for (let attempt = 0; ; attempt++) {
 		const probe = new BenchClient(server.endpoint, docId, { claim: new Uint8Array([0]) });
 		await probe.connect();

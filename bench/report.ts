@@ -40,7 +40,7 @@ const round = (x: number | null) =>
 export function rows(defs: MetricDef[], samples: Samples): Row[] {
 	return defs.map((d) => {
 		const s = samples.get(d.key);
-		const ours = s ? round(median(s.ours)) : (d.ours ?? null);
+		const ours = s ? round(median(s.ours)) : round(d.ours ?? null);
 		const stock = s ? round(median(s.stock)) : null;
 		const hocuspocus = s ? round(median(s.hocuspocus)) : null;
 		const row: Row = { metric: d.metric, unit: d.unit, better: d.better, ours, stock, hocuspocus };
@@ -93,13 +93,22 @@ const fmt = (x: number | null | undefined) =>
 export async function writeMarkdown(
 	path: string,
 	all: Row[],
-	info: { command: string; quick: boolean; seconds: number; reps: number; coldLoads: number }
+	info: {
+		command: string;
+		quick: boolean;
+		seconds: number;
+		reps: number;
+		coldLoads: number;
+		/** Keys typed per repetition in the 2,000-item table. */
+		keys: number;
+	}
 ): Promise<void> {
 	const lines = [
 		'# Benchmarks',
 		'',
 		"Shinko's sync server against the stock `@y/websocket-server` (0.1.1) and Hocuspocus 3, on a",
-		'table of 500 items (6 short text cells, 4 marks and a 1 KB note each). Reproduce with:',
+		'table of 500 items (6 short text cells, 4 marks and a 1 KB note each), and the client on that',
+		'table and on one of 2,000 such items. Reproduce with:',
 		'',
 		'```sh',
 		info.command,
@@ -108,8 +117,9 @@ export async function writeMarkdown(
 		`Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs,` +
 			` ${info.quick ? '`--quick`' : 'full'} mode, ${Math.round(info.seconds)} s. Medians of ${info.reps} repetitions` +
 			(info.coldLoads > 1
-				? `; the cold loads, of ${info.reps * info.coldLoads} (${info.coldLoads} per repetition).`
-				: '.'),
+				? `; the cold loads, of ${info.reps * info.coldLoads} (${info.coldLoads} per repetition)`
+				: '') +
+			`; the keystrokes, percentiles of all ${info.reps * info.keys} (${info.keys} per repetition).`,
 		'',
 		'**Ours writes every update to SQLite (WAL, `synchronous = FULL`) before it relays or',
 		'acknowledges it; the stock server and Hocuspocus, as configured here, keep nothing on disk.**',
@@ -175,8 +185,23 @@ const METHOD = [
 	'  started, inert, or the live table (`tbody[data-item-id]`); the live table is the same moment',
 	'  for the live rows only, from which it can be edited; all rows painted is the first frame',
 	'  with all 500 live rows and their text in the DOM (the app adds the rows below the first',
-	'  screen after it is painted, 50 per task). One load of each variant per repetition (three in',
+	'  screen after it is painted, 100 per task). One load of each variant per repetition (three in',
 	'  full mode), in a random order.',
+	'- The 2,000-item table (`bench/large-table.ts`, the same items as the 500-item table, four times',
+	'  as many), once per repetition: a cold load as above (compacted, from IndexedDB, the sync',
+	'  sockets refused, the first screen kept on the device), timed until all 2,000 live rows and',
+	'  their text are in the DOM; then, on a new device holding the table, online (the server has',
+	'  the table too and the page syncs with it, as in a meeting), the note of the item in the middle',
+	'  of the table is clicked once every row is in and the table is saved, and 200 letters are',
+	'  typed at its end with Playwright, each after the previous one was painted and at most one',
+	'  every 100 ms. A keystroke is timed in the page from its `keydown` (`event.timeStamp`: when the',
+	'  browser took the key, so a busy main thread counts) to the paint of the first frame after its',
+	'  `input` event (checked in `requestAnimationFrame` to hold the character, and timed in a task',
+	'  posted from there at `user-blocking` priority, which runs after that frame is painted and',
+	"  before the page's other tasks). p50, p98 and the slowest are over all keys of all",
+	"  repetitions. As a check, the p98 as Chromium's Event Timing times each key, to the",
+	'  presentation of its frame (it reports keys of 16 ms or more, in 8 ms steps; the others count',
+	'  as quicker).',
 	'- JavaScript for the table page: every script that page fetched before its live table was',
 	"  painted, each gzipped at level 9 (the server sends the build's brotli copies, about a fifth",
 	'  smaller, to browsers that take them). All chunks: every `.js` file under',

@@ -1,5 +1,6 @@
 // The benchmark table: 500 items (6 short text cells, 4 marks, a 1 KB note each), built as a
 // SheetJSON and written with sheetToDoc, so every server and client starts from the same state.
+// The client's large-table workload uses the same items, 2,000 of them.
 import * as Y from 'yjs';
 import { sheetToDoc } from '../src/lib/doc/sheet-doc.ts';
 import type { ItemJSON, SheetJSON } from '../src/lib/model/schema.ts';
@@ -30,6 +31,8 @@ function item(id: string, i: number): ItemJSON {
 }
 
 export const ITEM_COUNT = 500;
+/** The large table of the client workload (bench/large-table.ts): the same items, four times as many. */
+export const LARGE_ITEM_COUNT = 2000;
 
 export function benchSheet(items = ITEM_COUNT): SheetJSON {
 	const pillars: SheetJSON['pillars'] = [];
@@ -67,25 +70,27 @@ export interface Seed {
 	itemIds: string[];
 }
 
-let cached: Seed | null = null;
+const cached = new Map<number, Seed>();
 
-export function seed(): Seed {
-	if (cached) return cached;
+export function seed(items = ITEM_COUNT): Seed {
+	let s = cached.get(items);
+	if (s) return s;
 	const doc = new Y.Doc();
 	// The marks name who set them: the user the benchmarks log in as, since ours refuses (4403) an
 	// update that names anyone else.
-	sheetToDoc(benchSheet(), doc, USER_DISPLAY_NAME);
+	sheetToDoc(benchSheet(items), doc, USER_DISPLAY_NAME);
 	const update = Y.encodeStateAsUpdate(doc);
 	const itemIds = Array.from(doc.getMap('items').keys());
-	cached = { update, stateVector: Y.encodeStateVector(doc), itemIds };
+	s = { update, stateVector: Y.encodeStateVector(doc), itemIds };
+	cached.set(items, s);
 	doc.destroy();
-	return cached;
+	return s;
 }
 
 /** A replica of the seeded table (a client that has loaded it before). */
-export function seededDoc(): Y.Doc {
+export function seededDoc(items = ITEM_COUNT): Y.Doc {
 	const doc = new Y.Doc();
-	Y.applyUpdate(doc, seed().update);
+	Y.applyUpdate(doc, seed(items).update);
 	return doc;
 }
 

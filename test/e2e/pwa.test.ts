@@ -77,8 +77,10 @@ test('two devices offline for a while merge a note character by character and ke
 	await openTable(a, baseUrl, tableId);
 	await openTable(b, baseUrl, tableId);
 	const item = 'p2s3i1';
+	// Its text, not innerText: a row far below the window is not rendered (content-visibility in
+	// TableView) until it comes near, and innerText is the rendered text.
 	const original = (
-		await a.locator(`[data-item-id="${item}"] [data-field="note"]`).innerText()
+		(await a.locator(`[data-item-id="${item}"] [data-field="note"]`).textContent()) ?? ''
 	).trim();
 	await a.context().setOffline(true);
 	await b.context().setOffline(true);

@@ -105,6 +105,8 @@ function sanitize(root: Element): void {
 		}
 	}
 	root.querySelector('.sheet-wrap')?.classList.remove('large');
+	// A picture of the top: nothing in it waits to be rendered (TableView's `skipping`).
+	root.querySelector('.sheet')?.classList.remove('skipping');
 }
 
 function keys(): string[] {

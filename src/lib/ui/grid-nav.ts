@@ -9,15 +9,33 @@ export const ARROWS: Record<string, Direction> = {
 	ArrowRight: 'right'
 };
 
+/**
+ * The cells the nearest one in any direction is among: those of the cell's own row group (an
+ * item's <tbody>) and of the nearest groups with cells above and below it, since every item has
+ * the same columns. Measuring only these keeps a table of 2,000 items from being laid out whole
+ * for one arrow key: items far off screen skip their layout until they are needed (TableView).
+ */
+function candidates(from: HTMLElement): Element[] {
+	const root = from.closest('[data-grid]') ?? document;
+	const group = from.closest('tbody');
+	if (!group || !root.contains(group)) return Array.from(root.querySelectorAll('[data-cell]'));
+	const groups: Element[] = [group];
+	for (const step of ['previousElementSibling', 'nextElementSibling'] as const) {
+		let next = group[step];
+		while (next && !next.querySelector('[data-cell]')) next = next[step];
+		if (next) groups.push(next);
+	}
+	return groups.flatMap((g) => Array.from(g.querySelectorAll('[data-cell]')));
+}
+
 /** Focuses the nearest `[data-cell]` in that direction; returns false at the table's edge. */
 export function moveFocus(from: HTMLElement, direction: Direction): boolean {
-	const root = from.closest('[data-grid]') ?? document;
 	const a = from.getBoundingClientRect();
 	const ax = a.left + a.width / 2;
 	const ay = a.top + a.height / 2;
 	let best: HTMLElement | null = null;
 	let bestScore = Infinity;
-	for (const el of root.querySelectorAll<HTMLElement>('[data-cell]')) {
+	for (const el of candidates(from) as HTMLElement[]) {
 		if (el === from || el.offsetParent === null) continue;
 		const b = el.getBoundingClientRect();
 		let along: number;

@@ -8,8 +8,14 @@ import { untrack } from 'svelte';
 
 /** Rows added at a time until they fill the window, before the first paint. */
 export const FIRST_ROWS = 10;
-/** Rows added per task once the first screen is painted. */
-export const ROWS_PER_TASK = 50;
+/** Rows added in the first task after the first screen is painted. */
+export const ROWS_PER_TASK = 100;
+/**
+ * The script of a task of rows should take about this long; the rows per task follow what the
+ * last task took, so a fast device brings in its rows in fewer tasks and frames, and a slow one
+ * still answers a tap or a key within about this long while they come in.
+ */
+export const TASK_MS = 60;
 /** A task for the next rows even when no frame comes (a hidden tab paints nothing). */
 const NO_FRAME_MS = 200;
 
@@ -21,9 +27,19 @@ export class RowBudget {
 	#filled = $state(false);
 	/** The window is filled, or every row is in: the first screen is there to be painted. */
 	readonly firstScreen = $derived(this.#filled || this.complete);
+	/**
+	 * Rows off screen may skip their rendering (TableView): once the first screen is painted, so
+	 * that the rows which fill it are measured and painted as they are, or when all rows come at
+	 * once, with no first screen to measure.
+	 */
+	skipping = $state(false);
+	/** Rows in the next task after the first screen. */
+	#perTask = ROWS_PER_TASK;
+	/** When the last task of rows began, until its rows are drawn. */
+	#taskStart: number | null = null;
 
 	constructor(all = false) {
-		if (all) this.limit = Infinity;
+		if (all) this.showAll();
 	}
 
 	/** Shows the row at `index` (0-based, in document order) when it is within the budget. */
@@ -34,6 +50,7 @@ export class RowBudget {
 	/** Every row from now on, this one included. */
 	showAll(): void {
 		this.limit = Infinity;
+		this.skipping = true;
 	}
 
 	/**
@@ -43,6 +60,13 @@ export class RowBudget {
 	 * returns its cleanup.
 	 */
 	grow(total: number, filled: () => boolean): (() => void) | undefined {
+		if (this.#taskStart !== null) {
+			// Called once the task's rows are drawn: scale the next task to take about TASK_MS.
+			const took = Math.max(1, performance.now() - this.#taskStart);
+			const rows = Math.round((this.#perTask * TASK_MS) / took);
+			this.#perTask = Math.min(this.#perTask * 4, Math.max(FIRST_ROWS, rows));
+			this.#taskStart = null;
+		}
 		if (this.complete) return;
 		// An empty table (or a filter matching nothing) is complete: what comes later comes whole.
 		if (this.limit >= total) {
@@ -57,7 +81,9 @@ export class RowBudget {
 		this.#filled = true;
 		const next = () => {
 			cancel();
-			this.limit += ROWS_PER_TASK;
+			this.skipping = true;
+			this.#taskStart = performance.now();
+			this.limit += this.#perTask;
 		};
 		// A task posted from an animation frame runs after that frame is painted.
 		let timer: ReturnType<typeof setTimeout> | undefined;
