@@ -14,10 +14,12 @@ import type { WebSocket } from 'ws';
 import { changesMap, stampChange } from '../src/lib/doc/changes.ts';
 import { commentsMap, stampComment } from '../src/lib/doc/comments.ts';
 import { INDEX_DOC_ID, tablesMap } from '../src/lib/doc/index-doc.ts';
+import { SHAPE_ROOT } from '../src/lib/doc/shape-doc.ts';
 import { CLOSE, MESSAGE } from '../src/lib/sync/protocol.ts';
 import { docFromUpdates, type DocStore } from './store.ts';
 import type { Logger } from './log.ts';
 import {
+	AdminOnlyError,
 	AuthorshipError,
 	checkUpdate,
 	readAwarenessUpdate,
@@ -33,6 +35,8 @@ const FROM_STORE = Symbol('from-store');
 const SERVER_STAMP = Symbol('server-stamp');
 
 const PING_INTERVAL_MS = 30_000;
+/** Roots of a table only admins may write into (server/update-guard.ts, AdminOnlyError). */
+const ADMIN_ONLY_ROOTS: ReadonlySet<string> = new Set([SHAPE_ROOT]);
 /** Presence changes are gathered for this long, then sent in one message. */
 const PRESENCE_TICK_MS = 50;
 /**
@@ -635,10 +639,13 @@ export class Room {
 			// part of the update, so the room is dropped unstored, as on a failed commit (guarded).
 			if (err instanceof RangeError) throw err;
 			const authorship = err instanceof AuthorshipError;
+			const adminOnly = err instanceof AdminOnlyError;
 			this.server.log.warn(
 				authorship
 					? 'update names another author, closing connection'
-					: 'malformed message, closing connection',
+					: adminOnly
+						? 'update changes what only admins may change, closing connection'
+						: 'malformed message, closing connection',
 				{
 					room: this.id,
 					user: conn.username,
@@ -646,8 +653,8 @@ export class Room {
 				}
 			);
 			conn.ws.close(
-				authorship ? CLOSE.forbidden : CLOSE.malformed,
-				authorship ? 'another author' : 'malformed message'
+				authorship || adminOnly ? CLOSE.forbidden : CLOSE.malformed,
+				authorship ? 'another author' : adminOnly ? 'admins only' : 'malformed message'
 			);
 		}
 	}
@@ -692,8 +699,13 @@ export class Room {
 			// Admins may send records in others' names: after a restore, an admin's device gives the
 			// server back everyone's records it lacks (for anyone else, a replay of them cannot be
 			// told from a forgery). Admins can change anything anyway.
-			const author = conn.role === 'admin' ? undefined : conn.displayName;
-			const check = checkUpdate(update, { doc: this.doc, author });
+			const admin = conn.role === 'admin';
+			const check = checkUpdate(update, {
+				doc: this.doc,
+				author: admin ? undefined : conn.displayName,
+				// The table's shape is changed in 表の設定, by admins (src/lib/doc/shape-doc.ts).
+				adminOnlyRoots: admin ? undefined : ADMIN_ONLY_ROOTS
+			});
 			if (this.bytes + check.freshBytes > this.server.maxDocBytes) {
 				this.warnOnce(conn, 'doc-too-large', 'table at its size limit, closing connection');
 				conn.ws.close(CLOSE.docTooLarge, 'table size limit');

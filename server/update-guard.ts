@@ -47,9 +47,19 @@ export class AuthorshipError extends UpdateGuardError {
 	override name = 'AuthorshipError';
 }
 
+/** The update changes a part of the table only admins may change (the table's shape). */
+export class AdminOnlyError extends UpdateGuardError {
+	override name = 'AdminOnlyError';
+}
+
 export interface UpdateContext {
 	/** The doc the update is for: where the parents of its items are looked up. */
 	doc: Y.Doc;
+	/**
+	 * Root types the sender may not write into or delete from (for a non-admin: the table's shape,
+	 * `shape`). Omitted: any.
+	 */
+	adminOnlyRoots?: ReadonlySet<string>;
 	/**
 	 * The session's user as the app writes it into marks, comments and changes (its display
 	 * name). Omitted: authorship is not checked.
@@ -81,7 +91,7 @@ const ITEM_OVERHEAD_BYTES = 8;
 export function checkUpdate(update: Uint8Array, context?: UpdateContext): UpdateCheck {
 	// One decoding for every check (Yjs' parseUpdateMeta would decode it all again for the clocks):
 	// creating the structs is cheap even for absurd lengths (yjs issue 687 is in integrating them).
-	const structs = decode(update);
+	const { structs, ds } = decode(update);
 	const reaches = new Map<number, number>();
 	for (const s of structs) reaches.set(s.id.client, s.id.clock + s.length);
 	if (reaches.size > MAX_CLIENTS_PER_UPDATE) {
@@ -93,6 +103,7 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Update
 		}
 	}
 	const freshBytes = new Inspection(items(structs), context).run();
+	if (context?.adminOnlyRoots?.size) checkDeletions(ds, context.doc, context.adminOnlyRoots);
 	return { reaches, freshBytes };
 }
 
@@ -102,10 +113,10 @@ function describe(err: unknown): string {
 
 type Struct = ReturnType<typeof Y.decodeUpdate>['structs'][number];
 
-function decode(update: Uint8Array): Struct[] {
+function decode(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
 	try {
 		// Decoding a deeply nested JSON value recurses in lib0: a RangeError lands here, unapplied.
-		return Y.decodeUpdate(update).structs;
+		return Y.decodeUpdate(update);
 	} catch (err) {
 		throw new UpdateGuardError(`undecodable update: ${describe(err)}`);
 	}
@@ -180,7 +191,7 @@ class Inspection {
 		let index = pendingIndexes.get(waiting);
 		if (index === undefined) {
 			try {
-				index = new StructIndex(items(decode(waiting)));
+				index = new StructIndex(items(decode(waiting).structs));
 			} catch {
 				index = null;
 			}
@@ -210,6 +221,8 @@ class Inspection {
 				throw new UpdateGuardError(`an update writing into over ${MAX_TYPES_TOUCHED} types`);
 			}
 			if (author !== undefined) checkAuthor(item, place, author);
+			if (place.root !== null && this.context?.adminOnlyRoots?.has(place.root))
+				throw new AdminOnlyError(`a change of ${place.root}, which only admins may change`);
 		}
 		return freshBytes;
 	}
@@ -337,6 +350,40 @@ class Inspection {
 		}
 		if (current._item) return null;
 		return Y.findRootTypeKey(current);
+	}
+}
+
+/**
+ * Deletions of what the doc holds under an admin-only root. Each deleted range is looked up in the
+ * doc's structs; what the doc does not hold yet deletes nothing now (and is not checked later: a
+ * deletion of a shape entry the server has not seen is a deletion of another replica's write).
+ */
+function checkDeletions(
+	ds: ReturnType<typeof Y.decodeUpdate>['ds'],
+	doc: Y.Doc,
+	roots: ReadonlySet<string>
+): void {
+	const rootOf = (item: Y.Item): string | null => {
+		let type = item.parent as Y.AbstractType<unknown> | null;
+		for (let steps = 0; type?._item && steps <= MAX_TYPE_DEPTH; steps++)
+			type = type._item.parent as Y.AbstractType<unknown> | null;
+		return type instanceof Y.AbstractType && !type._item ? Y.findRootTypeKey(type) : null;
+	};
+	for (const [client, ranges] of ds.clients) {
+		const structs = doc.store.clients.get(client);
+		if (!structs) continue;
+		const state = Y.getState(doc.store, client);
+		for (const { clock, len } of ranges) {
+			if (clock >= state) continue;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+				const struct = structs[i]!;
+				if (struct.id.clock >= clock + len) break;
+				if (!(struct instanceof Y.Item) || struct.deleted) continue;
+				const root = rootOf(struct);
+				if (root !== null && roots.has(root))
+					throw new AdminOnlyError(`a deletion in ${root}, which only admins may change`);
+			}
+		}
 	}
 }
 

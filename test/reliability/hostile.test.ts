@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { addComment, commentsMap, readComments } from '../../src/lib/doc/comments.ts';
+import { readShape, shapeMap, writeShape } from '../../src/lib/doc/shape-doc.ts';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
@@ -388,6 +389,42 @@ describe('hostile users (issue #17)', () => {
 		store.close();
 		expect(stored.getMap('changes').has('p1s1i1/note')).toBe(false);
 		expect(stored.getMap('comments').has(forgedComment)).toBe(false);
+	});
+
+	it('8d. the table’s shape is changed by admins only: an editor’s change or deletion is refused (4403)', async () => {
+		// An admin adds a department: saved, and every replica reads it.
+		const own = connectClient(server.url, TABLE, admin, { acks: true });
+		const acks = new SavedAcks(own.provider);
+		await synced(own.provider);
+		const shape = structuredClone(readShape(own.doc).shape);
+		shape.departments.push({ id: 'kikaku', name: '企画' });
+		expect(writeShape(own.doc, shape).ok).toBe(true);
+		await waitFor(() => acks.allSaved, 'the shape saved');
+		own.provider.destroy();
+		expect(readShape(await freshCopy()).shape.departments.map((d) => d.name)).toContain('企画');
+
+		// An editor's replica that renames a mark, or deletes what the admin wrote.
+		const edits: ((doc: Y.Doc) => void)[] = [
+			(doc) => {
+				const mine = structuredClone(readShape(doc).shape);
+				mine.marks[0]!.label = '勝手に変更';
+				expect(writeShape(doc, mine).ok).toBe(true);
+			},
+			(doc) => doc.transact(() => shapeMap(doc).delete('dept:kikaku:name'))
+		];
+		for (const edit of edits) {
+			const doc = await freshCopy();
+			const updates: Uint8Array[] = [];
+			doc.on('update', (u: Uint8Array) => updates.push(u));
+			edit(doc);
+			expect(updates).toHaveLength(1);
+			const ws = await socket(editor);
+			ws.send(updateMessage(updates[0]!));
+			expect(await closeCode(ws)).toBe(4403);
+		}
+		const stored = readShape(await freshCopy()).shape;
+		expect(stored.marks[0]!.label).toBe('順調');
+		expect(stored.departments.map((d) => d.name)).toContain('企画');
 	});
 
 	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {

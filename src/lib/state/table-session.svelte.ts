@@ -22,6 +22,7 @@ import {
 } from '../doc/ops.ts';
 import type { KpiField } from '../doc/ops.ts';
 import { ORIGIN } from '../doc/origins.ts';
+import { readShape, shapeMap } from '../doc/shape-doc.ts';
 import {
 	numOrNull,
 	readKpis,
@@ -55,6 +56,8 @@ export class TableSession {
 	readonly outline;
 	readonly kpis;
 	readonly meta;
+	/** The table's shape and what was removed from it (src/lib/doc/shape-doc.ts). */
+	readonly shape;
 	/** The whole table as plain JSON, re-read on any change: for filters, summaries and exports. */
 	readonly sheet;
 	readonly presence: Presence;
@@ -93,13 +96,25 @@ export class TableSession {
 			filter: structural
 		});
 		this.kpis = new YReader(r.kpis, () => readKpis(this.doc), { deep: true, filter: structural });
-		this.meta = new YReader(r.meta, () => {
+		// The table's shape (shape-doc.ts): from the shape's root, or, for a table made before
+		// shapes, from its meta.
+		this.shape = new YReader([r.meta, shapeMap(this.doc)], () => readShape(this.doc));
+		this.meta = new YReader([r.meta, shapeMap(this.doc)], () => {
 			const labels = stringList(r.meta.get('quarterLabels'));
+			const { periods, departments } = readShape(this.doc).shape;
+			// The table view draws four quarters so far: a shape of other periods shows them once
+			// the view follows the shape (issue 19).
+			const quarters =
+				periods.length === 4 && periods.every((p, i) => p.id === String(i + 1))
+					? periods.map((p) => p.label)
+					: labels.length === 4
+						? labels
+						: [...QUARTER_LABELS];
 			return {
 				title: typeof r.meta.get('title') === 'string' ? (r.meta.get('title') as string) : '',
 				fiscalYear: numOrNull(r.meta.get('fiscalYear')),
-				quarterLabels: labels.length === 4 ? labels : [...QUARTER_LABELS],
-				departments: stringList(r.meta.get('departments')),
+				quarterLabels: quarters,
+				departments: departments.map((d) => d.name),
 				empty: r.meta.size === 0
 			};
 		});
@@ -115,11 +130,14 @@ export class TableSession {
 		});
 		this.changes = new YReader(changesMap(this.doc), () => readChanges(this.doc));
 		this.previousVisit = rememberVisit(docId);
-		this.undoManager = new Y.UndoManager([r.meta, r.pillars, r.sections, r.items, r.kpis], {
-			// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, not UI state
-			trackedOrigins: new Set([ORIGIN.local, ORIGIN.restore]),
-			captureTimeout: 600
-		});
+		this.undoManager = new Y.UndoManager(
+			[r.meta, r.pillars, r.sections, r.items, r.kpis, shapeMap(this.doc)],
+			{
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, not UI state
+				trackedOrigins: new Set([ORIGIN.local, ORIGIN.restore]),
+				captureTimeout: 600
+			}
+		);
 		const check = () => (this.compatible = migrate(this.doc));
 		this.session.local.whenLoaded.then(check, () => {});
 		this.session.remote.provider.on('sync', check);

@@ -1,0 +1,309 @@
+// A table's shape: what differs between one body's 進行管理表 and another's — its heading levels,
+// its periods, its mark scale, its departments and its text columns. Plain values and checks
+// here; the doc keeps the shape in shape-doc.ts. The reference table's shape is REFERENCE_SHAPE.
+
+/** What a mark says about progress; it drives the mark's colour and the summary's grouping. */
+export const TONES = ['good', 'partly', 'behind', 'na'] as const;
+export type Tone = (typeof TONES)[number];
+
+export const TONE_LABELS: Record<Tone, string> = {
+	good: '順調',
+	partly: '一部遅れ',
+	behind: '遅れ',
+	na: '対象外'
+};
+
+export interface MarkDef {
+	/** Stable id: item values name the mark itself (`mark`), the id names its entry in the shape. */
+	id: string;
+	/** What the cell shows and the doc stores, e.g. ○ or S or 順調. */
+	mark: string;
+	/** Its meaning, e.g. 計画以上. */
+	label: string;
+	tone: Tone;
+	/** One character typed on a focused mark cell to set it ('' for none). */
+	key: string;
+}
+
+export interface PeriodDef {
+	/** Stable id: an item keeps the period's plan under `plan<id>` and its mark under `mark<id>`. */
+	id: string;
+	label: string;
+}
+
+/** The item's text columns that every table has (each renamable). */
+export const STANDARD_COLUMNS = ['title', 'content', 'yearPlan', 'note'] as const;
+export type StandardColumn = (typeof STANDARD_COLUMNS)[number];
+
+export interface ColumnDef {
+	/** A standard column's name, or `x` and an id for a column the table added (課題, 評価理由 …). */
+	key: string;
+	/** '' for a standard column: its usual heading (the year plan's is the fiscal year). */
+	label: string;
+}
+
+export interface DepartmentDef {
+	id: string;
+	name: string;
+}
+
+export interface TableShape {
+	/** The heading levels above an item, outermost first, each named (1 to 3). */
+	levelLabels: string[];
+	periods: PeriodDef[];
+	marks: MarkDef[];
+	departments: DepartmentDef[];
+	/** The item's text columns in order: the standard ones, then the table's own. */
+	columns: ColumnDef[];
+}
+
+export const LIMITS = {
+	levels: { min: 1, max: 3 },
+	periods: { min: 1, max: 12 },
+	marks: { min: 1, max: 12 },
+	departments: 64,
+	extraColumns: 12,
+	/** Characters of a label, a mark, a department's name. */
+	label: 32,
+	mark: 8
+} as const;
+
+/** Column keys a table adds: `x` and a short id, never a standard column's name. */
+export const EXTRA_COLUMN_KEY = /^x[a-z0-9]{1,16}$/;
+/** Ids of periods, marks and departments: short, and safe inside an item's keys. */
+export const SHAPE_ID = /^[a-z0-9]{1,16}$/;
+
+// ── Presets ──────────────────────────────────────────────────────────────────────────────────
+
+export interface PeriodPreset {
+	id: 'quarters' | 'halves' | 'year' | 'months';
+	name: string;
+	periods: PeriodDef[];
+}
+
+/** Period presets. The quarters keep the ids the reference table has always used (plan1 … plan4). */
+export const PERIOD_PRESETS: PeriodPreset[] = [
+	{
+		id: 'quarters',
+		name: '四半期',
+		periods: ['～6月', '～9月', '～12月', '～3月'].map((label, i) => ({ id: String(i + 1), label }))
+	},
+	{
+		id: 'halves',
+		name: '上半期・下半期',
+		periods: [
+			{ id: 'h1', label: '上半期' },
+			{ id: 'h2', label: '下半期' }
+		]
+	},
+	{ id: 'year', name: '年度', periods: [{ id: 'y', label: '年度' }] },
+	{
+		id: 'months',
+		name: '月',
+		periods: [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3].map((m) => ({ id: `m${m}`, label: `${m}月` }))
+	}
+];
+
+export interface MarkPreset {
+	id: 'reference' | 'sabc' | 'abcd' | 'words' | 'achievement';
+	name: string;
+	marks: MarkDef[];
+}
+
+const scale = (prefix: string, rows: [string, string, Tone, string][]): MarkDef[] =>
+	rows.map(([mark, label, tone, key], i) => ({ id: `${prefix}${i}`, mark, label, tone, key }));
+
+/** Mark scale presets. The first is the reference table's, as it has always been. */
+export const MARK_PRESETS: MarkPreset[] = [
+	{
+		id: 'reference',
+		name: '○ ◎ △ × —',
+		marks: scale('m', [
+			['○', '順調', 'good', 'o'],
+			['◎', '計画以上', 'good', 'w'],
+			['△', '一部実施', 'partly', 't'],
+			['×', '未実施', 'behind', 'x'],
+			['—', '該当なし', 'na', '-']
+		])
+	},
+	{
+		id: 'sabc',
+		name: 'S / A / B / C',
+		marks: scale('s', [
+			['S', '計画以上', 'good', 's'],
+			['A', '計画どおり', 'good', 'a'],
+			['B', 'やや遅れ', 'partly', 'b'],
+			['C', '遅れ', 'behind', 'c']
+		])
+	},
+	{
+		id: 'abcd',
+		name: 'A / B / C / D',
+		marks: scale('a', [
+			['A', '順調', 'good', 'a'],
+			['B', '概ね順調', 'good', 'b'],
+			['C', 'やや遅れ', 'partly', 'c'],
+			['D', '遅れ', 'behind', 'd']
+		])
+	},
+	{
+		id: 'words',
+		name: '順調 / 概ね順調 / やや遅れ / 遅れ',
+		marks: scale('w', [
+			['順調', '計画どおり進んでいる', 'good', '1'],
+			['概ね順調', 'ほぼ計画どおり進んでいる', 'good', '2'],
+			['やや遅れ', '計画よりやや遅れている', 'partly', '3'],
+			['遅れ', '計画より遅れている', 'behind', '4']
+		])
+	},
+	{
+		id: 'achievement',
+		name: '達成 / 一部達成 / 未達成',
+		marks: scale('t', [
+			['達成', '目標を達成した', 'good', '1'],
+			['一部達成', '目標の一部を達成した', 'partly', '2'],
+			['未達成', '目標を達成していない', 'behind', '3']
+		])
+	}
+];
+
+export const STANDARD_COLUMN_DEFS: ColumnDef[] = STANDARD_COLUMNS.map((key) => ({
+	key,
+	label: ''
+}));
+
+/** The reference table's shape: four quarters, ○ ◎ △ × —, 総務 and 事業, the standard columns. */
+export const REFERENCE_SHAPE: TableShape = {
+	levelLabels: ['基本計画', '施策'],
+	periods: PERIOD_PRESETS[0]!.periods,
+	marks: MARK_PRESETS[0]!.marks,
+	departments: [
+		{ id: 'd0', name: '総務' },
+		{ id: 'd1', name: '事業' }
+	],
+	columns: STANDARD_COLUMN_DEFS
+};
+
+export interface TablePreset {
+	id: 'reference' | 'half-year' | 'comprehensive';
+	name: string;
+	shape: TableShape;
+}
+
+/** The shapes a new table can start from. */
+export const TABLE_PRESETS: TablePreset[] = [
+	{ id: 'reference', name: '四半期・○◎△×—（基準の表）', shape: REFERENCE_SHAPE },
+	{
+		id: 'half-year',
+		name: '上半期・下半期・S/A/B/C',
+		shape: {
+			levelLabels: ['基本目標', '施策'],
+			periods: PERIOD_PRESETS[1]!.periods,
+			marks: MARK_PRESETS[1]!.marks,
+			departments: [],
+			columns: STANDARD_COLUMN_DEFS
+		}
+	},
+	{
+		id: 'comprehensive',
+		name: '総合計画・年度評価・A～D',
+		shape: {
+			levelLabels: ['分野', '施策'],
+			periods: PERIOD_PRESETS[2]!.periods,
+			marks: MARK_PRESETS[2]!.marks,
+			departments: [],
+			columns: [...STANDARD_COLUMN_DEFS, { key: 'xreason', label: '評価理由' }]
+		}
+	}
+];
+
+// ── Checks ───────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * What makes a shape unusable, in Japanese, each naming the part; [] when it can be used. A shape
+ * edit that would leave any of these is refused, and nothing is written.
+ */
+export function shapeProblems(shape: TableShape): string[] {
+	const out: string[] = [];
+	const { levels, periods, marks } = LIMITS;
+	const label = (what: string, value: string) => {
+		if (value.trim() === '') out.push(`${what}の名前が空です。`);
+		else if ([...value].length > LIMITS.label)
+			out.push(`${what}の名前「${value}」が長すぎます（${LIMITS.label}文字まで）。`);
+	};
+	const count = (what: string, n: number, min: number, max: number) => {
+		if (n < min)
+			out.push(`${what}が${min === 1 ? 'ありません' : `${min}つ未満です`}（${min}～${max}）。`);
+		else if (n > max) out.push(`${what}が${n}あります。${max}までです。`);
+	};
+	const distinct = (what: string, values: string[]) => {
+		const seen = new Set<string>();
+		for (const v of values) {
+			const k = v.trim();
+			if (seen.has(k)) out.push(`${what}「${k}」が二つあります。`);
+			seen.add(k);
+		}
+	};
+
+	count('見出しの階層', shape.levelLabels.length, levels.min, levels.max);
+	shape.levelLabels.forEach((l, i) => label(`見出しの第${i + 1}階層`, l));
+
+	count('期間', shape.periods.length, periods.min, periods.max);
+	shape.periods.forEach((p, i) => label(`期間${i + 1}`, p.label));
+	distinct(
+		'期間',
+		shape.periods.map((p) => p.label)
+	);
+
+	count('評価の記号', shape.marks.length, marks.min, marks.max);
+	shape.marks.forEach((m, i) => {
+		if (m.mark.trim() === '') out.push(`評価の記号${i + 1}が空です。`);
+		else if ([...m.mark].length > LIMITS.mark)
+			out.push(`評価の記号「${m.mark}」が長すぎます（${LIMITS.mark}文字まで）。`);
+		if (m.mark !== m.mark.trim()) out.push(`評価の記号「${m.mark}」の前後に空白があります。`);
+		label(`評価「${m.mark}」の意味`, m.label);
+		if (!(TONES as readonly string[]).includes(m.tone))
+			out.push(`評価「${m.mark}」の色分けが分かりません。`);
+		if ([...m.key].length > 1)
+			out.push(`評価「${m.mark}」のキー「${m.key}」は1文字にしてください。`);
+	});
+	distinct(
+		'評価の記号',
+		shape.marks.map((m) => m.mark)
+	);
+	distinct(
+		'評価のキー',
+		shape.marks.map((m) => m.key).filter((k) => k !== '')
+	);
+
+	if (shape.departments.length > LIMITS.departments)
+		out.push(`担当課が${shape.departments.length}あります。${LIMITS.departments}までです。`);
+	shape.departments.forEach((d) => label('担当課', d.name));
+	distinct(
+		'担当課',
+		shape.departments.map((d) => d.name)
+	);
+
+	const standard = new Set<string>(STANDARD_COLUMNS);
+	for (const key of STANDARD_COLUMNS)
+		if (!shape.columns.some((c) => c.key === key)) out.push(`標準の列「${key}」がありません。`);
+	const extras = shape.columns.filter((c) => !standard.has(c.key));
+	if (extras.length > LIMITS.extraColumns)
+		out.push(`追加の列が${extras.length}あります。${LIMITS.extraColumns}までです。`);
+	for (const c of extras) {
+		if (!EXTRA_COLUMN_KEY.test(c.key)) out.push(`列のキー「${c.key}」は使えません。`);
+		label('追加の列', c.label);
+	}
+	distinct(
+		'列',
+		shape.columns.map((c) => c.label).filter((l) => l.trim() !== '')
+	);
+	return out;
+}
+
+/** The mark of the scale a typed key sets on a focused mark cell (case-insensitive), if any. */
+export function markForKey(shape: TableShape, key: string): MarkDef | undefined {
+	if (key.length !== 1) return undefined;
+	const lower = key.toLowerCase();
+	return shape.marks.find((m) => m.key !== '' && m.key.toLowerCase() === lower);
+}
