@@ -11,11 +11,9 @@ import {
 	writeShape
 } from '../../src/lib/doc/shape-doc.ts';
 import { setItemMark } from '../../src/lib/doc/ops.ts';
+import { MARK_PRESETS, PERIOD_PRESETS, TABLE_PRESETS } from '../../src/lib/model/shape-presets.ts';
 import {
-	MARK_PRESETS,
-	PERIOD_PRESETS,
 	REFERENCE_SHAPE,
-	TABLE_PRESETS,
 	markForKey,
 	shapeProblems,
 	type TableShape

@@ -73,149 +73,44 @@ export const EXTRA_COLUMN_KEY = /^x[a-z0-9]{1,16}$/;
 /** Ids of periods, marks and departments: short, and safe inside an item's keys. */
 export const SHAPE_ID = /^[a-z0-9]{1,16}$/;
 
-// ── Presets ──────────────────────────────────────────────────────────────────────────────────
+// ── The reference shape ──────────────────────────────────────────────────────────────────────
+// The presets a new table starts from are in shape-presets.ts: the table page needs only this.
 
-export interface PeriodPreset {
-	id: 'quarters' | 'halves' | 'year' | 'months';
-	name: string;
-	periods: PeriodDef[];
-}
-
-/** Period presets. The quarters keep the ids the reference table has always used (plan1 … plan4). */
-export const PERIOD_PRESETS: PeriodPreset[] = [
-	{
-		id: 'quarters',
-		name: '四半期',
-		periods: ['～6月', '～9月', '～12月', '～3月'].map((label, i) => ({ id: String(i + 1), label }))
-	},
-	{
-		id: 'halves',
-		name: '上半期・下半期',
-		periods: [
-			{ id: 'h1', label: '上半期' },
-			{ id: 'h2', label: '下半期' }
-		]
-	},
-	{ id: 'year', name: '年度', periods: [{ id: 'y', label: '年度' }] },
-	{
-		id: 'months',
-		name: '月',
-		periods: [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3].map((m) => ({ id: `m${m}`, label: `${m}月` }))
-	}
+/** The reference table's quarters, with the ids it has always used (plan1 … plan4, mark1 … mark4). */
+export const QUARTER_PERIODS: PeriodDef[] = [
+	{ id: '1', label: '～6月' },
+	{ id: '2', label: '～9月' },
+	{ id: '3', label: '～12月' },
+	{ id: '4', label: '～3月' }
 ];
 
-export interface MarkPreset {
-	id: 'reference' | 'sabc' | 'abcd' | 'words' | 'achievement';
-	name: string;
-	marks: MarkDef[];
-}
-
-const scale = (prefix: string, rows: [string, string, Tone, string][]): MarkDef[] =>
-	rows.map(([mark, label, tone, key], i) => ({ id: `${prefix}${i}`, mark, label, tone, key }));
-
-/** Mark scale presets. The first is the reference table's, as it has always been. */
-export const MARK_PRESETS: MarkPreset[] = [
-	{
-		id: 'reference',
-		name: '○ ◎ △ × —',
-		marks: scale('m', [
-			['○', '順調', 'good', 'o'],
-			['◎', '計画以上', 'good', 'w'],
-			['△', '一部実施', 'partly', 't'],
-			['×', '未実施', 'behind', 'x'],
-			['—', '該当なし', 'na', '-']
-		])
-	},
-	{
-		id: 'sabc',
-		name: 'S / A / B / C',
-		marks: scale('s', [
-			['S', '計画以上', 'good', 's'],
-			['A', '計画どおり', 'good', 'a'],
-			['B', 'やや遅れ', 'partly', 'b'],
-			['C', '遅れ', 'behind', 'c']
-		])
-	},
-	{
-		id: 'abcd',
-		name: 'A / B / C / D',
-		marks: scale('a', [
-			['A', '順調', 'good', 'a'],
-			['B', '概ね順調', 'good', 'b'],
-			['C', 'やや遅れ', 'partly', 'c'],
-			['D', '遅れ', 'behind', 'd']
-		])
-	},
-	{
-		id: 'words',
-		name: '順調 / 概ね順調 / やや遅れ / 遅れ',
-		marks: scale('w', [
-			['順調', '計画どおり進んでいる', 'good', '1'],
-			['概ね順調', 'ほぼ計画どおり進んでいる', 'good', '2'],
-			['やや遅れ', '計画よりやや遅れている', 'partly', '3'],
-			['遅れ', '計画より遅れている', 'behind', '4']
-		])
-	},
-	{
-		id: 'achievement',
-		name: '達成 / 一部達成 / 未達成',
-		marks: scale('t', [
-			['達成', '目標を達成した', 'good', '1'],
-			['一部達成', '目標の一部を達成した', 'partly', '2'],
-			['未達成', '目標を達成していない', 'behind', '3']
-		])
-	}
+/** The reference table's marks, as they have always been. */
+export const REFERENCE_MARKS: MarkDef[] = [
+	{ id: 'm0', mark: '○', label: '順調', tone: 'good', key: 'o' },
+	{ id: 'm1', mark: '◎', label: '計画以上', tone: 'good', key: 'w' },
+	{ id: 'm2', mark: '△', label: '一部実施', tone: 'partly', key: 't' },
+	{ id: 'm3', mark: '×', label: '未実施', tone: 'behind', key: 'x' },
+	{ id: 'm4', mark: '—', label: '該当なし', tone: 'na', key: '-' }
 ];
 
-export const STANDARD_COLUMN_DEFS: ColumnDef[] = STANDARD_COLUMNS.map((key) => ({
-	key,
-	label: ''
-}));
+export const STANDARD_COLUMN_DEFS: ColumnDef[] = [
+	{ key: 'title', label: '' },
+	{ key: 'content', label: '' },
+	{ key: 'yearPlan', label: '' },
+	{ key: 'note', label: '' }
+];
 
 /** The reference table's shape: four quarters, ○ ◎ △ × —, 総務 and 事業, the standard columns. */
 export const REFERENCE_SHAPE: TableShape = {
 	levelLabels: ['基本計画', '施策'],
-	periods: PERIOD_PRESETS[0]!.periods,
-	marks: MARK_PRESETS[0]!.marks,
+	periods: QUARTER_PERIODS,
+	marks: REFERENCE_MARKS,
 	departments: [
 		{ id: 'd0', name: '総務' },
 		{ id: 'd1', name: '事業' }
 	],
 	columns: STANDARD_COLUMN_DEFS
 };
-
-export interface TablePreset {
-	id: 'reference' | 'half-year' | 'comprehensive';
-	name: string;
-	shape: TableShape;
-}
-
-/** The shapes a new table can start from. */
-export const TABLE_PRESETS: TablePreset[] = [
-	{ id: 'reference', name: '四半期・○◎△×—（基準の表）', shape: REFERENCE_SHAPE },
-	{
-		id: 'half-year',
-		name: '上半期・下半期・S/A/B/C',
-		shape: {
-			levelLabels: ['基本目標', '施策'],
-			periods: PERIOD_PRESETS[1]!.periods,
-			marks: MARK_PRESETS[1]!.marks,
-			departments: [],
-			columns: STANDARD_COLUMN_DEFS
-		}
-	},
-	{
-		id: 'comprehensive',
-		name: '総合計画・年度評価・A～D',
-		shape: {
-			levelLabels: ['分野', '施策'],
-			periods: PERIOD_PRESETS[2]!.periods,
-			marks: MARK_PRESETS[2]!.marks,
-			departments: [],
-			columns: [...STANDARD_COLUMN_DEFS, { key: 'xreason', label: '評価理由' }]
-		}
-	}
-];
 
 // ── Checks ───────────────────────────────────────────────────────────────────────────────────
 
