@@ -133,6 +133,40 @@ export const en: Messages = {
 		`${n} edits have not reached the server yet. Connect to the network and wait for “Saved” before deleting.`,
 	cancel: 'Cancel',
 	summary: 'Summary',
+	tableSettings: 'Table settings',
+	tableSettingsAdminsOnly: 'Only admins can change the table settings.',
+	shapePeriods: 'Periods',
+	shapePeriodsNote:
+		'The heading of each period. The number of periods can be changed once the table can show any number of them.',
+	shapePeriodLabel: (n: number) => `Name of period ${n}`,
+	shapeDepartments: 'Departments',
+	shapeDepartmentsNote:
+		'The departments the department column offers. Removing one from the list leaves it on the items that have it.',
+	shapeDepartmentName: (name: string) => `Name of the department “${name}”`,
+	shapeAddDepartment: 'Add department',
+	shapeNewDepartment: 'Name of the department to add',
+	shapeRemove: 'Remove',
+	shapeRemoveDepartment: (name: string) => `Remove the department “${name}” from the list`,
+	shapeRemoveDepartmentConfirm: (name: string, items: number) =>
+		items > 0
+			? `Remove the department “${name}” from the list? The ${items} items it is in charge of keep it.`
+			: `Remove the department “${name}” from the list?`,
+	shapeRemovedDepartments: 'Removed departments',
+	shapeRestore: 'Restore',
+	shapeRestoreDepartment: (name: string) => `Put the department “${name}” back in the list`,
+	shapeMarks: 'Marks',
+	shapeMarksNote: 'The marks of the progress rows, with their meaning, colour group and key.',
+	shapeMark: 'Mark',
+	shapeMarkLabel: 'Meaning',
+	shapeMarkTone: 'Colour group',
+	shapeMarkKey: 'Key',
+	shapeTones: {
+		good: 'On track',
+		partly: 'Partly behind',
+		behind: 'Behind',
+		na: 'Not applicable'
+	} as Record<string, string>,
+	shapeRefused: 'This change cannot be made.',
 	backToTable: 'Back to the table',
 	summaryTitle: 'Progress summary',
 	summaryTotal: 'All',

@@ -130,6 +130,38 @@ export const ja = {
 		`まだサーバーに送られていない編集が ${n} 件あります。ネットワークにつないで「保存済み」になってから消去してください。`,
 	cancel: 'キャンセル',
 	summary: '集計',
+	tableSettings: '表の設定',
+	tableSettingsAdminsOnly: '表の設定は管理者だけが変更できます。',
+	shapePeriods: '期間',
+	shapePeriodsNote:
+		'各期間の見出しです。期間の数の変更は、表が期間の数に合わせて表示できるようになってから使えます。',
+	shapePeriodLabel: (n: number) => `期間${n}の名前`,
+	shapeDepartments: '担当課',
+	shapeDepartmentsNote:
+		'担当課の欄で選べる課の一覧です。一覧から削除しても、項目に入っている課はそのまま残ります。',
+	shapeDepartmentName: (name: string) => `担当課「${name}」の名前`,
+	shapeAddDepartment: '担当課を追加',
+	shapeNewDepartment: '追加する担当課の名前',
+	shapeRemove: '削除',
+	shapeRemoveDepartment: (name: string) => `担当課「${name}」を一覧から削除`,
+	shapeRemoveDepartmentConfirm: (name: string, items: number) =>
+		items > 0
+			? `担当課「${name}」を一覧から削除しますか？ この課を担当にしている ${items} 件の項目には、そのまま残ります。`
+			: `担当課「${name}」を一覧から削除しますか？`,
+	shapeRemovedDepartments: '削除した担当課',
+	shapeRestore: '元に戻す',
+	shapeRestoreDepartment: (name: string) => `担当課「${name}」を一覧に戻す`,
+	shapeMarks: '評価の記号',
+	shapeMarksNote: '進行管理の欄で使う記号と、その意味・色分け・入力キーです。',
+	shapeMark: '記号',
+	shapeMarkLabel: '意味',
+	shapeMarkTone: '色分け',
+	shapeMarkKey: 'キー',
+	shapeTones: { good: '順調', partly: '一部遅れ', behind: '遅れ', na: '対象外' } as Record<
+		string,
+		string
+	>,
+	shapeRefused: 'この変更はできません。',
 	backToTable: '表に戻る',
 	summaryTitle: '進行管理の集計',
 	summaryTotal: '全体',
