@@ -174,6 +174,16 @@ describe('changing the shape', () => {
 	});
 });
 
+describe('what reads the table as SheetJSON (summary, history, exports)', () => {
+	it('sees the quarters’ names as 表の設定 set them', () => {
+		const [doc] = replicas();
+		const shape = clone(readShape(doc).shape);
+		shape.periods[0]!.label = '4～6月';
+		expect(writeShape(doc, shape).ok).toBe(true);
+		expect(docToSheet(doc).quarterLabels).toEqual(['4～6月', '～9月', '～12月', '～3月']);
+	});
+});
+
 describe('a table made from a preset', () => {
 	it.each(TABLE_PRESETS.map((p) => [p.id, p.shape] as const))(
 		'%s reads back as written',

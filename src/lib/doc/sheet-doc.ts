@@ -5,6 +5,7 @@ import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from '../model/schema.ts'
 import { DEPARTMENTS, QUARTER_LABELS, SCHEMA_VERSION } from '../model/sheet-constants.ts';
 import { markEntrySchema } from './mark-register.ts';
 import { ORIGIN } from './origins.ts';
+import { readShape } from './shape-doc.ts';
 import { keysAfter } from './order.ts';
 import {
 	numOrNull,
@@ -116,11 +117,24 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
 	}, ORIGIN.import);
 }
 
+/**
+ * The four quarters' labels: the shape's (表の設定 renames them there), while the shape's periods
+ * are the four quarters; else the meta's, as written before shapes.
+ */
+export function quarterLabelsOf(doc: Y.Doc): SheetJSON['quarterLabels'] {
+	const { periods } = readShape(doc).shape;
+	const labels =
+		periods.length === 4 && periods.every((p, i) => p.id === String(i + 1))
+			? periods.map((p) => p.label)
+			: stringList(roots(doc).meta.get('quarterLabels'));
+	return labels.length === 4
+		? [labels[0]!, labels[1]!, labels[2]!, labels[3]!]
+		: [...QUARTER_LABELS];
+}
+
 function readMeta(doc: Y.Doc) {
 	const meta = roots(doc).meta;
-	const labels = stringList(meta.get('quarterLabels'));
-	const quarterLabels: SheetJSON['quarterLabels'] =
-		labels.length === 4 ? [labels[0]!, labels[1]!, labels[2]!, labels[3]!] : [...QUARTER_LABELS];
+	const quarterLabels = quarterLabelsOf(doc);
 	const fy = numOrNull(meta.get('fiscalYear'));
 	return {
 		title: typeof meta.get('title') === 'string' ? (meta.get('title') as string) : '',

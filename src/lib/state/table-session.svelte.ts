@@ -2,7 +2,7 @@
 import * as Y from 'yjs';
 import type { Mark } from '../model/marks.ts';
 import { migrate } from '../doc/migrate.ts';
-import { docToSheet } from '../doc/sheet-doc.ts';
+import { docToSheet, quarterLabelsOf } from '../doc/sheet-doc.ts';
 import { restoreItemFrom, restoreSheet } from '../doc/restore.ts';
 import type { SheetJSON } from '../model/schema.ts';
 import { serverNow } from '../doc/clock.ts';
@@ -23,15 +23,7 @@ import {
 import type { KpiField } from '../doc/ops.ts';
 import { ORIGIN } from '../doc/origins.ts';
 import { readShape, shapeMap } from '../doc/shape-doc.ts';
-import {
-	numOrNull,
-	readKpis,
-	readOutline,
-	roots,
-	stringList,
-	type Quarter
-} from '../doc/table-doc.ts';
-import { QUARTER_LABELS } from '../model/sheet-constants.ts';
+import { numOrNull, readKpis, readOutline, roots, type Quarter } from '../doc/table-doc.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
 import { Presence } from './presence.svelte.ts';
 import { YReader, type YEvents } from './y-reader.ts';
@@ -100,16 +92,10 @@ export class TableSession {
 		// shapes, from its meta.
 		this.shape = new YReader([r.meta, shapeMap(this.doc)], () => readShape(this.doc));
 		this.meta = new YReader([r.meta, shapeMap(this.doc)], () => {
-			const labels = stringList(r.meta.get('quarterLabels'));
-			const { periods, departments } = readShape(this.doc).shape;
 			// The table view draws four quarters so far: a shape of other periods shows them once
 			// the view follows the shape (issue 19).
-			const quarters =
-				periods.length === 4 && periods.every((p, i) => p.id === String(i + 1))
-					? periods.map((p) => p.label)
-					: labels.length === 4
-						? labels
-						: [...QUARTER_LABELS];
+			const quarters = quarterLabelsOf(this.doc);
+			const { departments } = readShape(this.doc).shape;
 			return {
 				title: typeof r.meta.get('title') === 'string' ? (r.meta.get('title') as string) : '',
 				fiscalYear: numOrNull(r.meta.get('fiscalYear')),
