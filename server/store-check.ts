@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PID_FILE } from './cli-store.ts';
-import { MARK_FILE, readCommitMark, SqliteStore, STORE_FILE } from './store.ts';
+import { MARK_FILE, readCommitMark, SqliteStore, STORE_FILE, writeCommitMark } from './store.ts';
 
 export class StoreCheckError extends Error {
 	override name = 'StoreCheckError';
@@ -21,9 +21,12 @@ function signsOfUse(dataDir: string): string[] {
 	const mark = readCommitMark(dataDir);
 	if (mark !== undefined && mark > 0)
 		signs.push(`${MARK_FILE}（最後にコミットした更新の番号 ${mark}）`);
-	for (const name of [PID_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`]) {
-		if (existsSync(join(dataDir, name))) signs.push(name);
-	}
+	// A mark of 0 was written when this data dir was new, and no update was committed since: a
+	// first start stopped before it seeded leaves a WAL (or a pid file) and nothing of anyone's.
+	if (mark !== 0)
+		for (const name of [PID_FILE, `${STORE_FILE}-wal`, `${STORE_FILE}-shm`]) {
+			if (existsSync(join(dataDir, name))) signs.push(name);
+		}
 	for (const name of readdirSync(dataDir)) {
 		if (name.startsWith(`${STORE_FILE}.before-restore-`)) signs.push(name);
 	}
@@ -50,6 +53,14 @@ export function openCheckedStore(dataDir: string): SqliteStore {
 	}
 	try {
 		checkOpened(store, dataDir, signs);
+		// A new data dir: marked as such until its first commit moves the mark (see signsOfUse).
+		if (signs.length === 0 && readCommitMark(dataDir) === undefined && store.highestSeq() === 0) {
+			try {
+				writeCommitMark(dataDir, 0);
+			} catch {
+				// best effort (a full disk): without it, a start stopped before seeding is refused
+			}
+		}
 	} catch (err) {
 		store.close();
 		throw err;

@@ -1,6 +1,6 @@
 // Issue 18, 3: a store that is empty, missing, behind what clients were told is saved, or holding
 // a row Yjs cannot read. Never silently replaced by a new one; one bad table never takes the rest.
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import {
 	copyFileSync,
 	existsSync,
@@ -22,6 +22,7 @@ import { addUsers, EDITOR } from '../helpers/hostile.ts';
 import {
 	connectClient,
 	login,
+	ROOT,
 	spawnServer,
 	startTestServer,
 	synced,
@@ -173,6 +174,24 @@ describe('a store that is not what was saved', () => {
 		const restored = await shinko(['restore', backup], dir);
 		expect(restored.code, restored.stderr).toBe(0);
 		expect(await servedText(dir)).toBe(saved);
+	}, 60_000);
+
+	it('starts as new after a first start that was killed before it seeded', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		// The first start's check and open, then the process gone without closing the store (as
+		// kill -9 leaves it: the schema only in the WAL).
+		const script =
+			`const { openCheckedStore } = await import(${JSON.stringify(join(ROOT, 'server/store-check.ts'))});` +
+			`openCheckedStore(${JSON.stringify(data.dir)}); process.exit(0);`;
+		execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+			cwd: ROOT
+		});
+		expect(existsSync(join(data.dir, `${STORE_FILE}-wal`))).toBe(true);
+		const running = await startTestServer(data.dir);
+		cleanups.push(() => running.close());
+		const cookie = await login(running.url);
+		expect(cookie).toBeTruthy();
 	}, 60_000);
 
 	it('starts on a data dir with users added before the first start (`shinko users add`)', async () => {
