@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { addComment, commentsMap, readComments } from '../../src/lib/doc/comments.ts';
@@ -425,6 +426,37 @@ describe('hostile users (issue #17)', () => {
 		const stored = readShape(await freshCopy()).shape;
 		expect(stored.marks[0]!.label).toBe('順調');
 		expect(stored.departments.map((d) => d.name)).toContain('企画');
+	});
+
+	it('8e. a delete set repeating one range 100,000 times is refused at once (4400)', async () => {
+		// 5,000 entries of one client, then a delete set naming all of them 100,000 times over:
+		// Yjs would walk the 5,000 structs once per range (2 s of a stalled server).
+		const writer = connectClient(server.url, TABLE, editor, { acks: true });
+		const acks = new SavedAcks(writer.provider);
+		await synced(writer.provider);
+		const junk = writer.doc.getMap('junk-8e');
+		writer.doc.transact(() => {
+			for (let i = 0; i < 5000; i++) junk.set(`k${i}`, i);
+		});
+		await waitFor(() => acks.allSaved, 'the entries saved');
+		const client = writer.doc.clientID;
+		writer.provider.destroy();
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 0); // no structs
+		encoding.writeVarUint(encoder, 1); // one client in the delete set
+		encoding.writeVarUint(encoder, client);
+		encoding.writeVarUint(encoder, 100_000);
+		for (let i = 0; i < 100_000; i++) {
+			encoding.writeVarUint(encoder, 0);
+			encoding.writeVarUint(encoder, 5000);
+		}
+		const ws = await socket(editor);
+		const slowest = await slowestHealth(async () => {
+			ws.send(updateMessage(encoding.toUint8Array(encoder)));
+			expect(await closeCode(ws)).toBe(4400);
+		});
+		expect(slowest).toBeLessThan(HEALTH_MS);
+		expect((await freshCopy()).getMap('junk-8e').size).toBe(5000);
 	});
 
 	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {

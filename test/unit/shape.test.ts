@@ -110,6 +110,28 @@ describe('changing the shape', () => {
 		expect(read.periods.map((p) => p.label)).toEqual(['～6月', '～9月', '臨時', '～12月', '～3月']);
 	});
 
+	it('still takes edits when a merge left the shape with a problem, refusing only new ones', () => {
+		const [a, b] = replicas();
+		for (const doc of [a, b]) {
+			const shape = clone(readShape(doc).shape);
+			shape.departments.push({ id: doc === a ? 'one' : 'two', name: '企画' });
+			expect(writeShape(doc, shape).ok).toBe(true);
+		}
+		exchange(a, b);
+		const merged = clone(readShape(a).shape);
+		expect(shapeProblems(merged)).toContain('担当課「企画」が二つあります。');
+		merged.periods[0]!.label = '4～6月';
+		expect(writeShape(a, merged)).toEqual({ ok: true, changed: true });
+		merged.periods[1]!.label = '';
+		expect(writeShape(a, merged).ok).toBe(false);
+		// An entry an older or faulty client wrote with an id this one would not make.
+		a.transact(() => shapeMap(a).set('dept:Odd-Id!:name', '広報'));
+		const odd = clone(readShape(a).shape);
+		expect(odd.departments.map((d) => d.name)).toContain('広報');
+		odd.periods[2]!.label = '10～12月';
+		expect(writeShape(a, odd).ok).toBe(true);
+	});
+
 	it('shows both periods when two admins each removed one of the two', () => {
 		const doc = new Y.Doc();
 		initShape(doc, TABLE_PRESETS[1]!.shape);
@@ -134,7 +156,7 @@ describe('changing the shape', () => {
 					id: `p${i}`,
 					label: `第${i + 1}期`
 				}))),
-			'期間が13あります。12までです。'
+			'期間が13個あります。12個までです。'
 		],
 		[
 			'two marks alike',
@@ -150,7 +172,7 @@ describe('changing the shape', () => {
 		[
 			'four heading levels',
 			(s: TableShape) => (s.levelLabels = ['a', 'b', 'c', 'd']),
-			'見出しの階層が4あります'
+			'見出しの階層が4個あります'
 		],
 		[
 			'a bad column key',

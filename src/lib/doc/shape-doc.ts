@@ -191,8 +191,10 @@ const toColumn = (e: Entry): ColumnDef => ({ key: e.id, label: e.fields.label ??
  */
 export function readShape(doc: Y.Doc): ShapeReading {
 	const { entries, levels } = readEntries(doc);
-	const live = (kind: Kind, keepAll = false) =>
-		entries[kind].filter((e) => !e.removed || (keepAll && !entries[kind].some((x) => !x.removed)));
+	const live = (kind: Kind, keepAll = false) => {
+		const kept = entries[kind].filter((e) => !e.removed);
+		return kept.length > 0 || !keepAll ? kept : entries[kind];
+	};
 	const gone = (kind: Kind) => entries[kind].filter((e) => e.removed);
 	const periods = live('period', true).map(toPeriod);
 	const marks = live('mark', true).map(toMark);
@@ -262,10 +264,26 @@ export function writeShape(
 	next: TableShape,
 	origin: Origin = ORIGIN.local
 ): ShapeEditResult {
-	const problems = shapeProblems(next);
+	// Only what this edit would add is refused: a shape that a merge (or an older client) left
+	// with a problem can still be edited, and the problem fixed.
+	const before = readShape(doc);
+	const existing = new Set(shapeProblems(before.shape));
+	const problems = shapeProblems(next).filter((p) => !existing.has(p));
+	const known = new Set(
+		[
+			...before.shape.periods,
+			...before.shape.marks,
+			...before.shape.departments,
+			...before.removed.periods,
+			...before.removed.marks,
+			...before.removed.departments
+		].map((x) => x.id)
+	);
 	const ids = (kind: Kind, list: { id?: string; key?: string }[]) => {
 		for (const x of list) {
 			const id = idOf(kind, x as never);
+			if (known.has(id) || (kind === 'column' && before.shape.columns.some((c) => c.key === id)))
+				continue; // already in the table, whatever it looks like
 			if (
 				kind === 'column'
 					? !STANDARD_COLUMNS.includes(id as never) && !EXTRA_COLUMN_KEY.test(id)

@@ -152,6 +152,8 @@ export const en: Messages = {
 			? `Remove the department “${name}” from the list? The ${items} items it is in charge of keep it.`
 			: `Remove the department “${name}” from the list?`,
 	shapeRemovedDepartments: 'Removed departments',
+	shapeDepartmentRemoved: (name: string) =>
+		`“${name}” is a removed department: put it back with Restore below.`,
 	shapeRestore: 'Restore',
 	shapeRestoreDepartment: (name: string) => `Put the department “${name}” back in the list`,
 	shapeMarks: 'Marks',

@@ -146,9 +146,11 @@ export const ja = {
 	shapeRemoveDepartment: (name: string) => `担当課「${name}」を一覧から削除`,
 	shapeRemoveDepartmentConfirm: (name: string, items: number) =>
 		items > 0
-			? `担当課「${name}」を一覧から削除しますか？ この課を担当にしている ${items} 件の項目には、そのまま残ります。`
+			? `担当課「${name}」を一覧から削除しますか？ この課が担当の ${items} 件の項目では、担当課の欄にそのまま残ります。`
 			: `担当課「${name}」を一覧から削除しますか？`,
 	shapeRemovedDepartments: '削除した担当課',
+	shapeDepartmentRemoved: (name: string) =>
+		`担当課「${name}」は削除した担当課にあります。下の「元に戻す」で戻してください。`,
 	shapeRestore: '元に戻す',
 	shapeRestoreDepartment: (name: string) => `担当課「${name}」を一覧に戻す`,
 	shapeMarks: '評価の記号',

@@ -129,7 +129,7 @@ export function shapeProblems(shape: TableShape): string[] {
 	const count = (what: string, n: number, min: number, max: number) => {
 		if (n < min)
 			out.push(`${what}が${min === 1 ? 'ありません' : `${min}つ未満です`}（${min}～${max}）。`);
-		else if (n > max) out.push(`${what}が${n}あります。${max}までです。`);
+		else if (n > max) out.push(`${what}が${n}個あります。${max}個までです。`);
 	};
 	const distinct = (what: string, values: string[]) => {
 		const seen = new Set<string>();
@@ -172,7 +172,7 @@ export function shapeProblems(shape: TableShape): string[] {
 	);
 
 	if (shape.departments.length > LIMITS.departments)
-		out.push(`担当課が${shape.departments.length}あります。${LIMITS.departments}までです。`);
+		out.push(`担当課が${shape.departments.length}個あります。${LIMITS.departments}個までです。`);
 	shape.departments.forEach((d) => label('担当課', d.name));
 	distinct(
 		'担当課',
@@ -184,7 +184,7 @@ export function shapeProblems(shape: TableShape): string[] {
 		if (!shape.columns.some((c) => c.key === key)) out.push(`標準の列「${key}」がありません。`);
 	const extras = shape.columns.filter((c) => !standard.has(c.key));
 	if (extras.length > LIMITS.extraColumns)
-		out.push(`追加の列が${extras.length}あります。${LIMITS.extraColumns}までです。`);
+		out.push(`追加の列が${extras.length}個あります。${LIMITS.extraColumns}個までです。`);
 	for (const c of extras) {
 		if (!EXTRA_COLUMN_KEY.test(c.key)) out.push(`列のキー「${c.key}」は使えません。`);
 		label('追加の列', c.label);

@@ -105,7 +105,7 @@ export class TableSession {
 			};
 		});
 		this.sheet = new YReader(
-			[r.meta, r.pillars, r.sections, r.items, r.kpis],
+			[r.meta, r.pillars, r.sections, r.items, r.kpis, shapeMap(this.doc)],
 			() => docToSheet(this.doc),
 			{
 				deep: true
