@@ -323,10 +323,14 @@ describe('server fuzzing', () => {
 		const health = await fetch(`${server.url}/healthz`);
 		expect(await health.json()).toMatchObject({ ok: true });
 		expect(server.child.exitCode).toBeNull();
-		// GC cannot be forced in the server process: allow a while and generous slack.
-		await waitFor(() => rss() < baselineRss + 50, 'memory back near the baseline', 30_000).catch(
-			() => {}
-		);
+		// GC cannot be forced in the server process: allow a while and generous slack. People keep
+		// editing meanwhile, as on a real server: an idle process under a busy machine (the other
+		// test files) may not collect for a long time, which says nothing about a leak.
+		const until = Date.now() + 30_000;
+		while (rss() >= baselineRss + 50 && Date.now() < until) {
+			await relayMs();
+			await new Promise((r) => setTimeout(r, 200));
+		}
 		expect(rss(), `baseline ${baselineRss.toFixed(0)} MB`).toBeLessThan(baselineRss + 50);
 		expect(await relayMs()).toBeLessThan(HANDLE_MS);
 	}, 45_000);
