@@ -77,8 +77,9 @@ test('an admin changes the periods and departments in 表の設定, and the tabl
 });
 
 test('an editor sees 表の設定 read-only', async ({ browser, baseUrl, tableId }) => {
-	addUser('suzuki', 'editor', 'suzuki-password');
-	const editor = await newWindow(browser, 'suzuki', 'suzuki-password');
+	// A name no other test adds: every test file shares one server and its users.
+	addUser('takahashi', 'editor', 'takahashi-password');
+	const editor = await newWindow(browser, 'takahashi', 'takahashi-password');
 	await editor.goto(`${baseUrl}/t/${tableId}/settings`);
 	await expect(editor.locator('[data-settings-readonly]')).toContainText('管理者だけ');
 	await expect(editor.locator('[data-shape-period="1"]')).toBeDisabled();
