@@ -314,7 +314,7 @@ class Inspection {
 		}
 		if (this.integrated(holder)) {
 			const type = holder.content.type;
-			return { depth: this.typeDepth(type), root: this.rootOf(type), key };
+			return { depth: this.typeDepth(type), root: rootName(type), key };
 		}
 		// Recursion over the update's own nesting, cut off past the limit by the depth check: a
 		// chain deeper than MAX_TYPE_DEPTH is refused before the stack matters.
@@ -337,7 +337,7 @@ class Inspection {
 
 	private docPlace(item: Y.Item): Place {
 		const type = item.parent as Y.AbstractType<unknown>;
-		return { depth: this.typeDepth(type), root: this.rootOf(type), key: item.parentSub };
+		return { depth: this.typeDepth(type), root: rootName(type), key: item.parentSub };
 	}
 
 	/** A doc type's depth below its root, walking up at most MAX_TYPE_DEPTH + 1 steps. */
@@ -353,25 +353,26 @@ class Inspection {
 		this.typeDepths.set(type, depth);
 		return depth;
 	}
+}
 
-	private rootOf(type: Y.AbstractType<unknown>): string | null {
-		let current: Y.AbstractType<unknown> = type;
-		for (let steps = 0; current._item && steps <= MAX_TYPE_DEPTH; steps++) {
-			const parent = current._item.parent;
-			if (!(parent instanceof Y.AbstractType)) return null;
-			current = parent;
-		}
-		if (current._item) return null;
-		return Y.findRootTypeKey(current);
+/** The name of the root a doc type is under, walking up at most MAX_TYPE_DEPTH + 1 steps. */
+function rootName(type: Y.AbstractType<unknown>): string | null {
+	let current: Y.AbstractType<unknown> = type;
+	for (let steps = 0; current._item && steps <= MAX_TYPE_DEPTH; steps++) {
+		const parent = current._item.parent;
+		if (!(parent instanceof Y.AbstractType)) return null;
+		current = parent;
 	}
+	if (current._item) return null;
+	return Y.findRootTypeKey(current);
 }
 
 /**
- * Deletions of what the doc holds under an admin-only root. A client's ranges are sorted and
- * merged first, so each struct of the doc is looked at once at most, however many overlapping
- * ranges a crafted delete set repeats; the root of each parent type is found once. Nothing to
- * check while none of the roots holds anything. What the doc does not hold yet deletes nothing now
- * and is not checked later (docs/design.md, "The table's shape").
+ * Deletions of what the doc holds under an admin-only root. The ranges are sorted and apart
+ * (checkUpdate refuses others), so each struct of the doc is looked at once at most; the root of
+ * each parent type is found once. Nothing to check while none of the roots holds anything. What
+ * the doc does not hold yet deletes nothing now and is not checked later (docs/design.md, "The
+ * table's shape").
  */
 function checkDeletions(
 	ds: ReturnType<typeof Y.decodeUpdate>['ds'],
@@ -380,38 +381,24 @@ function checkDeletions(
 ): void {
 	if (![...roots].some((name) => hasEntries(doc, name))) return;
 	const rootOfType = new Map<Y.AbstractType<unknown>, string | null>();
-	const rootOf = (item: Y.Item): string | null => {
-		const parent = item.parent as Y.AbstractType<unknown> | null;
-		if (!(parent instanceof Y.AbstractType)) return null;
-		let root = rootOfType.get(parent);
-		if (root === undefined) {
-			let type: Y.AbstractType<unknown> | null = parent;
-			for (let steps = 0; type?._item && steps <= MAX_TYPE_DEPTH; steps++)
-				type = type._item.parent as Y.AbstractType<unknown> | null;
-			root = type instanceof Y.AbstractType && !type._item ? Y.findRootTypeKey(type) : null;
-			rootOfType.set(parent, root);
-		}
-		return root;
-	};
 	for (const [client, ranges] of ds.clients) {
 		const structs = doc.store.clients.get(client);
-		if (!structs || ranges.length === 0) continue;
+		if (!structs) continue;
 		const state = Y.getState(doc.store, client);
-		const sorted = [...ranges].sort((a, b) => a.clock - b.clock);
-		let from = -1;
-		for (const { clock, len } of sorted) {
-			const start = Math.max(clock, from);
+		for (const { clock, len } of ranges) {
 			const end = Math.min(clock + len, state);
-			if (start >= end) continue;
-			for (let i = Y.findIndexSS(structs, start); i < structs.length; i++) {
+			if (clock >= end) continue;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
 				const struct = structs[i]!;
 				if (struct.id.clock >= end) break;
 				if (!(struct instanceof Y.Item) || struct.deleted) continue;
-				const root = rootOf(struct);
+				const parent = struct.parent;
+				if (!(parent instanceof Y.AbstractType)) continue;
+				let root = rootOfType.get(parent);
+				if (root === undefined) rootOfType.set(parent, (root = rootName(parent)));
 				if (root !== null && roots.has(root))
 					throw new AdminOnlyError(`a deletion in ${root}, which only admins may change`);
 			}
-			from = end;
 		}
 	}
 }

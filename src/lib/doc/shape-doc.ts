@@ -19,6 +19,7 @@ import {
 	EXTRA_COLUMN_KEY,
 	REFERENCE_SHAPE,
 	SHAPE_ID,
+	STANDARD_COLUMN_DEFS,
 	STANDARD_COLUMNS,
 	TONES,
 	shapeProblems,
@@ -44,6 +45,17 @@ const FIELDS: Record<Kind, Record<string, 'string' | 'tone'>> = {
 	dept: { name: 'string' },
 	column: { label: 'string' }
 };
+
+/** The field an entry cannot be read without (a column's label may be empty: its usual heading). */
+const REQUIRED: Record<Kind, string | null> = {
+	period: 'label',
+	mark: 'mark',
+	dept: 'name',
+	column: null
+};
+
+/** What a shape lists: periods, marks, departments or columns. */
+type ShapeEntryDef = PeriodDef | MarkDef | DepartmentDef | ColumnDef;
 
 export function shapeMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap<unknown>(SHAPE_ROOT);
@@ -74,38 +86,34 @@ export function legacyDepartmentId(name: string): string {
 	return 'n' + hash.toString(36);
 }
 
+/** Entries of `list`, in its order: a table's base, or a whole shape written at once. */
+function entriesOf(kind: Kind, list: ShapeEntryDef[]): Entry[] {
+	const orders = keysAfter(null, list.length);
+	return list.map((x, i) => ({
+		id: idOf(kind, x),
+		order: orders[i]!,
+		removed: false,
+		fields: fieldsOf(kind, x)
+	}));
+}
+
 /** The entries of a table made before shapes, from its meta. */
 function legacyBase(doc: Y.Doc): Record<Kind, Entry[]> {
 	const meta = roots(doc).meta;
 	const labels = stringList(meta.get('quarterLabels'));
 	const quarterLabels = labels.length === 4 ? labels : [...QUARTER_LABELS];
-	const withOrders = <T extends { id: string }>(
-		list: T[],
-		fields: (x: T) => Record<string, string>
-	): Entry[] => {
-		const orders = keysAfter(null, list.length);
-		return list.map((x, i) => ({ id: x.id, order: orders[i]!, removed: false, fields: fields(x) }));
-	};
 	const names = [...new Set(stringList(meta.get('departments')).filter((n) => n.trim() !== ''))];
 	return {
-		period: withOrders(
-			quarterLabels.map((label, i) => ({ id: String(i + 1), label })),
-			(p) => ({ label: p.label })
+		period: entriesOf(
+			'period',
+			quarterLabels.map((label, i) => ({ id: String(i + 1), label }))
 		),
-		mark: withOrders(REFERENCE_SHAPE.marks, (m) => ({
-			mark: m.mark,
-			label: m.label,
-			tone: m.tone,
-			key: m.key
-		})),
-		dept: withOrders(
-			names.map((name) => ({ id: legacyDepartmentId(name), name })),
-			(d) => ({ name: d.name })
+		mark: entriesOf('mark', REFERENCE_SHAPE.marks),
+		dept: entriesOf(
+			'dept',
+			names.map((name) => ({ id: legacyDepartmentId(name), name }))
 		),
-		column: withOrders(
-			STANDARD_COLUMNS.map((key) => ({ id: key })),
-			() => ({ label: '' })
-		)
+		column: entriesOf('column', STANDARD_COLUMN_DEFS)
 	};
 }
 
@@ -153,8 +161,7 @@ function readEntries(doc: Y.Doc): { entries: Record<Kind, Entry[]>; levels: stri
 	}
 	const entries = {} as Record<Kind, Entry[]>;
 	for (const kind of KINDS) {
-		const required =
-			kind === 'mark' ? 'mark' : kind === 'dept' ? 'name' : kind === 'period' ? 'label' : null;
+		const required = REQUIRED[kind];
 		entries[kind] = [...byKind.get(kind)!.values()]
 			.filter((e) => required === null || typeof e.fields[required] === 'string')
 			.filter(
@@ -190,7 +197,10 @@ const toColumn = (e: Entry): ColumnDef => ({ key: e.id, label: e.fields.label ??
  * ones are shown, as nothing can be read otherwise; the same for the mark scale.
  */
 export function readShape(doc: Y.Doc): ShapeReading {
-	const { entries, levels } = readEntries(doc);
+	return readingOf(readEntries(doc));
+}
+
+function readingOf({ entries, levels }: ReturnType<typeof readEntries>): ShapeReading {
 	const live = (kind: Kind, keepAll = false) => {
 		const kept = entries[kind].filter((e) => !e.removed);
 		return kept.length > 0 || !keepAll ? kept : entries[kind];
@@ -231,14 +241,11 @@ function sortColumns(columns: ColumnDef[], entries: Entry[]): ColumnDef[] {
 
 export type ShapeEditResult = { ok: true; changed: boolean } | { ok: false; problems: string[] };
 
-function idOf(kind: Kind, x: PeriodDef | MarkDef | DepartmentDef | ColumnDef): string {
+function idOf(kind: Kind, x: ShapeEntryDef): string {
 	return kind === 'column' ? (x as ColumnDef).key : (x as PeriodDef).id;
 }
 
-function fieldsOf(
-	kind: Kind,
-	x: PeriodDef | MarkDef | DepartmentDef | ColumnDef
-): Record<string, string> {
+function fieldsOf(kind: Kind, x: ShapeEntryDef): Record<string, string> {
 	switch (kind) {
 		case 'period':
 			return { label: (x as PeriodDef).label };
@@ -266,7 +273,8 @@ export function writeShape(
 ): ShapeEditResult {
 	// Only what this edit would add is refused: a shape that a merge (or an older client) left
 	// with a problem can still be edited, and the problem fixed.
-	const before = readShape(doc);
+	const stored = readEntries(doc);
+	const before = readingOf(stored);
 	const existing = new Set(shapeProblems(before.shape));
 	const problems = shapeProblems(next).filter((p) => !existing.has(p));
 	const known = new Set(
@@ -305,9 +313,9 @@ export function writeShape(
 	if (problems.length > 0) return { ok: false, problems: [...new Set(problems)] };
 
 	const map = shapeMap(doc);
-	const { entries, levels } = readEntries(doc);
+	const { entries, levels } = stored;
 	const writes: [string, unknown][] = [];
-	const plan = (kind: Kind, list: (PeriodDef | MarkDef | DepartmentDef | ColumnDef)[]) => {
+	const plan = (kind: Kind, list: ShapeEntryDef[]) => {
 		const current = new Map(entries[kind].map((e) => [e.id, e]));
 		const wanted = list.map((x) => idOf(kind, x));
 		const wantedSet = new Set(wanted);
@@ -369,14 +377,12 @@ export function initShape(
 	if (map.size > 0) return { ok: false, problems: ['この表にはすでに形があります。'] };
 	doc.transact(() => {
 		map.set('explicit', true);
-		const put = (kind: Kind, list: (PeriodDef | MarkDef | DepartmentDef | ColumnDef)[]) => {
-			const orders = keysAfter(null, list.length);
-			list.forEach((x, i) => {
-				const id = idOf(kind, x);
-				map.set(`${kind}:${id}:order`, orders[i]);
-				for (const [field, value] of Object.entries(fieldsOf(kind, x)))
-					map.set(`${kind}:${id}:${field}`, value);
-			});
+		const put = (kind: Kind, list: ShapeEntryDef[]) => {
+			for (const e of entriesOf(kind, list)) {
+				map.set(`${kind}:${e.id}:order`, e.order);
+				for (const [field, value] of Object.entries(e.fields))
+					map.set(`${kind}:${e.id}:${field}`, value);
+			}
 		};
 		put('period', shape.periods);
 		put('mark', shape.marks);

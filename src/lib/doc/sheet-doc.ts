@@ -121,8 +121,10 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
  * The four quarters' labels: the shape's (表の設定 renames them there), while the shape's periods
  * are the four quarters; else the meta's, as written before shapes.
  */
-export function quarterLabelsOf(doc: Y.Doc): SheetJSON['quarterLabels'] {
-	const { periods } = readShape(doc).shape;
+export function quarterLabelsOf(
+	doc: Y.Doc,
+	{ periods } = readShape(doc).shape
+): SheetJSON['quarterLabels'] {
 	const labels =
 		periods.length === 4 && periods.every((p, i) => p.id === String(i + 1))
 			? periods.map((p) => p.label)

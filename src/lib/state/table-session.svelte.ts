@@ -94,13 +94,13 @@ export class TableSession {
 		this.meta = new YReader([r.meta, shapeMap(this.doc)], () => {
 			// The table view draws four quarters so far: a shape of other periods shows them once
 			// the view follows the shape (issue 19).
-			const quarters = quarterLabelsOf(this.doc);
-			const { departments } = readShape(this.doc).shape;
+			const { shape } = readShape(this.doc);
+			const quarters = quarterLabelsOf(this.doc, shape);
 			return {
 				title: typeof r.meta.get('title') === 'string' ? (r.meta.get('title') as string) : '',
 				fiscalYear: numOrNull(r.meta.get('fiscalYear')),
 				quarterLabels: quarters,
-				departments: departments.map((d) => d.name),
+				departments: shape.departments.map((d) => d.name),
 				empty: r.meta.size === 0
 			};
 		});
