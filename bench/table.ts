@@ -4,6 +4,9 @@
 import * as Y from 'yjs';
 import { sheetToDoc } from '../src/lib/doc/sheet-doc.ts';
 import type { ItemJSON, SheetJSON } from '../src/lib/model/schema.ts';
+import { SCHEMA_VERSION } from '../src/lib/model/sheet-constants.ts';
+import { sheetShapeFields } from '../src/lib/model/sheet-shape.ts';
+import { REFERENCE_SHAPE } from '../src/lib/model/shape.ts';
 import { USER_DISPLAY_NAME } from './servers.ts';
 
 const MARKS = ['○', '×', '—', ''] as const;
@@ -26,7 +29,8 @@ function item(id: string, i: number): ItemJSON {
 		yearPlan: '実施',
 		plans: [`計画 ${i}-1`, `計画 ${i}-2`, `計画 ${i}-3`, `計画 ${i}-4`],
 		marks: [MARKS[i % 4]!, MARKS[(i + 1) % 4]!, MARKS[(i + 2) % 4]!, MARKS[(i + 3) % 4]!],
-		note: note(i)
+		note: note(i),
+		extra: {}
 	};
 }
 
@@ -52,12 +56,12 @@ export function benchSheet(items = ITEM_COUNT): SheetJSON {
 		});
 	}
 	return {
-		schemaVersion: 1,
+		schemaVersion: SCHEMA_VERSION,
 		title: '令和2年度 ベンチマーク進行管理表',
 		planName: '第3次基本計画',
 		organisation: 'bench',
 		fiscalYear: 2020,
-		quarterLabels: ['～6月', '～9月', '～12月', '～3月'],
+		...sheetShapeFields(REFERENCE_SHAPE),
 		pillars,
 		kpis: []
 	};

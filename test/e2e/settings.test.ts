@@ -1,7 +1,7 @@
 // 表の設定 (issue 19, first step): an admin renames a period and adds, removes and restores a
 // department; a refused change says why and changes nothing; the table and another window follow;
 // an editor sees the settings read-only.
-import { addUser, expect, newWindow, openTable, saved, test } from './fixtures.ts';
+import { addUser, allRows, expect, newWindow, openTable, saved, test } from './fixtures.ts';
 
 test('an admin changes the periods and departments in 表の設定, and the table follows', async ({
 	browser,
@@ -76,6 +76,68 @@ test('an admin changes the periods and departments in 表の設定, and the tabl
 	await other.context().close();
 });
 
+test('an admin changes the mark scale: values of a removed mark stay, shown outside it', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const cell = page.locator('[data-item-id="p1s1i1"] [data-mark="1"]');
+	await expect(cell.locator('.mark')).toHaveText('×');
+	await page.getByRole('link', { name: '表の設定' }).click();
+
+	// A new mark with its meaning and key, and a meaning changed.
+	await page.locator('[data-shape-new-mark]').fill('◇');
+	await page.locator('[data-shape-new-mark-label]').fill('検討中');
+	await page.getByRole('button', { name: '記号を追加' }).click();
+	const diamond = page.locator('[data-shape-mark="◇"]');
+	await expect(diamond).toBeVisible();
+	await diamond.getByLabel('記号「◇」のキー').fill('d');
+	await diamond.getByLabel('記号「◇」のキー').press('Enter');
+	await diamond.getByLabel('記号「◇」の色分け').selectOption('partly');
+	// A key another mark has is refused, naming it.
+	await diamond.getByLabel('記号「◇」のキー').fill('x');
+	await diamond.getByLabel('記号「◇」のキー').press('Enter');
+	await expect(page.locator('[data-shape-problems]')).toContainText(
+		'評価のキー「x」が二つあります'
+	);
+	await expect(diamond.getByLabel('記号「◇」のキー')).toHaveValue('d');
+
+	// × removed: asked first, naming how many items hold it; their marks stay.
+	const asked: string[] = [];
+	page.once('dialog', (d) => {
+		asked.push(d.message());
+		void d.accept();
+	});
+	await page.getByRole('button', { name: '記号「×」を削除' }).click();
+	expect(asked[0]).toMatch(/記号「×」を削除しますか？ この記号で評価した \d+ 件の項目/);
+	await expect(page.locator('[data-shape-removed-mark="×"]')).toBeVisible();
+	await saved(page);
+
+	await page.goBack();
+	await allRows(page);
+	await expect(cell).toHaveAttribute('data-outside', '');
+	await expect(cell).toHaveAttribute('title', /評価の記号にありません/);
+	// The new mark by its key; the picker offers the scale as it is now.
+	await cell.focus();
+	await page.keyboard.press('d');
+	await expect(cell.locator('.mark')).toHaveText('◇');
+	await expect(cell).not.toHaveAttribute('data-outside', '');
+	await cell.locator('.face').click();
+	await expect(cell.locator('[data-pick]')).toHaveCount(6);
+	await expect(cell.locator('[data-pick="×"]')).toHaveCount(0);
+	await page.keyboard.press('Escape');
+
+	// × restored: the items that kept it show it again as a mark of the scale.
+	await page.getByRole('link', { name: '表の設定' }).click();
+	await page.getByRole('button', { name: '記号「×」を戻す' }).click();
+	await saved(page);
+	await page.goBack();
+	await allRows(page);
+	await expect(page.locator('[data-outside]')).toHaveCount(0);
+	await expect(page.locator('[data-item-id="p1s1i1"] [data-mark="2"] .mark')).toHaveText('×');
+});
+
 test('an editor sees 表の設定 read-only', async ({ browser, baseUrl, tableId }) => {
 	// A name no other test adds: every test file shares one server and its users.
 	addUser('takahashi', 'editor', 'takahashi-password');
@@ -84,6 +146,9 @@ test('an editor sees 表の設定 read-only', async ({ browser, baseUrl, tableId
 	await expect(editor.locator('[data-settings-readonly]')).toContainText('管理者だけ');
 	await expect(editor.locator('[data-shape-period="1"]')).toBeDisabled();
 	await expect(editor.locator('[data-shape-new-department]')).toHaveCount(0);
-	await expect(editor.locator('[data-shape-marks]')).toContainText('未実施');
+	const cross = editor.locator('[data-shape-mark="×"] input');
+	await expect(cross.nth(1)).toHaveValue('未実施');
+	await expect(cross.nth(1)).toBeDisabled();
+	await expect(editor.locator('[data-mark-preset]')).toHaveCount(0);
 	await editor.context().close();
 });

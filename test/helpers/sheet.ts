@@ -1,7 +1,11 @@
 // A small table for tests that do not need the whole reference file.
 import * as Y from 'yjs';
+import { shapeMap } from '../../src/lib/doc/shape-doc.ts';
 import { sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { roots } from '../../src/lib/doc/table-doc.ts';
 import type { ItemJSON, SheetJSON } from '../../src/lib/model/schema.ts';
+import { sheetShapeFields } from '../../src/lib/model/sheet-shape.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 
 export function item(id: string, overrides: Partial<ItemJSON> = {}): ItemJSON {
 	return {
@@ -14,18 +18,19 @@ export function item(id: string, overrides: Partial<ItemJSON> = {}): ItemJSON {
 		plans: ['計画1', '計画2', '計画3', '計画4'],
 		marks: ['', '', '', ''],
 		note: '達成状況',
+		extra: {},
 		...overrides
 	};
 }
 
 export function smallSheet(): SheetJSON {
 	return {
-		schemaVersion: 1,
+		schemaVersion: 2,
 		title: '令和2年度 テスト進行管理表',
 		planName: '第3次基本計画',
 		organisation: '',
 		fiscalYear: 2020,
-		quarterLabels: ['～6月', '～9月', '～12月', '～3月'],
+		...sheetShapeFields(REFERENCE_SHAPE),
 		pillars: [
 			{
 				id: 'p1',
@@ -53,6 +58,29 @@ export function smallSheet(): SheetJSON {
 export function replicas(sheet: SheetJSON = smallSheet()): [Y.Doc, Y.Doc] {
 	const a = new Y.Doc();
 	sheetToDoc(sheet, a);
+	const b = new Y.Doc();
+	Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+	return [a, b];
+}
+
+/**
+ * A doc as Shinko wrote it before tables had a shape (SheetJSON version 1): nothing under `shape`,
+ * the quarter labels and departments in its meta, schemaVersion 1; and a second replica.
+ */
+export function legacyReplicas(
+	sheet: SheetJSON = smallSheet(),
+	quarterLabels: string[] = sheet.periodLabels
+): [Y.Doc, Y.Doc] {
+	const a = new Y.Doc();
+	sheetToDoc(sheet, a);
+	a.transact(() => {
+		const shape = shapeMap(a);
+		for (const key of Array.from(shape.keys())) shape.delete(key);
+		const meta = roots(a).meta;
+		meta.set('schemaVersion', 1);
+		meta.set('quarterLabels', [...quarterLabels]);
+		meta.set('departments', [...sheet.departments]);
+	});
 	const b = new Y.Doc();
 	Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
 	return [a, b];

@@ -18,14 +18,12 @@ import {
 	spliceText
 } from '../../src/lib/doc/ops.ts';
 import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
-import {
-	readItemMark,
-	readOutline,
-	roots,
-	textOf,
-	type Quarter
-} from '../../src/lib/doc/table-doc.ts';
-import { MARKS, type Mark } from '../../src/lib/model/marks.ts';
+import { readItemMark, readOutline, roots, textOf } from '../../src/lib/doc/table-doc.ts';
+import { scaleOf } from '../../src/lib/doc/table-doc.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
+
+const REF_SCALE = scaleOf(REFERENCE_SHAPE);
+const MARKS = REF_SCALE;
 import { item, smallSheet } from '../helpers/sheet.ts';
 
 const REMOTE = Symbol('remote');
@@ -96,8 +94,8 @@ const opArb = (replicas: number): fc.Arbitrary<Op> => {
 
 interface Assignment {
 	itemId: string;
-	q: Quarter;
-	value: Mark;
+	q: string;
+	value: string;
 	client: number;
 	clockAfter: number;
 	superseded: boolean;
@@ -179,7 +177,7 @@ class World {
 			}
 			case 'mark': {
 				if (!itemId) return;
-				const q = (op.q + 1) as Quarter;
+				const q = String(op.q + 1);
 				const value = op.value < MARKS.length ? MARKS[op.value]! : '';
 				// Whatever this replica has integrated on the cell, it now overwrites.
 				const sv = Y.decodeStateVector(Y.encodeStateVector(doc));
@@ -266,7 +264,7 @@ function check(world: World): void {
 	for (const [key, expected] of cells) {
 		const [itemId, q] = key.split(':') as [string, string];
 		if (world.deleted.has(itemId)) continue;
-		const reading = readItemMark(items.get(itemId)!, Number(q) as Quarter);
+		const reading = readItemMark(items.get(itemId)!, String(q), REF_SCALE);
 		expect(new Set(reading.entries.map((e) => e.value)), key).toEqual(expected);
 		if (expected.size > 1) expect(Array.isArray(reading.cell), `${key} in conflict`).toBe(true);
 	}
@@ -298,14 +296,14 @@ describe('convergence under partitions', () => {
 		world.apply({ t: 'mark', r: 1, item: 0, q: 0, value: 1 });
 		world.healAll(Math.random);
 		const id = Array.from(roots(world.docs[0]!).items.keys()).sort()[0]!;
-		expect(readItemMark(roots(world.docs[1]!).items.get(id)!, 1).cell).toEqual([
+		expect(readItemMark(roots(world.docs[1]!).items.get(id)!, '1', REF_SCALE).cell).toEqual([
 			MARKS[0],
 			MARKS[1]
 		]);
 		check(world);
 		world.apply({ t: 'mark', r: 1, item: 0, q: 0, value: 1 });
 		world.healAll(Math.random);
-		expect(readItemMark(roots(world.docs[0]!).items.get(id)!, 1).cell).toBe(MARKS[1]);
+		expect(readItemMark(roots(world.docs[0]!).items.get(id)!, '1', REF_SCALE).cell).toBe(MARKS[1]);
 		check(world);
 	});
 });

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
-import { readItemMark, roots, textOf } from '../../src/lib/doc/table-doc.ts';
+import { readItemMark, roots, scaleOf, textOf } from '../../src/lib/doc/table-doc.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import { MAX_VALUE_BYTES } from '../../server/update-guard.ts';
 import { loadDoc } from '../../server/store.ts';
 import {
@@ -119,7 +120,9 @@ describe('schema-invalid data', () => {
 				marks: ['', '', '', '']
 			});
 			expect(items[1]).toEqual(smallSheet().pillars[0]!.sections[0]!.items[1]);
-			expect(readItemMark(roots(doc).items.get('a')!, 1).invalid).toBe(true);
+			expect(readItemMark(roots(doc).items.get('a')!, '1', scaleOf(REFERENCE_SHAPE)).invalid).toBe(
+				true
+			);
 			expect(textOf(roots(doc).items.get('a')!, 'title')).toBeNull(); // TextCell shows ⚠
 		}
 		// Editing the good cells still works for everyone.

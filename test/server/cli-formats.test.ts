@@ -2,11 +2,66 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
+import type { SheetJSON } from '../../src/lib/model/schema.ts';
+import { sheetShapeFields } from '../../src/lib/model/sheet-shape.ts';
+import { TABLE_PRESETS } from '../../src/lib/model/shape-presets.ts';
+import { item } from '../helpers/sheet.ts';
 import { startTestServer, tempDataDir } from '../helpers/server.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { REFERENCE, shinko, tableCount } from '../helpers/cli.ts';
 
 const reference = parseTextTable(readFileSync(REFERENCE, 'utf8'));
+
+const V2_ONLY = [
+	'levelLabels',
+	'periodLabels',
+	'markScale',
+	'departments',
+	'columnLabels',
+	'extraColumns'
+];
+
+/** A table of another shape: two half-years, marks S A B C, an added column 課題. */
+function halfYearSheet(): SheetJSON {
+	const preset = TABLE_PRESETS.find((p) => p.id === 'half-year')!.shape;
+	const shape = {
+		...preset,
+		departments: [{ id: 'd0', name: '総務課' }],
+		columns: [...preset.columns, { key: 'xissue', label: '課題' }]
+	};
+	return {
+		schemaVersion: 2,
+		title: '令和6年度 進行管理表',
+		planName: '',
+		organisation: '',
+		fiscalYear: 2024,
+		...sheetShapeFields(shape),
+		pillars: [
+			{
+				id: 'p1',
+				no: '1',
+				title: '安心',
+				sections: [
+					{
+						id: 's1',
+						no: '(1)',
+						title: '防災',
+						items: [
+							item('a', {
+								departments: ['総務課'],
+								plans: ['上期', '下期'],
+								marks: ['S', 'B'],
+								extra: { xissue: '人手' }
+							}),
+							item('b', { no: '②', departments: [], plans: ['', ''], marks: ['', 'C'] })
+						]
+					}
+				]
+			}
+		],
+		kpis: []
+	};
+}
 
 const cleanups = useCleanups();
 
@@ -27,6 +82,7 @@ describe('shinko export and import, every format', { timeout: 120_000 }, () => {
 			const back = await shinko(['import', file, '--json'], data.dir);
 			expect(back.code, back.stderr).toBe(0);
 			expect(JSON.parse(back.stdout)).toEqual(reference);
+			expect(JSON.parse(back.stdout).schemaVersion).toBe(2);
 		}
 		const csv = join(outDir.dir, 'out.csv');
 		expect((await shinko(['export', id, '--format', 'csv', '--out', csv], data.dir)).code).toBe(0);
@@ -36,6 +92,43 @@ describe('shinko export and import, every format', { timeout: 120_000 }, () => {
 		const bad = await shinko(['export', id, '--format', 'pdf'], data.dir);
 		expect(bad.code).not.toBe(0);
 		expect(bad.stderr).toContain('--format');
+	});
+
+	it('stores a half-year table with S A B C and 課題, and exports it unchanged', async () => {
+		const data = tempDataDir();
+		const outDir = tempDataDir();
+		cleanups.push(data.remove, outDir.remove);
+		const sheet = halfYearSheet();
+		const source = join(outDir.dir, 'half-year.json');
+		writeFileSync(source, JSON.stringify(sheet));
+		const imported = await shinko(['import', source], data.dir);
+		expect(imported.code, imported.stderr).toBe(0);
+		const id = imported.stdout.trim().split('\n').pop()!;
+		const file = join(outDir.dir, 'out.xlsx');
+		const exported = await shinko(['export', id, '--format', 'xlsx', '--out', file], data.dir);
+		expect(exported.code, exported.stderr).toBe(0);
+		const back = await shinko(['import', file, '--json'], data.dir);
+		expect(back.code, back.stderr).toBe(0);
+		expect(JSON.parse(back.stdout)).toEqual(sheet);
+	});
+
+	it('imports a version 1 JSON backup as the reference shape', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		// As an older Shinko wrote it: quarterLabels, no shape, no added columns' texts.
+		const v1: Record<string, unknown> = {
+			...structuredClone(reference),
+			schemaVersion: 1,
+			quarterLabels: reference.periodLabels
+		};
+		for (const key of V2_ONLY) delete v1[key];
+		for (const p of v1.pillars as SheetJSON['pillars'])
+			for (const s of p.sections) for (const i of s.items) delete (i as Partial<typeof i>).extra;
+		const file = join(data.dir, 'v1.json');
+		writeFileSync(file, JSON.stringify(v1));
+		const back = await shinko(['import', file, '--json'], data.dir);
+		expect(back.code, back.stderr).toBe(0);
+		expect(JSON.parse(back.stdout)).toEqual(reference);
 	});
 
 	it('refuses hostile files with a message and stores nothing', async () => {

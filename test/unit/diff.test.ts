@@ -43,7 +43,8 @@ describe('diffSheets', () => {
 		expect(change.sectionId).toBe('p1s1');
 		expect(change.fields).toEqual([
 			{
-				field: 'plan3',
+				field: 'plan',
+				period: 2,
 				before: before.pillars[0]!.sections[0]!.items[1]!.plans[2],
 				after: '説明会を延期'
 			},
@@ -59,8 +60,8 @@ describe('diffSheets', () => {
 			}
 		]);
 		expect(change.marks).toEqual([
-			{ quarter: 1, before: '○', after: ['○', '×'] },
-			{ quarter: 4, before: '○', after: '×' }
+			{ period: 0, before: '○', after: ['○', '×'] },
+			{ period: 3, before: '○', after: '×' }
 		]);
 		expect(countChanges(diff)).toBe(5);
 	});
@@ -114,7 +115,7 @@ describe('diffSheets', () => {
 		const before = reference();
 		const after = structuredClone(before);
 		after.title = '令和2年度 進行管理表（改訂）';
-		after.quarterLabels = ['Q1', 'Q2', 'Q3', 'Q4'];
+		after.periodLabels = ['Q1', 'Q2', 'Q3', 'Q4'];
 		after.pillars[0]!.sections[1]!.title = '会員の定着';
 		after.pillars[3]!.sections.pop();
 		after.kpis[0]!.years[2]!.actual = 2100;
@@ -125,7 +126,7 @@ describe('diffSheets', () => {
 		expect(diff.meta).toEqual([
 			{ field: 'title', before: before.title, after: '令和2年度 進行管理表（改訂）' },
 			{
-				field: 'quarterLabels',
+				field: 'periodLabels',
 				before: '～6月 / ～9月 / ～12月 / ～3月',
 				after: 'Q1 / Q2 / Q3 / Q4'
 			}

@@ -86,7 +86,14 @@ describe('filters in the URL', () => {
 		const filter = parseFilter(new URLSearchParams('dept=総務&mark=×&quarter=2&search=HP'));
 		expect(filter).toEqual({ dept: '総務', mark: '×', quarter: 2, search: 'HP' });
 		expect(parseFilter(filterToParams(filter))).toEqual(filter);
-		expect(parseFilter(new URLSearchParams('mark=☆&quarter=9&pillar='))).toEqual({});
+		// Any table's marks and up to 12 periods; what no table can have is dropped.
+		expect(parseFilter(new URLSearchParams('mark=S&quarter=12'))).toEqual({
+			mark: 'S',
+			quarter: 12
+		});
+		expect(parseFilter(new URLSearchParams(`mark=${'☆'.repeat(40)}&quarter=13&pillar=`))).toEqual(
+			{}
+		);
 		expect(isActive({})).toBe(false);
 		expect(isActive({ pillar: '1' })).toBe(true);
 	});

@@ -5,15 +5,24 @@ import * as Y from 'yjs';
 import { readChanges, recordChange, changesMap } from '../../src/lib/doc/changes.ts';
 import { addComment, commentsMap, readComments } from '../../src/lib/doc/comments.ts';
 import { addTable, listTables, tablesMap } from '../../src/lib/doc/index-doc.ts';
-import { readMark, setMark } from '../../src/lib/doc/mark-register.ts';
+import { readMark, writeMark } from '../../src/lib/doc/mark-register.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
-import { readItemCells, readKpiYears, readOutline, roots } from '../../src/lib/doc/table-doc.ts';
+import { readShape } from '../../src/lib/doc/shape-doc.ts';
+import {
+	readItemCells,
+	readKpiYears,
+	readOutline,
+	roots,
+	scaleOf
+} from '../../src/lib/doc/table-doc.ts';
 import { sheetSchema } from '../../src/lib/model/schema.ts';
 import { QUARTER_LABELS } from '../../src/lib/model/sheet-constants.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import { summarize } from '../../src/lib/model/summary.ts';
 import { replicas, smallSheet } from '../helpers/sheet.ts';
 
 /** Deep enough to overflow the stack of anything that walks it recursively (Node and Chromium). */
+const SCALE = scaleOf(REFERENCE_SHAPE);
 const DEEP = 6000;
 /**
  * Plain JSON nested this deep is written into the local doc only: lib0 cannot decode a value much
@@ -118,23 +127,25 @@ describe('reading a table with hostile structure', () => {
 
 	it('flags a mark register holding nested entries as invalid and keeps its good entry', () => {
 		const doc = new Y.Doc();
-		const register = doc.getMap<unknown>('register');
-		doc.transact(() => setMark(register, '○', '佐藤'));
+		const row = doc.getMap<unknown>('row');
+		doc.transact(() => writeMark(row, 'register', '○', '佐藤', SCALE));
+		const register = row.get('register') as Y.Map<unknown>;
 		doc.transact(() => {
 			register.set('json', deepArray());
 			register.set('value', { value: deepArray(), by: '鈴木', at: 1 });
 			register.set('by', { value: '×', by: deepArray(), at: 1 });
 		});
 		deepMaps(register, 'maps');
-		const reading = readMark(register);
+		const reading = readMark(register, SCALE);
 		expect(reading.cell).toBe('○');
 		expect(reading.invalid).toBe(true);
 		expect(reading.entries.map((e) => e.by)).toEqual(['佐藤']);
 
 		const chain = doc.getMap<unknown>('chain');
 		deepMaps(chain, 'register');
-		expect(readMark(chain.get('register'))).toEqual({ cell: '', entries: [], invalid: true });
-		expect(readMark(deepArray())).toEqual({ cell: '', entries: [], invalid: true });
+		const none = { cell: '', entries: [], invalid: true, outside: false };
+		expect(readMark(chain.get('register'), SCALE)).toEqual(none);
+		expect(readMark(deepArray(), SCALE)).toEqual(none);
 	});
 
 	it('reads the table, its summary and its export around hostile rows and cells', () => {
@@ -181,13 +192,13 @@ describe('reading a table with hostile structure', () => {
 			expect(items[1]).toEqual({ ...sheet.pillars[0]!.sections[0]!.items[1]!, id: 'b' });
 			expect(result.pillars[0]!.title).toBe('');
 			expect(result.title).toBe('');
-			expect(result.quarterLabels).toEqual([...QUARTER_LABELS]);
+			expect(result.periodLabels).toEqual([...QUARTER_LABELS]);
 			expect(result.kpis[0]).toMatchObject({ name: '会員数', target: 3000, years: [] });
 			// What leaves the reader is plain and shallow: exports and next-year copies may walk it.
 			expect(sheetSchema.safeParse(result).success).toBe(true);
 			expect(JSON.parse(JSON.stringify(result))).toEqual(structuredClone(result));
 
-			const cells = readItemCells(item(copy, 'a'));
+			const cells = readItemCells(item(copy, 'a'), readShape(copy).shape);
 			expect(cells.unusual).toBe(true);
 			expect(cells.texts.note).toBeNull();
 			expect(cells.texts.content).toBeNull();
@@ -199,8 +210,8 @@ describe('reading a table with hostile structure', () => {
 
 			const summary = summarize(result);
 			expect(summary.total.items).toBe(2);
-			expect(summary.total.quarters[0]!['○']).toBe(1);
-			expect(summary.crosses.map((c) => c.id)).toEqual(['b']);
+			expect(summary.total.periods[0]!['○']).toBe(1);
+			expect(summary.behind.map((c) => c.id)).toEqual(['b']);
 		}
 	});
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemCells } from '../../src/lib/doc/table-doc.ts';
 import { ja } from '../../src/lib/i18n/ja.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import { escapeHtml, restingRowHtml } from '../../src/lib/ui/resting-row.ts';
 
 const hostile = `</td></tr><script>alert("x")</script><img src=x onerror='alert(1)'> & more\r\nline`;
@@ -22,10 +23,10 @@ function item(text: string): ItemCells {
 		},
 		departments: [text],
 		marks: [
-			{ cell: '○', entries: [{ value: '○', by: text, at: 1 }], invalid: false },
-			{ cell: '', entries: [], invalid: false },
-			{ cell: '', entries: [], invalid: false },
-			{ cell: '', entries: [], invalid: false }
+			{ cell: '○', entries: [{ value: '○', by: text, at: 1 }], invalid: false, outside: false },
+			{ cell: '', entries: [], invalid: false, outside: false },
+			{ cell: '', entries: [], invalid: false, outside: false },
+			{ cell: '', entries: [], invalid: false, outside: false }
 		],
 		unusual: false
 	};
@@ -37,7 +38,10 @@ describe('an item at rest, as markup', () => {
 			item: item(hostile),
 			name: hostile,
 			t: ja,
-			quarterLabels: [hostile, hostile, hostile, hostile],
+			shape: {
+				...REFERENCE_SHAPE,
+				periods: REFERENCE_SHAPE.periods.map((p) => ({ ...p, label: hostile }))
+			},
 			readonly: false,
 			comments: { open: 0, total: 0 }
 		});
@@ -63,7 +67,7 @@ describe('an item at rest, as markup', () => {
 			item: item('a'),
 			name: 'a',
 			t: ja,
-			quarterLabels: ['1', '2', '3', '4'],
+			shape: REFERENCE_SHAPE,
 			readonly: true,
 			comments: { open: 2, total: 3 }
 		});

@@ -42,8 +42,8 @@ function findItem(sheet: SheetJSON, id: string) {
 function editEverything(doc: Y.Doc): void {
 	spliceText(text(doc, 'p1s1i1', 'note'), '全面的に書き換えた');
 	spliceText(text(doc, 'p1s1i2', 'title'), '①ホームページの改修');
-	setItemMark(doc, 'p1s1i3', 1, '○', 'taro');
-	setItemMark(doc, 'p1s1i4', 2, '', 'taro');
+	setItemMark(doc, 'p1s1i3', '1', '○', 'taro');
+	setItemMark(doc, 'p1s1i4', '2', '', 'taro');
 	setDepartments(doc, 'p1s2i1', ['事業']);
 	deleteItem(doc, 'p1s2i2');
 	deleteItem(doc, 'p4s4i3');
@@ -90,13 +90,13 @@ describe('restoreSheet', () => {
 		const snapshot = reference();
 		const [a, b] = replicas(snapshot);
 		spliceText(text(a, 'p1s1i1', 'note'), '後で書いた内容');
-		setItemMark(a, 'p1s1i1', 4, '△', 'taro');
+		setItemMark(a, 'p1s1i1', '4', '△', 'taro');
 		exchange(a, b);
 		// While A restores, B (offline) edits other cells, one of them in the same item.
 		restoreSheet(a, snapshot, 'hanako');
 		spliceText(text(b, 'p2s1i1', 'content'), 'B が追記した内容');
 		spliceText(text(b, 'p1s1i1', 'plan2'), 'B の計画');
-		setItemMark(b, 'p3s1i1', 2, '×', 'jiro');
+		setItemMark(b, 'p3s1i1', '2', '×', 'jiro');
 		exchange(a, b);
 		const merged = docToSheet(a);
 		expect(docToSheet(b)).toEqual(merged);
@@ -152,8 +152,8 @@ describe('restoreSheet', () => {
 		expect(docToSheet(empty)).toEqual(snapshot);
 
 		const [a, b] = replicas(snapshot);
-		setItemMark(a, 'p1s1i1', 1, '○', 'taro');
-		setItemMark(b, 'p1s1i1', 1, '△', 'jiro');
+		setItemMark(a, 'p1s1i1', '1', '○', 'taro');
+		setItemMark(b, 'p1s1i1', '1', '△', 'jiro');
 		exchange(a, b);
 		expect(findItem(docToSheet(a), 'p1s1i1')!.marks[0]).toEqual(['○', '△']);
 		restoreSheet(a, snapshot, 'hanako');
@@ -166,7 +166,7 @@ describe('restoreItem', () => {
 		const snapshot = reference();
 		const [a, b] = replicas(snapshot);
 		spliceText(text(a, 'p1s1i1', 'note'), '書き換えた');
-		setItemMark(a, 'p1s1i1', 2, '○', 'taro');
+		setItemMark(a, 'p1s1i1', '2', '○', 'taro');
 		setDepartments(a, 'p1s1i1', ['事業']);
 		spliceText(text(b, 'p1s1i2', 'note'), '別の項目の新しい内容');
 		exchange(a, b);
@@ -210,9 +210,9 @@ describe('restoreItem', () => {
 		const first = snapshot.pillars[0]!.sections[0]!.items[0]!;
 		first.marks = [['○', '×'], '', '△', '×'];
 		const [a] = replicas(snapshot);
-		setItemMark(a, first.id, 1, '◎', 'taro');
-		setItemMark(a, first.id, 2, '○', 'taro');
-		setItemMark(a, first.id, 3, '○', 'taro');
+		setItemMark(a, first.id, '1', '◎', 'taro');
+		setItemMark(a, first.id, '2', '○', 'taro');
+		setItemMark(a, first.id, '3', '○', 'taro');
 		restoreItem(a, first, 'p1s1', 'hanako');
 		expect(findItem(docToSheet(a), first.id)!.marks).toEqual([['○', '×'], '', '△', '×']);
 	});

@@ -11,6 +11,7 @@ import {
 	writeShape
 } from '../../src/lib/doc/shape-doc.ts';
 import { setItemMark } from '../../src/lib/doc/ops.ts';
+import { roots } from '../../src/lib/doc/table-doc.ts';
 import { MARK_PRESETS, PERIOD_PRESETS, TABLE_PRESETS } from '../../src/lib/model/shape-presets.ts';
 import {
 	REFERENCE_SHAPE,
@@ -18,7 +19,7 @@ import {
 	shapeProblems,
 	type TableShape
 } from '../../src/lib/model/shape.ts';
-import { exchange, replicas, smallSheet } from '../helpers/sheet.ts';
+import { exchange, legacyReplicas as replicas, smallSheet } from '../helpers/sheet.ts';
 
 const clone = (s: TableShape): TableShape => structuredClone(s);
 
@@ -37,9 +38,7 @@ describe('the shape of a table made before shapes', () => {
 	});
 
 	it('takes its period labels from the table, and writes nothing when read or left unchanged', () => {
-		const sheet = smallSheet();
-		sheet.quarterLabels = ['4～6月', '7～9月', '10～12月', '1～3月'];
-		const [doc] = replicas(sheet);
+		const [doc] = replicas(smallSheet(), ['4～6月', '7～9月', '10～12月', '1～3月']);
 		const before = Y.encodeStateVector(doc);
 		const { shape } = readShape(doc);
 		expect(shape.periods.map((p) => [p.id, p.label])).toEqual([
@@ -51,6 +50,22 @@ describe('the shape of a table made before shapes', () => {
 		expect(writeShape(doc, shape)).toEqual({ ok: true, changed: false });
 		expect(Y.encodeStateVector(doc)).toEqual(before);
 		expect(shapeMap(doc).size).toBe(0);
+	});
+});
+
+describe('a table made before shapes, changed', () => {
+	it('writes its whole shape at the first change, so its meta no longer decides it', () => {
+		const [doc] = replicas();
+		const shape = clone(readShape(doc).shape);
+		shape.departments.push({ id: 'kikaku', name: '企画' });
+		expect(writeShape(doc, shape).ok).toBe(true);
+		// An editor writing the old meta (as older clients did) changes nothing any more.
+		roots(doc).meta.set('quarterLabels', ['a', 'b', 'c', 'd']);
+		roots(doc).meta.set('departments', []);
+		const after = readShape(doc).shape;
+		expect(after.periods.map((p) => p.label)).toEqual(['～6月', '～9月', '～12月', '～3月']);
+		expect(after.departments.map((d) => d.name)).toEqual(['総務', '事業', '企画']);
+		expect(after).toEqual(shape);
 	});
 });
 
@@ -80,7 +95,7 @@ describe('changing the shape', () => {
 
 	it('removes a mark without touching the values set with it, and brings it back with them', () => {
 		const [doc] = replicas();
-		setItemMark(doc, 'a', 2, '×', 'import');
+		setItemMark(doc, 'a', '2', '×', 'import');
 		const shape = clone(readShape(doc).shape);
 		const cross = shape.marks.find((m) => m.mark === '×')!;
 		shape.marks = shape.marks.filter((m) => m !== cross);
@@ -202,7 +217,7 @@ describe('what reads the table as SheetJSON (summary, history, exports)', () => 
 		const shape = clone(readShape(doc).shape);
 		shape.periods[0]!.label = '4～6月';
 		expect(writeShape(doc, shape).ok).toBe(true);
-		expect(docToSheet(doc).quarterLabels).toEqual(['4～6月', '～9月', '～12月', '～3月']);
+		expect(docToSheet(doc).periodLabels).toEqual(['4～6月', '～9月', '～12月', '～3月']);
 	});
 });
 

@@ -19,9 +19,9 @@ describe('summary of the reference table', () => {
 		for (let q = 0; q < 4; q++) {
 			for (const mark of ['○', '×', '—'] as const) {
 				const expected = markRows.filter((m) => m[q] === mark).length;
-				expect(summary.total.quarters[q]![mark], `${mark} Q${q + 1}`).toBe(expected);
+				expect(summary.total.periods[q]![mark], `${mark} Q${q + 1}`).toBe(expected);
 			}
-			expect(summary.total.quarters[q]!.none).toBe(markRows.filter((m) => m[q] === '').length);
+			expect(summary.total.periods[q]!.none).toBe(markRows.filter((m) => m[q] === '').length);
 		}
 		expect(summary.total.items).toBe(68);
 	});
@@ -29,18 +29,18 @@ describe('summary of the reference table', () => {
 	it('adds up: sections to pillars to the total', () => {
 		for (const pillar of summary.pillars) {
 			expect(pillar.sections.reduce((n, s) => n + s.items, 0)).toBe(pillar.items);
-			expect(pillar.sections.reduce((n, s) => n + s.quarters[0]!['○'], 0)).toBe(
-				pillar.quarters[0]!['○']
+			expect(pillar.sections.reduce((n, s) => n + s.periods[0]!['○']!, 0)).toBe(
+				pillar.periods[0]!['○']
 			);
 		}
 		expect(summary.pillars.reduce((n, p) => n + p.items, 0)).toBe(68);
-		expect(share(summary.total.quarters[0]!, '×')).toBeCloseTo(
+		expect(share(summary.total.periods[0]!, '×')).toBeCloseTo(
 			markRows.filter((m) => m[0] === '×').length / 68
 		);
 	});
 
 	it('lists the items with ×, with their quarters', () => {
-		expect(summary.crosses).toHaveLength(markRows.filter((m) => m.includes('×')).length);
-		expect(summary.crosses[0]).toMatchObject({ id: 'p1s1i1', quarters: [1, 2, 3, 4] });
+		expect(summary.behind).toHaveLength(markRows.filter((m) => m.includes('×')).length);
+		expect(summary.behind[0]).toMatchObject({ id: 'p1s1i1', periods: [1, 2, 3, 4] });
 	});
 });

@@ -66,13 +66,13 @@ describe('text cells', () => {
 describe('mark register', () => {
 	it('keeps two offline marks as a conflict until one is picked, everywhere', () => {
 		const [a, b] = replicas();
-		setItemMark(a, 'a', 2, '○', '佐藤');
-		setItemMark(b, 'a', 2, '×', '鈴木');
+		setItemMark(a, 'a', '2', '○', '佐藤');
+		setItemMark(b, 'a', '2', '×', '鈴木');
 		exchange(a, b);
 		for (const doc of [a, b]) {
 			expect(docToSheet(doc).pillars[0]!.sections[0]!.items[0]!.marks[1]).toEqual(['○', '×']);
 		}
-		setItemMark(b, 'a', 2, '×', '鈴木');
+		setItemMark(b, 'a', '2', '×', '鈴木');
 		exchange(a, b);
 		for (const doc of [a, b]) {
 			expect(docToSheet(doc).pillars[0]!.sections[0]!.items[0]!.marks[1]).toBe('×');
@@ -81,17 +81,17 @@ describe('mark register', () => {
 
 	it('replaces a mark seen before without a conflict', () => {
 		const [a, b] = replicas();
-		setItemMark(a, 'a', 1, '○', '佐藤');
+		setItemMark(a, 'a', '1', '○', '佐藤');
 		exchange(a, b);
-		setItemMark(b, 'a', 1, '△', '鈴木');
+		setItemMark(b, 'a', '1', '△', '鈴木');
 		exchange(a, b);
 		expect(docToSheet(a).pillars[0]!.sections[0]!.items[0]!.marks[0]).toBe('△');
 	});
 
 	it('two people choosing the same mark is not a conflict', () => {
 		const [a, b] = replicas();
-		setItemMark(a, 'a', 1, '○', '佐藤');
-		setItemMark(b, 'a', 1, '○', '鈴木');
+		setItemMark(a, 'a', '1', '○', '佐藤');
+		setItemMark(b, 'a', '1', '○', '鈴木');
 		exchange(a, b);
 		expect(docToSheet(b).pillars[0]!.sections[0]!.items[0]!.marks[0]).toBe('○');
 	});
@@ -142,8 +142,8 @@ describe('schema-invalid values', () => {
 		expect(item.title).toBe('');
 		expect(item.departments).toEqual([]);
 		expect(item.marks[0]).toBe('');
-		expect(readMark(row.get('mark1')).invalid).toBe(true);
-		expect(readMark(row.get('mark2')).invalid).toBe(true);
+		expect(readMark(row.get('mark1'), []).invalid).toBe(true);
+		expect(readMark(row.get('mark2'), []).invalid).toBe(true);
 		expect(sheet.pillars[0]!.sections[0]!.items.map((i) => i.id)).toContain('b');
 		expect(sheetSchema.safeParse(sheet).success).toBe(true);
 	});

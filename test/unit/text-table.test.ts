@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { TextImportError, parseTextTable } from '../../src/lib/import/text-table.ts';
 import { YEAR_PLANS, sheetSchema, type SheetJSON } from '../../src/lib/model/schema.ts';
+import { sheetShapeFields } from '../../src/lib/model/sheet-shape.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 
 const source = readFileSync(
 	new URL('../../server/seed/r2-progress-table.txt', import.meta.url),
@@ -28,6 +30,13 @@ function setCell(text: string, column: number, value: string): string {
 	const cells = text.split('\t');
 	cells[column] = value;
 	return cells.join('\t');
+}
+
+/** The reference text with every header line (it repeats at each page break) edited alike. */
+function withHeaders(edit: (text: string) => string): string {
+	return sourceLines
+		.map((text) => (text.startsWith('取り組み項目\t具体的内容') ? edit(text) : text))
+		.join('\n');
 }
 
 function importError(text: string): TextImportError {
@@ -57,8 +66,34 @@ describe('parseTextTable on the reference table', () => {
 		expect(sheet.fiscalYear).toBe(2020);
 		expect(sheet.planName).toBe('第3次基本計画');
 		expect(sheet.organisation).toBe('');
-		expect(sheet.quarterLabels).toEqual(['～6月', '～9月', '～12月', '～3月']);
+		expect(sheet.schemaVersion).toBe(2);
+		expect(sheet.periodLabels).toEqual(['～6月', '～9月', '～12月', '～3月']);
 		expect(sheetSchema.parse(sheet)).toEqual(sheet);
+	});
+
+	it('has the reference shape: four quarters, ○ ◎ △ × —, 総務 and 事業, no added columns', () => {
+		const { levelLabels, periodLabels, markScale, departments, columnLabels, extraColumns } = sheet;
+		expect({
+			levelLabels,
+			periodLabels,
+			markScale,
+			departments,
+			columnLabels,
+			extraColumns
+		}).toEqual(sheetShapeFields(REFERENCE_SHAPE));
+		expect(markScale.map((entry) => [entry.mark, entry.label])).toEqual([
+			['○', '順調'],
+			['◎', '計画以上'],
+			['△', '一部実施'],
+			['×', '未実施'],
+			['—', '該当なし']
+		]);
+		expect(items.every((item) => Object.keys(item.extra).length === 0)).toBe(true);
+	});
+
+	it('reads the quarters as the header labels them', () => {
+		const text = withHeaders((header) => setCell(header, 7, '年度末'));
+		expect(parseTextTable(text).periodLabels).toEqual(['～6月', '～9月', '～12月', '年度末']);
 	});
 
 	it('finds every pillar, section, item and KPI', () => {
@@ -109,7 +144,8 @@ describe('parseTextTable on the reference table', () => {
 			yearPlan: '実施',
 			plans: ['委託業者との調整', 'HP 改修 運用方法実証', '実施', '—'],
 			marks: ['×', '×', '×', '×'],
-			note: expect.stringMatching(/^新型コロナ/)
+			note: expect.stringMatching(/^新型コロナ/),
+			extra: {}
 		});
 	});
 
@@ -413,6 +449,12 @@ describe('parseTextTable on broken text', () => {
 		const second = headers[1] ?? 0;
 		const edited = withLine(second, (text) => setCell(text, 4, '～5月'));
 		expectErrorAt(edited, second, '～5月');
+	});
+
+	it('rejects quarters labelled alike, naming the header', () => {
+		const header = lineWhere((line) => line.startsWith('取り組み項目\t具体的内容'));
+		const text = withHeaders((line) => setCell(line, 5, '～6月'));
+		expectErrorAt(text, header, '期間「～6月」が二つあります');
 	});
 
 	it('rejects a title without a fiscal year', () => {

@@ -6,6 +6,8 @@ import { sheetToXlsx } from '../../src/lib/export/xlsx.ts';
 import { XlsxImportError, xlsxToSheet } from '../../src/lib/import/xlsx.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
+import { sheetShapeFields } from '../../src/lib/model/sheet-shape.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import { item } from '../helpers/sheet.ts';
 
 const reference = parseTextTable(
@@ -15,12 +17,12 @@ const reference = parseTextTable(
 /** Everything a careless round trip would lose: conflicts, blanks, line breaks, nulls, `=`. */
 function trickySheet(): SheetJSON {
 	return {
-		schemaVersion: 1,
+		schemaVersion: 2,
 		title: '令和3年度 テスト',
 		planName: '',
 		organisation: 'テスト市シルバー人材センター',
 		fiscalYear: 2021,
-		quarterLabels: ['～6月', '～9月', '～12月', '～3月'],
+		...sheetShapeFields(REFERENCE_SHAPE),
 		pillars: [
 			{
 				id: 'pa',
@@ -114,6 +116,31 @@ async function edited(edit: (ws: ExcelJS.Worksheet) => void): Promise<Uint8Array
 	const ws = workbook.getWorksheet('進行管理表');
 	if (!ws) throw new Error('test fixture: no table sheet');
 	edit(ws);
+	return save(workbook);
+}
+
+/**
+ * The reference workbook as an older Shinko wrote it (format 1): no shape in _shinko, the four
+ * quarters' labels on one quarterLabels row.
+ */
+async function formatOne(): Promise<Uint8Array> {
+	const workbook = await load(await sheetToXlsx(reference));
+	const data = workbook.getWorksheet('_shinko')!;
+	data.getCell('B1').value = 1;
+	const shapeRows = [
+		'levelLabels',
+		'periodLabels',
+		'mark',
+		'department',
+		'columnLabel',
+		'extraColumn'
+	];
+	for (let row = data.rowCount; row >= 2; row--) {
+		const key = data.getCell(row, 1).value;
+		if (key === 'schemaVersion') data.getCell(row, 2).value = 1;
+		if (key === 'periodLabels') data.getCell(row, 1).value = 'quarterLabels';
+		else if (shapeRows.includes(String(key))) data.spliceRows(row, 1);
+	}
 	return save(workbook);
 }
 
@@ -233,6 +260,41 @@ describe('sheetToXlsx → xlsxToSheet', () => {
 		expect(texts).toContain('11億2千万円 (10億7千万円)');
 		expect(texts).toContain('2,600人 (2,252人)');
 		expect(texts).toContain('※括弧は年度実績');
+	});
+
+	it('keeps the table’s shape in the hidden sheet, and a legend of its marks on the table', async () => {
+		const workbook = await load(await sheetToXlsx(reference));
+		const rows: unknown[][] = [];
+		workbook.getWorksheet('_shinko')!.eachRow((row) => {
+			const values = (row.values as unknown[]).slice(1);
+			if (!['pillar', 'section', 'item', 'kpi', 'kpiYear'].includes(String(values[0])))
+				rows.push(values);
+		});
+		expect(rows).toEqual([
+			['shinko-xlsx', 2],
+			['schemaVersion', 2],
+			['title', reference.title],
+			['planName', '第3次基本計画'],
+			['organisation', ''],
+			['fiscalYear', 2020],
+			['levelLabels', '基本計画', '施策'],
+			['periodLabels', '～6月', '～9月', '～12月', '～3月'],
+			['mark', '○', '順調', 'good', 'o', ''],
+			['mark', '◎', '計画以上', 'good', 'w', ''],
+			['mark', '△', '一部実施', 'partly', 't', ''],
+			['mark', '×', '未実施', 'behind', 'x', ''],
+			['mark', '—', '該当なし', 'na', '-', ''],
+			['department', '総務'],
+			['department', '事業']
+		]);
+		const ws = workbook.getWorksheet('進行管理表')!;
+		expect(ws.getCell('E2').value).toBe(
+			'進行管理: ○ 順調\u3000◎ 計画以上\u3000△ 一部実施\u3000× 未実施\u3000— 該当なし'
+		);
+	});
+
+	it('reads a workbook an older Shinko wrote (format 1) as the reference shape', async () => {
+		expect(await xlsxToSheet(await formatOne())).toStrictEqual(reference);
 	});
 
 	it('writes text starting with = as text, never as a formula', async () => {

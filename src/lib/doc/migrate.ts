@@ -6,7 +6,10 @@ import { roots } from './table-doc.ts';
 
 type Migration = (doc: Y.Doc) => void;
 
-/** MIGRATIONS[n] upgrades a doc from version n to n + 1. None yet: version 1 is the first. */
+/**
+ * MIGRATIONS[n] upgrades a doc from version n to n + 1. Version 2 (the table's shape) reads a
+ * version 1 doc as it is: its shape is the reference one, built from its meta (shape-doc.ts).
+ */
 const MIGRATIONS: Record<number, Migration> = {};
 
 /** Returns false when the doc is from a newer Shinko than this one (then it is left untouched). */

@@ -1,31 +1,31 @@
 // Mutations of a table doc. Each is one transaction with a typed origin, so undo and sync see one step.
 import * as Y from 'yjs';
-import type { Mark } from '../model/marks.ts';
-import { emptyItem } from '../model/next-year.ts';
-import { setMark } from './mark-register.ts';
+import { blankItem, markKey } from '../model/item-fields.ts';
+import type { TableShape } from '../model/shape.ts';
+import { markEntrySchema, readMark, writeMark } from './mark-register.ts';
 import { ORIGIN, type Origin } from './origins.ts';
 import { newId } from './ids.ts';
 import { keyBetween } from './order.ts';
+import { readShape } from './shape-doc.ts';
 import { itemRow } from './sheet-doc.ts';
-import { asRow, markKey, readOutline, roots, str, type Quarter, type YRow } from './table-doc.ts';
+import { asRow, readOutline, roots, scaleOf, str, type YRow } from './table-doc.ts';
 
+/** Sets (or with '' clears) an item's mark of a period, by the period's id. */
 export function setItemMark(
 	doc: Y.Doc,
 	itemId: string,
-	quarter: Quarter,
-	value: Mark | '',
+	periodId: string,
+	value: string,
 	by: string,
-	origin: Origin = ORIGIN.local
+	origin: Origin = ORIGIN.local,
+	shape: TableShape = readShape(doc).shape
 ): boolean {
 	const row = asRow(roots(doc).items.get(itemId));
 	if (!row) return false;
+	const key = markKey(periodId);
 	doc.transact(() => {
-		let register = row.get(markKey(quarter));
-		if (!(register instanceof Y.Map)) {
-			register = new Y.Map<unknown>();
-			row.set(markKey(quarter), register);
-		}
-		setMark(register as Y.Map<unknown>, value, by);
+		if (!(row.get(key) instanceof Y.Map)) row.set(key, new Y.Map<unknown>());
+		writeMark(row, key, value, by, scaleOf(shape), { assert: true });
 	}, origin);
 	return true;
 }
@@ -46,7 +46,8 @@ export function insertItem(
 	const before = at >= 0 ? section.items[at]!.order : null;
 	const after = section.items[at + 1]?.order ?? null;
 	const id = newId();
-	const row = itemRow(emptyItem(id), sectionId, keyBetween(before, after), by);
+	const shape = readShape(doc).shape;
+	const row = itemRow(blankItem(id, shape), sectionId, keyBetween(before, after), by, shape);
 	doc.transact(() => roots(doc).items.set(id, row), origin);
 	return id;
 }
@@ -199,4 +200,44 @@ const CIRCLED = '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳';
 /** The circled number of the n-th item (1-based): ① … ⑳, then (21). */
 export function itemNumber(n: number): string {
 	return n >= 1 && n <= CIRCLED.length ? CIRCLED[n - 1]! : `(${n})`;
+}
+
+/**
+ * Renames a mark in every cell that holds it (表の設定 changing a mark's symbol): the entries keep
+ * who set them and when. Runs inside the caller's transaction.
+ */
+export function renameMarkValues(doc: Y.Doc, from: string, to: string): void {
+	for (const value of roots(doc).items.values()) {
+		const row = asRow(value);
+		if (!row) continue;
+		for (const [key, register] of row.entries()) {
+			if (!key.startsWith('mark') || !(register instanceof Y.Map)) continue;
+			for (const [entryKey, entry] of Array.from(register.entries())) {
+				const e = markEntrySchema.safeParse(entry);
+				if (e.success && e.data.value === from) register.set(entryKey, { ...e.data, value: to });
+			}
+		}
+	}
+}
+
+/** How many items hold something under one of `keys` (a period's plan and mark, a column). */
+export function itemsHolding(
+	doc: Y.Doc,
+	keys: readonly string[],
+	scale: readonly string[]
+): number {
+	let n = 0;
+	for (const value of roots(doc).items.values()) {
+		const row = asRow(value);
+		if (!row) continue;
+		const holds = keys.some((key) => {
+			const v = row.get(key);
+			if (v === undefined) return false;
+			if (v instanceof Y.Map) return readMark(v, scale).cell !== '';
+			if (v instanceof Y.Text) return v.length > 0;
+			return true;
+		});
+		if (holds) n++;
+	}
+	return n;
 }

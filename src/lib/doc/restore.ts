@@ -6,27 +6,18 @@
 // alone survives the merge, and one typed into the same cell merges character by character.
 import { generateKeyBetween } from 'fractional-indexing';
 import * as Y from 'yjs';
-import type { Mark } from '../model/marks.ts';
-import { sameMarkCell } from '../model/diff.ts';
-import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from '../model/schema.ts';
+import { markFields, textFields, textIn } from '../model/item-fields.ts';
+import type { ItemJSON, KpiJSON, SheetJSON } from '../model/schema.ts';
 import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { newId } from './ids.ts';
-import { readMark, setMark, type MarkEntry } from './mark-register.ts';
+import { shapeOfSheet } from '../model/sheet-shape.ts';
+import type { TableShape } from '../model/shape.ts';
+import { writeMark } from './mark-register.ts';
 import { spliceText } from './ops.ts';
 import { compareOrdered, keyBetween } from './order.ts';
 import { ORIGIN, type Origin } from './origins.ts';
+import { readShape, writeShape } from './shape-doc.ts';
 import { itemRow, kpiRow } from './sheet-doc.ts';
-import {
-	asRow,
-	isText,
-	markKey,
-	PLAN_FIELDS,
-	QUARTERS,
-	roots,
-	str,
-	stringList,
-	type YRow
-} from './table-doc.ts';
+import { asRow, isText, roots, scaleOf, str, type YRow } from './table-doc.ts';
 
 /** Where an item stood in the snapshot: the ids of its neighbours there (null = section end). */
 export interface Neighbours {
@@ -51,7 +42,8 @@ export function restoreItem(
 		const items = roots(doc).items;
 		const row = asRow(items.get(item.id));
 		const stays = row !== null && str(row, 'sectionId') === sectionId;
-		writeItem(items, item, sectionId, stays ? null : placeIn(items, item.id, sectionId, near), by);
+		const order = stays ? null : placeIn(items, item.id, sectionId, near);
+		writeItem(items, item, sectionId, order, by, readShape(doc).shape);
 	}, origin);
 }
 
@@ -77,12 +69,17 @@ export function restoreItemFrom(
 	return false;
 }
 
-/** Makes the whole doc equal `sheet` (docToSheet(doc) deep-equals it afterwards), in one step. */
+/**
+ * Makes the whole doc equal `sheet` (docToSheet(doc) deep-equals it afterwards), in one step.
+ * With `shape` false (someone who may not change the shape: an editor), the table keeps its
+ * shape and the sheet's plans and marks go to its periods by position.
+ */
 export function restoreSheet(
 	doc: Y.Doc,
 	sheet: SheetJSON,
 	by: string,
-	origin: Origin = ORIGIN.restore
+	origin: Origin = ORIGIN.restore,
+	{ shape: withShape = true }: { shape?: boolean } = {}
 ): void {
 	doc.transact(() => {
 		const r = roots(doc);
@@ -91,13 +88,24 @@ export function restoreSheet(
 		setValue(r.meta, 'planName', sheet.planName);
 		setValue(r.meta, 'organisation', sheet.organisation);
 		setValue(r.meta, 'fiscalYear', sheet.fiscalYear);
-		setList(r.meta, 'quarterLabels', sheet.quarterLabels);
-		// The department choices only grow: a department in use elsewhere must stay offered.
-		const departments = stringList(r.meta.get('departments'));
-		const used = sheet.pillars
-			.flatMap((p) => p.sections.flatMap((s) => s.items))
-			.flatMap((i) => i.departments);
-		setList(r.meta, 'departments', [...new Set([...departments, ...used])]);
+		const current = readShape(doc);
+		let shape = current.shape;
+		if (withShape) {
+			const next = shapeOfSheet(sheet, current.shape, current.removed).shape;
+			// Departments items hold go on the list, as sheetToDoc does.
+			for (const item of sheet.pillars.flatMap((p) => p.sections.flatMap((s) => s.items)))
+				for (const name of item.departments)
+					if (!next.departments.some((d) => d.name === name))
+						next.departments.push(
+							current.shape.departments.find((d) => d.name === name) ??
+								current.removed.departments.find((d) => d.name === name) ?? {
+									id: `d${next.departments.length}x${doc.clientID.toString(36)}`,
+									name
+								}
+						);
+			const written = writeShape(doc, next, origin);
+			if (written.ok) shape = readShape(doc).shape;
+		}
 
 		const pillarKeys = orderKeys(r.pillars, sheet.pillars, () => true);
 		sheet.pillars.forEach((pillar, pi) => {
@@ -119,7 +127,7 @@ export function restoreSheet(
 				const inSection = (row: YRow) => str(row, 'sectionId') === section.id;
 				const itemKeys = orderKeys(r.items, section.items, inSection);
 				section.items.forEach((item, ii) =>
-					writeItem(r.items, item, section.id, itemKeys[ii]!, by)
+					writeItem(r.items, item, section.id, itemKeys[ii]!, by, shape)
 				);
 			});
 		});
@@ -139,49 +147,33 @@ export function restoreSheet(
 	}, origin);
 }
 
-/** Writes every field of an item that differs. `order` null keeps the current key. */
+/** Writes every field of an item that differs, by the shape. `order` null keeps the current key. */
 function writeItem(
 	items: Y.Map<YRow>,
 	item: ItemJSON,
 	sectionId: string,
 	order: string | null,
-	by: string
+	by: string,
+	shape: TableShape
 ): void {
 	const row = asRow(items.get(item.id));
 	if (!row) {
-		items.set(item.id, itemRow(item, sectionId, order ?? keyBetween(null, null), by));
+		items.set(item.id, itemRow(item, sectionId, order ?? keyBetween(null, null), by, shape));
 		return;
 	}
 	setValue(row, 'sectionId', sectionId);
 	if (order !== null) setValue(row, 'order', order);
 	setValue(row, 'no', item.no);
-	setText(row, 'title', item.title);
-	setText(row, 'content', item.content);
 	setList(row, 'departments', item.departments);
-	setText(row, 'yearPlan', item.yearPlan);
-	PLAN_FIELDS.forEach((f, i) => setText(row, f, item.plans[i] ?? ''));
-	setText(row, 'note', item.note);
-	QUARTERS.forEach((q, i) => writeMark(row, markKey(q), item.marks[i] ?? '', by));
-}
-
-function writeMark(row: YRow, key: string, cell: MarkCell, by: string): void {
-	const current = row.get(key);
-	const reading = readMark(current);
-	if (!reading.invalid && sameMarkCell(reading.cell, cell)) return;
-	let register: Y.Map<unknown>;
-	if (current instanceof Y.Map) register = current as Y.Map<unknown>;
-	else {
-		register = new Y.Map<unknown>();
-		row.set(key, register);
+	for (const field of textFields(shape)) {
+		const value = textIn(item, field);
+		// An added column's cell the item never had stays absent when empty.
+		if (field.kind === 'extra' && value === '' && row.get(field.key) === undefined) continue;
+		setText(row, field.key, value);
 	}
-	if (!Array.isArray(cell)) return setMark(register, cell as Mark | '', by);
-	// An old conflict comes back as a conflict: one entry per competing mark.
-	for (const k of Array.from(register.keys())) register.delete(k);
-	const at = Date.now();
-	for (const value of cell) {
-		const entry: MarkEntry = { value, by, at };
-		register.set(`restore-${newId()}`, entry);
-	}
+	const scale = scaleOf(shape);
+	for (const { key, period } of markFields(shape))
+		writeMark(row, key, item.marks[period] ?? '', by, scale);
 }
 
 function writeKpi(kpis: Y.Map<YRow>, kpi: KpiJSON, order: string): void {

@@ -97,12 +97,19 @@ function entriesOf(kind: Kind, list: ShapeEntryDef[]): Entry[] {
 	}));
 }
 
-/** The entries of a table made before shapes, from its meta. */
+/** Where the first change of a table made before shapes keeps a copy of its meta's base. */
+const FROZEN = { quarterLabels: 'base:quarterLabels', departments: 'base:departments' } as const;
+
+/** The entries of a table made before shapes, from its meta (or the copy of it, once changed). */
 function legacyBase(doc: Y.Doc): Record<Kind, Entry[]> {
 	const meta = roots(doc).meta;
-	const labels = stringList(meta.get('quarterLabels'));
+	const map = shapeMap(doc);
+	const frozen = map.get(FROZEN.quarterLabels) !== undefined;
+	const from = (key: keyof typeof FROZEN) =>
+		stringList(frozen ? map.get(FROZEN[key]) : meta.get(key));
+	const labels = from('quarterLabels');
 	const quarterLabels = labels.length === 4 ? labels : [...QUARTER_LABELS];
-	const names = [...new Set(stringList(meta.get('departments')).filter((n) => n.trim() !== ''))];
+	const names = [...new Set(from('departments').filter((n) => n.trim() !== ''))];
 	return {
 		period: entriesOf(
 			'period',
@@ -356,6 +363,16 @@ export function writeShape(
 	if (levels.length !== next.levelLabels.length || levels.some((l, i) => l !== next.levelLabels[i]))
 		writes.push(['levels', [...next.levelLabels]]);
 	if (writes.length === 0) return { ok: true, changed: false };
+	// A table made before shapes keeps its base in its meta, which editors may write: the first
+	// change copies it here, so only admins decide it from then on. (Not the base's entries
+	// themselves: another admin's offline change to one of them would then lose to the copy.)
+	if (map.get('explicit') !== true && map.get(FROZEN.quarterLabels) === undefined) {
+		const meta = roots(doc).meta;
+		writes.unshift(
+			[FROZEN.quarterLabels, stringList(meta.get('quarterLabels'))],
+			[FROZEN.departments, stringList(meta.get('departments'))]
+		);
+	}
 	doc.transact(() => {
 		for (const [key, value] of writes) map.set(key, value);
 	}, origin);
@@ -369,7 +386,9 @@ export function writeShape(
 export function initShape(
 	doc: Y.Doc,
 	shape: TableShape,
-	origin: Origin = ORIGIN.import
+	origin: Origin = ORIGIN.import,
+	/** Marks off the scale that the table's cells still hold (a backup keeps them). */
+	removedMarks: MarkDef[] = []
 ): ShapeEditResult {
 	const problems = shapeProblems(shape);
 	if (problems.length > 0) return { ok: false, problems };
@@ -385,7 +404,8 @@ export function initShape(
 			}
 		};
 		put('period', shape.periods);
-		put('mark', shape.marks);
+		put('mark', [...shape.marks, ...removedMarks]);
+		for (const m of removedMarks) map.set(`mark:${m.id}:removed`, true);
 		put('dept', shape.departments);
 		put('column', shape.columns);
 		map.set('levels', [...shape.levelLabels]);

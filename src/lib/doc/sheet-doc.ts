@@ -1,55 +1,47 @@
 // Conversion between the plain SheetJSON and a table Y.Doc.
 import * as Y from 'yjs';
-import { MARKS, MARK_MEANINGS, type Mark } from '../model/marks.ts';
-import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from '../model/schema.ts';
-import { DEPARTMENTS, QUARTER_LABELS, SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { markEntrySchema } from './mark-register.ts';
+import { markFields, textFields, textIn, setTextIn, blankItem } from '../model/item-fields.ts';
+import type { ItemJSON, KpiJSON, SheetJSON } from '../model/schema.ts';
+import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
+import { cellMarks, sheetShapeFields, shapeOfSheet } from '../model/sheet-shape.ts';
+import type { MarkDef, TableShape } from '../model/shape.ts';
+import { readMark, writeMark } from './mark-register.ts';
 import { ORIGIN } from './origins.ts';
-import { readShape } from './shape-doc.ts';
+import { initShape, readShape } from './shape-doc.ts';
 import { keysAfter } from './order.ts';
 import {
 	numOrNull,
-	PLAN_FIELDS,
-	QUARTERS,
-	markKey,
-	readItemMark,
 	readKpiYears,
 	readKpis,
 	readOutline,
 	roots,
+	scaleOf,
 	str,
 	stringList,
 	textValue,
 	type YRow
 } from './table-doc.ts';
 
-function text(value: string): Y.Text {
-	return new Y.Text(value);
-}
-
-/** A mark register holding what the cell says, conflicts included. */
-function markRegister(cell: MarkCell, by: string, at: number): Y.Map<unknown> {
-	const register = new Y.Map<unknown>();
-	const values: Mark[] = cell === '' ? [] : Array.isArray(cell) ? cell : [cell];
-	values.forEach((value, i) =>
-		register.set(`import-${i}`, markEntrySchema.parse({ value, by, at }))
-	);
-	return register;
-}
-
-export function itemRow(item: ItemJSON, sectionId: string, order: string, by: string): YRow {
+/** A new item row holding `item`, its plans and marks under the shape's periods. */
+export function itemRow(
+	item: ItemJSON,
+	sectionId: string,
+	order: string,
+	by: string,
+	shape: TableShape
+): YRow {
 	const row = new Y.Map<unknown>();
-	const at = Date.now();
 	row.set('sectionId', sectionId);
 	row.set('order', order);
 	row.set('no', item.no);
-	row.set('title', text(item.title));
-	row.set('content', text(item.content));
 	row.set('departments', [...item.departments]);
-	row.set('yearPlan', text(item.yearPlan));
-	PLAN_FIELDS.forEach((f, i) => row.set(f, text(item.plans[i] ?? '')));
-	QUARTERS.forEach((q, i) => row.set(markKey(q), markRegister(item.marks[i] ?? '', by, at)));
-	row.set('note', text(item.note));
+	for (const field of textFields(shape)) row.set(field.key, new Y.Text(textIn(item, field)));
+	const scale = scaleOf(shape);
+	// Every mark cell gets its register now, empty or not: two people setting a mark in a cell
+	// that has none would each create one, and one of the two marks would be lost instead of shown
+	// as competing.
+	for (const { key, period } of markFields(shape))
+		writeMark(row, key, item.marks[period] ?? '', by, scale);
 	return row;
 }
 
@@ -74,8 +66,9 @@ export function kpiRow(kpi: KpiJSON, order: string): YRow {
 	return row;
 }
 
-/** Writes a whole table into an empty doc, in one transaction. */
+/** Writes a whole table into an empty doc, its shape included, in one transaction. */
 export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
+	const { shape, removedMarks } = shapeOfSheet(sheet);
 	doc.transact(() => {
 		const r = roots(doc);
 		r.meta.set('schemaVersion', SCHEMA_VERSION);
@@ -83,18 +76,24 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
 		r.meta.set('planName', sheet.planName);
 		r.meta.set('organisation', sheet.organisation);
 		r.meta.set('fiscalYear', sheet.fiscalYear);
-		r.meta.set('quarterLabels', [...sheet.quarterLabels]);
-		r.meta.set(
-			'marks',
-			MARKS.map((mark) => ({ mark, meaning: MARK_MEANINGS[mark] }))
-		);
-		const departments = new Set<string>(DEPARTMENTS);
+		// An item's departments join the table's list (an older backup had no list).
+		const known = new Set(shape.departments.map((d) => d.name));
+		for (const p of sheet.pillars)
+			for (const s of p.sections)
+				for (const i of s.items)
+					for (const d of i.departments)
+						if (!known.has(d)) {
+							known.add(d);
+							shape.departments.push({ id: `d${shape.departments.length}`, name: d });
+						}
+		const written = initShape(doc, shape, ORIGIN.import, removedMarks);
+		if (!written.ok) throw new Error(written.problems.join(' '));
 		const pillarKeys = keysAfter(null, sheet.pillars.length);
 		sheet.pillars.forEach((pillar, pi) => {
 			const p = new Y.Map<unknown>();
 			p.set('order', pillarKeys[pi]);
 			p.set('no', pillar.no);
-			p.set('title', text(pillar.title));
+			p.set('title', new Y.Text(pillar.title));
 			r.pillars.set(pillar.id, p);
 			const sectionKeys = keysAfter(null, pillar.sections.length);
 			pillar.sections.forEach((section, si) => {
@@ -102,82 +101,75 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
 				s.set('pillarId', pillar.id);
 				s.set('order', sectionKeys[si]);
 				s.set('no', section.no);
-				s.set('title', text(section.title));
+				s.set('title', new Y.Text(section.title));
 				r.sections.set(section.id, s);
 				const itemKeys = keysAfter(null, section.items.length);
-				section.items.forEach((item, ii) => {
-					item.departments.forEach((d) => departments.add(d));
-					r.items.set(item.id, itemRow(item, section.id, itemKeys[ii] as string, by));
-				});
+				section.items.forEach((item, ii) =>
+					r.items.set(item.id, itemRow(item, section.id, itemKeys[ii] as string, by, shape))
+				);
 			});
 		});
-		r.meta.set('departments', [...departments]);
 		const kpiKeys = keysAfter(null, sheet.kpis.length);
 		sheet.kpis.forEach((kpi, i) => r.kpis.set(kpi.id, kpiRow(kpi, kpiKeys[i] as string)));
 	}, ORIGIN.import);
 }
 
-/**
- * The four quarters' labels: the shape's (表の設定 renames them there), while the shape's periods
- * are the four quarters; else the meta's, as written before shapes.
- */
-export function quarterLabelsOf(
-	doc: Y.Doc,
-	{ periods } = readShape(doc).shape
-): SheetJSON['quarterLabels'] {
-	const labels =
-		periods.length === 4 && periods.every((p, i) => p.id === String(i + 1))
-			? periods.map((p) => p.label)
-			: stringList(roots(doc).meta.get('quarterLabels'));
-	return labels.length === 4
-		? [labels[0]!, labels[1]!, labels[2]!, labels[3]!]
-		: [...QUARTER_LABELS];
-}
-
 function readMeta(doc: Y.Doc) {
 	const meta = roots(doc).meta;
-	const quarterLabels = quarterLabelsOf(doc);
 	const fy = numOrNull(meta.get('fiscalYear'));
 	return {
 		title: typeof meta.get('title') === 'string' ? (meta.get('title') as string) : '',
 		planName: typeof meta.get('planName') === 'string' ? (meta.get('planName') as string) : '',
 		organisation:
 			typeof meta.get('organisation') === 'string' ? (meta.get('organisation') as string) : '',
-		fiscalYear: fy !== null && Number.isInteger(fy) ? fy : new Date().getFullYear(),
-		quarterLabels
+		fiscalYear: fy !== null && Number.isInteger(fy) ? fy : new Date().getFullYear()
 	};
 }
 
-export function itemToJSON(id: string, row: YRow): ItemJSON {
-	return {
-		id,
-		no: str(row, 'no'),
-		title: textValue(row, 'title'),
-		content: textValue(row, 'content'),
-		departments: stringList(row.get('departments')),
-		yearPlan: textValue(row, 'yearPlan'),
-		plans: [
-			textValue(row, 'plan1'),
-			textValue(row, 'plan2'),
-			textValue(row, 'plan3'),
-			textValue(row, 'plan4')
-		],
-		marks: [
-			readItemMark(row, 1).cell,
-			readItemMark(row, 2).cell,
-			readItemMark(row, 3).cell,
-			readItemMark(row, 4).cell
-		],
-		note: textValue(row, 'note')
-	};
+/** An item as plain JSON, its plans and marks those of the shape's periods. Never throws. */
+export function itemToJSON(id: string, row: YRow, shape: TableShape): ItemJSON {
+	const item = blankItem(id, shape, str(row, 'no'));
+	item.departments = stringList(row.get('departments'));
+	for (const field of textFields(shape)) {
+		const value = textValue(row, field.key);
+		// An added column's empty cell is left out, as an item made before the column has none.
+		if (field.kind !== 'extra' || value !== '') setTextIn(item, field, value);
+	}
+	const scale = scaleOf(shape);
+	for (const { key, period } of markFields(shape))
+		item.marks[period] = readMark(row.get(key), scale).cell;
+	return item;
+}
+
+/**
+ * The marks cells hold that are not on the scale: as the shape had them when they were taken
+ * off, or, for a value no scale ever had (written by a faulty client), as an unknown mark.
+ */
+function marksOutside(sheet: Pick<SheetJSON, 'pillars'>, shape: TableShape, removed: MarkDef[]) {
+	const scale = new Set(scaleOf(shape));
+	const found = new Set<string>();
+	for (const p of sheet.pillars)
+		for (const s of p.sections)
+			for (const i of s.items)
+				for (const cell of i.marks)
+					for (const m of cellMarks(cell)) if (!scale.has(m)) found.add(m);
+	return [...found].map(
+		(mark): MarkDef =>
+			removed.find((r) => r.mark === mark) ?? {
+				id: '',
+				mark,
+				label: '不明な評価',
+				tone: 'na',
+				key: ''
+			}
+	);
 }
 
 /** The doc as plain JSON. Never throws: bad values read as empty. Orphan rows are left out. */
 export function docToSheet(doc: Y.Doc): SheetJSON {
 	const outline = readOutline(doc);
-	return {
-		schemaVersion: SCHEMA_VERSION,
-		...readMeta(doc),
+	const { shape, removed } = readShape(doc);
+	const content = {
 		pillars: outline.pillars.map((p) => ({
 			id: p.id,
 			no: str(p.row, 'no'),
@@ -186,9 +178,15 @@ export function docToSheet(doc: Y.Doc): SheetJSON {
 				id: s.id,
 				no: str(s.row, 'no'),
 				title: textValue(s.row, 'title'),
-				items: s.items.map((i) => itemToJSON(i.id, i.row))
+				items: s.items.map((i) => itemToJSON(i.id, i.row, shape))
 			}))
-		})),
+		}))
+	};
+	return {
+		schemaVersion: SCHEMA_VERSION,
+		...readMeta(doc),
+		...sheetShapeFields(shape, marksOutside(content, shape, removed.marks)),
+		...content,
 		kpis: readKpis(doc).map(({ id, row }) => ({
 			id,
 			name: str(row, 'name'),

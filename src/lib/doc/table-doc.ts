@@ -7,23 +7,9 @@
 // overflows the stack. What they return is plain and shallow, so callers may walk that.
 import * as Y from 'yjs';
 import { compareOrdered } from './order.ts';
+import { markFields, markKey, textFields } from '../model/item-fields.ts';
+import type { TableShape } from '../model/shape.ts';
 import { readMark, type MarkReading } from './mark-register.ts';
-
-export const TEXT_FIELDS = [
-	'title',
-	'content',
-	'yearPlan',
-	'plan1',
-	'plan2',
-	'plan3',
-	'plan4',
-	'note'
-] as const;
-export type TextField = (typeof TEXT_FIELDS)[number];
-export const PLAN_FIELDS = ['plan1', 'plan2', 'plan3', 'plan4'] as const;
-export const QUARTERS = [1, 2, 3, 4] as const;
-export type Quarter = (typeof QUARTERS)[number];
-export const markKey = (q: Quarter) => `mark${q}` as const;
 
 export type YRow = Y.Map<unknown>;
 
@@ -75,31 +61,35 @@ export function stringList(v: unknown): string[] {
 	return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
-export function readItemMark(row: YRow, q: Quarter): MarkReading {
-	return readMark(row.get(markKey(q)));
+/** The table's marks, in order: how a mark cell's competing values are sorted. */
+export function scaleOf(shape: TableShape): string[] {
+	return shape.marks.map((m) => m.mark);
 }
 
 /** Everything an item's cells show, as plain values (one read of its row). */
 export interface ItemCells {
 	no: string;
-	/** Each text field's value, or null when the stored value is not a Y.Text. */
-	texts: Record<TextField, string | null>;
+	/** Each text cell's value by its key (item-fields.ts), or null when it is not a Y.Text. */
+	texts: Record<string, string | null>;
 	departments: string[];
+	/** One per period of the shape, in its order. */
 	marks: MarkReading[];
-	/** A competing or malformed mark, or a text field holding something else than text. */
+	/** A competing, malformed or out-of-scale mark, or a text field holding something else than text. */
 	unusual: boolean;
 }
 
-export function readItemCells(row: YRow): ItemCells {
+export function readItemCells(row: YRow, shape: TableShape): ItemCells {
 	let unusual = false;
-	const texts = {} as Record<TextField, string | null>;
-	for (const field of TEXT_FIELDS) {
-		const v = row.get(field);
-		texts[field] = isText(v) ? v.toString() : null;
+	const texts: Record<string, string | null> = {};
+	for (const { key } of textFields(shape)) {
+		const v = row.get(key);
+		// A cell of a period or column added after the item was made is empty until typed in.
+		texts[key] = v === undefined ? '' : isText(v) ? v.toString() : null;
 		if (v !== undefined && !isText(v)) unusual = true;
 	}
-	const marks = QUARTERS.map((q) => readItemMark(row, q));
-	if (marks.some((m) => m.invalid || Array.isArray(m.cell))) unusual = true;
+	const scale = scaleOf(shape);
+	const marks = markFields(shape).map(({ key }) => readMark(row.get(key), scale));
+	if (marks.some((m) => m.invalid || m.outside || Array.isArray(m.cell))) unusual = true;
 	return {
 		no: str(row, 'no'),
 		texts,
@@ -195,4 +185,9 @@ export function readKpiYears(row: YRow): KpiYearView[] {
 
 export function readKpis(doc: Y.Doc): { id: string; row: YRow }[] {
 	return ordered(roots(doc).kpis);
+}
+
+/** One mark cell of an item, by the period's id. */
+export function readItemMark(row: YRow, periodId: string, scale: readonly string[]): MarkReading {
+	return readMark(row.get(markKey(periodId)), scale);
 }

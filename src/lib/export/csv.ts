@@ -1,7 +1,9 @@
 // The table as CSV for spreadsheets and mail merges: one row per item; UTF-8 with a BOM so Excel
 // reads the Japanese; CRLF and RFC 4180 quoting; no cell a spreadsheet would run as a formula.
+// The columns are the table's own: a plan and a mark per period, its names for the standard
+// columns, and its added columns after the note.
 import type { SheetJSON } from '../model/schema.ts';
-import { markText } from './xlsx-layout.ts';
+import { columnHeading, levelHeadings, markText } from './xlsx-layout.ts';
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
@@ -9,15 +11,15 @@ const DEPARTMENT_SEPARATOR = '・';
 
 export function sheetToCsv(sheet: SheetJSON): string {
 	const header = [
-		'基本計画',
-		'施策',
+		...levelHeadings(sheet),
 		'番号',
-		'取り組み項目',
-		'具体的内容',
+		columnHeading(sheet, 'title'),
+		columnHeading(sheet, 'content'),
 		'担当課',
-		'年度計画',
-		...sheet.quarterLabels.flatMap((label) => [`${label} 計画`, `${label} 進行管理`]),
-		'達成状況及び今後の方針'
+		columnHeading(sheet, 'yearPlan'),
+		...sheet.periodLabels.flatMap((label) => [`${label} 計画`, `${label} 進行管理`]),
+		columnHeading(sheet, 'note'),
+		...sheet.extraColumns.map((column) => column.label)
 	];
 	const rows = [header];
 	for (const pillar of sheet.pillars) {
@@ -31,8 +33,12 @@ export function sheetToCsv(sheet: SheetJSON): string {
 					item.content,
 					item.departments.join(DEPARTMENT_SEPARATOR),
 					item.yearPlan,
-					...item.plans.flatMap((plan, q) => [plan, markText(item.marks[q] ?? '')]),
-					item.note
+					...sheet.periodLabels.flatMap((_, p) => [
+						item.plans[p] ?? '',
+						markText(item.marks[p] ?? '')
+					]),
+					item.note,
+					...sheet.extraColumns.map(({ key }) => item.extra[key] ?? '')
 				]);
 			}
 		}

@@ -1,8 +1,16 @@
 // The very hidden _shinko sheet: a plain table of rows (key in column A) holding what the printed
-// sheets cannot carry exactly: ids, item numbers, meta, and the KPIs' raw numbers.
+// sheets cannot carry exactly: ids, item numbers, meta, the table's shape (periods, mark scale,
+// departments, heading levels, column names and keys), and the KPIs' raw numbers.
 import type ExcelJS from 'exceljs';
 import type { SheetJSON } from '../model/schema.ts';
-import { DATA_KEYS, FORMAT_MARKER, FORMAT_VERSION, SHEET_DATA, toCellText } from './xlsx-layout.ts';
+import {
+	DATA_KEYS,
+	FORMAT_MARKER,
+	FORMAT_VERSION,
+	REMOVED_MARK,
+	SHEET_DATA,
+	toCellText
+} from './xlsx-layout.ts';
 
 type DataCell = string | number | null;
 
@@ -17,7 +25,7 @@ export function writeDataSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): vo
 	add(DATA_KEYS.planName, sheet.planName);
 	add(DATA_KEYS.organisation, sheet.organisation);
 	add(DATA_KEYS.fiscalYear, sheet.fiscalYear);
-	add(DATA_KEYS.quarterLabels, ...sheet.quarterLabels);
+	writeShape(add, sheet);
 	// Document order: a section belongs to the pillar above it, an item to the section above it.
 	for (const pillar of sheet.pillars) {
 		add(DATA_KEYS.pillar, pillar.id, pillar.no);
@@ -33,4 +41,16 @@ export function writeDataSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): vo
 			add(DATA_KEYS.kpiYear, year.label, year.fiscalYear, year.target, year.actual);
 		}
 	}
+}
+
+/** The shape's rows: lists a row can hold whole go on one row, longer ones one entry a row. */
+function writeShape(add: (...cells: DataCell[]) => void, sheet: SheetJSON): void {
+	add(DATA_KEYS.levelLabels, ...sheet.levelLabels);
+	add(DATA_KEYS.periodLabels, ...sheet.periodLabels);
+	for (const { mark, label, tone, key, removed } of sheet.markScale)
+		add(DATA_KEYS.mark, mark, label, tone, key, removed ? REMOVED_MARK : '');
+	for (const name of sheet.departments) add(DATA_KEYS.department, name);
+	for (const [key, label] of Object.entries(sheet.columnLabels))
+		if (label !== undefined) add(DATA_KEYS.columnLabel, key, label);
+	for (const { key, label } of sheet.extraColumns) add(DATA_KEYS.extraColumn, key, label);
 }

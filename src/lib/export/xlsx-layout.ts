@@ -1,12 +1,14 @@
 // The shape of Shinko's .xlsx, shared by the writer and the reader so the two cannot drift apart.
-import type { MarkCell } from '../model/schema.ts';
+import type { MarkCell, SheetJSON } from '../model/schema.ts';
+import type { StandardColumn } from '../model/shape.ts';
 
 export const SHEET_TABLE = '進行管理表';
 export const SHEET_KPIS = '計画期間の目標';
 /** The very hidden sheet with what the printed layout cannot carry exactly (ids, raw numbers). */
 export const SHEET_DATA = '_shinko';
 export const FORMAT_MARKER = 'shinko-xlsx';
-export const FORMAT_VERSION = 1;
+/** 2: the table's shape (periods, mark scale, departments, columns) in _shinko. 1: four quarters. */
+export const FORMAT_VERSION = 2;
 
 export const ITEMS_MARKER = '<基本計画の取り組み>';
 export const HEADER_FIRST = '取り組み項目';
@@ -16,17 +18,53 @@ export const KPI_NOTE = '※括弧は年度実績';
 /** Competing marks of a conflict share one cell: ○/×. */
 export const MARK_SEPARATOR = '/';
 
-/** 1-based columns of the table sheet: title, content, departments, year plan, 4 quarters, note. */
-export const COL = {
-	title: 1,
-	content: 2,
-	departments: 3,
-	yearPlan: 4,
-	quarter: 5,
-	note: 9
-} as const;
-export const TABLE_COLUMNS = 9;
+/** The standard columns' usual headings, where the table has not renamed them. */
+export const STANDARD_HEADINGS: Record<StandardColumn, string> = {
+	title: HEADER_FIRST,
+	content: '具体的内容',
+	yearPlan: '年度計画',
+	note: NOTE_HEADER
+};
+
+/** A standard column's heading: the table's own name for it, else `usual`. */
+export function columnHeading(
+	sheet: Pick<SheetJSON, 'columnLabels'>,
+	key: StandardColumn,
+	usual: string = STANDARD_HEADINGS[key]
+): string {
+	const label = sheet.columnLabels[key];
+	return label === undefined || label === '' ? usual : label;
+}
+
+/** The names of the two heading levels above an item (pillar, section) for a flat export. */
+export function levelHeadings(sheet: Pick<SheetJSON, 'levelLabels'>): [string, string] {
+	return [sheet.levelLabels[0] ?? '基本計画', sheet.levelLabels[1] ?? '施策'];
+}
+
+/**
+ * 1-based columns of the table sheet: title, content, departments, year plan, one column per
+ * period (its plan, and its mark on the row below), the note, then the table's added columns.
+ */
+export function tableColumns(periods: number, extras: number) {
+	const firstPeriod = 5;
+	const note = firstPeriod + periods;
+	return {
+		title: 1,
+		content: 2,
+		departments: 3,
+		yearPlan: 4,
+		period: (index: number) => firstPeriod + index,
+		note,
+		extra: (index: number) => note + 1 + index,
+		/** How many columns the table spans. */
+		count: note + extras
+	};
+}
+export type TableColumns = ReturnType<typeof tableColumns>;
+
 export const TITLE_ROW = 1;
+/** The row under the title: the items marker, and the mark scale's legend. */
+export const MARKER_ROW = 2;
 export const HEADER_ROW = 3;
 
 /** Rows of the _shinko sheet, keyed by the text in column A. */
@@ -36,13 +74,29 @@ export const DATA_KEYS = {
 	planName: 'planName',
 	organisation: 'organisation',
 	fiscalYear: 'fiscalYear',
+	/** Format 1 only: the four quarters' labels. */
 	quarterLabels: 'quarterLabels',
+	/** The heading levels' names, in columns B…. */
+	levelLabels: 'levelLabels',
+	/** The periods' labels, in columns B…. */
+	periodLabels: 'periodLabels',
+	/** One row per entry of the mark scale: mark, meaning, tone, key, `removed` or empty. */
+	mark: 'mark',
+	/** One row per department of the table's list (up to 64: more than a row's columns). */
+	department: 'department',
+	/** One row per renamed standard column: its key and its heading. */
+	columnLabel: 'columnLabel',
+	/** One row per added column: its key and its heading. */
+	extraColumn: 'extraColumn',
 	pillar: 'pillar',
 	section: 'section',
 	item: 'item',
 	kpi: 'kpi',
 	kpiYear: 'kpiYear'
 } as const;
+
+/** What the removed column of a `mark` row says for a mark taken off the scale. */
+export const REMOVED_MARK = 'removed';
 
 export function markText(mark: MarkCell): string {
 	return Array.isArray(mark) ? mark.join(MARK_SEPARATOR) : mark;

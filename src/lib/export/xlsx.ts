@@ -16,21 +16,23 @@ import {
 	textHeight
 } from './xlsx-style.ts';
 import {
-	COL,
-	HEADER_FIRST,
 	HEADER_ROW,
 	ITEMS_MARKER,
+	MARKER_ROW,
 	MARKS_LABEL,
-	NOTE_HEADER,
 	SHEET_TABLE,
-	TABLE_COLUMNS,
 	TITLE_ROW,
-	markText
+	columnHeading,
+	markText,
+	tableColumns,
+	type TableColumns
 } from './xlsx-layout.ts';
 
-// Widths in characters; the note carries the longest text, so it gets the most room.
-const WIDTHS = [26, 30, 7, 10, 14, 14, 14, 14, 48];
-const SPANNING: number[] = [COL.title, COL.content, COL.departments, COL.note];
+// Widths in characters; the note carries the longest text, so it gets the most room. The plans
+// share about the room four quarters had, whatever the number of periods.
+const FIXED_WIDTHS = { title: 26, content: 30, departments: 7, yearPlan: 10, note: 48 };
+const PLANS_WIDTH = 56;
+const EXTRA_WIDTH = 30;
 const MARKS_ROW_HEIGHT = 21;
 /** Excel's limit, in points. */
 const MAX_ROW_HEIGHT = 409;
@@ -50,44 +52,89 @@ export async function sheetToXlsx(sheet: SheetJSON): Promise<Uint8Array> {
 	return new Uint8Array(buffer);
 }
 
+/** The table sheet's columns for this sheet, with each column's width. */
+function layoutOf(sheet: SheetJSON): { cols: TableColumns; widths: number[] } {
+	const periods = sheet.periodLabels.length;
+	const cols = tableColumns(periods, sheet.extraColumns.length);
+	const plan = Math.min(24, Math.max(8, Math.round(PLANS_WIDTH / periods)));
+	const widths = [
+		FIXED_WIDTHS.title,
+		FIXED_WIDTHS.content,
+		FIXED_WIDTHS.departments,
+		FIXED_WIDTHS.yearPlan,
+		...sheet.periodLabels.map(() => plan),
+		FIXED_WIDTHS.note,
+		...sheet.extraColumns.map(() => EXTRA_WIDTH)
+	];
+	return { cols, widths };
+}
+
 function writeTableSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): void {
 	const ws = workbook.addWorksheet(SHEET_TABLE, {
 		pageSetup: { ...A4_LANDSCAPE, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}` },
 		views: [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW }],
 		headerFooter: { oddFooter: '&C&P / &N' }
 	});
-	ws.columns = WIDTHS.map((width) => ({ width }));
+	const layout = layoutOf(sheet);
+	const { cols, widths } = layout;
+	ws.columns = widths.map((width) => ({ width }));
 
 	put(ws, TITLE_ROW, 1, sheet.title, { font: { bold: true, size: 14 } });
-	ws.mergeCells(TITLE_ROW, 1, TITLE_ROW, TABLE_COLUMNS);
-	put(ws, TITLE_ROW + 1, 1, ITEMS_MARKER, { font: { bold: true } });
+	ws.mergeCells(TITLE_ROW, 1, TITLE_ROW, cols.count);
+	put(ws, MARKER_ROW, 1, ITEMS_MARKER, { font: { bold: true } });
+	writeLegend(ws, sheet, layout);
 
 	const header = [
-		HEADER_FIRST,
-		'具体的内容',
+		columnHeading(sheet, 'title'),
+		columnHeading(sheet, 'content'),
 		'担当課',
-		warekiLabel(sheet.fiscalYear),
-		...sheet.quarterLabels,
-		NOTE_HEADER
+		columnHeading(sheet, 'yearPlan', warekiLabel(sheet.fiscalYear)),
+		...sheet.periodLabels,
+		columnHeading(sheet, 'note'),
+		...sheet.extraColumns.map((column) => column.label)
 	];
 	header.forEach((text, index) => put(ws, HEADER_ROW, index + 1, text, tableCell(HEADER_STYLE)));
 
 	let row = HEADER_ROW + 1;
 	for (const pillar of sheet.pillars) {
-		heading(ws, row++, joinNo(pillar.no, pillar.title, ' '), 'FFDDEBF7');
+		heading(ws, cols, row++, joinNo(pillar.no, pillar.title, ' '), 'FFDDEBF7');
 		for (const section of pillar.sections) {
-			heading(ws, row++, joinNo(section.no, section.title, ' '), 'FFF2F2F2');
+			heading(ws, cols, row++, joinNo(section.no, section.title, ' '), 'FFF2F2F2');
 			for (const item of section.items) {
-				writeItem(ws, row, item);
+				writeItem(ws, layout, sheet, row, item);
 				row += 2;
 			}
 		}
 	}
 }
 
+/**
+ * What each mark means, above the periods' headings: the marks are the table's own (S A B C,
+ * 順調 …), so the printed table says what they mean. Marks taken off the scale are left out.
+ */
+function writeLegend(
+	ws: ExcelJS.Worksheet,
+	sheet: SheetJSON,
+	{ cols, widths }: { cols: TableColumns; widths: number[] }
+): void {
+	const entries = sheet.markScale.filter((entry) => !entry.removed);
+	const text = `${MARKS_LABEL}: ${entries.map((entry) => `${entry.mark} ${entry.label}`).join('\u3000')}`;
+	const first = cols.period(0);
+	put(ws, MARKER_ROW, first, text, { alignment: { vertical: 'top', wrapText: true } });
+	ws.mergeCells(MARKER_ROW, first, MARKER_ROW, cols.count);
+	const width = widths.slice(first - 1).reduce((sum, w) => sum + w, 0);
+	ws.getRow(MARKER_ROW).height = Math.min(MAX_ROW_HEIGHT, textHeight(text, width));
+}
+
 /** A pillar or section heading: one merged, filled row across the table. */
-function heading(ws: ExcelJS.Worksheet, row: number, text: string, argb: string): void {
-	for (let column = 1; column <= TABLE_COLUMNS; column++) {
+function heading(
+	ws: ExcelJS.Worksheet,
+	cols: TableColumns,
+	row: number,
+	text: string,
+	argb: string
+): void {
+	for (let column = 1; column <= cols.count; column++) {
 		put(
 			ws,
 			row,
@@ -96,44 +143,65 @@ function heading(ws: ExcelJS.Worksheet, row: number, text: string, argb: string)
 			tableCell({ font: { bold: true }, fill: fill(argb) })
 		);
 	}
-	ws.mergeCells(row, 1, row, TABLE_COLUMNS);
+	ws.mergeCells(row, 1, row, cols.count);
 }
 
-function writeItem(ws: ExcelJS.Worksheet, row: number, item: ItemJSON): void {
+function writeItem(
+	ws: ExcelJS.Worksheet,
+	{ cols, widths }: { cols: TableColumns; widths: number[] },
+	sheet: SheetJSON,
+	row: number,
+	item: ItemJSON
+): void {
 	const texts: [number, string][] = [
-		[COL.title, joinNo(item.no, item.title, '')],
-		[COL.content, item.content],
-		[COL.departments, item.departments.join('\n')],
-		[COL.yearPlan, item.yearPlan],
-		...item.plans.map((plan, q): [number, string] => [COL.quarter + q, plan]),
-		[COL.note, item.note]
+		[cols.title, joinNo(item.no, item.title, '')],
+		[cols.content, item.content],
+		[cols.departments, item.departments.join('\n')],
+		[cols.yearPlan, item.yearPlan],
+		...sheet.periodLabels.map((_, p): [number, string] => [cols.period(p), item.plans[p] ?? '']),
+		[cols.note, item.note],
+		...sheet.extraColumns.map(({ key }, x): [number, string] => [
+			cols.extra(x),
+			item.extra[key] ?? ''
+		])
 	];
 	for (const [column, text] of texts) put(ws, row, column, text, tableCell());
 
 	const marksRow = row + 1;
-	for (let column = 1; column <= TABLE_COLUMNS; column++)
-		put(ws, marksRow, column, '', tableCell());
-	put(ws, marksRow, COL.yearPlan, MARKS_LABEL, tableCell({ alignment: CENTRED }));
-	item.marks.forEach((mark, q) =>
+	for (let column = 1; column <= cols.count; column++) put(ws, marksRow, column, '', tableCell());
+	put(ws, marksRow, cols.yearPlan, MARKS_LABEL, tableCell({ alignment: CENTRED }));
+	sheet.periodLabels.forEach((_, p) =>
 		put(
 			ws,
 			marksRow,
-			COL.quarter + q,
-			markText(mark),
+			cols.period(p),
+			markText(item.marks[p] ?? ''),
 			tableCell({ font: { size: 14 }, alignment: CENTRED })
 		)
 	);
 	// The texts that belong to the whole item span both rows, as in the published table.
-	for (const column of SPANNING) ws.mergeCells(row, column, marksRow, column);
+	const spanning = spanningColumns(cols, sheet.extraColumns.length);
+	for (const column of spanning) ws.mergeCells(row, column, marksRow, column);
 
 	// Excel never grows a row for text in a cell merged across rows, so a long note would be cut
 	// off on paper: the first row gets a height estimated from the texts instead.
 	const needed = texts.map(([column, text]) => {
-		const height = textHeight(text, WIDTHS[column - 1] ?? 10);
-		return SPANNING.includes(column) ? height - MARKS_ROW_HEIGHT : height;
+		const height = textHeight(text, widths[column - 1] ?? 10);
+		return spanning.includes(column) ? height - MARKS_ROW_HEIGHT : height;
 	});
 	ws.getRow(row).height = Math.min(MAX_ROW_HEIGHT, Math.max(LINE_HEIGHT, ...needed));
 	ws.getRow(marksRow).height = MARKS_ROW_HEIGHT;
+}
+
+/** The columns whose text belongs to the whole item: all but the year plan's and the periods'. */
+function spanningColumns(cols: TableColumns, extras: number): number[] {
+	return [
+		cols.title,
+		cols.content,
+		cols.departments,
+		cols.note,
+		...Array.from({ length: extras }, (_, x) => cols.extra(x))
+	];
 }
 
 function joinNo(no: string, title: string, separator: string): string {

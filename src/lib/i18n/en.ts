@@ -40,7 +40,7 @@ export const en: Messages = {
 	colTitle: 'Initiative',
 	colContent: 'What will be done',
 	colDepartments: 'Dept.',
-	colYearPlan: (fy: string) => fy,
+	colYearPlan: 'Year plan',
 	colNote: 'Achievement and policy',
 	progressRow: 'Progress',
 	orphans: 'Items without a section',
@@ -75,6 +75,7 @@ export const en: Messages = {
 	markClear: 'Clear',
 	markConflict: 'Conflict',
 	markConflictHelp: 'Different marks were set on different devices. Pick the right one.',
+	markOutsideScale: "not in the table's scale",
 	markNotAssessed: 'Not assessed',
 	markBy: (by: string, mark: string) => `${by}: ${mark}`,
 	invalidValue: 'Invalid value',
@@ -137,7 +138,7 @@ export const en: Messages = {
 	tableSettingsAdminsOnly: 'Only admins can change the table settings.',
 	shapePeriods: 'Periods',
 	shapePeriodsNote:
-		'The heading of each period. The number of periods can be changed once the table can show any number of them.',
+		'The periods progress is tracked in, and their headings. A removed period keeps its plans and marks, and can be restored.',
 	shapePeriodLabel: (n: number) => `Name of period ${n}`,
 	shapeDepartments: 'Departments',
 	shapeDepartmentsNote:
@@ -157,7 +158,8 @@ export const en: Messages = {
 	shapeRestore: 'Restore',
 	shapeRestoreDepartment: (name: string) => `Put the department “${name}” back in the list`,
 	shapeMarks: 'Marks',
-	shapeMarksNote: 'The marks of the progress rows, with their meaning, colour group and key.',
+	shapeMarksNote:
+		'The marks of the progress rows, with their meaning, colour group and key. A removed mark stays in the cells that have it, shown as not in the scale, and can be restored.',
 	shapeMark: 'Mark',
 	shapeMarkLabel: 'Meaning',
 	shapeMarkTone: 'Colour group',
@@ -168,21 +170,64 @@ export const en: Messages = {
 		behind: 'Behind',
 		na: 'Not applicable'
 	} as Record<string, string>,
+	shapeBasics: 'The table',
+	shapeTitle: 'Title',
+	shapeOrganisation: 'Organisation',
+	shapePlanName: 'Plan name',
+	shapeFiscalYear: 'Fiscal year',
+	shapeLevels: 'Heading levels',
+	shapeLevelsNote: 'The names of the headings above an item, outermost first.',
+	shapeLevelLabel: (n: number) => `Name of level ${n}`,
+	shapePresets: 'Presets',
+	shapeUsePreset: (name: string) => `Use “${name}”`,
+	shapePeriodPresetConfirm: (name: string) =>
+		`Use the periods “${name}”? Periods not in it are removed; their plans and marks stay.`,
+	shapeAddPeriod: 'Add period',
+	shapeNewPeriod: 'Name of the period to add',
+	shapeRemovePeriod: (label: string) => `Remove the period “${label}”`,
+	shapeRemovePeriodConfirm: (label: string, items: number) =>
+		items > 0
+			? `Remove the period “${label}”? The plans and marks of ${items} items in it stay and come back with Restore.`
+			: `Remove the period “${label}”?`,
+	shapeRemovedPeriods: 'Removed periods',
+	shapeRestorePeriod: (label: string) => `Restore the period “${label}”`,
+	shapeMarkPresetConfirm: (name: string, items: number) =>
+		items > 0
+			? `Use the marks “${name}”? The marks of ${items} items stay, shown as not in the scale.`
+			: `Use the marks “${name}”?`,
+	shapeMarkField: (mark: string, field: string) => `${field} of the mark “${mark}”`,
+	shapeAddMark: 'Add mark',
+	shapeNewMark: 'Mark to add',
+	shapeNewMarkLabel: 'Its meaning',
+	shapeRemoveMark: (mark: string) => `Remove the mark “${mark}”`,
+	shapeRemoveMarkConfirm: (mark: string, items: number) =>
+		items > 0
+			? `Remove the mark “${mark}”? ${items} items marked with it keep it, shown as not in the scale, until it is restored.`
+			: `Remove the mark “${mark}”?`,
+	shapeRemovedMarks: 'Removed marks',
+	shapeRestoreMark: (mark: string) => `Restore the mark “${mark}”`,
+	shapeColumns: 'Item columns',
+	shapeColumnsNote:
+		'The standard columns can be renamed (empty: their usual heading). Columns such as issues or reasons can be added. A column with text in it cannot be removed.',
+	shapeColumnName: (name: string) => `Heading of the column “${name}”`,
+	shapeAddColumn: 'Add column',
+	shapeNewColumn: 'Heading of the column to add (e.g. Issues)',
+	shapeRemoveColumn: (label: string) => `Remove the column “${label}”`,
+	shapeRemoveColumnConfirm: (label: string) => `Remove the column “${label}”?`,
+	shapeColumnNotEmpty: (label: string, items: number) =>
+		`The column “${label}” has text in ${items} items and cannot be removed. Clear it first.`,
 	shapeRefused: 'This change cannot be made.',
 	backToTable: 'Back to the table',
 	summaryTitle: 'Progress summary',
 	summaryTotal: 'All',
 	summaryItems: 'Items',
-	categoryLabel: {
-		'○': '○ On track',
-		'◎': '◎ Exceeded',
-		'△': '△ Partly',
-		'×': '× Not done',
-		'—': '— N/A',
+	categoryOther: {
+		outside: 'Not in the scale',
 		none: 'Not assessed',
 		conflict: 'Conflict'
-	},
-	summaryCrosses: 'Items with ×',
+	} as Record<string, string>,
+	summaryBehind: (marks: string[]) =>
+		marks.length ? `Items with ${marks.join(' or ')}` : 'Items behind',
 	summaryChart: (quarter: string) => `Progress, ${quarter}`,
 	kpiChartsTitle: 'Plan-period targets and actuals',
 	kpiChartTarget: 'Target',
@@ -219,6 +264,8 @@ export const en: Messages = {
 	newTable: 'New table',
 	newTableTitle: 'Table name',
 	newTableYear: 'Fiscal year',
+	newTableShape: 'Shape',
+	newTableShapeOf: (title: string) => `Same shape as “${title}”`,
 	create: 'Create',
 	importFile: 'Import a file',
 	importHelp:
@@ -257,6 +304,7 @@ export const en: Messages = {
 	diffAdded: 'Added since',
 	diffRemoved: 'Removed since',
 	diffChanged: 'Changed',
+	diffPlan: (period: string) => `Plan, ${period}`,
 	diffMark: (quarter: string) => `Progress ${quarter}`,
 	diffEmpty: '(empty)',
 	restoreAll: 'Restore this version (whole table)',
@@ -272,22 +320,18 @@ export const en: Messages = {
 		content: 'What',
 		departments: 'Dept.',
 		yearPlan: 'Year plan',
-		plan1: 'Plan 1',
-		plan2: 'Plan 2',
-		plan3: 'Plan 3',
-		plan4: 'Plan 4',
 		note: 'Note',
 		section: 'Section'
 	},
 	filterDept: 'Dept.',
 	filterMark: 'Progress',
-	filterQuarter: 'Quarter',
+	filterQuarter: 'Period',
 	filterYearPlan: 'Year plan',
 	filterPillar: 'Pillar',
 	filterSearch: 'Search',
 	filterSearchPlaceholder: 'Search titles, contents, notes',
 	filterAll: 'All',
-	filterAnyQuarter: 'Any quarter',
+	filterAnyQuarter: 'Any period',
 	filterNone: 'Not assessed',
 	filterClear: 'Clear filters',
 	filterShown: (shown: number, total: number) => `${shown} of ${total} items shown`

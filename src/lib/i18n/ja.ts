@@ -38,7 +38,7 @@ export const ja = {
 	colTitle: '取り組み項目',
 	colContent: '具体的内容',
 	colDepartments: '担当課',
-	colYearPlan: (fy: string) => fy,
+	colYearPlan: '年度計画',
 	colNote: '達成状況及び今後の方針',
 	progressRow: '進行管理',
 	orphans: '所属のない項目',
@@ -72,6 +72,7 @@ export const ja = {
 	markClear: 'クリア',
 	markConflict: '競合',
 	markConflictHelp: '別々の端末で違うマークが付けられました。正しいものを選んでください。',
+	markOutsideScale: '評価の記号にありません',
 	markNotAssessed: '未評価',
 	markBy: (by: string, mark: string) => `${by}: ${mark}`,
 	invalidValue: '不正な値',
@@ -134,7 +135,7 @@ export const ja = {
 	tableSettingsAdminsOnly: '表の設定は管理者だけが変更できます。',
 	shapePeriods: '期間',
 	shapePeriodsNote:
-		'各期間の見出しです。期間の数の変更は、表が期間の数に合わせて表示できるようになってから使えます。',
+		'進行管理をする期間とその見出しです。期間を削除しても、その期間の計画と評価は消えずに残り、元に戻せます。',
 	shapePeriodLabel: (n: number) => `期間${n}の名前`,
 	shapeDepartments: '担当課',
 	shapeDepartmentsNote:
@@ -154,7 +155,8 @@ export const ja = {
 	shapeRestore: '元に戻す',
 	shapeRestoreDepartment: (name: string) => `担当課「${name}」を一覧に戻す`,
 	shapeMarks: '評価の記号',
-	shapeMarksNote: '進行管理の欄で使う記号と、その意味・色分け・入力キーです。',
+	shapeMarksNote:
+		'進行管理の欄で使う記号と、その意味・色分け・入力キーです。記号を削除しても、その記号の評価は「記号にない評価」として残り、元に戻せます。',
 	shapeMark: '記号',
 	shapeMarkLabel: '意味',
 	shapeMarkTone: '色分け',
@@ -163,21 +165,63 @@ export const ja = {
 		string,
 		string
 	>,
+	shapeBasics: '表の基本',
+	shapeTitle: '表題',
+	shapeOrganisation: '団体名',
+	shapePlanName: '基本計画の名前',
+	shapeFiscalYear: '年度（西暦）',
+	shapeLevels: '見出しの階層',
+	shapeLevelsNote: '項目の上にある見出しの名前です（外側から）。',
+	shapeLevelLabel: (n: number) => `第${n}階層の名前`,
+	shapePresets: 'ひな形',
+	shapeUsePreset: (name: string) => `「${name}」にする`,
+	shapePeriodPresetConfirm: (name: string) =>
+		`期間を「${name}」にしますか？ 今の期間のうち「${name}」にないものは削除した期間になり、計画と評価はそのまま残ります。`,
+	shapeAddPeriod: '期間を追加',
+	shapeNewPeriod: '追加する期間の名前',
+	shapeRemovePeriod: (label: string) => `期間「${label}」を削除`,
+	shapeRemovePeriodConfirm: (label: string, items: number) =>
+		items > 0
+			? `期間「${label}」を削除しますか？ ${items} 件の項目に入っているこの期間の計画と評価は消えずに残り、「元に戻す」で表示に戻せます。`
+			: `期間「${label}」を削除しますか？`,
+	shapeRemovedPeriods: '削除した期間',
+	shapeRestorePeriod: (label: string) => `期間「${label}」を戻す`,
+	shapeMarkPresetConfirm: (name: string, items: number) =>
+		items > 0
+			? `評価の記号を「${name}」にしますか？ 今の記号で評価した ${items} 件の項目の評価は「記号にない評価」として残ります。`
+			: `評価の記号を「${name}」にしますか？`,
+	shapeMarkField: (mark: string, field: string) => `記号「${mark}」の${field}`,
+	shapeAddMark: '記号を追加',
+	shapeNewMark: '追加する記号',
+	shapeNewMarkLabel: 'その意味',
+	shapeRemoveMark: (mark: string) => `記号「${mark}」を削除`,
+	shapeRemoveMarkConfirm: (mark: string, items: number) =>
+		items > 0
+			? `記号「${mark}」を削除しますか？ この記号で評価した ${items} 件の項目の評価は「記号にない評価」として残り、「元に戻す」で戻せます。`
+			: `記号「${mark}」を削除しますか？`,
+	shapeRemovedMarks: '削除した記号',
+	shapeRestoreMark: (mark: string) => `記号「${mark}」を戻す`,
+	shapeColumns: '項目の列',
+	shapeColumnsNote:
+		'標準の列は見出しを変えられます（空欄で標準の見出し）。課題や評価理由などの列を加えることもできます。記入のある列は削除できません。',
+	shapeColumnName: (name: string) => `列「${name}」の見出し`,
+	shapeAddColumn: '列を追加',
+	shapeNewColumn: '追加する列の見出し（例：課題）',
+	shapeRemoveColumn: (label: string) => `列「${label}」を削除`,
+	shapeRemoveColumnConfirm: (label: string) => `列「${label}」を削除しますか？`,
+	shapeColumnNotEmpty: (label: string, items: number) =>
+		`列「${label}」は ${items} 件の項目に記入があるため削除できません。先に記入を消してください。`,
 	shapeRefused: 'この変更はできません。',
 	backToTable: '表に戻る',
 	summaryTitle: '進行管理の集計',
 	summaryTotal: '全体',
 	summaryItems: '項目数',
-	categoryLabel: {
-		'○': '○ 順調',
-		'◎': '◎ 計画以上',
-		'△': '△ 一部',
-		'×': '× 未実施',
-		'—': '— 該当なし',
-		none: '未評価',
-		conflict: '競合'
-	} as Record<string, string>,
-	summaryCrosses: '× のある項目',
+	categoryOther: { outside: '記号にない評価', none: '未評価', conflict: '競合' } as Record<
+		string,
+		string
+	>,
+	summaryBehind: (marks: string[]) =>
+		marks.length ? `${marks.join('・')} のある項目` : '遅れの評価のある項目',
 	summaryChart: (quarter: string) => `${quarter} の進行管理`,
 	kpiChartsTitle: '計画期間の目標と実績',
 	kpiChartTarget: '目標',
@@ -214,6 +258,8 @@ export const ja = {
 	newTable: '新しい表',
 	newTableTitle: '表の名前',
 	newTableYear: '年度（西暦）',
+	newTableShape: '表の形',
+	newTableShapeOf: (title: string) => `「${title}」と同じ形`,
 	create: '作成',
 	importFile: 'ファイルから取り込む',
 	importHelp:
@@ -252,6 +298,7 @@ export const ja = {
 	diffAdded: 'その後に追加',
 	diffRemoved: 'その後に削除',
 	diffChanged: '変更',
+	diffPlan: (period: string) => `${period} の計画`,
 	diffMark: (quarter: string) => `${quarter} の進行管理`,
 	diffEmpty: '（空）',
 	restoreAll: 'この版に戻す（表全体）',
@@ -267,22 +314,18 @@ export const ja = {
 		content: '具体的内容',
 		departments: '担当課',
 		yearPlan: '年度計画',
-		plan1: '計画1',
-		plan2: '計画2',
-		plan3: '計画3',
-		plan4: '計画4',
 		note: '達成状況及び今後の方針',
 		section: '施策'
 	} as Record<string, string>,
 	filterDept: '担当課',
 	filterMark: '進行管理',
-	filterQuarter: '四半期',
+	filterQuarter: '期間',
 	filterYearPlan: '年度計画',
 	filterPillar: '基本計画',
 	filterSearch: '検索',
 	filterSearchPlaceholder: '項目・内容・方針を検索',
 	filterAll: 'すべて',
-	filterAnyQuarter: 'どの四半期でも',
+	filterAnyQuarter: 'どの期間でも',
 	filterNone: '未評価',
 	filterClear: '絞り込みを解除',
 	filterShown: (shown: number, total: number) => `${shown} / ${total} 項目を表示`

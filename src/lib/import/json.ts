@@ -1,9 +1,12 @@
 // Reads a JSON backup (the SheetJSON as sheetToJson writes it). The text may come from anywhere,
 // so size, depth and keys are checked before the schema: nothing can hang the parser, blow the
-// stack, or reach Object.prototype through a "__proto__" key.
-import { sheetSchema, type SheetJSON } from '../model/schema.ts';
+// stack, or reach Object.prototype through a "__proto__" key. A version 1 backup (four quarters,
+// ○ ◎ △ × —) is read by its own schema and brought up to version 2; either way the items must
+// then fit the sheet's shape (sheetProblems).
+import { SCHEMA_VERSION, sheetSchema, sheetV1Schema, type SheetJSON } from '../model/schema.ts';
+import { sheetProblems, upgradeSheetV1 } from '../model/sheet-shape.ts';
 import { MAX_ITEMS } from './limits.ts';
-import { describeIssue, issuePath } from './schema-issue.ts';
+import { describeIssue, issueContext, issuePath } from './schema-issue.ts';
 
 export class JsonImportError extends Error {
 	/** Where the problem is, e.g. pillars[0].sections[2].items[1].marks[3]; '' for the whole text. */
@@ -43,11 +46,33 @@ export function parseJsonBackup(text: string): SheetJSON {
 	checkKeys(value, '', 0);
 	checkItemCount(value);
 
-	const result = sheetSchema.safeParse(value, { reportInput: true });
-	if (result.success) return result.data;
+	const sheet = fitted(value);
+	const [problem] = sheetProblems(sheet, 1);
+	if (problem) throw new JsonImportError(problem.path, problem.message);
+	return sheet;
+}
+
+/** The value as a version 2 sheet, by the schema of the version it says it is. */
+function fitted(value: unknown): SheetJSON {
+	const version =
+		value !== null && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>).schemaVersion
+			: undefined;
+	if (typeof version === 'number' && version > SCHEMA_VERSION) {
+		throw new JsonImportError(
+			'schemaVersion',
+			`この形式の版（${version}）は読めません。新しい Shinko で取り込んでください`
+		);
+	}
+	const result =
+		version === 1
+			? sheetV1Schema.safeParse(value, { reportInput: true })
+			: sheetSchema.safeParse(value, { reportInput: true });
+	if (result.success)
+		return result.data.schemaVersion === 1 ? upgradeSheetV1(result.data) : result.data;
 	const issue = result.error.issues[0];
 	if (!issue) throw new JsonImportError('', '表の形に合いません');
-	return fail(issue.path, describeIssue(issue));
+	return fail(issue.path, describeIssue(issue, issueContext(value)));
 }
 
 function fail(path: readonly PropertyKey[], detail: string): never {

@@ -1,5 +1,4 @@
 // Reading the single cells and lines of a 進行管理表 extracted from a PDF as tab-separated text.
-import { isMark } from '../model/marks.ts';
 import { DEPARTMENTS, type MarkCell } from '../model/schema.ts';
 
 export class TextImportError extends Error {
@@ -122,7 +121,8 @@ export function parseDepartments(text: string, line: number): string[] {
 }
 
 // Only glyphs that cannot mean anything else in a mark cell: every dash is —, a round 〇 is ○.
-const MARK_LOOK_ALIKES: Record<string, MarkCell> = {
+// Each stands for its mark only where the table's scale has that mark.
+const MARK_LOOK_ALIKES: Record<string, string> = {
 	'-': '—',
 	'－': '—',
 	'‐': '—',
@@ -137,13 +137,31 @@ const MARK_LOOK_ALIKES: Record<string, MarkCell> = {
 	'╳': '×'
 };
 
-export function parseMark(text: string, line: number, quarter: string): MarkCell {
+/**
+ * The mark of the scale a cell's text means: the mark itself, the mark typed full-width (Ｓ for S),
+ * or a look-alike of it (〇 for ○); null when it is none of the scale's marks.
+ */
+export function markOf(text: string, scale: readonly string[]): string | null {
+	if (scale.includes(text)) return text;
+	const narrow = text.normalize('NFKC');
+	if (scale.includes(narrow)) return narrow;
+	const alike = MARK_LOOK_ALIKES[text];
+	return alike !== undefined && scale.includes(alike) ? alike : null;
+}
+
+/** A mark cell of the text: blank, or one of `scale`'s marks; `period` names it in the error. */
+export function parseMark(
+	text: string,
+	line: number,
+	period: string,
+	scale: readonly string[]
+): MarkCell {
 	const mark = text.trim();
-	if (mark === '' || isMark(mark)) return mark;
-	const alike = MARK_LOOK_ALIKES[mark];
-	if (alike !== undefined) return alike;
+	if (mark === '') return '';
+	const known = markOf(mark, scale);
+	if (known !== null) return known;
 	throw new TextImportError(
 		line,
-		`「${quarter}」の進行管理のマーク「${mark}」は使えません（○ ◎ △ × — または空欄）`
+		`「${period}」の進行管理のマーク「${mark}」は使えません（${scale.join(' ')} または空欄）`
 	);
 }

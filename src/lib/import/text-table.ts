@@ -1,6 +1,11 @@
 // Imports a 進行管理表 from the tab-separated text a PDF extraction gives (see
 // server/seed/r2-progress-table.txt). Strict on purpose: any line it cannot place is an error
 // naming that line, so a table is never imported with rows silently lost or shifted.
+//
+// The text is the reference table's layout, so the sheet has the reference shape: four quarters
+// (labelled as the header reads them), the marks ○ ◎ △ × —, 総務 and 事業, no added columns.
+import { sheetProblems, sheetShapeFields } from '../model/sheet-shape.ts';
+import { QUARTER_PERIODS, REFERENCE_SHAPE, type TableShape } from '../model/shape.ts';
 import {
 	QUARTER_LABELS,
 	SCHEMA_VERSION,
@@ -40,6 +45,16 @@ export { TextImportError };
 const ITEMS_MARKER = '<基本計画の取り組み>';
 const MARKS_LABEL = '進行管理';
 const ITEM_FIELDS = 9;
+const QUARTERS = QUARTER_PERIODS.length;
+const SCALE = REFERENCE_SHAPE.marks.map((m) => m.mark);
+
+/** The reference shape with the quarters labelled as the text's header has them. */
+function referenceShape(labels: string[]): TableShape {
+	return {
+		...REFERENCE_SHAPE,
+		periods: QUARTER_PERIODS.map((period, q) => ({ ...period, label: labels[q] ?? period.label }))
+	};
+}
 
 export function parseTextTable(text: string): SheetJSON {
 	const cursor: Cursor = { lines: splitLines(text), next: 0 };
@@ -78,17 +93,19 @@ export function parseTextTable(text: string): SheetJSON {
 		planName: findPlanName(title),
 		organisation: '',
 		fiscalYear,
-		quarterLabels: items.quarterLabels,
+		...sheetShapeFields(referenceShape(items.quarterLabels)),
 		pillars: items.pillars,
 		kpis
 	};
 	lineOf.set(sheet, head.line);
+	lineOf.set(sheet.periodLabels, items.headerLine ?? head.line);
 	return validated(sheet, lineOf);
 }
 
 function readItems(cursor: Cursor, lineOf: WeakMap<object, number>) {
 	const pillars: PillarJSON[] = [];
-	let quarterLabels: SheetJSON['quarterLabels'] | null = null;
+	let quarterLabels: string[] | null = null;
+	let headerLine: number | null = null;
 	let kpiLine: number | null = null;
 	let itemCount = 0;
 
@@ -115,7 +132,7 @@ function readItems(cursor: Cursor, lineOf: WeakMap<object, number>) {
 					`見出しの行の列が${fields.length}個あります（${ITEM_FIELDS}列のはずです）`
 				);
 			}
-			const labels = fields.slice(4, 8).map(collapseSpaces) as SheetJSON['quarterLabels'];
+			const labels = fields.slice(4, 4 + QUARTERS).map(collapseSpaces);
 			if (quarterLabels && labels.join() !== quarterLabels.join()) {
 				throw new TextImportError(
 					line,
@@ -123,6 +140,7 @@ function readItems(cursor: Cursor, lineOf: WeakMap<object, number>) {
 				);
 			}
 			quarterLabels = labels;
+			headerLine ??= line;
 		} else if (fields.includes(MARKS_LABEL)) {
 			throw new TextImportError(line, `この${MARKS_LABEL}の行の前に取り組み項目の行がありません`);
 		} else if (pillarHeading) {
@@ -187,7 +205,7 @@ function readItems(cursor: Cursor, lineOf: WeakMap<object, number>) {
 			'取り組み項目が1つもありません（柱・節・取り組み項目の行が必要です）'
 		);
 	}
-	return { pillars, quarterLabels: quarterLabels ?? QUARTER_LABELS, kpiLine };
+	return { pillars, quarterLabels: quarterLabels ?? QUARTER_LABELS, headerLine, kpiLine };
 }
 
 function readItem(fields: string[], line: number, id: string): ItemJSON {
@@ -206,7 +224,8 @@ function readItem(fields: string[], line: number, id: string): ItemJSON {
 		yearPlan: knownPlan ?? plan,
 		plans: [rest[0] ?? '', rest[1] ?? '', rest[2] ?? '', rest[3] ?? ''],
 		marks: ['', '', '', ''],
-		note: rest[4] ?? ''
+		note: rest[4] ?? '',
+		extra: {}
 	};
 }
 
@@ -215,7 +234,7 @@ function readMarks(
 	cursor: Cursor,
 	item: ItemJSON,
 	itemLine: number,
-	labels: SheetJSON['quarterLabels']
+	labels: string[]
 ): ItemJSON['marks'] {
 	const row = nextLine(cursor);
 	const fields = row ? cells(row.text) : [];
@@ -236,14 +255,23 @@ function readMarks(
 			`${where}（${MARKS_LABEL}の行は空欄3つ、${MARKS_LABEL}、マーク4つの順のはずです）`
 		);
 	}
-	const mark = (q: number): MarkCell => parseMark(fields[4 + q] ?? '', row.line, labels[q] ?? '');
+	const mark = (q: number): MarkCell =>
+		parseMark(fields[4 + q] ?? '', row.line, labels[q] ?? '', SCALE);
 	return [mark(0), mark(1), mark(2), mark(3)];
 }
 
-/** Final check against the schema, reporting the line of the row whose value failed. */
+/**
+ * Final check against the schema and the shape, reporting the line of the row whose value failed
+ * (a problem with the quarters' labels: the header's line).
+ */
 function validated(sheet: SheetJSON, lineOf: WeakMap<object, number>): SheetJSON {
 	const result = sheetSchema.safeParse(sheet);
-	if (result.success) return result.data;
+	if (result.success) {
+		const [problem] = sheetProblems(result.data, 1);
+		if (!problem) return result.data;
+		const line = lineOf.get(sheet.periodLabels) ?? lineOf.get(sheet) ?? 1;
+		throw new TextImportError(line, `表の形に合いません（${problem.message}）`);
+	}
 	const issue = result.error.issues[0];
 	let node: unknown = sheet;
 	let line = lineOf.get(sheet) ?? 1;

@@ -1,21 +1,28 @@
-// Reads the very hidden _shinko sheet that sheetToXlsx writes: meta, the ids and numbers of every
-// pillar, section and item in document order, and the KPIs with their exact numbers.
+// Reads the very hidden _shinko sheet that sheetToXlsx writes: meta, the table's shape, the ids
+// and numbers of every pillar, section and item in document order, and the KPIs with their exact
+// numbers. A format 1 file (four quarters, ○ ◎ △ × —) reads as the version 1 sheet it was.
 import type ExcelJS from 'exceljs';
 import {
 	DATA_KEYS,
 	FORMAT_MARKER,
 	FORMAT_VERSION,
+	REMOVED_MARK,
 	SHEET_DATA,
 	cellAddress
 } from '../export/xlsx-layout.ts';
-import type { KpiJSON, SheetJSON } from '../model/schema.ts';
+import type { KpiJSON } from '../model/schema.ts';
+import { STANDARD_COLUMNS } from '../model/shape.ts';
 import { MAX_ITEMS, TOO_MANY_ITEMS } from './limits.ts';
 import { XlsxImportError, cellNumber, cellText } from './xlsx-cells.ts';
 
 export type ItemRef = { id: string; no: string };
 export type SectionRef = ItemRef & { items: ItemRef[] };
 export type PillarRef = ItemRef & { sections: SectionRef[] };
-export type Meta = Omit<SheetJSON, 'pillars' | 'kpis'>;
+/**
+ * Everything but the outline and the KPIs, loosely typed: a format 1 file gives a version 1
+ * sheet's meta (quarterLabels), a format 2 file the shape's fields. The schema checks it after.
+ */
+export type Meta = Record<string, unknown>;
 
 export type DataSheet = {
 	meta: Meta;
@@ -43,7 +50,7 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 		);
 	}
 	const version = num(1, 2);
-	if (version === null || version > FORMAT_VERSION) {
+	if (version === null || !Number.isInteger(version) || version < 1 || version > FORMAT_VERSION) {
 		throw fail(
 			1,
 			2,
@@ -81,6 +88,51 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 				meta.quarterLabels = [text(row, 2), text(row, 3), text(row, 4), text(row, 5)];
 				for (let q = 0; q < 4; q++) from(`${key}.${q}`, row, 2 + q);
 				break;
+			case DATA_KEYS.levelLabels:
+			case DATA_KEYS.periodLabels: {
+				const labels = rowTexts(ws, row);
+				labels.forEach((_, index) => from(`${key}.${index}`, row, 2 + index));
+				meta[key] = labels;
+				break;
+			}
+			case DATA_KEYS.mark: {
+				const scale = list(meta, 'markScale');
+				const at = `markScale.${scale.length}`;
+				MARK_FIELDS.forEach((field, index) => from(`${at}.${field}`, row, 2 + index));
+				const removed = text(row, 6);
+				if (removed !== '' && removed !== REMOVED_MARK)
+					throw fail(row, 6, `「${REMOVED_MARK}」か空欄が必要です`);
+				scale.push({
+					mark: text(row, 2),
+					label: text(row, 3),
+					tone: text(row, 4),
+					key: text(row, 5),
+					...(removed === REMOVED_MARK ? { removed: true } : {})
+				});
+				break;
+			}
+			case DATA_KEYS.department: {
+				const departments = list(meta, 'departments');
+				from(`departments.${departments.length}`, row, 2);
+				departments.push(text(row, 2));
+				break;
+			}
+			case DATA_KEYS.columnLabel: {
+				const labels = (meta.columnLabels ??= {}) as Record<string, string>;
+				const column = text(row, 2);
+				if (!(STANDARD_COLUMNS as readonly string[]).includes(column))
+					throw fail(row, 2, `標準の列（${STANDARD_COLUMNS.join('、')}）が必要です`);
+				from(`columnLabels.${column}`, row, 3);
+				labels[column] = text(row, 3);
+				break;
+			}
+			case DATA_KEYS.extraColumn: {
+				const columns = list(meta, 'extraColumns');
+				from(`extraColumns.${columns.length}.key`, row, 2);
+				from(`extraColumns.${columns.length}.label`, row, 3);
+				columns.push({ key: text(row, 2), label: text(row, 3) });
+				break;
+			}
 			case DATA_KEYS.pillar:
 				from(`pillars.${pillars.length}.id`, row, 2);
 				pillars.push({ ...ref(row), sections: [] });
@@ -131,12 +183,35 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 		}
 	}
 
-	for (const key of ['schemaVersion', 'title', 'fiscalYear', 'quarterLabels'] as const) {
+	const needed =
+		version === 1
+			? ['schemaVersion', 'title', 'fiscalYear', 'quarterLabels']
+			: ['schemaVersion', 'title', 'fiscalYear', 'levelLabels', 'periodLabels', 'markScale'];
+	for (const key of needed) {
 		if (meta[key] === undefined)
 			throw new XlsxImportError(SHEET_DATA, '', `「${key}」の行がありません`);
 	}
-	const full = { planName: '', organisation: '', ...meta } as Meta;
+	const shape = version === 1 ? {} : { departments: [], columnLabels: {}, extraColumns: [] };
+	const full: Meta = { planName: '', organisation: '', ...shape, ...meta };
 	return { meta: full, pillars, kpis, cells };
+}
+
+// Columns B… of a mark row, as paths inside the scale's entry.
+const MARK_FIELDS = ['mark', 'label', 'tone', 'key', 'removed'];
+
+/** The list under `key` in the meta being read, made on its first row. */
+function list(meta: Meta, key: string): unknown[] {
+	const value = (meta[key] ??= []);
+	return value as unknown[];
+}
+
+/** A row's texts from column B to its last cell with a value. */
+function rowTexts(ws: ExcelJS.Worksheet, row: number): string[] {
+	const texts: string[] = [];
+	for (let column = 2; column <= ws.getRow(row).cellCount; column++)
+		texts.push(cellText(ws, row, column));
+	while (texts.at(-1) === '') texts.pop();
+	return texts;
 }
 
 function required<T>(value: T | null | undefined, error: () => Error): T {

@@ -3,24 +3,26 @@
 // sheet. Hostile files are refused before ExcelJS inflates anything (see zip-guard.ts).
 import ExcelJS from 'exceljs';
 import {
-	COL,
-	HEADER_FIRST,
+	HEADER_ROW,
 	MARKS_LABEL,
 	SHEET_DATA,
 	SHEET_TABLE,
-	TABLE_COLUMNS,
-	cellAddress
+	cellAddress,
+	columnHeading,
+	tableColumns,
+	type TableColumns
 } from '../export/xlsx-layout.ts';
-import { MARKS, isMark } from '../model/marks.ts';
 import {
 	sheetSchema,
+	sheetV1Schema,
 	type ItemJSON,
 	type MarkCell,
 	type PillarJSON,
 	type SheetJSON
 } from '../model/schema.ts';
-import { describeIssue, fieldLabel, issuePath } from './schema-issue.ts';
-import { matchPillar, matchSection, parseMark, splitItemNo } from './text-lines.ts';
+import { sheetProblems, upgradeSheetV1 } from '../model/sheet-shape.ts';
+import { describeIssue, fieldLabel, issueContext, issuePath } from './schema-issue.ts';
+import { markOf, matchPillar, matchSection, splitItemNo } from './text-lines.ts';
 import { XlsxImportError, cellText, checkNoFormulas, checkSheetSize } from './xlsx-cells.ts';
 import { readDataSheet, type ItemRef, type PillarRef } from './xlsx-data.ts';
 import { ZipGuardError, inspectZip, verifyZip } from './zip-guard.ts';
@@ -29,6 +31,9 @@ export { XlsxImportError };
 
 /** Where each value of the result came from, so a schema error can name its cell. */
 type Origins = Map<string, { sheet: string; cell: string }>;
+
+/** What reading the table sheet needs of the sheet's shape. */
+type TableShape = Pick<SheetJSON, 'periodLabels' | 'markScale' | 'extraColumns' | 'columnLabels'>;
 
 export async function xlsxToSheet(bytes: Uint8Array | ArrayBuffer): Promise<SheetJSON> {
 	const data = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
@@ -64,23 +69,31 @@ export async function xlsxToSheet(bytes: Uint8Array | ArrayBuffer): Promise<Shee
 	const stored = readDataSheet(dataSheet);
 	const origins: Origins = new Map();
 	for (const [path, cell] of stored.cells) origins.set(path, { sheet: SHEET_DATA, cell });
-	const pillars = readTable(table, stored.pillars, origins);
+	// The shape first: it says which columns the table sheet has and which marks it may hold.
+	const shape = validated({ ...stored.meta, pillars: [], kpis: [] }, origins);
+	const pillars = readTable(table, stored.pillars, shape, origins);
 	return validated({ ...stored.meta, pillars, kpis: stored.kpis }, origins);
 }
 
-function readTable(ws: ExcelJS.Worksheet, refs: PillarRef[], origins: Origins): PillarJSON[] {
+function readTable(
+	ws: ExcelJS.Worksheet,
+	refs: PillarRef[],
+	shape: TableShape,
+	origins: Origins
+): PillarJSON[] {
+	const cols = tableColumns(shape.periodLabels.length, shape.extraColumns.length);
 	const text = (row: number, column: number) => cellText(ws, row, column);
 	const fail = (row: number, column: number, detail: string) =>
 		new XlsxImportError(ws.name, cellAddress(row, column), detail);
 	const note = (path: string, row: number, column: number) =>
 		origins.set(path, { sheet: ws.name, cell: cellAddress(row, column) });
 
-	let row = findHeader(ws) + 1;
+	let row = findHeader(ws, columnHeading(shape, 'title')) + 1;
 	const heading = (expected: string) => {
 		const found = text(row, 1);
 		if (found === '') throw fail(row, 1, `${expected}の見出しが必要ですが空欄です`);
-		if (text(row, COL.yearPlan) === MARKS_LABEL) {
-			throw fail(row, COL.yearPlan, `${expected}の見出しが必要ですが${MARKS_LABEL}の行があります`);
+		if (text(row, cols.yearPlan) === MARKS_LABEL) {
+			throw fail(row, cols.yearPlan, `${expected}の見出しが必要ですが${MARKS_LABEL}の行があります`);
 		}
 		return found;
 	};
@@ -95,7 +108,7 @@ function readTable(ws: ExcelJS.Worksheet, refs: PillarRef[], origins: Origins): 
 			row++;
 			const items = sectionRef.items.map((itemRef, i) => {
 				const path = `pillars.${p}.sections.${s}.items.${i}`;
-				const item = readItem(ws, row, itemRef, (field, r, column) =>
+				const item = readItem(ws, row, itemRef, shape, cols, (field, r, column) =>
 					note(`${path}.${field}`, r, column)
 				);
 				row += 2;
@@ -108,7 +121,7 @@ function readTable(ws: ExcelJS.Worksheet, refs: PillarRef[], origins: Origins): 
 
 	// Rows added in Excel have no id to carry them: refuse rather than drop them silently.
 	for (let extra = row; extra <= ws.rowCount; extra++) {
-		for (let column = 1; column <= TABLE_COLUMNS; column++) {
+		for (let column = 1; column <= cols.count; column++) {
 			if (text(extra, column) !== '') {
 				throw fail(
 					extra,
@@ -121,14 +134,19 @@ function readTable(ws: ExcelJS.Worksheet, refs: PillarRef[], origins: Origins): 
 	return pillars;
 }
 
-function findHeader(ws: ExcelJS.Worksheet): number {
+/**
+ * The header row: where sheetToXlsx put it, or else the first of the top rows (an editor may have
+ * inserted one above) whose first cell is the title column's heading.
+ */
+function findHeader(ws: ExcelJS.Worksheet, first: string): number {
+	if (cellText(ws, HEADER_ROW, 1) === first) return HEADER_ROW;
 	for (let row = 1; row <= Math.min(ws.rowCount, 20); row++) {
-		if (cellText(ws, row, 1) === HEADER_FIRST) return row;
+		if (cellText(ws, row, 1) === first) return row;
 	}
 	throw new XlsxImportError(
 		ws.name,
-		'A3',
-		`見出しの行（「${HEADER_FIRST}」で始まる行）が見つかりません`
+		cellAddress(HEADER_ROW, 1),
+		`見出しの行（「${first}」で始まる行）が見つかりません`
 	);
 }
 
@@ -136,47 +154,57 @@ function readItem(
 	ws: ExcelJS.Worksheet,
 	row: number,
 	ref: ItemRef,
+	shape: TableShape,
+	cols: TableColumns,
 	note: (field: string, row: number, column: number) => void
 ): ItemJSON {
 	const text = (r: number, column: number) => cellText(ws, r, column);
 	const marksRow = row + 1;
-	const label = text(marksRow, COL.yearPlan);
+	const label = text(marksRow, cols.yearPlan);
 	if (label !== MARKS_LABEL) {
 		const found = label === '' ? '空欄です' : `「${label.slice(0, 20)}」があります`;
 		throw new XlsxImportError(
 			ws.name,
-			cellAddress(marksRow, COL.yearPlan),
+			cellAddress(marksRow, cols.yearPlan),
 			`「${MARKS_LABEL}」が必要ですが${found}（行の追加や削除は Shinko の画面で行ってください）`
 		);
 	}
 	const fields: [string, number, number][] = [
-		['title', row, COL.title],
-		['content', row, COL.content],
-		['departments', row, COL.departments],
-		['yearPlan', row, COL.yearPlan],
-		['note', row, COL.note]
+		['title', row, cols.title],
+		['content', row, cols.content],
+		['departments', row, cols.departments],
+		['yearPlan', row, cols.yearPlan],
+		['note', row, cols.note]
 	];
-	for (let q = 0; q < 4; q++) {
-		fields.push([`plans.${q}`, row, COL.quarter + q], [`marks.${q}`, marksRow, COL.quarter + q]);
-	}
+	shape.periodLabels.forEach((_, p) =>
+		fields.push([`plans.${p}`, row, cols.period(p)], [`marks.${p}`, marksRow, cols.period(p)])
+	);
+	shape.extraColumns.forEach(({ key }, x) => fields.push([`extra.${key}`, row, cols.extra(x)]));
 	for (const [field, r, column] of fields) note(field, r, column);
 
-	const { no, title } = splitItemTitle(text(row, COL.title), ref.no);
-	const plan = (q: number) => text(row, COL.quarter + q);
-	const mark = (q: number) => readMark(ws, marksRow, COL.quarter + q);
+	// An added column's empty cell is left out, as the table's own JSON leaves it out.
+	const extra: Record<string, string> = {};
+	shape.extraColumns.forEach(({ key }, x) => {
+		const value = text(row, cols.extra(x));
+		if (value !== '') extra[key] = value;
+	});
+	const { no, title } = splitItemTitle(text(row, cols.title), ref.no);
 	return {
 		id: ref.id,
 		no,
 		title,
-		content: text(row, COL.content),
-		departments: text(row, COL.departments)
+		content: text(row, cols.content),
+		departments: text(row, cols.departments)
 			.split('\n')
 			.map((name) => name.trim())
 			.filter(Boolean),
-		yearPlan: text(row, COL.yearPlan),
-		plans: [plan(0), plan(1), plan(2), plan(3)],
-		marks: [mark(0), mark(1), mark(2), mark(3)],
-		note: text(row, COL.note)
+		yearPlan: text(row, cols.yearPlan),
+		plans: shape.periodLabels.map((_, p) => text(row, cols.period(p))),
+		marks: shape.periodLabels.map((_, p) =>
+			readMark(ws, marksRow, cols.period(p), shape.markScale)
+		),
+		note: text(row, cols.note),
+		extra
 	};
 }
 
@@ -196,37 +224,67 @@ function splitItemTitle(text: string, no: string): { no: string; title: string }
 	return no === '' ? { no, title: text } : splitItemNo(text);
 }
 
-/** A mark cell: one mark, or competing marks joined by / while in conflict. */
-function readMark(ws: ExcelJS.Worksheet, row: number, column: number): MarkCell {
+/**
+ * A mark cell: one of the table's marks, or competing marks joined by / while in conflict. A
+ * mark that itself holds a / is taken whole. Marks taken off the scale are read (cells still
+ * hold them) but not offered in the error.
+ */
+function readMark(
+	ws: ExcelJS.Worksheet,
+	row: number,
+	column: number,
+	markScale: SheetJSON['markScale']
+): MarkCell {
+	const scale = markScale.map((entry) => entry.mark);
+	const offered = markScale.filter((entry) => !entry.removed).map((entry) => entry.mark);
 	const text = cellText(ws, row, column).trim();
 	if (text === '') return '';
+	const whole = markOf(text, scale);
+	if (whole !== null) return whole;
 	const parts = text.split(/[/／]/).map((part) => part.trim());
 	const refuse = (detail: string) =>
 		new XlsxImportError(ws.name, cellAddress(row, column), `進行管理のマーク${detail}`);
 	if (parts.includes('')) throw refuse(`「${text}」の / の前後にマークがありません`);
 	const marks = parts.map((part) => {
-		try {
-			const mark = parseMark(part, row, '');
-			if (isMark(mark)) return mark;
-		} catch {
-			// Reported below with the cell, which is what an Excel user can find.
-		}
-		throw refuse(`「${part}」は使えません（${MARKS.join(' ')} または空欄）`);
+		const mark = markOf(part, scale);
+		if (mark !== null) return mark;
+		throw refuse(`「${part}」は使えません（${offered.join(' ')} または空欄）`);
 	});
 	return marks.length === 1 ? (marks[0] ?? '') : marks;
 }
 
-function validated(sheet: SheetJSON, origins: Origins): SheetJSON {
-	const result = sheetSchema.safeParse(sheet, { reportInput: true });
-	if (result.success) return result.data;
-	const issue = result.error.issues[0];
-	const path = (issue?.path ?? []).map(String);
-	let origin: { sheet: string; cell: string } | undefined;
-	for (let length = path.length; length > 0 && !origin; length--) {
-		origin = origins.get(path.slice(0, length).join('.'));
+/**
+ * The sheet checked against its schema (a format 1 file's against version 1's, then brought up to
+ * version 2) and its items against its shape; an error names the cell the value came from.
+ */
+function validated(sheet: Record<string, unknown>, origins: Origins): SheetJSON {
+	const result =
+		sheet.schemaVersion === 1
+			? sheetV1Schema.safeParse(sheet, { reportInput: true })
+			: sheetSchema.safeParse(sheet, { reportInput: true });
+	if (!result.success) {
+		const issue = result.error.issues[0];
+		const detail = issue
+			? `${fieldLabel(issue.path)}: ${describeIssue(issue, issueContext(sheet))}（${issuePath(issue.path)}）`
+			: '表の形に合いません';
+		throw refusal(issue?.path ?? [], detail, origins);
 	}
-	const detail = issue
-		? `${fieldLabel(issue.path)}: ${describeIssue(issue)}（${issuePath(issue.path)}）`
-		: '表の形に合いません';
-	throw new XlsxImportError(origin?.sheet ?? SHEET_DATA, origin?.cell ?? '', detail);
+	const data = result.data.schemaVersion === 1 ? upgradeSheetV1(result.data) : result.data;
+	const [problem] = sheetProblems(data, 1);
+	if (!problem) return data;
+	// pillars[0].sections[1].items[2].marks[3] → the origins' pillars.0.sections.1.items.2.marks.3
+	const path = problem.path
+		.replace(/\[(\d+)\]/g, '.$1')
+		.split('.')
+		.filter(Boolean);
+	throw refusal(path, problem.message, origins);
+}
+
+function refusal(path: readonly PropertyKey[], detail: string, origins: Origins): XlsxImportError {
+	const keys = path.map(String);
+	let origin: { sheet: string; cell: string } | undefined;
+	for (let length = keys.length; length > 0 && !origin; length--) {
+		origin = origins.get(keys.slice(0, length).join('.'));
+	}
+	return new XlsxImportError(origin?.sheet ?? SHEET_DATA, origin?.cell ?? '', detail);
 }

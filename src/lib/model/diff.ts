@@ -1,28 +1,27 @@
 // What changed between two states of a table (e.g. a snapshot and now), cell by cell, by id, so a
 // review can list it and a restore can be previewed. Pure: plain SheetJSON in, plain data out.
+//
+// Periods are compared by position (the sheet's n-th period on both sides), added columns by key.
+import { textFields, textIn } from './item-fields.ts';
 import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from './schema.ts';
+import { shapeOfSheet } from './sheet-shape.ts';
 
-export const ITEM_TEXT_FIELDS = [
-	'no',
-	'title',
-	'content',
-	'yearPlan',
-	'plan1',
-	'plan2',
-	'plan3',
-	'plan4',
-	'note'
-] as const;
-export type ItemTextField = (typeof ITEM_TEXT_FIELDS)[number];
+/** The item's own text fields, whatever the shape. */
+export type ItemTextField = 'no' | 'title' | 'content' | 'yearPlan' | 'note';
 
 export type FieldChange =
 	| { field: ItemTextField; before: string; after: string }
+	/** A period's plan: its index in the table's periods. */
+	| { field: 'plan'; period: number; before: string; after: string }
+	/** An added column, by its key. */
+	| { field: 'extra'; key: string; before: string; after: string }
 	| { field: 'departments'; before: string[]; after: string[] }
 	/** Moved to another section: ids, plus 「(1) 入会の促進」-style labels for display. */
 	| { field: 'section'; before: string; after: string; beforeLabel: string; afterLabel: string };
 
 export interface MarkChange {
-	quarter: 1 | 2 | 3 | 4;
+	/** The period's index in the table's periods. */
+	period: number;
 	before: MarkCell;
 	after: MarkCell;
 }
@@ -40,10 +39,19 @@ export type ItemDiff =
 			marks: MarkChange[];
 	  };
 
-export type MetaField = 'title' | 'planName' | 'organisation' | 'fiscalYear' | 'quarterLabels';
+export type MetaField =
+	| 'title'
+	| 'planName'
+	| 'organisation'
+	| 'fiscalYear'
+	| 'periodLabels'
+	| 'markScale'
+	| 'departments'
+	| 'levelLabels'
+	| 'columns';
 export interface MetaChange {
 	field: MetaField;
-	/** Quarter labels joined with ' / '. */
+	/** Lists (periods, marks, departments, levels, columns) joined with ' / '. */
 	before: string | number;
 	after: string | number;
 }
@@ -115,15 +123,20 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 	return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function textOf(item: ItemJSON, field: ItemTextField): string {
-	const plan = /^plan([1-4])$/.exec(field);
-	if (plan) return item.plans[Number(plan[1]) - 1] ?? '';
-	return item[field as Exclude<ItemTextField, `plan${number}`>];
+/** The text cells either side has: every period of the longer side, every added column of both. */
+function comparedFields(before: SheetJSON, after: SheetJSON) {
+	const b = textFields(shapeOfSheet(before).shape);
+	const a = textFields(shapeOfSheet(after).shape);
+	const out = a.length >= b.length ? [...a] : [...b];
+	for (const f of [...a, ...b])
+		if (f.kind === 'extra' && !out.some((o) => o.kind === 'extra' && o.key === f.key)) out.push(f);
+	return { texts: out, periods: Math.max(before.periodLabels.length, after.periodLabels.length) };
 }
 
 function itemChanges(
 	before: Placed,
-	after: Placed
+	after: Placed,
+	compared: ReturnType<typeof comparedFields>
 ): { fields: FieldChange[]; marks: MarkChange[] } {
 	const fields: FieldChange[] = [];
 	if (before.sectionId !== after.sectionId)
@@ -134,10 +147,16 @@ function itemChanges(
 			beforeLabel: before.sectionLabel,
 			afterLabel: after.sectionLabel
 		});
-	for (const field of ITEM_TEXT_FIELDS) {
-		const b = textOf(before.item, field);
-		const a = textOf(after.item, field);
-		if (a !== b) fields.push({ field, before: b, after: a });
+	if (before.item.no !== after.item.no)
+		fields.push({ field: 'no', before: before.item.no, after: after.item.no });
+	for (const f of compared.texts) {
+		const b = textIn(before.item, f);
+		const a = textIn(after.item, f);
+		if (a === b) continue;
+		if (f.kind === 'standard') fields.push({ field: f.key, before: b, after: a });
+		else if (f.kind === 'plan')
+			fields.push({ field: 'plan', period: f.period, before: b, after: a });
+		else fields.push({ field: 'extra', key: f.key, before: b, after: a });
 	}
 	if (!sameList(before.item.departments, after.item.departments))
 		fields.push({
@@ -146,11 +165,11 @@ function itemChanges(
 			after: [...after.item.departments]
 		});
 	const marks: MarkChange[] = [];
-	([1, 2, 3, 4] as const).forEach((quarter, i) => {
-		const b = before.item.marks[i] ?? '';
-		const a = after.item.marks[i] ?? '';
-		if (!sameMarkCell(b, a)) marks.push({ quarter, before: b, after: a });
-	});
+	for (let period = 0; period < compared.periods; period++) {
+		const b = before.item.marks[period] ?? '';
+		const a = after.item.marks[period] ?? '';
+		if (!sameMarkCell(b, a)) marks.push({ period, before: b, after: a });
+	}
 	return { fields, marks };
 }
 
@@ -159,12 +178,24 @@ function metaChanges(before: SheetJSON, after: SheetJSON): MetaChange[] {
 	for (const field of ['title', 'planName', 'organisation', 'fiscalYear'] as const)
 		if (before[field] !== after[field])
 			out.push({ field, before: before[field], after: after[field] });
-	if (!sameList(before.quarterLabels, after.quarterLabels))
-		out.push({
-			field: 'quarterLabels',
-			before: before.quarterLabels.join(' / '),
-			after: after.quarterLabels.join(' / ')
-		});
+	const lists: [MetaField, (s: SheetJSON) => string[]][] = [
+		['levelLabels', (s) => s.levelLabels],
+		['periodLabels', (s) => s.periodLabels],
+		['markScale', (s) => s.markScale.filter((m) => !m.removed).map((m) => `${m.mark} ${m.label}`)],
+		['departments', (s) => s.departments],
+		[
+			'columns',
+			(s) => [
+				...Object.entries(s.columnLabels).map(([k, v]) => `${k}: ${v}`),
+				...s.extraColumns.map((c) => c.label)
+			]
+		]
+	];
+	for (const [field, list] of lists) {
+		const b = list(before);
+		const a = list(after);
+		if (!sameList(b, a)) out.push({ field, before: b.join(' / '), after: a.join(' / ') });
+	}
 	return out;
 }
 
@@ -270,6 +301,7 @@ function kpiChanges(before: KpiJSON[], after: KpiJSON[]): KpiChange[] {
 export function diffSheets(before: SheetJSON, after: SheetJSON): SheetDiff {
 	const b = placedItems(before);
 	const a = placedItems(after);
+	const compared = comparedFields(before, after);
 	const items: ItemDiff[] = [];
 	for (const [id, now] of a) {
 		const old = b.get(id);
@@ -277,7 +309,7 @@ export function diffSheets(before: SheetJSON, after: SheetJSON): SheetDiff {
 			items.push({ kind: 'added', id, sectionId: now.sectionId, item: now.item });
 			continue;
 		}
-		const { fields, marks } = itemChanges(old, now);
+		const { fields, marks } = itemChanges(old, now, compared);
 		if (fields.length > 0 || marks.length > 0)
 			items.push({ kind: 'changed', id, sectionId: now.sectionId, item: now.item, fields, marks });
 	}

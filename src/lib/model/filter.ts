@@ -1,15 +1,18 @@
 // Row filters of the review meeting, addressed by the URL (?dept=総務&mark=×&quarter=2&…).
+// `quarter` is the period's number (1 … 12; the name stays, as links people keep use it).
 import { z } from 'zod/mini';
-import { MARKS } from './marks.ts';
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
+import { LIMITS } from './shape.ts';
 
-/** `none` finds marks not yet assessed. */
-export const MARK_FILTERS = [...MARKS, 'none'] as const;
+/** `none` finds marks not yet assessed; any other value is a mark of the table's scale. */
+export const MARK_NONE = 'none';
 
 export const filterSchema = z.object({
 	dept: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
-	mark: z.optional(z.enum(MARK_FILTERS)),
-	quarter: z.optional(z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(4)))),
+	mark: z.optional(z.string().check(z.minLength(1), z.maxLength(LIMITS.mark * 2))),
+	quarter: z.optional(
+		z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(LIMITS.periods.max)))
+	),
 	yearPlan: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
 	pillar: z.optional(z.string().check(z.minLength(1), z.maxLength(16))),
 	search: z.optional(z.string().check(z.minLength(1), z.maxLength(200)))
@@ -48,7 +51,7 @@ export function normalise(text: string): string {
 }
 
 function markMatches(cell: MarkCell, wanted: NonNullable<Filter['mark']>): boolean {
-	if (wanted === 'none') return cell === '';
+	if (wanted === MARK_NONE) return cell === '';
 	return Array.isArray(cell) ? cell.includes(wanted) : cell === wanted;
 }
 
@@ -57,7 +60,8 @@ export function itemMatches(item: ItemJSON, pillarNo: string, filter: Filter): b
 	if (filter.dept !== undefined && !item.departments.includes(filter.dept)) return false;
 	if (filter.yearPlan !== undefined && item.yearPlan.trim() !== filter.yearPlan) return false;
 	if (filter.mark !== undefined) {
-		const cells = filter.quarter !== undefined ? [item.marks[filter.quarter - 1]!] : item.marks;
+		const cells =
+			filter.quarter !== undefined ? [item.marks[filter.quarter - 1] ?? ''] : item.marks;
 		if (!cells.some((c) => markMatches(c, filter.mark!))) return false;
 	}
 	if (filter.search !== undefined) {
@@ -69,7 +73,8 @@ export function itemMatches(item: ItemJSON, pillarNo: string, filter: Filter): b
 			item.departments.join(' '),
 			item.yearPlan,
 			...item.plans,
-			item.note
+			item.note,
+			...Object.values(item.extra)
 		];
 		if (!haystack.some((text) => normalise(text).includes(needle))) return false;
 	}

@@ -1,6 +1,10 @@
 // "Start next year from this one": the plan carries on, the year's assessment starts afresh.
 import { warekiLabel } from './fiscal-year.ts';
-import type { ItemJSON, SheetJSON } from './schema.ts';
+import { blankItem } from './item-fields.ts';
+import type { SheetJSON } from './schema.ts';
+import { SCHEMA_VERSION } from './sheet-constants.ts';
+import { sheetShapeFields } from './sheet-shape.ts';
+import { REFERENCE_SHAPE, type TableShape } from './shape.ts';
 
 export interface NextYearOptions {
 	keepMarks?: boolean;
@@ -24,7 +28,7 @@ export function nextYearSheet(sheet: SheetJSON, options: NextYearOptions = {}): 
 	for (const pillar of copy.pillars) {
 		for (const section of pillar.sections) {
 			for (const item of section.items) {
-				if (!options.keepMarks) item.marks = ['', '', '', ''];
+				if (!options.keepMarks) item.marks = item.marks.map(() => '');
 				if (!options.keepNotes) item.note = '';
 			}
 		}
@@ -32,43 +36,26 @@ export function nextYearSheet(sheet: SheetJSON, options: NextYearOptions = {}): 
 	return copy;
 }
 
-/** An item with nothing filled in yet. */
-export function emptyItem(id: string, no = ''): ItemJSON {
+/** A new table of the given shape with one pillar, one section and one empty item to start from. */
+export function emptySheet(
+	title: string,
+	fiscalYear: number,
+	planName = '',
+	shape: TableShape = REFERENCE_SHAPE
+): SheetJSON {
 	return {
-		id,
-		no,
-		title: '',
-		content: '',
-		departments: [],
-		yearPlan: '',
-		plans: ['', '', '', ''],
-		marks: ['', '', '', ''],
-		note: ''
-	};
-}
-
-/** A new table with one pillar, one section and one empty item to start from. */
-export function emptySheet(title: string, fiscalYear: number, planName = ''): SheetJSON {
-	return {
-		schemaVersion: 1,
+		schemaVersion: SCHEMA_VERSION,
 		title,
 		planName,
 		organisation: '',
 		fiscalYear,
-		quarterLabels: ['～6月', '～9月', '～12月', '～3月'],
+		...sheetShapeFields(shape),
 		pillars: [
 			{
 				id: 'p1',
 				no: '1',
 				title: '',
-				sections: [
-					{
-						id: 'p1s1',
-						no: '(1)',
-						title: '',
-						items: [emptyItem('p1s1i1', '①')]
-					}
-				]
+				sections: [{ id: 'p1s1', no: '(1)', title: '', items: [blankItem('p1s1i1', shape, '①')] }]
 			}
 		],
 		kpis: []

@@ -1,7 +1,7 @@
 // The constants of the SheetJSON format, apart from its zod schema (schema.ts), so the table page
 // can use them without loading the schema.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const DOC_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -1,52 +1,90 @@
-// Counts of the 進行管理 marks per pillar and section and quarter, for the review's summary page.
-import { MARKS, type Mark } from './marks.ts';
+// Counts of the 進行管理 marks per pillar and section and period, for the review's summary page,
+// by the table's own mark scale: one category per mark, then marks not in the scale (a mark
+// taken off it), cells not assessed and competing marks.
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
+import type { Tone } from './shape.ts';
 
-export const CATEGORIES = [...MARKS, 'none', 'conflict'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export type Category = string;
+/** Categories that are not a mark of the scale. */
+export const OUTSIDE = 'outside';
+export const NONE = 'none';
+export const CONFLICT = 'conflict';
+
+export interface CategoryDef {
+	key: Category;
+	/** The mark, or null for the categories that are not one. */
+	mark: string | null;
+	/** Its meaning, from the scale ('' for the others: the view names them). */
+	label: string;
+	/** The mark's tone; null for the others. */
+	tone: Tone | null;
+}
+
 export type Counts = Record<Category, number>;
 
-export function categoryOf(cell: MarkCell): Category {
-	if (cell === '') return 'none';
-	if (Array.isArray(cell)) return 'conflict';
-	return cell;
+/** The categories of a sheet's summary: its scale's marks in order, then the others. */
+export function categoriesOf(sheet: Pick<SheetJSON, 'markScale'>): CategoryDef[] {
+	return [
+		...sheet.markScale
+			.filter((m) => !m.removed)
+			.map((m) => ({ key: m.mark, mark: m.mark, label: m.label, tone: m.tone })),
+		...[OUTSIDE, NONE, CONFLICT].map((key) => ({ key, mark: null, label: '', tone: null }))
+	];
 }
 
-function emptyCounts(): Counts {
-	return Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Counts;
+function categoryOf(cell: MarkCell, scale: ReadonlySet<string>): Category {
+	if (cell === '') return NONE;
+	if (Array.isArray(cell)) return CONFLICT;
+	return scale.has(cell) ? cell : OUTSIDE;
 }
 
-/** Counts per quarter (index 0..3) over some items. */
-export function countMarks(items: ItemJSON[]): Counts[] {
-	const quarters = [emptyCounts(), emptyCounts(), emptyCounts(), emptyCounts()];
-	for (const item of items) item.marks.forEach((cell, q) => quarters[q]![categoryOf(cell)]++);
-	return quarters;
+function emptyCounts(categories: CategoryDef[]): Counts {
+	return Object.fromEntries(categories.map((c) => [c.key, 0]));
+}
+
+/** Counts per period (index 0 … n-1) over some items. */
+export function countMarks(
+	items: ItemJSON[],
+	periods: number,
+	categories: CategoryDef[]
+): Counts[] {
+	const scale = new Set(categories.filter((c) => c.mark !== null).map((c) => c.key));
+	const out = Array.from({ length: periods }, () => emptyCounts(categories));
+	for (const item of items)
+		for (let p = 0; p < periods; p++) out[p]![categoryOf(item.marks[p] ?? '', scale)]!++;
+	return out;
 }
 
 export function share(counts: Counts, category: Category): number {
-	const total = CATEGORIES.reduce((sum, c) => sum + counts[c], 0);
-	return total === 0 ? 0 : counts[category] / total;
+	const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+	return total === 0 ? 0 : (counts[category] ?? 0) / total;
 }
 
 export interface SectionSummary {
 	id: string;
 	label: string;
 	items: number;
-	quarters: Counts[];
+	periods: Counts[];
 }
 export interface PillarSummary extends SectionSummary {
 	sections: SectionSummary[];
 }
 export interface Summary {
+	categories: CategoryDef[];
 	pillars: PillarSummary[];
-	total: { items: number; quarters: Counts[] };
-	/** Items with × in some quarter, with the quarters (1..4), for links to their rows. */
-	crosses: { id: string; label: string; quarters: number[] }[];
+	total: { items: number; periods: Counts[] };
+	/** The scale's marks of the tone `behind` (× in the reference table). */
+	behindMarks: string[];
+	/** Items with a `behind` mark in some period, with the periods (1 … n), for links to their rows. */
+	behind: { id: string; label: string; periods: number[] }[];
 }
 
 export function summarize(sheet: SheetJSON): Summary {
+	const categories = categoriesOf(sheet);
+	const n = sheet.periodLabels.length;
+	const behindMarks = categories.filter((c) => c.tone === 'behind').map((c) => c.key);
 	const all: ItemJSON[] = [];
-	const crosses: Summary['crosses'] = [];
+	const behind: Summary['behind'] = [];
 	const pillars = sheet.pillars.map((pillar) => {
 		const pillarItems = pillar.sections.flatMap((s) => s.items);
 		all.push(...pillarItems);
@@ -54,22 +92,30 @@ export function summarize(sheet: SheetJSON): Summary {
 			id: section.id,
 			label: `${section.no} ${section.title}`,
 			items: section.items.length,
-			quarters: countMarks(section.items)
+			periods: countMarks(section.items, n, categories)
 		}));
 		for (const item of pillarItems) {
-			const quarters = item.marks
-				.map((cell, q) => ((Array.isArray(cell) ? cell : [cell]).includes('×' as Mark) ? q + 1 : 0))
-				.filter((q) => q > 0);
-			if (quarters.length)
-				crosses.push({ id: item.id, label: `${item.no}${item.title}`, quarters });
+			const periods = item.marks
+				.slice(0, n)
+				.map((cell, p) =>
+					(Array.isArray(cell) ? cell : [cell]).some((m) => behindMarks.includes(m)) ? p + 1 : 0
+				)
+				.filter((p) => p > 0);
+			if (periods.length) behind.push({ id: item.id, label: `${item.no}${item.title}`, periods });
 		}
 		return {
 			id: pillar.id,
 			label: `${pillar.no} ${pillar.title}`,
 			items: pillarItems.length,
-			quarters: countMarks(pillarItems),
+			periods: countMarks(pillarItems, n, categories),
 			sections
 		};
 	});
-	return { pillars, total: { items: all.length, quarters: countMarks(all) }, crosses };
+	return {
+		categories,
+		pillars,
+		total: { items: all.length, periods: countMarks(all, n, categories) },
+		behindMarks,
+		behind
+	};
 }

@@ -1,8 +1,7 @@
 // One open table: its doc session, a runes view of its structure, undo, and the edit operations.
 import * as Y from 'yjs';
-import type { Mark } from '../model/marks.ts';
 import { migrate } from '../doc/migrate.ts';
-import { docToSheet, quarterLabelsOf } from '../doc/sheet-doc.ts';
+import { docToSheet } from '../doc/sheet-doc.ts';
 import { restoreItemFrom, restoreSheet } from '../doc/restore.ts';
 import type { SheetJSON } from '../model/schema.ts';
 import { serverNow } from '../doc/clock.ts';
@@ -23,7 +22,8 @@ import {
 import type { KpiField } from '../doc/ops.ts';
 import { ORIGIN } from '../doc/origins.ts';
 import { readShape, shapeMap } from '../doc/shape-doc.ts';
-import { numOrNull, readKpis, readOutline, roots, type Quarter } from '../doc/table-doc.ts';
+import { numOrNull, readKpis, readOutline, roots } from '../doc/table-doc.ts';
+import { markKey } from '../model/item-fields.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
 import { Presence } from './presence.svelte.ts';
 import { YReader, type YEvents } from './y-reader.ts';
@@ -92,14 +92,10 @@ export class TableSession {
 		// shapes, from its meta.
 		this.shape = new YReader([r.meta, shapeMap(this.doc)], () => readShape(this.doc));
 		this.meta = new YReader([r.meta, shapeMap(this.doc)], () => {
-			// The table view draws four quarters so far: a shape of other periods shows them once
-			// the view follows the shape (issue 19).
-			const { shape } = readShape(this.doc);
-			const quarters = quarterLabelsOf(this.doc, shape);
+			const { shape } = this.shape.current;
 			return {
 				title: typeof r.meta.get('title') === 'string' ? (r.meta.get('title') as string) : '',
 				fiscalYear: numOrNull(r.meta.get('fiscalYear')),
-				quarterLabels: quarters,
 				departments: shape.departments.map((d) => d.name),
 				empty: r.meta.size === 0
 			};
@@ -151,9 +147,18 @@ export class TableSession {
 		this.edit(itemId, field, () => spliceText(text, next, ORIGIN.local, cursor));
 	}
 
-	setMark(itemId: string, quarter: Quarter, value: Mark | ''): void {
-		this.edit(itemId, `mark${quarter}`, () =>
-			setItemMark(this.doc, itemId, quarter, value, this.user.name)
+	/** Sets (or with '' clears) an item's mark of a period, by the period's id. */
+	setMark(itemId: string, periodId: string, value: string): void {
+		this.edit(itemId, markKey(periodId), () =>
+			setItemMark(
+				this.doc,
+				itemId,
+				periodId,
+				value,
+				this.user.name,
+				ORIGIN.local,
+				this.shape.current.shape
+			)
 		);
 	}
 
@@ -191,7 +196,11 @@ export class TableSession {
 
 	/** Makes the whole table equal a snapshot, as a new change that syncs and can be undone. */
 	restoreAll(sheet: SheetJSON): void {
-		if (!this.readonly) restoreSheet(this.doc, sheet, this.user.name);
+		// The shape comes back too for an admin; others may not change it (表の設定).
+		if (!this.readonly)
+			restoreSheet(this.doc, sheet, this.user.name, ORIGIN.restore, {
+				shape: this.user.role === 'admin'
+			});
 	}
 
 	restoreItem(sheet: SheetJSON, itemId: string): boolean {

@@ -2,8 +2,11 @@
 // DepartmentsCell, MarkCell and the comments button draw them, none of them editable yet. The
 // browser parses a row's markup in a fraction of what creating its sixty-odd elements one by one
 // costs, which is most of the time a table of 2,000 items takes to bring in all its rows.
-import { QUARTERS, type ItemCells, type TextField } from '$lib/doc/table-doc.ts';
+import type { ItemCells } from '$lib/doc/table-doc.ts';
 import type { Messages } from '$lib/i18n/ja.ts';
+import { textFields, type TextField } from '$lib/model/item-fields.ts';
+import type { TableShape } from '$lib/model/shape.ts';
+import { columnLabel } from './columns.ts';
 import { markTitle } from './mark-title.ts';
 
 export interface RestingRow {
@@ -11,7 +14,8 @@ export interface RestingRow {
 	/** The item in labels: its number, or its id. */
 	name: string;
 	t: Messages;
-	quarterLabels: string[];
+	/** The table's shape: its periods, its marks, its columns. */
+	shape: TableShape;
 	readonly: boolean;
 	/** Its comment thread: the open comments and all of them. */
 	comments: { open: number; total: number };
@@ -32,19 +36,25 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!);
 }
 
-function textCell(
-	r: RestingRow,
-	field: TextField,
-	rowspan: number,
-	column: string,
-	heading: string
-) {
-	const value = r.item.texts[field];
+/** Where a text cell sits: its class and whether it spans the item's two rows. */
+export function cellPlace(field: TextField): { column: string; rowspan: 1 | 2 } {
+	if (field.kind === 'plan') return { column: 'c-plan', rowspan: 1 };
+	if (field.kind === 'extra') return { column: 'c-extra', rowspan: 2 };
+	if (field.key === 'yearPlan') return { column: 'c-yearplan', rowspan: 1 };
+	return { column: `c-${field.key}`, rowspan: 2 };
+}
+
+function textCell(r: RestingRow, field: TextField) {
+	const { column, rowspan } = cellPlace(field);
+	const heading = columnLabel(r.shape, field, r.t);
+	const value = r.item.texts[field.key] ?? null;
 	const readonly = r.readonly || value === null ? ' readonly' : '';
 	const prefix =
-		field === 'title' && r.item.no ? `<span class="prefix">${escapeHtml(r.item.no)}</span>` : '';
+		field.key === 'title' && r.item.no
+			? `<span class="prefix">${escapeHtml(r.item.no)}</span>`
+			: '';
 	return (
-		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${field}" ` +
+		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${field.key}" ` +
 		`data-cell="" tabindex="0" aria-label="${escapeHtml(r.t.cellLabel(r.name, heading))}">` +
 		`<div class="value">${prefix}${escapeHtml(value ?? '')}</div></td>`
 	);
@@ -71,18 +81,27 @@ function progressCell(r: RestingRow): string {
 	);
 }
 
-/** A mark cell with one mark or none (competing marks make the row editable: ItemRows). */
+/** The class of a mark's face: its tone, which gives its colour (cells.css). */
+export function markClass(shape: TableShape, mark: string): string {
+	const def = shape.marks.find((m) => m.mark === mark);
+	return def ? `mark tone-${def.tone}` : 'mark outside';
+}
+
+/**
+ * A mark cell with one mark of the scale or none (competing marks, and a mark not in the scale,
+ * make the row editable: ItemRows).
+ */
 function markCell(r: RestingRow, i: number): string {
-	const quarter = QUARTERS[i]!;
-	const reading = r.item.marks[i]!;
+	const period = r.shape.periods[i]!;
+	const reading = r.item.marks[i] ?? { cell: '', entries: [], invalid: false, outside: false };
 	const mark = typeof reading.cell === 'string' ? reading.cell : '';
-	const title = escapeHtml(markTitle(r.t, reading));
-	const cellLabel = escapeHtml(r.t.markCellLabel(r.name, r.quarterLabels[i] ?? String(quarter)));
+	const title = escapeHtml(markTitle(r.t, reading, r.shape.marks));
+	const cellLabel = escapeHtml(r.t.markCellLabel(r.name, period.label));
 	const face = mark
-		? `<span class="mark" data-value="${escapeHtml(mark)}">${escapeHtml(mark)}</span>`
+		? `<span class="${markClass(r.shape, mark)}" data-value="${escapeHtml(mark)}">${escapeHtml(mark)}</span>`
 		: '<span class="empty" aria-hidden="true">&nbsp;</span>';
 	return (
-		`<td class="mark-cell" data-mark="${quarter}" data-cell="" tabindex="0" ` +
+		`<td class="mark-cell" data-mark="${escapeHtml(period.id)}" data-cell="" tabindex="0" ` +
 		`aria-label="${cellLabel}: ${title}" aria-haspopup="menu" aria-expanded="false" ` +
 		`title="${title}"><button type="button" class="face" tabindex="-1"` +
 		`${r.readonly ? ' disabled=""' : ''}>${face}</button></td>`
@@ -91,21 +110,15 @@ function markCell(r: RestingRow, i: number): string {
 
 /** The item's `<tr class="main">` and `<tr class="marks">`, at rest. */
 export function restingRowHtml(r: RestingRow): string {
-	const { t, quarterLabels: q } = r;
+	let main = '';
+	for (const field of textFields(r.shape)) {
+		main += textCell(r, field);
+		if (field.key === 'content') main += departmentsCell(r);
+	}
 	return (
-		'<tr class="main">' +
-		textCell(r, 'title', 2, 'c-title', t.colTitle) +
-		textCell(r, 'content', 2, 'c-content', t.colContent) +
-		departmentsCell(r) +
-		textCell(r, 'yearPlan', 1, 'c-yearplan', 'yearPlan') +
-		textCell(r, 'plan1', 1, 'c-plan', q[0] ?? 'plan1') +
-		textCell(r, 'plan2', 1, 'c-plan', q[1] ?? 'plan2') +
-		textCell(r, 'plan3', 1, 'c-plan', q[2] ?? 'plan3') +
-		textCell(r, 'plan4', 1, 'c-plan', q[3] ?? 'plan4') +
-		textCell(r, 'note', 2, 'c-note', t.colNote) +
-		'</tr><tr class="marks">' +
+		`<tr class="main">${main}</tr><tr class="marks">` +
 		progressCell(r) +
-		[0, 1, 2, 3].map((i) => markCell(r, i)).join('') +
+		r.shape.periods.map((_, i) => markCell(r, i)).join('') +
 		'</tr>'
 	);
 }
