@@ -138,6 +138,40 @@ test('an admin changes the mark scale: values of a removed mark stay, shown outs
 	await expect(page.locator('[data-item-id="p1s1i1"] [data-mark="2"] .mark')).toHaveText('×');
 });
 
+test('an admin defines a KPI: it joins the table with the plan’s years, and can be removed', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await page.goto(`${baseUrl}/t/${tableId}/settings`);
+	await page.locator('[data-shape-new-kpi]').fill('重大事故の件数');
+	await page.getByRole('textbox', { name: '単位' }).last().fill('件');
+	await page.getByRole('button', { name: '目標を追加' }).click();
+	const kpi = page.locator('[data-shape-kpi="重大事故の件数"]');
+	await expect(kpi).toBeVisible();
+	// The plan period's years, as the table's other KPIs have them.
+	const years = await page
+		.locator('[data-shape-kpi]')
+		.first()
+		.locator('[data-kpi-year]')
+		.evaluateAll((els) => els.map((e) => e.getAttribute('data-kpi-year')));
+	await expect(kpi.locator('[data-kpi-year]')).toHaveCount(years.length);
+	await kpi.getByLabel('少ないほどよい').check();
+	await saved(page);
+
+	await page.goto(`${baseUrl}/t/${tableId}`);
+	await allRows(page);
+	const row = page.locator('[data-kpi-id]', { hasText: '重大事故の件数' });
+	await expect(row).toBeVisible();
+	await expect(page.locator('[data-kpi-id]')).toHaveCount(4);
+
+	await page.goto(`${baseUrl}/t/${tableId}/settings`);
+	page.once('dialog', (d) => void d.accept());
+	await page.getByRole('button', { name: '目標「重大事故の件数」を削除' }).click();
+	await expect(kpi).toHaveCount(0);
+	await saved(page);
+});
+
 test('an editor sees 表の設定 read-only', async ({ browser, baseUrl, tableId }) => {
 	// A name no other test adds: every test file shares one server and its users.
 	addUser('takahashi', 'editor', 'takahashi-password');

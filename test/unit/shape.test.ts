@@ -139,10 +139,13 @@ describe('changing the shape', () => {
 		expect(writeShape(a, merged)).toEqual({ ok: true, changed: true });
 		merged.periods[1]!.label = '';
 		expect(writeShape(a, merged).ok).toBe(false);
-		// An entry an older or faulty client wrote with an id this one would not make.
+		// An entry an older or faulty client wrote with an id this one would not make is not read
+		// (ids go into item keys and markup), and the shape can still be edited.
+		a.transact(() => shapeMap(a).set('period:"><img src=x>:label', '広報'));
 		a.transact(() => shapeMap(a).set('dept:Odd-Id!:name', '広報'));
 		const odd = clone(readShape(a).shape);
-		expect(odd.departments.map((d) => d.name)).toContain('広報');
+		expect(odd.departments.map((d) => d.name)).not.toContain('広報');
+		expect(odd.periods.map((p) => p.label)).not.toContain('広報');
 		odd.periods[2]!.label = '10～12月';
 		expect(writeShape(a, odd).ok).toBe(true);
 	});

@@ -2,9 +2,9 @@
 // off the scale, a table made before shapes, and restoring across a change of shape.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { setItemMark } from '../../src/lib/doc/ops.ts';
+import { fillItemCells, setItemMark } from '../../src/lib/doc/ops.ts';
 import { restoreSheet } from '../../src/lib/doc/restore.ts';
-import { readShape, writeShape } from '../../src/lib/doc/shape-doc.ts';
+import { readShape, shapeMap, writeShape } from '../../src/lib/doc/shape-doc.ts';
 import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
 import { readItemCells, roots } from '../../src/lib/doc/table-doc.ts';
 import { blankItem } from '../../src/lib/model/item-fields.ts';
@@ -181,11 +181,22 @@ describe('restoring across a change of shape', () => {
 		exchange(a, b);
 		expect(docToSheet(a).periodLabels).toEqual(['上半期', '下半期']);
 
-		restoreSheet(b, snapshot, '編集者', undefined, { shape: false });
+		// An editor's restore keeps the half-years, and puts the snapshot's plans back in the
+		// quarters they were in (removed, so not shown), never into the half-years.
+		b.transact(() => {
+			const row = roots(b).items.get('a')!;
+			row.set('planh1', new Y.Text('上期の計画'));
+		});
+		expect(restoreSheet(b, snapshot, '編集者', undefined, { shape: false })).toEqual({
+			shape: false
+		});
 		expect(docToSheet(b).periodLabels).toEqual(['上半期', '下半期']);
-		expect(docToSheet(b).pillars[0]!.sections[0]!.items[0]!.plans).toEqual(['計画1', '計画2']);
+		expect(docToSheet(b).pillars[0]!.sections[0]!.items[0]!.plans).toEqual(['上期の計画', '']);
+		const quarters = { ...readShape(b).shape, periods: readShape(b).removed.periods };
+		const cells = readItemCells(roots(b).items.get('a')!, quarters);
+		expect(cells.texts.plan1).toBe('計画1');
 
-		restoreSheet(a, snapshot, '管理者');
+		expect(restoreSheet(a, snapshot, '管理者')).toEqual({ shape: true });
 		expect(docToSheet(a)).toEqual(snapshot);
 		// The quarters come back as they were (their ids), and the half-years go.
 		expect(readShape(a).shape.periods.map((p) => p.id)).toEqual(['1', '2', '3', '4']);
@@ -197,5 +208,102 @@ describe('restoring across a change of shape', () => {
 		expect(item.plans).toEqual(['', '']);
 		expect(item.marks).toEqual(['', '']);
 		expect(sheetShapeFields(halfYear).periodLabels).toEqual(['上半期', '下半期']);
+	});
+});
+
+describe('what a merge or a faulty client can leave', () => {
+	it('reads a mark text two admins both added once, and refuses marks the summary names', () => {
+		const [a, b] = legacyReplicas();
+		for (const [doc, id] of [
+			[a, 'sa'],
+			[b, 'sb']
+		] as const) {
+			const shape = structuredClone(readShape(doc).shape);
+			shape.marks.push({ id, mark: 'S', label: '計画以上', tone: 'good', key: 's' });
+			expect(writeShape(doc, shape).ok).toBe(true);
+		}
+		exchange(a, b);
+		expect(readShape(a).shape.marks.filter((m) => m.mark === 'S')).toHaveLength(1);
+		expect(summarize(docToSheet(a)).categories.map((c) => c.key)).toEqual([
+			'○',
+			'◎',
+			'△',
+			'×',
+			'—',
+			'S',
+			'outside',
+			'none',
+			'conflict'
+		]);
+
+		const shape = structuredClone(readShape(a).shape);
+		shape.marks[0]!.mark = 'none';
+		expect(writeShape(a, shape)).toEqual({
+			ok: false,
+			problems: ['「none」は評価の記号には使えません。']
+		});
+		a.transact(() => shapeMap(a).set('mark:zz:mark', 'none'));
+		expect(readShape(a).shape.marks.map((m) => m.mark)).not.toContain('none');
+	});
+
+	it('refuses a mark given a removed mark’s text, and keys alike but for case', () => {
+		const [doc] = legacyReplicas();
+		const shape = structuredClone(readShape(doc).shape);
+		shape.marks = shape.marks.filter((m) => m.mark !== '×');
+		expect(writeShape(doc, shape).ok).toBe(true);
+		const again = structuredClone(readShape(doc).shape);
+		again.marks.push({ id: 'new', mark: '×', label: '未着手', tone: 'behind', key: '' });
+		expect(writeShape(doc, again)).toMatchObject({
+			ok: false,
+			problems: [expect.stringContaining('削除した記号にあります')]
+		});
+		const keys = structuredClone(readShape(doc).shape);
+		keys.marks[1]!.key = 'O';
+		expect(writeShape(doc, keys)).toMatchObject({
+			ok: false,
+			problems: ['評価のキー「o」が二つあります。']
+		});
+	});
+
+	it('shows two marks set at once in a period added later as competing, not one lost', () => {
+		const [a, b] = legacyReplicas();
+		const shape = structuredClone(readShape(a).shape);
+		shape.periods.push({ id: 'p5', label: '年度末' });
+		a.transact(() => {
+			expect(writeShape(a, shape).ok).toBe(true);
+			fillItemCells(a, shape);
+		});
+		exchange(a, b);
+		setItemMark(a, 'a', 'p5', '○', '佐藤');
+		setItemMark(b, 'a', 'p5', '×', '鈴木');
+		exchange(a, b);
+		for (const doc of [a, b])
+			expect(docToSheet(doc).pillars[0]!.sections[0]!.items[0]!.marks[4]).toEqual(['○', '×']);
+	});
+
+	it('exports a table whose cells hold dozens of junk marks as a backup that imports again', () => {
+		const [doc] = legacyReplicas();
+		doc.transact(() => {
+			let n = 0;
+			for (const row of roots(doc).items.values())
+				for (const period of ['1', '2', '3', '4']) {
+					const register = row.get(`mark${period}`) as Y.Map<unknown>;
+					register.set('junk', { value: `J${n++}`, by: 'x', at: 1 });
+					register.set('junk2', { value: `K${n++}`, by: 'x', at: 1 });
+				}
+		});
+		const sheet = docToSheet(doc);
+		expect(sheet.markScale.length).toBeLessThanOrEqual(64);
+		expect(sheetSchema.safeParse(sheet).success).toBe(true);
+		expect(sheetProblems(sheet)).toEqual([]);
+	});
+
+	it('takes an item’s department with a stray space as the one on the list', () => {
+		const sheet = smallSheet();
+		sheet.pillars[0]!.sections[0]!.items[0]!.departments = ['総務 ', '　'];
+		const doc = new Y.Doc();
+		sheetToDoc(sheet, doc);
+		expect(readShape(doc).shape.departments.map((d) => d.name)).toEqual(['総務', '事業']);
+		expect(docToSheet(doc).pillars[0]!.sections[0]!.items[0]!.departments).toEqual(['総務 ', '　']);
 	});
 });

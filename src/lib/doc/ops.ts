@@ -1,14 +1,14 @@
 // Mutations of a table doc. Each is one transaction with a typed origin, so undo and sync see one step.
 import * as Y from 'yjs';
-import { blankItem, markKey } from '../model/item-fields.ts';
+import { blankItem, markFields, markKey, textFields } from '../model/item-fields.ts';
 import type { TableShape } from '../model/shape.ts';
 import { markEntrySchema, readMark, writeMark } from './mark-register.ts';
 import { ORIGIN, type Origin } from './origins.ts';
 import { newId } from './ids.ts';
 import { keyBetween } from './order.ts';
 import { readShape } from './shape-doc.ts';
-import { itemRow } from './sheet-doc.ts';
-import { asRow, readOutline, roots, scaleOf, str, type YRow } from './table-doc.ts';
+import { itemRow, kpiRow } from './sheet-doc.ts';
+import { asRow, readKpis, readOutline, roots, scaleOf, str, type YRow } from './table-doc.ts';
 
 /** Sets (or with '' clears) an item's mark of a period, by the period's id. */
 export function setItemMark(
@@ -240,4 +240,118 @@ export function itemsHolding(
 		if (holds) n++;
 	}
 	return n;
+}
+
+// ── KPIs (表の設定) ──────────────────────────────────────────────────────────────────────────
+
+export type KpiDefinitionField = 'name' | 'unit' | 'baselineLabel';
+
+/** Appends a KPI with its fiscal years (no values yet) and returns its id. */
+export function addKpi(
+	doc: Y.Doc,
+	name: string,
+	unit: string,
+	fiscalYears: { fiscalYear: number; label: string }[],
+	origin: Origin = ORIGIN.local
+): string {
+	const kpis = readKpis(doc);
+	const last = kpis[kpis.length - 1];
+	const id = newId();
+	const row = kpiRow(
+		{
+			id,
+			name,
+			unit,
+			baseline: { label: '', value: null },
+			target: null,
+			years: fiscalYears.map((y) => ({ ...y, target: null, actual: null }))
+		},
+		keyBetween(last ? str(last.row, 'order') : null, null)
+	);
+	doc.transact(() => roots(doc).kpis.set(id, row), origin);
+	return id;
+}
+
+export function setKpiDefinition(
+	doc: Y.Doc,
+	kpiId: string,
+	field: KpiDefinitionField,
+	value: string,
+	origin: Origin = ORIGIN.local
+): void {
+	const row = asRow(roots(doc).kpis.get(kpiId));
+	if (row && row.get(field) !== value) doc.transact(() => row.set(field, value), origin);
+}
+
+export function setKpiLowerIsBetter(
+	doc: Y.Doc,
+	kpiId: string,
+	lower: boolean,
+	origin: Origin = ORIGIN.local
+): void {
+	const row = asRow(roots(doc).kpis.get(kpiId));
+	if (!row) return;
+	doc.transact(() => {
+		if (lower) row.set('lowerIsBetter', true);
+		else row.delete('lowerIsBetter');
+	}, origin);
+}
+
+export function deleteKpi(doc: Y.Doc, kpiId: string, origin: Origin = ORIGIN.local): void {
+	doc.transact(() => roots(doc).kpis.delete(kpiId), origin);
+}
+
+/** Adds a fiscal year to a KPI (keyed by the year, as every KPI's years are). */
+export function addKpiYear(
+	doc: Y.Doc,
+	kpiId: string,
+	fiscalYear: number,
+	label: string,
+	origin: Origin = ORIGIN.local
+): boolean {
+	const row = asRow(roots(doc).kpis.get(kpiId));
+	if (!row) return false;
+	const key = String(fiscalYear);
+	doc.transact(() => {
+		let years = asRow(row.get('years'));
+		if (!years) {
+			years = new Y.Map<unknown>();
+			row.set('years', years);
+		}
+		if (asRow(years.get(key))) return;
+		const year = new Y.Map<unknown>();
+		year.set('label', label);
+		year.set('fiscalYear', fiscalYear);
+		year.set('target', null);
+		year.set('actual', null);
+		years.set(key, year);
+	}, origin);
+	return true;
+}
+
+export function deleteKpiYear(
+	doc: Y.Doc,
+	kpiId: string,
+	fiscalYear: number,
+	origin: Origin = ORIGIN.local
+): void {
+	const years = asRow(asRow(roots(doc).kpis.get(kpiId))?.get('years'));
+	if (years) doc.transact(() => years.delete(String(fiscalYear)), origin);
+}
+
+/**
+ * Gives every item an empty cell for each period and column of the shape it lacks (a period or
+ * column just added, or brought back), so that two people filling the same new cell at once
+ * merge into it instead of each creating one, of which one would be lost. Runs inside the
+ * caller's transaction (表の設定's change).
+ */
+export function fillItemCells(doc: Y.Doc, shape: TableShape): void {
+	const texts = textFields(shape).map((f) => f.key);
+	const marks = markFields(shape).map((f) => f.key);
+	for (const value of roots(doc).items.values()) {
+		const row = asRow(value);
+		if (!row) continue;
+		for (const key of texts) if (row.get(key) === undefined) row.set(key, new Y.Text(''));
+		for (const key of marks) if (row.get(key) === undefined) row.set(key, new Y.Map<unknown>());
+	}
 }

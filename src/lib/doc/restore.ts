@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import { markFields, textFields, textIn } from '../model/item-fields.ts';
 import type { ItemJSON, KpiJSON, SheetJSON } from '../model/schema.ts';
 import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { shapeOfSheet } from '../model/sheet-shape.ts';
+import { shapeOfSheet, withItemDepartments } from '../model/sheet-shape.ts';
+import { newId } from './ids.ts';
 import type { TableShape } from '../model/shape.ts';
 import { writeMark } from './mark-register.ts';
 import { spliceText } from './ops.ts';
@@ -36,15 +37,42 @@ export function restoreItem(
 	sectionId: string,
 	by: string,
 	origin: Origin = ORIGIN.restore,
-	near?: Neighbours
+	near?: Neighbours,
+	/** The shape `item` was read with (its plans and marks by period); the doc's by default. */
+	shape: TableShape = readShape(doc).shape
 ): void {
 	doc.transact(() => {
 		const items = roots(doc).items;
 		const row = asRow(items.get(item.id));
 		const stays = row !== null && str(row, 'sectionId') === sectionId;
 		const order = stays ? null : placeIn(items, item.id, sectionId, near);
-		writeItem(items, item, sectionId, order, by, readShape(doc).shape);
+		writeItem(items, item, shape, sectionId, order, by);
 	}, origin);
+}
+
+/**
+ * Where a sheet's periods are in the doc: the sheet's shape with the doc's ids where they match
+ * (by name, else by place: shapeOfSheet), and which of its periods the doc has (live or removed).
+ * A snapshot's values go to the same periods, whatever was removed or reordered since.
+ */
+function placement(doc: Y.Doc, sheet: SheetJSON) {
+	const current = readShape(doc);
+	const shape = shapeOfSheet(sheet, current.shape, current.removed).shape;
+	const known = new Set([...current.shape.periods, ...current.removed.periods].map((p) => p.id));
+	return { current, shape, keep: shape.periods.map((p) => known.has(p.id)) };
+}
+
+/** An item and its shape without the periods the doc does not have (nothing to write them to). */
+function fitted(item: ItemJSON, shape: TableShape, keep: boolean[]): [ItemJSON, TableShape] {
+	if (keep.every(Boolean)) return [item, shape];
+	return [
+		{
+			...item,
+			plans: item.plans.filter((_, i) => keep[i]),
+			marks: item.marks.filter((_, i) => keep[i])
+		},
+		{ ...shape, periods: shape.periods.filter((_, i) => keep[i]) }
+	];
 }
 
 /** Restores one item as `sheet` holds it, near its neighbours there. False if `sheet` lacks it. */
@@ -63,7 +91,9 @@ export function restoreItemFrom(
 				prevId: section.items[i - 1]?.id ?? null,
 				nextId: section.items[i + 1]?.id ?? null
 			};
-			restoreItem(doc, section.items[i]!, section.id, by, origin, near);
+			const { shape, keep } = placement(doc, sheet);
+			const [item, itemShape] = fitted(section.items[i]!, shape, keep);
+			restoreItem(doc, item, section.id, by, origin, near, itemShape);
 			return true;
 		}
 	return false;
@@ -72,7 +102,8 @@ export function restoreItemFrom(
 /**
  * Makes the whole doc equal `sheet` (docToSheet(doc) deep-equals it afterwards), in one step.
  * With `shape` false (someone who may not change the shape: an editor), the table keeps its
- * shape and the sheet's plans and marks go to its periods by position.
+ * shape, and the sheet's plans and marks go to the same periods (by name, else by place) where the
+ * table still has them. Returns whether the table now has the sheet's shape.
  */
 export function restoreSheet(
 	doc: Y.Doc,
@@ -80,7 +111,8 @@ export function restoreSheet(
 	by: string,
 	origin: Origin = ORIGIN.restore,
 	{ shape: withShape = true }: { shape?: boolean } = {}
-): void {
+): { shape: boolean } {
+	let sameShape = false;
 	doc.transact(() => {
 		const r = roots(doc);
 		if (r.meta.get('schemaVersion') === undefined) r.meta.set('schemaVersion', SCHEMA_VERSION);
@@ -88,23 +120,30 @@ export function restoreSheet(
 		setValue(r.meta, 'planName', sheet.planName);
 		setValue(r.meta, 'organisation', sheet.organisation);
 		setValue(r.meta, 'fiscalYear', sheet.fiscalYear);
-		const current = readShape(doc);
-		let shape = current.shape;
+		const placed = placement(doc, sheet);
+		const { current } = placed;
+		let { shape, keep } = placed;
 		if (withShape) {
-			const next = shapeOfSheet(sheet, current.shape, current.removed).shape;
+			const next = structuredClone(shape);
 			// Departments items hold go on the list, as sheetToDoc does.
-			for (const item of sheet.pillars.flatMap((p) => p.sections.flatMap((s) => s.items)))
-				for (const name of item.departments)
-					if (!next.departments.some((d) => d.name === name))
-						next.departments.push(
-							current.shape.departments.find((d) => d.name === name) ??
-								current.removed.departments.find((d) => d.name === name) ?? {
-									id: `d${next.departments.length}x${doc.clientID.toString(36)}`,
-									name
-								}
-						);
+			const names = withItemDepartments(
+				next.departments.map((d) => d.name),
+				sheet
+			);
+			for (const name of names.slice(next.departments.length))
+				next.departments.push(
+					current.shape.departments.find((d) => d.name === name) ??
+						current.removed.departments.find((d) => d.name === name) ?? {
+							id: newId(8),
+							name
+						}
+				);
 			const written = writeShape(doc, next, origin);
-			if (written.ok) shape = readShape(doc).shape;
+			if (written.ok) {
+				shape = next;
+				keep = next.periods.map(() => true);
+				sameShape = true;
+			}
 		}
 
 		const pillarKeys = orderKeys(r.pillars, sheet.pillars, () => true);
@@ -127,7 +166,7 @@ export function restoreSheet(
 				const inSection = (row: YRow) => str(row, 'sectionId') === section.id;
 				const itemKeys = orderKeys(r.items, section.items, inSection);
 				section.items.forEach((item, ii) =>
-					writeItem(r.items, item, section.id, itemKeys[ii]!, by, shape)
+					writeItem(r.items, ...fitted(item, shape, keep), section.id, itemKeys[ii]!, by)
 				);
 			});
 		});
@@ -145,16 +184,17 @@ export function restoreSheet(
 		);
 		deleteAllBut(r.kpis, sheet.kpis);
 	}, origin);
+	return { shape: sameShape };
 }
 
 /** Writes every field of an item that differs, by the shape. `order` null keeps the current key. */
 function writeItem(
 	items: Y.Map<YRow>,
 	item: ItemJSON,
+	shape: TableShape,
 	sectionId: string,
 	order: string | null,
-	by: string,
-	shape: TableShape
+	by: string
 ): void {
 	const row = asRow(items.get(item.id));
 	if (!row) {
@@ -188,6 +228,9 @@ function writeKpi(kpis: Y.Map<YRow>, kpi: KpiJSON, order: string): void {
 	setValue(row, 'baselineLabel', kpi.baseline.label);
 	setValue(row, 'baseline', kpi.baseline.value);
 	setValue(row, 'target', kpi.target);
+	if (kpi.lowerIsBetter) {
+		if (row.get('lowerIsBetter') !== true) row.set('lowerIsBetter', true);
+	} else if (row.get('lowerIsBetter') !== undefined) row.delete('lowerIsBetter');
 	const years = ensureRow(row, 'years');
 	const wanted = new Map(kpi.years.map((y) => [String(y.fiscalYear), y]));
 	for (const key of Array.from(years.keys())) if (!wanted.has(key)) years.delete(key);

@@ -17,7 +17,10 @@ import * as Y from 'yjs';
 import { QUARTER_LABELS } from '../model/sheet-constants.ts';
 import {
 	EXTRA_COLUMN_KEY,
+	QUARTER_PERIODS,
+	REFERENCE_MARKS,
 	REFERENCE_SHAPE,
+	RESERVED_MARKS,
 	SHAPE_ID,
 	STANDARD_COLUMN_DEFS,
 	STANDARD_COLUMNS,
@@ -171,14 +174,26 @@ function readEntries(doc: Y.Doc): { entries: Record<Kind, Entry[]>; levels: stri
 		const required = REQUIRED[kind];
 		entries[kind] = [...byKind.get(kind)!.values()]
 			.filter((e) => required === null || typeof e.fields[required] === 'string')
-			.filter(
-				(e) =>
-					kind !== 'column' ||
-					STANDARD_COLUMNS.includes(e.id as never) ||
-					EXTRA_COLUMN_KEY.test(e.id)
+			// Ids go into item keys and the page's markup: only the safe alphabet is read.
+			.filter((e) =>
+				kind === 'column'
+					? STANDARD_COLUMNS.includes(e.id as never) || EXTRA_COLUMN_KEY.test(e.id)
+					: SHAPE_ID.test(e.id)
 			)
 			.sort(compareOrdered);
 	}
+	// Two marks of one text (two admins each adding S offline), or a text the summary uses for
+	// its own categories: the first in order is the mark, the others are not read.
+	// A mark on the scale wins over a removed one of the same text.
+	const seen = new Set<string>(RESERVED_MARKS);
+	const kept = new Set<Entry>();
+	for (const removed of [false, true])
+		for (const e of entries.mark)
+			if (e.removed === removed && !seen.has(e.fields.mark!)) {
+				seen.add(e.fields.mark!);
+				kept.add(e);
+			}
+	entries.mark = entries.mark.filter((e) => kept.has(e));
 	const stored = map.get('levels');
 	const levels =
 		Array.isArray(stored) && stored.every((l) => typeof l === 'string') && stored.length > 0
@@ -213,8 +228,12 @@ function readingOf({ entries, levels }: ReturnType<typeof readEntries>): ShapeRe
 		return kept.length > 0 || !keepAll ? kept : entries[kind];
 	};
 	const gone = (kind: Kind) => entries[kind].filter((e) => e.removed);
+	// A shape with no period or no mark at all (written by a faulty client) reads as the
+	// reference one's, so the table can still be shown.
 	const periods = live('period', true).map(toPeriod);
+	if (periods.length === 0) periods.push(...QUARTER_PERIODS);
 	const marks = live('mark', true).map(toMark);
+	if (marks.length === 0) marks.push(...REFERENCE_MARKS);
 	const columns = live('column').map(toColumn);
 	// The standard columns cannot be removed: a removal written by a faulty client is ignored.
 	for (const key of STANDARD_COLUMNS)
@@ -294,6 +313,15 @@ export function writeShape(
 			...before.removed.departments
 		].map((x) => x.id)
 	);
+	// A mark given the text of a removed one would take its cells, and the removed one could not
+	// come back: bring that one back instead.
+	for (const m of next.marks) {
+		const gone = before.removed.marks.find((r) => r.mark === m.mark && r.id !== m.id);
+		if (gone)
+			problems.push(
+				`評価の記号「${m.mark}」は削除した記号にあります。「元に戻す」で戻してください。`
+			);
+	}
 	const ids = (kind: Kind, list: { id?: string; key?: string }[]) => {
 		for (const x of list) {
 			const id = idOf(kind, x as never);

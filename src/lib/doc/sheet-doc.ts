@@ -3,8 +3,13 @@ import * as Y from 'yjs';
 import { markFields, textFields, textIn, setTextIn, blankItem } from '../model/item-fields.ts';
 import type { ItemJSON, KpiJSON, SheetJSON } from '../model/schema.ts';
 import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { cellMarks, sheetShapeFields, shapeOfSheet } from '../model/sheet-shape.ts';
-import type { MarkDef, TableShape } from '../model/shape.ts';
+import {
+	cellMarks,
+	sheetShapeFields,
+	shapeOfSheet,
+	withItemDepartments
+} from '../model/sheet-shape.ts';
+import { LIMITS, type MarkDef, type TableShape } from '../model/shape.ts';
 import { readMark, writeMark } from './mark-register.ts';
 import { ORIGIN } from './origins.ts';
 import { initShape, readShape } from './shape-doc.ts';
@@ -53,6 +58,7 @@ export function kpiRow(kpi: KpiJSON, order: string): YRow {
 	row.set('baselineLabel', kpi.baseline.label);
 	row.set('baseline', kpi.baseline.value);
 	row.set('target', kpi.target);
+	if (kpi.lowerIsBetter) row.set('lowerIsBetter', true);
 	const years = new Y.Map<unknown>();
 	for (const y of kpi.years) {
 		const year = new Y.Map<unknown>();
@@ -77,15 +83,12 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
 		r.meta.set('organisation', sheet.organisation);
 		r.meta.set('fiscalYear', sheet.fiscalYear);
 		// An item's departments join the table's list (an older backup had no list).
-		const known = new Set(shape.departments.map((d) => d.name));
-		for (const p of sheet.pillars)
-			for (const s of p.sections)
-				for (const i of s.items)
-					for (const d of i.departments)
-						if (!known.has(d)) {
-							known.add(d);
-							shape.departments.push({ id: `d${shape.departments.length}`, name: d });
-						}
+		const names = withItemDepartments(
+			shape.departments.map((d) => d.name),
+			sheet
+		);
+		for (const name of names.slice(shape.departments.length))
+			shape.departments.push({ id: `d${shape.departments.length}`, name });
 		const written = initShape(doc, shape, ORIGIN.import, removedMarks);
 		if (!written.ok) throw new Error(written.problems.join(' '));
 		const pillarKeys = keysAfter(null, sheet.pillars.length);
@@ -148,11 +151,21 @@ export function itemToJSON(id: string, row: YRow, shape: TableShape): ItemJSON {
 function marksOutside(sheet: Pick<SheetJSON, 'pillars'>, shape: TableShape, removed: MarkDef[]) {
 	const scale = new Set(scaleOf(shape));
 	const found = new Set<string>();
+	// As many as a scale with its removed marks may hold; a value past that (a faulty client
+	// writing dozens of different junk values) is left out of the cells it is in.
+	const room = LIMITS.scaleWithRemoved - scale.size;
 	for (const p of sheet.pillars)
 		for (const s of p.sections)
 			for (const i of s.items)
-				for (const cell of i.marks)
-					for (const m of cellMarks(cell)) if (!scale.has(m)) found.add(m);
+				i.marks = i.marks.map((cell) => {
+					const kept = cellMarks(cell).filter((m) => {
+						if (scale.has(m) || found.has(m)) return true;
+						if (found.size >= room) return false;
+						found.add(m);
+						return true;
+					});
+					return kept.length === 0 ? '' : kept.length === 1 ? kept[0]! : kept;
+				});
 	return [...found].map(
 		(mark): MarkDef =>
 			removed.find((r) => r.mark === mark) ?? {
@@ -198,7 +211,8 @@ export function docToSheet(doc: Y.Doc): SheetJSON {
 				fiscalYear,
 				target,
 				actual
-			}))
+			})),
+			...(row.get('lowerIsBetter') === true ? { lowerIsBetter: true } : {})
 		}))
 	};
 }

@@ -35,8 +35,17 @@ export function writeDataSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): vo
 		}
 	}
 	for (const kpi of sheet.kpis) {
-		const { id, name, unit, baseline, target } = kpi;
-		add(DATA_KEYS.kpi, id, name, unit, baseline.label, baseline.value, target);
+		const { id, name, unit, baseline, target, lowerIsBetter } = kpi;
+		add(
+			DATA_KEYS.kpi,
+			id,
+			name,
+			unit,
+			baseline.label,
+			baseline.value,
+			target,
+			...(lowerIsBetter ? ['lowerIsBetter'] : [])
+		);
 		for (const year of kpi.years) {
 			add(DATA_KEYS.kpiYear, year.label, year.fiscalYear, year.target, year.actual);
 		}

@@ -4,6 +4,7 @@
 import ExcelJS from 'exceljs';
 import { warekiLabel } from '../model/fiscal-year.ts';
 import type { ItemJSON, SheetJSON } from '../model/schema.ts';
+import { REFERENCE_MARKS } from '../model/shape.ts';
 import { writeDataSheet } from './xlsx-data.ts';
 import { writeKpiSheet } from './xlsx-kpis.ts';
 import {
@@ -110,7 +111,8 @@ function writeTableSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): void {
 
 /**
  * What each mark means, above the periods' headings: the marks are the table's own (S A B C,
- * 順調 …), so the printed table says what they mean. Marks taken off the scale are left out.
+ * 順調 …), so the printed table says what they mean. Marks taken off the scale are left out. The
+ * reference scale (○ ◎ △ × —) needs none: its table is exported as it is published.
  */
 function writeLegend(
 	ws: ExcelJS.Worksheet,
@@ -118,6 +120,10 @@ function writeLegend(
 	{ cols, widths }: { cols: TableColumns; widths: number[] }
 ): void {
 	const entries = sheet.markScale.filter((entry) => !entry.removed);
+	const reference =
+		entries.length === REFERENCE_MARKS.length &&
+		entries.every((e, i) => e.mark === REFERENCE_MARKS[i]!.mark);
+	if (reference) return;
 	const text = `${MARKS_LABEL}: ${entries.map((entry) => `${entry.mark} ${entry.label}`).join('\u3000')}`;
 	const first = cols.period(0);
 	put(ws, MARKER_ROW, first, text, { alignment: { vertical: 'top', wrapText: true } });

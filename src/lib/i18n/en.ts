@@ -35,7 +35,8 @@ export const en: Messages = {
 	loadingTable: 'Loading the table…',
 	tableNotOnDevice: 'This table is not on this device yet. It loads when the network is back.',
 	newerVersion: 'This table was written by a newer Shinko. Please reload.',
-	basicPlanHeading: '<Initiatives of the basic plan>',
+	basicPlanHeading: (level: string) =>
+		level === '基本計画' ? '<Initiatives of the basic plan>' : `<Initiatives: ${level}>`,
 	kpiHeading: '<Targets of the plan period>',
 	colTitle: 'Initiative',
 	colContent: 'What will be done',
@@ -165,10 +166,10 @@ export const en: Messages = {
 	shapeMarkTone: 'Colour group',
 	shapeMarkKey: 'Key',
 	shapeTones: {
-		good: 'On track',
-		partly: 'Partly behind',
-		behind: 'Behind',
-		na: 'Not applicable'
+		good: 'On track (green)',
+		partly: 'Partly behind (yellow)',
+		behind: 'Behind (red)',
+		na: 'Not applicable (grey)'
 	} as Record<string, string>,
 	shapeBasics: 'The table',
 	shapeTitle: 'Title',
@@ -210,12 +211,30 @@ export const en: Messages = {
 	shapeColumnsNote:
 		'The standard columns can be renamed (empty: their usual heading). Columns such as issues or reasons can be added. A column with text in it cannot be removed.',
 	shapeColumnName: (name: string) => `Heading of the column “${name}”`,
+	shapeExtraColumn: 'Added column',
 	shapeAddColumn: 'Add column',
 	shapeNewColumn: 'Heading of the column to add (e.g. Issues)',
 	shapeRemoveColumn: (label: string) => `Remove the column “${label}”`,
 	shapeRemoveColumnConfirm: (label: string) => `Remove the column “${label}”?`,
 	shapeColumnNotEmpty: (label: string, items: number) =>
 		`The column “${label}” has text in ${items} items and cannot be removed. Clear it first.`,
+	shapeKpis: 'Plan-period targets',
+	shapeKpisNote:
+		'The plan-period targets (KPIs): name, unit, baseline heading, and the years that have a target and an actual. For a target to stay under (accidents), the rate is target ÷ actual.',
+	shapeKpiName: 'Name',
+	shapeKpiUnit: 'Unit',
+	shapeKpiBaselineLabel: 'Baseline heading (year)',
+	shapeKpiLowerIsBetter: 'Lower is better',
+	shapeKpiNewYear: (name: string) => `Fiscal year to add to “${name}”`,
+	shapeAddKpiYear: 'Add year',
+	shapeRemoveKpiYear: (name: string, year: string) => `Remove ${year} from “${name}”`,
+	shapeRemoveKpiYearConfirm: (name: string, year: string) =>
+		`Remove ${year} from “${name}”? Its target and actual go too (history can bring them back).`,
+	shapeRemoveKpi: (name: string) => `Remove the target “${name}”`,
+	shapeRemoveKpiConfirm: (name: string) =>
+		`Remove the target “${name}”? Its values go too (Undo or history can bring them back).`,
+	shapeNewKpi: 'Name of the target to add',
+	shapeAddKpi: 'Add target',
 	shapeRefused: 'This change cannot be made.',
 	backToTable: 'Back to the table',
 	summaryTitle: 'Progress summary',
@@ -285,8 +304,8 @@ export const en: Messages = {
 	archivedTables: (n: number) => `Archived tables (${n})`,
 	save: 'Save',
 	addItem: '+ Item',
-	addSection: '+ Section',
-	addPillar: '+ Pillar',
+	addSection: (level: string) => `+ ${level === '施策' ? 'Section' : level}`,
+	addPillar: (level: string) => `+ ${level === '基本計画' ? 'Pillar' : level}`,
 	deleteItem: 'Delete this item',
 	headingPlaceholder: '(enter a name)',
 	history: 'History',
@@ -311,6 +330,8 @@ export const en: Messages = {
 	restoreAllConfirm:
 		'The whole table goes back to this version, as a new change that reaches everyone and can be undone.',
 	restoreItem: 'Restore this item',
+	restoredWithoutShape:
+		'Restored, except the shape of this version (periods, marks, …), which cannot be used with the table as it is: check 表の設定.',
 	restored: 'Restored.',
 	viewSnapshot: 'View this version',
 	hideSnapshot: 'Close',

@@ -33,7 +33,7 @@ export const ja = {
 	loadingTable: '表を読み込み中…',
 	tableNotOnDevice: 'この表はまだこの端末にありません。ネットワークにつながると読み込みます。',
 	newerVersion: 'この表は新しいバージョンの Shinko で作られています。再読み込みしてください。',
-	basicPlanHeading: '<基本計画の取り組み>',
+	basicPlanHeading: (level: string) => `<${level}の取り組み>`,
 	kpiHeading: '<計画期間の目標>',
 	colTitle: '取り組み項目',
 	colContent: '具体的内容',
@@ -161,10 +161,12 @@ export const ja = {
 	shapeMarkLabel: '意味',
 	shapeMarkTone: '色分け',
 	shapeMarkKey: 'キー',
-	shapeTones: { good: '順調', partly: '一部遅れ', behind: '遅れ', na: '対象外' } as Record<
-		string,
-		string
-	>,
+	shapeTones: {
+		good: '順調（緑）',
+		partly: '一部遅れ（黄）',
+		behind: '遅れ（赤）',
+		na: '対象外（灰）'
+	} as Record<string, string>,
 	shapeBasics: '表の基本',
 	shapeTitle: '表題',
 	shapeOrganisation: '団体名',
@@ -205,12 +207,30 @@ export const ja = {
 	shapeColumnsNote:
 		'標準の列は見出しを変えられます（空欄で標準の見出し）。課題や評価理由などの列を加えることもできます。記入のある列は削除できません。',
 	shapeColumnName: (name: string) => `列「${name}」の見出し`,
+	shapeExtraColumn: '追加の列',
 	shapeAddColumn: '列を追加',
 	shapeNewColumn: '追加する列の見出し（例：課題）',
 	shapeRemoveColumn: (label: string) => `列「${label}」を削除`,
 	shapeRemoveColumnConfirm: (label: string) => `列「${label}」を削除しますか？`,
 	shapeColumnNotEmpty: (label: string, items: number) =>
 		`列「${label}」は ${items} 件の項目に記入があるため削除できません。先に記入を消してください。`,
+	shapeKpis: '計画期間の目標',
+	shapeKpisNote:
+		'計画期間の目標（KPI）の名前・単位・現状の見出しと、目標と実績を入れる年度です。少ないほどよい目標（事故の件数など）は、達成率を目標÷実績で計算します。',
+	shapeKpiName: '目標の名前',
+	shapeKpiUnit: '単位',
+	shapeKpiBaselineLabel: '現状の見出し（年度）',
+	shapeKpiLowerIsBetter: '少ないほどよい',
+	shapeKpiNewYear: (name: string) => `「${name}」に加える年度（西暦）`,
+	shapeAddKpiYear: '年度を追加',
+	shapeRemoveKpiYear: (name: string, year: string) => `「${name}」の${year}を削除`,
+	shapeRemoveKpiYearConfirm: (name: string, year: string) =>
+		`「${name}」の${year}を削除しますか？ その年度の目標と実績も消えます（履歴から戻せます）。`,
+	shapeRemoveKpi: (name: string) => `目標「${name}」を削除`,
+	shapeRemoveKpiConfirm: (name: string) =>
+		`目標「${name}」を削除しますか？ 目標と実績も消えます（「元に戻す」や履歴から戻せます）。`,
+	shapeNewKpi: '追加する目標の名前',
+	shapeAddKpi: '目標を追加',
 	shapeRefused: 'この変更はできません。',
 	backToTable: '表に戻る',
 	summaryTitle: '進行管理の集計',
@@ -279,8 +299,8 @@ export const ja = {
 	archivedTables: (n: number) => `アーカイブ済みの表 (${n})`,
 	save: '保存',
 	addItem: '＋ 取り組み項目',
-	addSection: '＋ 施策',
-	addPillar: '＋ 基本計画',
+	addSection: (level: string) => `＋ ${level}`,
+	addPillar: (level: string) => `＋ ${level}`,
 	deleteItem: 'この項目を削除',
 	headingPlaceholder: '（名前を入力）',
 	history: '履歴',
@@ -305,6 +325,8 @@ export const ja = {
 	restoreAllConfirm:
 		'表全体をこの版の内容に戻します。戻した内容は新しい変更として全員に届き、元に戻すこともできます。',
 	restoreItem: 'この項目を戻す',
+	restoredWithoutShape:
+		'戻しました。ただし、この版の表の形（期間・評価の記号など）は今の表と合わないため戻していません。表の設定で確かめてください。',
 	restored: '戻しました。',
 	viewSnapshot: 'この版を見る',
 	hideSnapshot: '閉じる',

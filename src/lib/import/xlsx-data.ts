@@ -163,7 +163,8 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 					unit: text(row, 4),
 					baseline: { label: text(row, 5), value: num(row, 6) },
 					target: num(row, 7),
-					years: []
+					years: [],
+					...(text(row, 8) === 'lowerIsBetter' ? { lowerIsBetter: true } : {})
 				});
 				break;
 			case DATA_KEYS.kpiYear: {

@@ -75,7 +75,16 @@ export interface KpiChange {
 	fiscalYear: number | null;
 	/** 'kpi' / 'year': the whole KPI or year was added (before null) or removed (after null). */
 	field:
-		'kpi' | 'year' | 'name' | 'unit' | 'baselineLabel' | 'baseline' | 'target' | 'label' | 'actual';
+		| 'kpi'
+		| 'year'
+		| 'name'
+		| 'unit'
+		| 'baselineLabel'
+		| 'baseline'
+		| 'target'
+		| 'lowerIsBetter'
+		| 'label'
+		| 'actual';
 	before: KpiValue;
 	after: KpiValue;
 }
@@ -269,6 +278,12 @@ function kpiChanges(before: KpiJSON[], after: KpiJSON[]): KpiChange[] {
 		push('baselineLabel', null, prev.baseline.label, kpi.baseline.label);
 		push('baseline', null, prev.baseline.value, kpi.baseline.value);
 		push('target', null, prev.target, kpi.target);
+		push(
+			'lowerIsBetter',
+			null,
+			String(prev.lowerIsBetter ?? false),
+			String(kpi.lowerIsBetter ?? false)
+		);
 		const years = new Map(prev.years.map((y) => [y.fiscalYear, y]));
 		for (const y of kpi.years) {
 			const p = years.get(y.fiscalYear);

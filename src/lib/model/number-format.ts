@@ -20,10 +20,19 @@ export type Achievement =
 
 /**
  * How far an actual reached its target. A target of 0 (重篤事故 0件) has no meaningful ratio: it is
- * met when the actual is 0 or less.
+ * met when the actual is 0 or less. A target to stay under (`lowerIsBetter`: 事故 5件以下) is
+ * reached in proportion target ÷ actual, and met outright by an actual of 0.
  */
-export function achievement(target: number | null, actual: number | null): Achievement {
+export function achievement(
+	target: number | null,
+	actual: number | null,
+	lowerIsBetter = false
+): Achievement {
 	if (target === null || actual === null) return { kind: 'unknown' };
 	if (target === 0) return actual <= 0 ? { kind: 'met' } : { kind: 'notMet' };
+	if (lowerIsBetter) {
+		if (actual <= 0) return { kind: 'met' };
+		return { kind: 'rate', percent: Math.round((target / actual) * 1000) / 10 };
+	}
 	return { kind: 'rate', percent: Math.round((actual / target) * 1000) / 10 };
 }

@@ -84,7 +84,9 @@ export const kpiSchema = z.object({
 	unit: upTo(16),
 	baseline: z.object({ label: upTo(64), value: amount }),
 	target: amount,
-	years: z.array(kpiYearSchema).check(z.maxLength(50))
+	years: z.array(kpiYearSchema).check(z.maxLength(50)),
+	/** A target to stay under (事故件数): the rate is target ÷ actual. Absent: higher is better. */
+	lowerIsBetter: z.optional(z.boolean())
 });
 
 export const markScaleEntrySchema = z.object({
@@ -108,7 +110,9 @@ export const sheetSchema = z.object({
 	/** The names of the heading levels above an item, outermost first. */
 	levelLabels: z.array(label).check(z.minLength(1), z.maxLength(LIMITS.levels.max)),
 	periodLabels: z.array(label).check(z.minLength(1), z.maxLength(LIMITS.periods.max)),
-	markScale: z.array(markScaleEntrySchema).check(z.minLength(1), z.maxLength(LIMITS.marks.max * 2)),
+	markScale: z
+		.array(markScaleEntrySchema)
+		.check(z.minLength(1), z.maxLength(LIMITS.scaleWithRemoved)),
 	/** The table's list of departments. */
 	departments: z.array(departmentName).check(z.maxLength(LIMITS.departments)),
 	/** Headings of the standard columns where the table renamed them. */

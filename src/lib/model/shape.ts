@@ -61,12 +61,17 @@ export const LIMITS = {
 	levels: { min: 1, max: 3 },
 	periods: { min: 1, max: 12 },
 	marks: { min: 1, max: 12 },
+	/** A SheetJSON's mark scale with the marks taken off it that cells still hold. */
+	scaleWithRemoved: 64,
 	departments: 64,
 	extraColumns: 12,
 	/** Characters of a label, a mark, a department's name. */
 	label: 32,
 	mark: 8
 } as const;
+
+/** Texts a mark cannot have: the summary and the filter name their own categories so. */
+export const RESERVED_MARKS = ['none', 'outside', 'conflict'] as const;
 
 /** Column keys a table adds: `x` and a short id, never a standard column's name. */
 export const EXTRA_COLUMN_KEY = /^x[a-z0-9]{1,16}$/;
@@ -156,6 +161,8 @@ export function shapeProblems(shape: TableShape): string[] {
 		else if ([...m.mark].length > LIMITS.mark)
 			out.push(`評価の記号「${m.mark}」が長すぎます（${LIMITS.mark}文字まで）。`);
 		if (m.mark !== m.mark.trim()) out.push(`評価の記号「${m.mark}」の前後に空白があります。`);
+		if ((RESERVED_MARKS as readonly string[]).includes(m.mark))
+			out.push(`「${m.mark}」は評価の記号には使えません。`);
 		label(`評価「${m.mark}」の意味`, m.label);
 		if (!(TONES as readonly string[]).includes(m.tone))
 			out.push(`評価「${m.mark}」の色分けが分かりません。`);
@@ -166,9 +173,10 @@ export function shapeProblems(shape: TableShape): string[] {
 		'評価の記号',
 		shape.marks.map((m) => m.mark)
 	);
+	// Keys are typed in either case (markForKey), so a and A are the same key.
 	distinct(
 		'評価のキー',
-		shape.marks.map((m) => m.key).filter((k) => k !== '')
+		shape.marks.map((m) => m.key.toLowerCase()).filter((k) => k !== '')
 	);
 
 	if (shape.departments.length > LIMITS.departments)

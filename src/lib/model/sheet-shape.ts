@@ -10,6 +10,7 @@ import {
 	REFERENCE_SHAPE,
 	STANDARD_COLUMN_DEFS,
 	STANDARD_COLUMNS,
+	LIMITS,
 	shapeProblems,
 	type ColumnDef,
 	type DepartmentDef,
@@ -148,12 +149,32 @@ export function shapeOfSheet(
 	};
 }
 
+/**
+ * A table's department list with the departments its items name added (an older backup had no
+ * list): by their trimmed name, none twice, as many as a list may hold. Items keep their names.
+ */
+export function withItemDepartments(
+	list: string[],
+	sheet: { pillars: { sections: { items: { departments: string[] }[] }[] }[] }
+): string[] {
+	const out = [...list];
+	const seen = new Set(list.map((d) => d.trim()));
+	for (const p of sheet.pillars)
+		for (const s of p.sections)
+			for (const i of s.items)
+				for (const d of i.departments) {
+					const name = d.trim();
+					if (name === '' || seen.has(name) || out.length >= LIMITS.departments) continue;
+					if ([...name].length > LIMITS.label) continue;
+					seen.add(name);
+					out.push(name);
+				}
+	return out;
+}
+
 /** A version 1 sheet as version 2: its four quarters, ○ ◎ △ × —, and its departments. */
 export function upgradeSheetV1(v1: SheetV1JSON): SheetJSON {
-	const departments = new Set<string>(DEPARTMENTS);
-	for (const p of v1.pillars)
-		for (const s of p.sections)
-			for (const i of s.items) i.departments.forEach((d) => departments.add(d));
+	const departments = withItemDepartments([...DEPARTMENTS], v1);
 	const { quarterLabels, ...rest } = v1;
 	return {
 		...rest,
@@ -161,7 +182,7 @@ export function upgradeSheetV1(v1: SheetV1JSON): SheetJSON {
 		...sheetShapeFields({
 			...REFERENCE_SHAPE,
 			periods: REFERENCE_SHAPE.periods.map((p, i) => ({ ...p, label: quarterLabels[i]! })),
-			departments: [...departments].map((name, i) => ({ id: `d${i}`, name }))
+			departments: departments.map((name, i) => ({ id: `d${i}`, name }))
 		}),
 		pillars: v1.pillars.map((p) => ({
 			...p,

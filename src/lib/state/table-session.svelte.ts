@@ -195,12 +195,15 @@ export class TableSession {
 	}
 
 	/** Makes the whole table equal a snapshot, as a new change that syncs and can be undone. */
-	restoreAll(sheet: SheetJSON): void {
-		// The shape comes back too for an admin; others may not change it (表の設定).
-		if (!this.readonly)
-			restoreSheet(this.doc, sheet, this.user.name, ORIGIN.restore, {
-				shape: this.user.role === 'admin'
-			});
+	/**
+	 * The shape comes back too for an admin; others may not change it (表の設定), and their
+	 * restore keeps the table's periods and marks. Returns whether the snapshot's shape is back.
+	 */
+	restoreAll(sheet: SheetJSON): { shape: boolean } {
+		if (this.readonly) return { shape: false };
+		return restoreSheet(this.doc, sheet, this.user.name, ORIGIN.restore, {
+			shape: this.user.role === 'admin'
+		});
 	}
 
 	restoreItem(sheet: SheetJSON, itemId: string): boolean {

@@ -54,7 +54,7 @@ function textCell(r: RestingRow, field: TextField) {
 			? `<span class="prefix">${escapeHtml(r.item.no)}</span>`
 			: '';
 	return (
-		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${field.key}" ` +
+		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${escapeHtml(field.key)}" ` +
 		`data-cell="" tabindex="0" aria-label="${escapeHtml(r.t.cellLabel(r.name, heading))}">` +
 		`<div class="value">${prefix}${escapeHtml(value ?? '')}</div></td>`
 	);
