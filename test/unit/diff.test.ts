@@ -45,6 +45,7 @@ describe('diffSheets', () => {
 			{
 				field: 'plan',
 				period: 2,
+				label: '～12月',
 				before: before.pillars[0]!.sections[0]!.items[1]!.plans[2],
 				after: '説明会を延期'
 			},
@@ -60,8 +61,8 @@ describe('diffSheets', () => {
 			}
 		]);
 		expect(change.marks).toEqual([
-			{ period: 0, before: '○', after: ['○', '×'] },
-			{ period: 3, before: '○', after: '×' }
+			{ period: 0, label: '～6月', before: '○', after: ['○', '×'] },
+			{ period: 3, label: '～3月', before: '○', after: '×' }
 		]);
 		expect(countChanges(diff)).toBe(5);
 	});
@@ -186,5 +187,21 @@ describe('diffSheets', () => {
 		const after = structuredClone(before);
 		after.pillars[0]!.sections[0]!.items[0]!.marks[1] = ['×', '○'];
 		expect(countChanges(diffSheets(before, after))).toBe(0);
+	});
+
+	it('pairs periods by name: one removed or renamed does not shift the others', () => {
+		const before = reference();
+		const after = structuredClone(before);
+		after.periodLabels = ['～9月', '10～12月', '～3月'];
+		for (const item of after.pillars.flatMap((p) => p.sections.flatMap((s) => s.items))) {
+			item.plans = item.plans.slice(1);
+			item.marks = item.marks.slice(1);
+		}
+		const diff = diffSheets(before, after);
+		const first = diff.changed.find((d) => d.id === 'p1s1i1')!;
+		// The first quarter is gone (its plan and mark read as emptied); the others are unchanged.
+		expect(first.marks.map((m) => m.label)).toEqual(['～6月']);
+		expect(first.fields.map((f) => (f.field === 'plan' ? f.label : f.field))).toEqual(['～6月']);
+		expect(diff.meta.map((m) => m.field)).toEqual(['periodLabels']);
 	});
 });

@@ -1,7 +1,7 @@
 // What changed between two states of a table (e.g. a snapshot and now), cell by cell, by id, so a
 // review can list it and a restore can be previewed. Pure: plain SheetJSON in, plain data out.
 //
-// Periods are compared by position (the sheet's n-th period on both sides), added columns by key.
+// Periods are paired by name (by place when renamed), added columns by key.
 import { textFields, textIn } from './item-fields.ts';
 import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from './schema.ts';
 import { shapeOfSheet } from './sheet-shape.ts';
@@ -11,8 +11,8 @@ export type ItemTextField = 'no' | 'title' | 'content' | 'yearPlan' | 'note';
 
 export type FieldChange =
 	| { field: ItemTextField; before: string; after: string }
-	/** A period's plan: its index in the table's periods. */
-	| { field: 'plan'; period: number; before: string; after: string }
+	/** A period's plan: the period's place among both sides' periods, and its name. */
+	| { field: 'plan'; period: number; label: string; before: string; after: string }
 	/** An added column, by its key. */
 	| { field: 'extra'; key: string; before: string; after: string }
 	| { field: 'departments'; before: string[]; after: string[] }
@@ -20,8 +20,9 @@ export type FieldChange =
 	| { field: 'section'; before: string; after: string; beforeLabel: string; afterLabel: string };
 
 export interface MarkChange {
-	/** The period's index in the table's periods. */
+	/** The period's place among both sides' periods (periodPairs), and its name. */
 	period: number;
+	label: string;
 	before: MarkCell;
 	after: MarkCell;
 }
@@ -132,14 +133,50 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 	return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The text cells either side has: every period of the longer side, every added column of both. */
+/** A period of either side, paired with the same period of the other (null: it has none). */
+export interface PeriodPair {
+	before: number | null;
+	after: number | null;
+	label: string;
+}
+
+/**
+ * The periods of both sides, paired by name; a period of `after` with a name `before` lacks takes
+ * an unpaired one between its neighbours' pairs (a renamed period). So a period removed or added
+ * since does not shift the others' plans and marks onto each other.
+ */
+export function periodPairs(before: string[], after: string[]): PeriodPair[] {
+	const used = new Set<number>();
+	const pairs: PeriodPair[] = after.map((label, i) => {
+		const at = before.findIndex((l, j) => l === label && !used.has(j));
+		if (at >= 0) used.add(at);
+		return { before: at >= 0 ? at : null, after: i, label };
+	});
+	pairs.forEach((pair, i) => {
+		if (pair.before !== null) return;
+		const prev = pairs.slice(0, i).findLast((p) => p.before !== null)?.before ?? -1;
+		const next = pairs.slice(i + 1).find((p) => p.before !== null)?.before ?? before.length;
+		for (let j = prev + 1; j < next; j++)
+			if (!used.has(j)) {
+				pair.before = j;
+				used.add(j);
+				return;
+			}
+	});
+	before.forEach((label, i) => {
+		if (!used.has(i)) pairs.push({ before: i, after: null, label });
+	});
+	return pairs;
+}
+
+/** The text cells either side has (other than the periods' plans): every added column of both. */
 function comparedFields(before: SheetJSON, after: SheetJSON) {
 	const b = textFields(shapeOfSheet(before).shape);
 	const a = textFields(shapeOfSheet(after).shape);
-	const out = a.length >= b.length ? [...a] : [...b];
-	for (const f of [...a, ...b])
+	const out = a.filter((f) => f.kind !== 'plan');
+	for (const f of b)
 		if (f.kind === 'extra' && !out.some((o) => o.kind === 'extra' && o.key === f.key)) out.push(f);
-	return { texts: out, periods: Math.max(before.periodLabels.length, after.periodLabels.length) };
+	return { texts: out, periods: periodPairs(before.periodLabels, after.periodLabels) };
 }
 
 function itemChanges(
@@ -158,13 +195,20 @@ function itemChanges(
 		});
 	if (before.item.no !== after.item.no)
 		fields.push({ field: 'no', before: before.item.no, after: after.item.no });
+	const at = (list: string[], i: number | null) => (i === null ? '' : (list[i] ?? ''));
+	const plans = () =>
+		compared.periods.forEach(({ before: bi, after: ai, label }, period) => {
+			const b = at(before.item.plans, bi);
+			const a = at(after.item.plans, ai);
+			if (a !== b) fields.push({ field: 'plan', period, label, before: b, after: a });
+		});
+	// In the table's column order: the periods' plans come before the note.
 	for (const f of compared.texts) {
+		if (f.key === 'note') plans();
 		const b = textIn(before.item, f);
 		const a = textIn(after.item, f);
 		if (a === b) continue;
 		if (f.kind === 'standard') fields.push({ field: f.key, before: b, after: a });
-		else if (f.kind === 'plan')
-			fields.push({ field: 'plan', period: f.period, before: b, after: a });
 		else fields.push({ field: 'extra', key: f.key, before: b, after: a });
 	}
 	if (!sameList(before.item.departments, after.item.departments))
@@ -174,11 +218,11 @@ function itemChanges(
 			after: [...after.item.departments]
 		});
 	const marks: MarkChange[] = [];
-	for (let period = 0; period < compared.periods; period++) {
-		const b = before.item.marks[period] ?? '';
-		const a = after.item.marks[period] ?? '';
-		if (!sameMarkCell(b, a)) marks.push({ period, before: b, after: a });
-	}
+	compared.periods.forEach(({ before: bi, after: ai, label }, period) => {
+		const b = bi === null ? '' : (before.item.marks[bi] ?? '');
+		const a = ai === null ? '' : (after.item.marks[ai] ?? '');
+		if (!sameMarkCell(b, a)) marks.push({ period, label, before: b, after: a });
+	});
 	return { fields, marks };
 }
 
