@@ -1,7 +1,7 @@
 // What the table calls an item's columns: the shape's own names where it has them (表の設定),
 // else the usual ones; a period's plan by the period's label.
 import type { Messages } from '$lib/i18n/ja.ts';
-import type { TextField } from '$lib/model/item-fields.ts';
+import { textFields, type TextField } from '$lib/model/item-fields.ts';
 import type { TableShape } from '$lib/model/shape.ts';
 
 /** A text column's name, as the cells' labels say it (`yearLabel`: the year plan's heading). */
@@ -26,4 +26,52 @@ export function columnLabel(
 		default:
 			return field.key;
 	}
+}
+
+/** Where a text cell sits: its class and whether it spans the item's two rows. */
+export function cellPlace(field: TextField): { column: string; rowspan: 1 | 2 } {
+	if (field.kind === 'plan') return { column: 'c-plan', rowspan: 1 };
+	if (field.kind === 'extra') return { column: 'c-extra', rowspan: 2 };
+	if (field.key === 'yearPlan') return { column: 'c-yearplan', rowspan: 1 };
+	return { column: `c-${field.key}`, rowspan: 2 };
+}
+
+export interface ColumnLayout {
+	field: TextField;
+	column: string;
+	rowspan: 1 | 2;
+	/** Its name in a cell's label. */
+	heading: string;
+	multiline: boolean;
+}
+
+export interface RowLayout {
+	columns: ColumnLayout[];
+	/** The class of each mark's face: its tone, which gives its colour (cells.css). */
+	markClass: (mark: string) => string;
+}
+
+// One layout per shape (a reading of the shape stays the same object until the shape changes)
+// and language: every row of a table of 2,000 shares it.
+const layouts = new WeakMap<TableShape, WeakMap<Messages, RowLayout>>();
+
+/** The cells an item's row has, in order, with their places and names. */
+export function rowLayout(shape: TableShape, t: Messages): RowLayout {
+	let byLanguage = layouts.get(shape);
+	if (!byLanguage) layouts.set(shape, (byLanguage = new WeakMap()));
+	let layout = byLanguage.get(t);
+	if (!layout) {
+		const tones = new Map(shape.marks.map((m) => [m.mark, `mark tone-${m.tone}`]));
+		layout = {
+			columns: textFields(shape).map((field) => ({
+				field,
+				...cellPlace(field),
+				heading: columnLabel(shape, field, t),
+				multiline: field.key !== 'title' && field.key !== 'yearPlan'
+			})),
+			markClass: (mark) => tones.get(mark) ?? 'mark outside'
+		};
+		byLanguage.set(t, layout);
+	}
+	return layout;
 }

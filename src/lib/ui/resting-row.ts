@@ -4,9 +4,8 @@
 // costs, which is most of the time a table of 2,000 items takes to bring in all its rows.
 import type { ItemCells } from '$lib/doc/table-doc.ts';
 import type { Messages } from '$lib/i18n/ja.ts';
-import { textFields, type TextField } from '$lib/model/item-fields.ts';
 import type { TableShape } from '$lib/model/shape.ts';
-import { columnLabel } from './columns.ts';
+import { rowLayout, type ColumnLayout, type RowLayout } from './columns.ts';
 import { markTitle } from './mark-title.ts';
 
 export interface RestingRow {
@@ -36,17 +35,7 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!);
 }
 
-/** Where a text cell sits: its class and whether it spans the item's two rows. */
-export function cellPlace(field: TextField): { column: string; rowspan: 1 | 2 } {
-	if (field.kind === 'plan') return { column: 'c-plan', rowspan: 1 };
-	if (field.kind === 'extra') return { column: 'c-extra', rowspan: 2 };
-	if (field.key === 'yearPlan') return { column: 'c-yearplan', rowspan: 1 };
-	return { column: `c-${field.key}`, rowspan: 2 };
-}
-
-function textCell(r: RestingRow, field: TextField) {
-	const { column, rowspan } = cellPlace(field);
-	const heading = columnLabel(r.shape, field, r.t);
+function textCell(r: RestingRow, { field, column, rowspan, heading }: ColumnLayout) {
 	const value = r.item.texts[field.key] ?? null;
 	const readonly = r.readonly || value === null ? ' readonly' : '';
 	const prefix =
@@ -81,24 +70,18 @@ function progressCell(r: RestingRow): string {
 	);
 }
 
-/** The class of a mark's face: its tone, which gives its colour (cells.css). */
-export function markClass(shape: TableShape, mark: string): string {
-	const def = shape.marks.find((m) => m.mark === mark);
-	return def ? `mark tone-${def.tone}` : 'mark outside';
-}
-
 /**
  * A mark cell with one mark of the scale or none (competing marks, and a mark not in the scale,
  * make the row editable: ItemRows).
  */
-function markCell(r: RestingRow, i: number): string {
+function markCell(r: RestingRow, layout: RowLayout, i: number): string {
 	const period = r.shape.periods[i]!;
 	const reading = r.item.marks[i] ?? { cell: '', entries: [], invalid: false, outside: false };
 	const mark = typeof reading.cell === 'string' ? reading.cell : '';
 	const title = escapeHtml(markTitle(r.t, reading, r.shape.marks));
 	const cellLabel = escapeHtml(r.t.markCellLabel(r.name, period.label));
 	const face = mark
-		? `<span class="${markClass(r.shape, mark)}" data-value="${escapeHtml(mark)}">${escapeHtml(mark)}</span>`
+		? `<span class="${layout.markClass(mark)}" data-value="${escapeHtml(mark)}">${escapeHtml(mark)}</span>`
 		: '<span class="empty" aria-hidden="true">&nbsp;</span>';
 	return (
 		`<td class="mark-cell" data-mark="${escapeHtml(period.id)}" data-cell="" tabindex="0" ` +
@@ -110,15 +93,16 @@ function markCell(r: RestingRow, i: number): string {
 
 /** The item's `<tr class="main">` and `<tr class="marks">`, at rest. */
 export function restingRowHtml(r: RestingRow): string {
+	const layout = rowLayout(r.shape, r.t);
 	let main = '';
-	for (const field of textFields(r.shape)) {
-		main += textCell(r, field);
-		if (field.key === 'content') main += departmentsCell(r);
+	for (const column of layout.columns) {
+		main += textCell(r, column);
+		if (column.field.key === 'content') main += departmentsCell(r);
 	}
 	return (
 		`<tr class="main">${main}</tr><tr class="marks">` +
 		progressCell(r) +
-		r.shape.periods.map((_, i) => markCell(r, i)).join('') +
+		r.shape.periods.map((_, i) => markCell(r, layout, i)).join('') +
 		'</tr>'
 	);
 }
