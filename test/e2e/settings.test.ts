@@ -172,6 +172,37 @@ test('an admin defines a KPI: it joins the table with the plan’s years, and ca
 	await saved(page);
 });
 
+test('a table of one heading level: its headings hold their items, and a second level comes back', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	await expect(page.locator('tbody.section')).not.toHaveCount(0);
+	await page.getByRole('link', { name: '表の設定' }).click();
+	page.once('dialog', (d) => void d.accept());
+	await page.locator('[data-levels="1"]').click();
+	await expect(page.locator('[data-shape-level]')).toHaveCount(1);
+	await saved(page);
+
+	await page.goBack();
+	await allRows(page);
+	await expect(page.locator('tbody.section')).toHaveCount(0);
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	// A new item goes under the heading it is added from, numbered after its last item.
+	const pillar = page.locator('tbody.pillar').first();
+	await pillar.getByRole('button', { name: '＋ 取り組み項目' }).click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(69);
+	await saved(page);
+
+	await page.getByRole('link', { name: '表の設定' }).click();
+	await page.locator('[data-levels="2"]').click();
+	await saved(page);
+	await page.goBack();
+	await allRows(page);
+	await expect(page.locator('tbody.section').first()).toContainText('入会の促進');
+});
+
 test('an editor sees 表の設定 read-only', async ({ browser, baseUrl, tableId }) => {
 	// A name no other test adds: every test file shares one server and its users.
 	addUser('takahashi', 'editor', 'takahashi-password');

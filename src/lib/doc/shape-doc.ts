@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { QUARTER_LABELS } from '../model/sheet-constants.ts';
 import {
 	EXTRA_COLUMN_KEY,
+	LIMITS,
 	QUARTER_PERIODS,
 	REFERENCE_MARKS,
 	REFERENCE_SHAPE,
@@ -197,7 +198,7 @@ function readEntries(doc: Y.Doc): { entries: Record<Kind, Entry[]>; levels: stri
 	const stored = map.get('levels');
 	const levels =
 		Array.isArray(stored) && stored.every((l) => typeof l === 'string') && stored.length > 0
-			? (stored as string[]).slice(0, 3)
+			? (stored as string[]).slice(0, LIMITS.levels.max)
 			: [...REFERENCE_SHAPE.levelLabels];
 	return { entries, levels };
 }

@@ -179,6 +179,11 @@ export const en: Messages = {
 	shapeLevels: 'Heading levels',
 	shapeLevelsNote: 'The names of the headings above an item, outermost first.',
 	shapeLevelLabel: (n: number) => `Name of level ${n}`,
+	shapeUseOneLevel: 'Use one heading level',
+	shapeUseTwoLevels: 'Use two heading levels',
+	shapeSecondLevel: '施策',
+	shapeOneLevelConfirm: (level: string) =>
+		`Use one heading level? The “${level}” headings are no longer shown; their items are listed under the heading above. Two levels show them again.`,
 	shapePresets: 'Presets',
 	shapeUsePreset: (name: string) => `Use “${name}”`,
 	shapePeriodPresetConfirm: (name: string) =>

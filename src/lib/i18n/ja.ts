@@ -175,6 +175,11 @@ export const ja = {
 	shapeLevels: '見出しの階層',
 	shapeLevelsNote: '項目の上にある見出しの名前です（外側から）。',
 	shapeLevelLabel: (n: number) => `第${n}階層の名前`,
+	shapeUseOneLevel: '見出しを1階層にする',
+	shapeUseTwoLevels: '見出しを2階層にする',
+	shapeSecondLevel: '施策',
+	shapeOneLevelConfirm: (level: string) =>
+		`見出しを1階層にしますか？ 「${level}」の見出しは表示しなくなり、項目はその上の見出しの下にまとめて並びます。2階層に戻すと元どおり表示されます。`,
 	shapePresets: 'ひな形',
 	shapeUsePreset: (name: string) => `「${name}」にする`,
 	shapePeriodPresetConfirm: (name: string) =>

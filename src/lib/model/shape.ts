@@ -48,7 +48,10 @@ export interface DepartmentDef {
 }
 
 export interface TableShape {
-	/** The heading levels above an item, outermost first, each named (1 to 3). */
+	/**
+	 * The heading levels above an item, outermost first, each named: two (基本計画 › 施策: pillars
+	 * and sections), or one (its headings are the pillars; each holds its items in one section).
+	 */
 	levelLabels: string[];
 	periods: PeriodDef[];
 	marks: MarkDef[];
@@ -58,7 +61,7 @@ export interface TableShape {
 }
 
 export const LIMITS = {
-	levels: { min: 1, max: 3 },
+	levels: { min: 1, max: 2 },
 	periods: { min: 1, max: 12 },
 	marks: { min: 1, max: 12 },
 	/** A SheetJSON's mark scale with the marks taken off it that cells still hold. */

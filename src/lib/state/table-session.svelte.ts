@@ -184,8 +184,23 @@ export class TableSession {
 		if (!this.readonly) insertSection(this.doc, pillarId);
 	}
 
+	/**
+	 * A new item at the end of a heading of a one-level table: in the pillar's last section (its
+	 * only one, made with the pillar), made now if it has none.
+	 */
+	addItemUnder(pillarId: string): string | null {
+		if (this.readonly) return null;
+		const pillar = this.structure.pillars.find((p) => p.id === pillarId);
+		if (!pillar) return null;
+		const last = pillar.sections.at(-1);
+		return this.addItem(last ? last.id : insertSection(this.doc, pillarId));
+	}
+
+	/** A new pillar; in a one-level table with its section, as its items need one. */
 	addPillar(): void {
-		if (!this.readonly) insertPillar(this.doc);
+		if (this.readonly) return;
+		const id = insertPillar(this.doc);
+		if (this.shape.current.shape.levelLabels.length === 1) insertSection(this.doc, id);
 	}
 
 	deleteItem(itemId: string): void {
