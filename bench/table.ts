@@ -2,7 +2,7 @@
 // SheetJSON and written with sheetToDoc, so every server and client starts from the same state.
 // The client's large-table workload uses the same items, 2,000 of them.
 import * as Y from 'yjs';
-import { sheetToDoc } from '../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../src/lib/doc/sheet-to-doc.ts';
 import type { ItemJSON, SheetJSON } from '../src/lib/model/schema.ts';
 import { SCHEMA_VERSION } from '../src/lib/model/sheet-constants.ts';
 import { sheetShapeFields } from '../src/lib/model/sheet-shape.ts';

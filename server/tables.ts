@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { newId } from '../src/lib/doc/ids.ts';
 import { addTable, INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
 import { ORIGIN } from '../src/lib/doc/origins.ts';
-import { sheetToDoc } from '../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../src/lib/doc/sheet-to-doc.ts';
 import { parseTextTable } from '../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../src/lib/model/schema.ts';
 import { mutateDoc, type DocStore } from './store.ts';

@@ -1,7 +1,7 @@
 // A small table for tests that do not need the whole reference file.
 import * as Y from 'yjs';
 import { shapeMap } from '../../src/lib/doc/shape-doc.ts';
-import { sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { roots } from '../../src/lib/doc/table-doc.ts';
 import type { ItemJSON, SheetJSON } from '../../src/lib/model/schema.ts';
 import { sheetShapeFields } from '../../src/lib/model/sheet-shape.ts';

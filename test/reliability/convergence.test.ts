@@ -17,7 +17,8 @@ import {
 	setItemMark,
 	spliceText
 } from '../../src/lib/doc/ops.ts';
-import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { readItemMark, readOutline, roots, textOf } from '../../src/lib/doc/table-doc.ts';
 import { scaleOf } from '../../src/lib/doc/table-doc.ts';
 import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';

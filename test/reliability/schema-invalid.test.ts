@@ -3,7 +3,8 @@
 // into a CRDT) and read as invalid, while the rest of the table keeps working.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { readItemMark, roots, scaleOf, textOf } from '../../src/lib/doc/table-doc.ts';
 import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import { MAX_VALUE_BYTES } from '../../server/update-guard.ts';

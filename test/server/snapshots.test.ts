@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { spliceText } from '../../src/lib/doc/ops.ts';
 import { restoreSheet } from '../../src/lib/doc/restore.ts';
-import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { roots, textOf } from '../../src/lib/doc/table-doc.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import {

@@ -3,17 +3,18 @@
 // and removed; and "lower is better" kept through SheetJSON, a restore and an .xlsx.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { setKpiYearValue } from '../../src/lib/doc/ops.ts';
 import {
 	addKpi,
 	addKpiYear,
 	deleteKpi,
 	deleteKpiYear,
 	setKpiDefinition,
-	setKpiLowerIsBetter,
-	setKpiYearValue
-} from '../../src/lib/doc/ops.ts';
+	setKpiLowerIsBetter
+} from '../../src/lib/doc/settings-ops.ts';
 import { restoreSheet } from '../../src/lib/doc/restore.ts';
-import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { sheetToXlsx } from '../../src/lib/export/xlsx.ts';
 import { xlsxToSheet } from '../../src/lib/import/xlsx.ts';
 import { achievement } from '../../src/lib/model/number-format.ts';

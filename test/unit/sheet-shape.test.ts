@@ -2,10 +2,12 @@
 // off the scale, a table made before shapes, and restoring across a change of shape.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { fillItemCells, setItemMark } from '../../src/lib/doc/ops.ts';
+import { setItemMark } from '../../src/lib/doc/ops.ts';
+import { fillItemCells } from '../../src/lib/doc/settings-ops.ts';
 import { restoreSheet } from '../../src/lib/doc/restore.ts';
 import { readShape, shapeMap, writeShape } from '../../src/lib/doc/shape-doc.ts';
-import { docToSheet, sheetToDoc } from '../../src/lib/doc/sheet-doc.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
+import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { readItemCells, roots } from '../../src/lib/doc/table-doc.ts';
 import { blankItem } from '../../src/lib/model/item-fields.ts';
 import { emptySheet, nextYearSheet } from '../../src/lib/model/next-year.ts';

@@ -2,7 +2,6 @@
 import * as Y from 'yjs';
 import { migrate } from '../doc/migrate.ts';
 import { docToSheet } from '../doc/sheet-doc.ts';
-import { restoreItemFrom, restoreSheet } from '../doc/restore.ts';
 import type { SheetJSON } from '../model/schema.ts';
 import { serverNow } from '../doc/clock.ts';
 import { changesMap, readChanges, recordChange } from '../doc/changes.ts';
@@ -209,20 +208,24 @@ export class TableSession {
 		if (this.commentsFor === itemId) this.commentsFor = null;
 	}
 
-	/** Makes the whole table equal a snapshot, as a new change that syncs and can be undone. */
 	/**
-	 * The shape comes back too for an admin; others may not change it (表の設定), and their
-	 * restore keeps the table's periods and marks. Returns whether the snapshot's shape is back.
+	 * Makes the whole table equal a snapshot, as a new change that syncs and can be undone. The
+	 * shape comes back too for an admin; others may not change it (表の設定), and their restore
+	 * keeps the table's periods and marks. Returns whether the snapshot's shape is back. (The
+	 * restore's code is loaded when first used: only the history page needs it.)
 	 */
-	restoreAll(sheet: SheetJSON): { shape: boolean } {
+	async restoreAll(sheet: SheetJSON): Promise<{ shape: boolean }> {
 		if (this.readonly) return { shape: false };
+		const { restoreSheet } = await import('../doc/restore.ts');
 		return restoreSheet(this.doc, sheet, this.user.name, ORIGIN.restore, {
 			shape: this.user.role === 'admin'
 		});
 	}
 
-	restoreItem(sheet: SheetJSON, itemId: string): boolean {
-		return !this.readonly && restoreItemFrom(this.doc, sheet, itemId, this.user.name);
+	async restoreItem(sheet: SheetJSON, itemId: string): Promise<boolean> {
+		if (this.readonly) return false;
+		const { restoreItemFrom } = await import('../doc/restore.ts');
+		return restoreItemFrom(this.doc, sheet, itemId, this.user.name);
 	}
 
 	addComment(itemId: string, text: string): void {

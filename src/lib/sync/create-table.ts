@@ -3,7 +3,8 @@
 import type * as Y from 'yjs';
 import { newId } from '../doc/ids.ts';
 import { addTable } from '../doc/index-doc.ts';
-import { docToSheet, sheetToDoc } from '../doc/sheet-doc.ts';
+import { docToSheet } from '../doc/sheet-doc.ts';
+import { sheetToDoc } from '../doc/sheet-to-doc.ts';
 import { roots } from '../doc/table-doc.ts';
 import type { SheetJSON } from '../model/schema.ts';
 import { DocSession } from './doc-session.svelte.ts';
