@@ -6,6 +6,7 @@
 // Clearing deletes the seen entries and adds nothing (a concurrent set wins over a clear).
 import * as Y from 'yjs';
 import { z } from 'zod/mini';
+import { cellMarks, markCellOf } from '../model/item-fields.ts';
 import type { MarkCell } from '../model/schema.ts';
 import { LIMITS } from '../model/shape.ts';
 
@@ -27,7 +28,7 @@ export interface MarkReading {
 }
 
 /** A stored value that can be a mark: a short, non-empty text without surrounding spaces. */
-export function isMarkValue(value: unknown): value is string {
+function isMarkValue(value: unknown): value is string {
 	return (
 		typeof value === 'string' &&
 		value !== '' &&
@@ -60,12 +61,11 @@ export function readMark(register: unknown, scale: readonly string[]): MarkReadi
 	}
 	const values = sortMarks(new Set(entries.map((e) => e.value)), scale);
 	const outside = values.some((v) => !scale.includes(v));
-	const cell: MarkCell = values.length === 0 ? '' : values.length === 1 ? values[0]! : values;
-	return { cell, entries, invalid, outside };
+	return { cell: markCellOf(values), entries, invalid, outside };
 }
 
 /** Marks in the scale's order, then those not in it in code-point order. */
-export function sortMarks(values: Iterable<string>, scale: readonly string[]): string[] {
+function sortMarks(values: Iterable<string>, scale: readonly string[]): string[] {
 	const rank = (v: string) => {
 		const i = scale.indexOf(v);
 		return i < 0 ? scale.length : i;
@@ -88,12 +88,12 @@ export function writeMark(
 	scale: readonly string[],
 	{ assert = false }: { assert?: boolean } = {}
 ): void {
-	const values = cell === '' ? [] : Array.isArray(cell) ? cell : [cell];
+	const values = cellMarks(cell);
 	// A row not yet in a doc cannot be read (Yjs warns): it has no register yet.
 	const current = row.doc ? row.get(key) : undefined;
 	if (current instanceof Y.Map && !assert) {
 		const now = readMark(current, scale);
-		const had = now.cell === '' ? [] : Array.isArray(now.cell) ? now.cell : [now.cell];
+		const had = cellMarks(now.cell);
 		const same =
 			!now.invalid &&
 			had.length === values.length &&

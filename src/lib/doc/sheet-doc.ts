@@ -1,10 +1,18 @@
 // A table Y.Doc as the plain SheetJSON, and the rows a SheetJSON's items and KPIs become (writing
 // a whole sheet into a new doc is sheet-to-doc.ts).
 import * as Y from 'yjs';
-import { markFields, textFields, textIn, setTextIn, blankItem } from '../model/item-fields.ts';
+import {
+	blankItem,
+	cellMarks,
+	markCellOf,
+	markFields,
+	setTextIn,
+	textFields,
+	textIn
+} from '../model/item-fields.ts';
 import type { ItemJSON, KpiJSON, SheetJSON } from '../model/schema.ts';
 import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { cellMarks, sheetShapeFields } from '../model/sheet-shape.ts';
+import { sheetShapeFields } from '../model/sheet-shape.ts';
 import { LIMITS, type MarkDef, type TableShape } from '../model/shape.ts';
 import { readMark, writeMark } from './mark-register.ts';
 import { readShape } from './shape-doc.ts';
@@ -103,18 +111,21 @@ function marksOutside(sheet: Pick<SheetJSON, 'pillars'>, shape: TableShape, remo
 	// As many as a scale with its removed marks may hold; a value past that (a faulty client
 	// writing dozens of different junk values) is left out of the cells it is in.
 	const room = LIMITS.scaleWithRemoved - scale.size;
-	for (const p of sheet.pillars)
-		for (const s of p.sections)
-			for (const i of s.items)
-				i.marks = i.marks.map((cell) => {
-					const kept = cellMarks(cell).filter((m) => {
-						if (scale.has(m) || found.has(m)) return true;
-						if (found.size >= room) return false;
-						found.add(m);
-						return true;
-					});
-					return kept.length === 0 ? '' : kept.length === 1 ? kept[0]! : kept;
-				});
+	const items = sheet.pillars.flatMap((p) => p.sections.flatMap((s) => s.items));
+	let overflow = false;
+	for (const item of items)
+		for (const cell of item.marks)
+			for (const m of cellMarks(cell))
+				if (!scale.has(m) && !found.has(m)) {
+					if (found.size < room) found.add(m);
+					else overflow = true;
+				}
+	// Cells are rewritten only in that rare case; a table read on every edit is not copied.
+	if (overflow)
+		for (const item of items)
+			item.marks = item.marks.map((cell) =>
+				markCellOf(cellMarks(cell).filter((m) => scale.has(m) || found.has(m)))
+			);
 	return [...found].map(
 		(mark): MarkDef =>
 			removed.find((r) => r.mark === mark) ?? {

@@ -49,6 +49,16 @@ export function markFields(shape: TableShape): MarkField[] {
 	return shape.periods.map((p, period) => ({ key: markKey(p.id), period }));
 }
 
+/** The marks a mark cell holds: none, one, or the competing ones. */
+export function cellMarks(cell: MarkCell): string[] {
+	return cell === '' ? [] : Array.isArray(cell) ? cell : [cell];
+}
+
+/** A mark cell holding `marks` (cellMarks the other way). */
+export function markCellOf(marks: string[]): MarkCell {
+	return marks.length === 0 ? '' : marks.length === 1 ? marks[0]! : marks;
+}
+
 /** A text cell's value in an item. */
 export function textIn(item: ItemJSON, field: TextField): string {
 	switch (field.kind) {

@@ -6,13 +6,6 @@
 export const TONES = ['good', 'partly', 'behind', 'na'] as const;
 export type Tone = (typeof TONES)[number];
 
-export const TONE_LABELS: Record<Tone, string> = {
-	good: '順調',
-	partly: '一部遅れ',
-	behind: '遅れ',
-	na: '対象外'
-};
-
 export interface MarkDef {
 	/** Stable id: item values name the mark itself (`mark`), the id names its entry in the shape. */
 	id: string;

@@ -2,8 +2,8 @@
 // columnLabels, extraColumns), both ways; version 1 sheets brought up to version 2; and the checks
 // a sheet must pass beyond its schema (its items fit its shape), each naming the cell.
 import { newId } from '../doc/ids.ts';
-import { markFields, textFields } from './item-fields.ts';
-import type { ItemJSON, MarkCell, SheetJSON, SheetV1JSON } from './schema.ts';
+import { cellMarks } from './item-fields.ts';
+import type { ItemJSON, SheetJSON, SheetV1JSON } from './schema.ts';
 import { DEPARTMENTS, SCHEMA_VERSION } from './sheet-constants.ts';
 import {
 	REFERENCE_MARKS,
@@ -252,14 +252,4 @@ export function sheetProblems(sheet: SheetJSON, limit = 20): SheetProblem[] {
 function itemName(item: ItemJSON): string {
 	const title = item.title.split('\n')[0]!.slice(0, 20);
 	return `項目「${item.no}${title}」`;
-}
-
-export function cellMarks(cell: MarkCell): string[] {
-	return cell === '' ? [] : Array.isArray(cell) ? cell : [cell];
-}
-
-/** The sheet's items' text and mark fields, by the shape the sheet describes. */
-export function sheetFields(sheet: SheetJSON) {
-	const { shape } = shapeOfSheet(sheet);
-	return { shape, texts: textFields(shape), marks: markFields(shape) };
 }

@@ -1,6 +1,7 @@
 // Counts of the 進行管理 marks per pillar and section and period, for the review's summary page,
 // by the table's own mark scale: one category per mark, then marks not in the scale (a mark
 // taken off it), cells not assessed and competing marks.
+import { cellMarks } from './item-fields.ts';
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
 import type { Tone } from './shape.ts';
 
@@ -97,9 +98,7 @@ export function summarize(sheet: SheetJSON): Summary {
 		for (const item of pillarItems) {
 			const periods = item.marks
 				.slice(0, n)
-				.map((cell, p) =>
-					(Array.isArray(cell) ? cell : [cell]).some((m) => behindMarks.includes(m)) ? p + 1 : 0
-				)
+				.map((cell, p) => (cellMarks(cell).some((m) => behindMarks.includes(m)) ? p + 1 : 0))
 				.filter((p) => p > 0);
 			if (periods.length) behind.push({ id: item.id, label: `${item.no}${item.title}`, periods });
 		}
