@@ -126,26 +126,12 @@ try {
 		['laptop', { width: 1440, height: 900 }]
 	] as const) {
 		const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
-		await page.request.post(`${base}/api/login`, {
-			data: {
-				username: process.env.SHINKO_USER ?? 'admin',
-				password: process.env.SHINKO_PASSWORD ?? ''
-			},
-			headers: { origin: base }
-		});
+		await logIn(page);
 		await page.goto(base);
 		const first = page.locator('a[data-table-id]').first();
 		await first.waitFor();
 		await first.click();
-		await page.locator('[data-item-id]').first().waitFor();
-		await page
-			.locator('[data-sync-state="saved"]')
-			.waitFor({ timeout: 10_000 })
-			.catch(() => {});
-		await page
-			.locator('[data-storage-warning] button', { hasText: '閉じる' })
-			.click()
-			.catch(() => {});
+		await settle(page);
 		await page.screenshot({ path: `${outDir}/screenshot-${name}.png` });
 		if (name === 'laptop') {
 			await page.locator('#kpi-heading').scrollIntoViewIfNeeded();

@@ -54,6 +54,12 @@ export function smallSheet(): SheetJSON {
 	};
 }
 
+/** The fields of a sheet that describe its shape (periods, marks, departments, …), and no others. */
+export function shapeFieldsOf(sheet: SheetJSON) {
+	const { levelLabels, periodLabels, markScale, departments, columnLabels, extraColumns } = sheet;
+	return { levelLabels, periodLabels, markScale, departments, columnLabels, extraColumns };
+}
+
 /** A doc holding `sheet`, and a second replica that starts from the same state. */
 export function replicas(sheet: SheetJSON = smallSheet()): [Y.Doc, Y.Doc] {
 	const a = new Y.Doc();
