@@ -32,9 +32,14 @@ test('after one visit the app starts, navigates and opens a table with no networ
 	await page.reload();
 	await expect(page.locator('[data-item-id]')).toHaveCount(68);
 	await expect(badge(page)).toHaveAttribute('data-sync-state', 'offline');
+	await expect(page.locator('[data-user]')).toContainText('オフライン');
 	await page.locator('a.brand').click();
 	await page.locator(`a[data-table-id="${tableId}"]`).click();
 	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	// Back online, the top bar stops saying offline without a reload.
+	await page.context().setOffline(false);
+	await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved');
+	await expect(page.locator('[data-user]')).not.toContainText('オフライン');
 	await page.context().close();
 });
 

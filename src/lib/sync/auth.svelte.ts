@@ -46,6 +46,9 @@ function cache(user: AuthUser | null): void {
 
 /** How long to wait for the server to say who is logged in before working offline. */
 const ME_TIMEOUT_MS = 10_000;
+/** While offline, ask again after this long, doubling up to the most (and at once when online). */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MOST_MS = 60_000;
 
 export class Auth {
 	/**
@@ -56,8 +59,21 @@ export class Auth {
 	/** 'unknown' until the server has answered (or could not be reached). */
 	status = $state<AuthStatus>('unknown');
 	readonly canEdit = $derived(this.user !== null && this.user.role !== 'viewer');
+	private retryMs = RETRY_FIRST_MS;
+	private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+	constructor() {
+		// Offline is only the last answer: once the network or the server is back, the top bar
+		// must stop saying オフライン without a reload.
+		if (typeof window !== 'undefined')
+			window.addEventListener('online', () => {
+				if (this.status === 'offline') void this.refresh();
+			});
+	}
 
 	async refresh(): Promise<void> {
+		clearTimeout(this.retryTimer);
+		this.retryTimer = undefined;
 		try {
 			// A server that does not answer counts as out of reach, not as a check still running.
 			const sentAt = Date.now();
@@ -120,11 +136,15 @@ export class Auth {
 	private set(user: AuthUser | null, status: AuthStatus): void {
 		this.user = user;
 		this.status = status;
+		this.retryMs = RETRY_FIRST_MS;
 		cache(user);
 	}
 
 	private offline(): void {
 		this.user = cachedUser();
 		this.status = this.user ? 'offline' : 'anonymous';
+		if (this.status !== 'offline') return;
+		this.retryTimer = setTimeout(() => void this.refresh(), this.retryMs);
+		this.retryMs = Math.min(this.retryMs * 2, RETRY_MOST_MS);
 	}
 }
