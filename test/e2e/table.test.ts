@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { allRows, expect, openTable, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
+import {
+	allRows,
+	expect,
+	newWindow,
+	openTable,
+	REFERENCE,
+	test,
+	twoWindowsOn
+} from './fixtures.ts';
 
 const source = readFileSync(REFERENCE, 'utf8');
 
@@ -263,4 +271,25 @@ test('marks set offline on two devices show as a conflict, and one pick resolves
 	}
 	await a.close();
 	await b.close();
+});
+
+test('English is fetched when chosen, stays chosen after a reload, and sets the page language', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const page = await newWindow(browser);
+	await openTable(page, baseUrl, tableId);
+	await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+	await page.getByRole('button', { name: 'English' }).click();
+	await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await page.reload();
+	await expect(page.locator('[data-item-id]')).toHaveCount(68);
+	await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await page.getByRole('button', { name: '日本語' }).click();
+	await expect(page.getByRole('button', { name: 'ログアウト' })).toBeVisible();
+	await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+	await page.context().close();
 });
