@@ -161,3 +161,73 @@ test('a half-year S/A/B/C table from its preset, with its own department and 課
 	await expect(firstItem.locator('[data-mark="1"] .mark')).toHaveClass(/tone-behind/);
 	await expect(page.locator('.mark-cell .tone-good').first()).toHaveText('○');
 });
+
+test('a table of three heading levels: a level-3 heading, its item, the summary and xlsx', async ({
+	page,
+	baseUrl
+}) => {
+	await page.goto(baseUrl);
+	await page.getByRole('button', { name: '新しい表' }).click();
+	await page.getByLabel('表の名前').fill('令和7年度 3階層の進行管理表');
+	await page.getByRole('button', { name: '作成', exact: true }).click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(1);
+	const url = page.url();
+
+	await page.getByRole('link', { name: '表の設定' }).click();
+	await page.locator('[data-levels="3"]').click();
+	await expect(page.locator('[data-shape-level]')).toHaveCount(3);
+	await page.locator('[data-shape-level="3"]').fill('事業群');
+	await page.locator('[data-shape-level="3"]').press('Enter');
+	await expect(page.locator('[data-shape-problems]')).toHaveCount(0);
+	await saved(page);
+
+	await page.goto(url);
+	await allRows(page);
+	const section = page.locator('tbody.section[data-level="2"]').first();
+	const sectionId = await section.getAttribute('data-section-id');
+	await section.getByRole('button', { name: '＋ 事業群' }).click();
+	const sub = page.locator('tbody.section[data-level="3"]');
+	await expect(sub).toHaveCount(1);
+	await expect(sub).toContainText('ア');
+	await sub.getByRole('button', { name: '＋ 取り組み項目' }).click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(2);
+	const added = page.locator('[data-item-id]').last();
+	await added.locator('[data-field="title"]').click();
+	await page.keyboard.type('避難所の運営');
+	await page.keyboard.press('Escape');
+	await saved(page);
+
+	// Filtered to that item, its level-2 heading stays above its level-3 one.
+	await page.goto(`${url}?search=${encodeURIComponent('避難所')}`);
+	await expect(page.locator('[data-item-id]')).toHaveCount(1);
+	await expect(page.locator('tbody.section[data-level="2"]')).toHaveCount(1);
+	await expect(page.locator('tbody.section[data-level="3"]')).toHaveCount(1);
+
+	// The summary: the level-2 heading counts the item under its level-3 heading too.
+	await page.getByRole('link', { name: '集計' }).click();
+	await expect(page.locator(`[data-count="${sectionId}:1:none"]`)).toHaveAttribute(
+		'data-value',
+		'2'
+	);
+	await expect(page.locator('tr.sub')).toContainText('ア');
+
+	// Exported to .xlsx and imported again: the level-3 heading is one still.
+	await page.goto(url);
+	await allRows(page);
+	const before = await content(page);
+	const xlsx = await download(page, 'xlsx');
+	await page.goto(baseUrl);
+	await page.getByRole('button', { name: 'ファイルから取り込む' }).click();
+	const dialog = page.locator('[data-import-dialog]');
+	await dialog.locator('input[type="file"]').setInputFiles({
+		name: 'three-levels.xlsx',
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer: xlsx
+	});
+	await expect(dialog.locator('[data-import-preview]')).toContainText('避難所の運営');
+	await dialog.getByRole('button', { name: 'この内容で表を作成' }).click();
+	await expect(page.locator('[data-item-id]')).toHaveCount(2);
+	await allRows(page);
+	await expect(page.locator('tbody.section[data-level="3"]')).toContainText('ア');
+	expect(await content(page)).toEqual(before);
+});

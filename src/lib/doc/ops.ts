@@ -163,18 +163,42 @@ function isHighSurrogate(code: number): boolean {
 	return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** Appends a section to a pillar, numbered after the last one: (1), (2), … */
-export function insertSection(doc: Y.Doc, pillarId: string, origin: Origin = ORIGIN.local): string {
+/** Numbers of third-level headings, after 1 and (1) in the order of 公用文: ア, イ, ウ, … */
+const KATAKANA =
+	'アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ';
+
+/**
+ * Appends a section to a pillar, numbered after the last one of its level: (1), (2), … With
+ * `under` (a level-2 section of the pillar), a level-3 heading at the end of that section's own
+ * level-3 headings, numbered ア, イ, …
+ */
+export function insertSection(
+	doc: Y.Doc,
+	pillarId: string,
+	origin: Origin = ORIGIN.local,
+	under?: string
+): string {
 	const pillar = readOutline(doc).pillars.find((p) => p.id === pillarId);
 	if (!pillar) throw new Error(`pillar ${pillarId} not found`);
-	const last = pillar.sections[pillar.sections.length - 1];
+	const sections = pillar.sections;
+	let at = sections.length - 1;
+	let no = `(${sections.filter((s) => s.level === 2).length + 1})`;
+	if (under !== undefined) {
+		const parent = sections.findIndex((s) => s.id === under);
+		if (parent < 0) throw new Error(`section ${under} not found in pillar ${pillarId}`);
+		at = parent;
+		while (sections[at + 1]?.level === 3) at++;
+		const n = at - parent;
+		no = KATAKANA[n] ?? `(${n + 1})`;
+	}
 	const id = newId();
 	doc.transact(() => {
 		const row = new Y.Map<unknown>();
 		row.set('pillarId', pillarId);
-		row.set('order', keyBetween(last?.order ?? null, null));
-		row.set('no', `(${pillar.sections.length + 1})`);
+		row.set('order', keyBetween(sections[at]?.order ?? null, sections[at + 1]?.order ?? null));
+		row.set('no', no);
 		row.set('title', new Y.Text(''));
+		if (under !== undefined) row.set('level', 3);
 		roots(doc).sections.set(id, row);
 	}, origin);
 	return id;

@@ -163,6 +163,8 @@ export function restoreSheet(
 				setValue(s, 'order', sectionKeys[si]!);
 				setValue(s, 'no', section.no);
 				setText(s, 'title', section.title);
+				if (section.level === 3) setValue(s, 'level', 3);
+				else if (s.has('level')) s.delete('level');
 				const inSection = (row: YRow) => str(row, 'sectionId') === section.id;
 				const itemKeys = orderKeys(r.items, section.items, inSection);
 				section.items.forEach((item, ii) =>

@@ -151,6 +151,7 @@ export function docToSheet(doc: Y.Doc): SheetJSON {
 				id: s.id,
 				no: str(s.row, 'no'),
 				title: textValue(s.row, 'title'),
+				...(s.level === 3 ? { level: 3 as const } : {}),
 				items: s.items.map((i) => itemToJSON(i.id, i.row, shape))
 			}))
 		}))

@@ -43,6 +43,7 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
 				s.set('order', sectionKeys[si]);
 				s.set('no', section.no);
 				s.set('title', new Y.Text(section.title));
+				if (section.level === 3) s.set('level', 3);
 				r.sections.set(section.id, s);
 				const itemKeys = keysAfter(null, section.items.length);
 				section.items.forEach((item, ii) =>

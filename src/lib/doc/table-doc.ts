@@ -108,6 +108,8 @@ export interface OutlineSection {
 	id: string;
 	order: string;
 	row: YRow;
+	/** 3: a third-level heading under the level-2 section before it (see sectionLevel). */
+	level: 2 | 3;
 	items: OutlineItem[];
 }
 export interface OutlinePillar {
@@ -132,6 +134,15 @@ function ordered(map: Y.Map<YRow>): { id: string; order: string; row: YRow }[] {
 	return out.sort(compareOrdered);
 }
 
+/**
+ * A section's heading level: 3 when its row says so (a table of three heading levels), else 2.
+ * The sections of a pillar are one ordered list; a level-3 one belongs to the level-2 one before
+ * it, so moving or deleting a heading never leaves a row pointing at a missing parent.
+ */
+export function sectionLevel(row: YRow): 2 | 3 {
+	return row.get('level') === 3 ? 3 : 2;
+}
+
 /** The table's structure in document order: pillars → sections → items. */
 export function readOutline(doc: Y.Doc): Outline {
 	const r = roots(doc);
@@ -141,7 +152,7 @@ export function readOutline(doc: Y.Doc): Outline {
 	for (const s of ordered(r.sections)) {
 		const pillar = pillarById.get(str(s.row, 'pillarId'));
 		if (!pillar) continue;
-		const section: OutlineSection = { ...s, items: [] };
+		const section: OutlineSection = { ...s, level: sectionLevel(s.row), items: [] };
 		pillar.sections.push(section);
 		sectionById.set(s.id, section);
 	}

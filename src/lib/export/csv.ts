@@ -22,12 +22,19 @@ export function sheetToCsv(sheet: SheetJSON): string {
 		...sheet.extraColumns.map((column) => column.label)
 	];
 	const rows = [header];
+	const three = sheet.levelLabels.length === 3;
 	for (const pillar of sheet.pillars) {
+		/** In a table of three levels, the level-2 heading the level-3 ones that follow sit under. */
+		let parent = '';
 		for (const section of pillar.sections) {
+			const heading = joinNo(section.no, section.title);
+			const sub = three && section.level === 3;
+			if (!sub) parent = heading;
+			const headings = !three ? [heading] : sub ? [parent, heading] : [heading, ''];
 			for (const item of section.items) {
 				rows.push([
 					joinNo(pillar.no, pillar.title),
-					joinNo(section.no, section.title),
+					...headings,
 					item.no,
 					item.title,
 					item.content,

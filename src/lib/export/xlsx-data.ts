@@ -8,7 +8,9 @@ import {
 	FORMAT_MARKER,
 	FORMAT_VERSION,
 	REMOVED_MARK,
+	SECTION_NO_ROW,
 	SHEET_DATA,
+	sectionHasRow,
 	toCellText
 } from './xlsx-layout.ts';
 
@@ -30,7 +32,13 @@ export function writeDataSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): vo
 	for (const pillar of sheet.pillars) {
 		add(DATA_KEYS.pillar, pillar.id, pillar.no);
 		for (const section of pillar.sections) {
-			add(DATA_KEYS.section, section.id, section.no);
+			add(
+				DATA_KEYS.section,
+				section.id,
+				section.no,
+				section.level === 3 ? 3 : '',
+				sectionHasRow(sheet, section) ? '' : SECTION_NO_ROW
+			);
 			for (const item of section.items) add(DATA_KEYS.item, item.id, item.no);
 		}
 	}

@@ -1,5 +1,5 @@
 // The shape of Shinko's .xlsx, shared by the writer and the reader so the two cannot drift apart.
-import type { MarkCell, SheetJSON } from '../model/schema.ts';
+import type { MarkCell, SectionJSON, SheetJSON } from '../model/schema.ts';
 import type { StandardColumn } from '../model/shape.ts';
 
 export const SHEET_TABLE = '進行管理表';
@@ -36,9 +36,13 @@ export function columnHeading(
 	return label === undefined || label === '' ? usual : label;
 }
 
-/** The names of the two heading levels above an item (pillar, section) for a flat export. */
-export function levelHeadings(sheet: Pick<SheetJSON, 'levelLabels'>): [string, string] {
-	return [sheet.levelLabels[0] ?? '基本計画', sheet.levelLabels[1] ?? '施策'];
+/**
+ * The names of the heading levels above an item for a flat export: pillar and section, and the
+ * level-3 section in a table of three levels.
+ */
+export function levelHeadings(sheet: Pick<SheetJSON, 'levelLabels'>): string[] {
+	const two = [sheet.levelLabels[0] ?? '基本計画', sheet.levelLabels[1] ?? '施策'];
+	return sheet.levelLabels.length === 3 ? [...two, sheet.levelLabels[2]!] : two;
 }
 
 /**
@@ -89,6 +93,10 @@ export const DATA_KEYS = {
 	/** One row per added column: its key and its heading. */
 	extraColumn: 'extraColumn',
 	pillar: 'pillar',
+	/**
+	 * id, number, `3` for a level-3 heading (else empty), and `SECTION_NO_ROW` when the table sheet
+	 * has no heading row for it (the untitled section of a one-level table's heading).
+	 */
 	section: 'section',
 	item: 'item',
 	kpi: 'kpi',
@@ -97,6 +105,19 @@ export const DATA_KEYS = {
 
 /** What the removed column of a `mark` row says for a mark taken off the scale. */
 export const REMOVED_MARK = 'removed';
+/** What a `section` row says of a section with no heading row on the table sheet. */
+export const SECTION_NO_ROW = 'noRow';
+
+/**
+ * Whether the table sheet has a heading row for a section: a one-level table shows none for its
+ * untitled sections (one per heading, holding its items); a titled one keeps its row.
+ */
+export function sectionHasRow(
+	sheet: Pick<SheetJSON, 'levelLabels'>,
+	section: Pick<SectionJSON, 'title'>
+): boolean {
+	return sheet.levelLabels.length > 1 || section.title !== '';
+}
 
 export function markText(mark: MarkCell): string {
 	return Array.isArray(mark) ? mark.join(MARK_SEPARATOR) : mark;

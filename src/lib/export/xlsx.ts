@@ -25,6 +25,7 @@ import {
 	TITLE_ROW,
 	columnHeading,
 	markText,
+	sectionHasRow,
 	tableColumns,
 	type TableColumns
 } from './xlsx-layout.ts';
@@ -100,7 +101,11 @@ function writeTableSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): void {
 	for (const pillar of sheet.pillars) {
 		heading(ws, cols, row++, joinNo(pillar.no, pillar.title, ' '), 'FFDDEBF7');
 		for (const section of pillar.sections) {
-			heading(ws, cols, row++, joinNo(section.no, section.title, ' '), 'FFF2F2F2');
+			if (sectionHasRow(sheet, section)) {
+				const sub = section.level === 3 && sheet.levelLabels.length === 3;
+				const text = joinNo(section.no, section.title, ' ');
+				heading(ws, cols, row++, text, sub ? 'FFFFFFFF' : 'FFF2F2F2', sub ? 2 : 0);
+			}
 			for (const item of section.items) {
 				writeItem(ws, layout, sheet, row, item);
 				row += 2;
@@ -132,22 +137,19 @@ function writeLegend(
 	ws.getRow(MARKER_ROW).height = Math.min(MAX_ROW_HEIGHT, textHeight(text, width));
 }
 
-/** A pillar or section heading: one merged, filled row across the table. */
+/** A pillar or section heading: one merged, filled row across the table (a level 3 indented). */
 function heading(
 	ws: ExcelJS.Worksheet,
 	cols: TableColumns,
 	row: number,
 	text: string,
-	argb: string
+	argb: string,
+	indent = 0
 ): void {
 	for (let column = 1; column <= cols.count; column++) {
-		put(
-			ws,
-			row,
-			column,
-			column === 1 ? text : '',
-			tableCell({ font: { bold: true }, fill: fill(argb) })
-		);
+		const style = tableCell({ font: { bold: true }, fill: fill(argb) });
+		if (indent) style.alignment = { ...style.alignment, indent };
+		put(ws, row, column, column === 1 ? text : '', style);
 	}
 	ws.mergeCells(row, 1, row, cols.count);
 }

@@ -47,7 +47,11 @@ export const settingsEn: SettingsMessages = {
 	shapeLevelLabel: (n: number) => `Name of level ${n}`,
 	shapeUseOneLevel: 'Use one heading level',
 	shapeUseTwoLevels: 'Use two heading levels',
+	shapeUseThreeLevels: 'Use three heading levels',
 	shapeSecondLevel: '施策',
+	shapeThirdLevel: '具体的施策',
+	shapeTwoLevelsConfirm: (level: string) =>
+		`Use two heading levels? The “${level}” headings are shown as headings of the level above. Three levels show them as before.`,
 	shapeOneLevelConfirm: (level: string) =>
 		`Use one heading level? The “${level}” headings are no longer shown; their items are listed under the heading above. Two levels show them again.`,
 	shapePresets: 'Presets',

@@ -46,7 +46,11 @@ export const settingsJa = {
 	shapeLevelLabel: (n: number) => `第${n}階層の名前`,
 	shapeUseOneLevel: '見出しを1階層にする',
 	shapeUseTwoLevels: '見出しを2階層にする',
+	shapeUseThreeLevels: '見出しを3階層にする',
 	shapeSecondLevel: '施策',
+	shapeThirdLevel: '具体的施策',
+	shapeTwoLevelsConfirm: (level: string) =>
+		`見出しを2階層にしますか？ 「${level}」の見出しは1つ上の階層の見出しとして表示されます。3階層に戻すと元どおり表示されます。`,
 	shapeOneLevelConfirm: (level: string) =>
 		`見出しを1階層にしますか？ 「${level}」の見出しは表示しなくなり、項目はその上の見出しの下にまとめて並びます。2階層に戻すと元どおり表示されます。`,
 	shapePresets: 'ひな形',

@@ -7,6 +7,7 @@ import {
 	FORMAT_MARKER,
 	FORMAT_VERSION,
 	REMOVED_MARK,
+	SECTION_NO_ROW,
 	SHEET_DATA,
 	cellAddress
 } from '../export/xlsx-layout.ts';
@@ -16,7 +17,8 @@ import { MAX_ITEMS, TOO_MANY_ITEMS } from './limits.ts';
 import { XlsxImportError, cellNumber, cellText } from './xlsx-cells.ts';
 
 export type ItemRef = { id: string; no: string };
-export type SectionRef = ItemRef & { items: ItemRef[] };
+/** `level` 3: a level-3 heading; `noRow`: the table sheet has no heading row for it. */
+export type SectionRef = ItemRef & { level?: 3; noRow?: true; items: ItemRef[] };
 export type PillarRef = ItemRef & { sections: SectionRef[] };
 /**
  * Everything but the outline and the KPIs, loosely typed: a format 1 file gives a version 1
@@ -140,7 +142,17 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 			case DATA_KEYS.section: {
 				const pillar = required(pillars.at(-1), () => fail(row, 1, '節の前に柱の行がありません'));
 				from(`pillars.${pillars.length - 1}.sections.${pillar.sections.length}.id`, row, 2);
-				pillar.sections.push({ ...ref(row), items: [] });
+				const level = text(row, 4);
+				if (level !== '' && level !== '3') throw fail(row, 4, '見出しの階層は空欄か 3 です');
+				const mark = text(row, 5);
+				if (mark !== '' && mark !== SECTION_NO_ROW)
+					throw fail(row, 5, `空欄か ${SECTION_NO_ROW} のはずです`);
+				pillar.sections.push({
+					...ref(row),
+					...(level === '3' ? { level: 3 as const } : {}),
+					...(mark === SECTION_NO_ROW ? { noRow: true as const } : {}),
+					items: []
+				});
 				break;
 			}
 			case DATA_KEYS.item: {

@@ -102,10 +102,12 @@ function readTable(
 		note(`pillars.${p}`, row, 1);
 		const pillarTitle = splitHeading(heading('柱'), pillarRef.no, matchPillar);
 		row++;
-		const sections = pillarRef.sections.map((sectionRef, s) => {
+		const sections = pillarRef.sections.map(({ noRow, ...sectionRef }, s) => {
 			note(`pillars.${p}.sections.${s}`, row, 1);
-			const sectionTitle = splitHeading(heading('節'), sectionRef.no, matchSection);
-			row++;
+			const sectionTitle = noRow
+				? { no: sectionRef.no, title: '' }
+				: splitHeading(heading('節'), sectionRef.no, matchSection);
+			if (!noRow) row++;
 			const items = sectionRef.items.map((itemRef, i) => {
 				const path = `pillars.${p}.sections.${s}.items.${i}`;
 				const item = readItem(ws, row, itemRef, shape, cols, (field, r, column) =>
@@ -214,7 +216,7 @@ function splitHeading(
 	no: string,
 	match: (text: string) => { no: string; title: string } | null
 ): { no: string; title: string } {
-	if (no === '') return { no, title: text };
+	if (no === '' || text === no) return { no, title: no === '' ? text : '' };
 	if (text.startsWith(`${no} `)) return { no, title: text.slice(no.length + 1) };
 	return match(text) ?? { no: '', title: text };
 }

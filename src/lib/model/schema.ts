@@ -59,6 +59,8 @@ export const sectionSchema = z.object({
 	id: idSchema,
 	no: upTo(16),
 	title: text,
+	/** 3: a third-level heading, under the level-2 section before it (tables of three levels). */
+	level: z.optional(z.literal(3)),
 	items: z.array(itemSchema).check(z.maxLength(2000))
 });
 

@@ -43,7 +43,9 @@ export interface DepartmentDef {
 export interface TableShape {
 	/**
 	 * The heading levels above an item, outermost first, each named: two (基本計画 › 施策: pillars
-	 * and sections), or one (its headings are the pillars; each holds its items in one section).
+	 * and sections), one (its headings are the pillars; each holds its items in one section), or
+	 * three (基本目標 › 施策 › 事業: a section marked level 3 sits under the level-2 section before
+	 * it in its pillar; in a table of fewer levels it reads as a level-2 section).
 	 */
 	levelLabels: string[];
 	periods: PeriodDef[];
@@ -54,7 +56,7 @@ export interface TableShape {
 }
 
 export const LIMITS = {
-	levels: { min: 1, max: 2 },
+	levels: { min: 1, max: 3 },
 	periods: { min: 1, max: 12 },
 	marks: { min: 1, max: 12 },
 	/** A SheetJSON's mark scale with the marks taken off it that cells still hold. */

@@ -66,6 +66,8 @@ export interface SectionSummary {
 	label: string;
 	items: number;
 	periods: Counts[];
+	/** 3: a third-level heading (a table of three levels); a level-2 row counts these too. */
+	level?: 3;
 }
 export interface PillarSummary extends SectionSummary {
 	sections: SectionSummary[];
@@ -89,12 +91,21 @@ export function summarize(sheet: SheetJSON): Summary {
 	const pillars = sheet.pillars.map((pillar) => {
 		const pillarItems = pillar.sections.flatMap((s) => s.items);
 		all.push(...pillarItems);
-		const sections = pillar.sections.map((section) => ({
-			id: section.id,
-			label: `${section.no} ${section.title}`,
-			items: section.items.length,
-			periods: countMarks(section.items, n, categories)
-		}));
+		const three = sheet.levelLabels.length === 3;
+		const sections = pillar.sections.map((section, i): SectionSummary => {
+			const sub = three && section.level === 3;
+			const items = [...section.items];
+			// A level-2 heading counts the items of the level-3 headings it holds.
+			for (let j = i + 1; three && !sub && pillar.sections[j]?.level === 3; j++)
+				items.push(...pillar.sections[j]!.items);
+			return {
+				id: section.id,
+				label: `${section.no} ${section.title}`,
+				items: items.length,
+				periods: countMarks(items, n, categories),
+				...(sub ? { level: 3 as const } : {})
+			};
+		});
 		for (const item of pillarItems) {
 			const periods = item.marks
 				.slice(0, n)

@@ -179,8 +179,9 @@ export class TableSession {
 		return id;
 	}
 
-	addSection(pillarId: string): void {
-		if (!this.readonly) insertSection(this.doc, pillarId);
+	/** A heading under a pillar; with `under` (a level-2 section), a level-3 heading in it. */
+	addSection(pillarId: string, under?: string): void {
+		if (!this.readonly) insertSection(this.doc, pillarId, undefined, under);
 	}
 
 	/**
