@@ -7,12 +7,13 @@ import { insertSection } from '../../src/lib/doc/ops.ts';
 import { restoreSheet } from '../../src/lib/doc/restore.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
-import { readOutline } from '../../src/lib/doc/table-doc.ts';
+import { readOutline, roots } from '../../src/lib/doc/table-doc.ts';
 import { sheetToCsv } from '../../src/lib/export/csv.ts';
 import { sheetToJson } from '../../src/lib/export/json.ts';
 import { sheetToXlsx } from '../../src/lib/export/xlsx.ts';
 import { importBytes } from '../../src/lib/import/any.ts';
 import { parseJsonBackup } from '../../src/lib/import/json.ts';
+import { countChanges, diffSheets } from '../../src/lib/model/diff.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { sheetProblems } from '../../src/lib/model/sheet-shape.ts';
 import { summarize } from '../../src/lib/model/summary.ts';
@@ -167,6 +168,51 @@ describe('a table of three heading levels', () => {
 	});
 });
 
+describe('three heading levels edited by two people at once', () => {
+	const headings = (doc: Y.Doc) =>
+		readOutline(doc).pillars[0]!.sections.map((s) => `${String(s.row.get('no'))}:${s.level}`);
+
+	it('keeps a level-3 heading under its own level-2 heading when another is appended at once', () => {
+		// Appended at the same time, the two rows get the same order key; the parent decides.
+		for (let trial = 0; trial < 20; trial++) {
+			const a = new Y.Doc();
+			sheetToDoc(threeLevels(), a);
+			const b = new Y.Doc();
+			Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+			insertSection(a, 'p1');
+			insertSection(b, 'p1', undefined, 's2');
+			Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+			Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+			const expected = ['(1):2', 'ア:3', 'イ:3', '(2):2', 'ア:3', '(3):2'];
+			expect(headings(a), `trial ${trial}`).toEqual(expected);
+			expect(headings(b)).toEqual(expected);
+		}
+	});
+
+	it('keeps a level-3 heading whose level-2 heading was deleted, under the one before', () => {
+		const doc = new Y.Doc();
+		sheetToDoc(threeLevels(), doc);
+		const added = insertSection(doc, 'p1', undefined, 's2');
+		roots(doc).sections.delete('s2');
+		const sections = readOutline(doc).pillars[0]!.sections;
+		expect(sections.map((s) => s.id)).toEqual(['s1', 's1a', 's1b', added]);
+		expect(sections.at(-1)!.level).toBe(3);
+	});
+
+	it('refuses a level-3 heading under a level-3 heading', () => {
+		const doc = new Y.Doc();
+		sheetToDoc(threeLevels(), doc);
+		expect(() => insertSection(doc, 'p1', undefined, 's1a')).toThrow(/not of level 2/);
+		expect(headings(doc)).toEqual(['(1):2', 'ア:3', 'イ:3', '(2):2']);
+	});
+
+	it('shows a heading moved between levels as a change in history', () => {
+		const flat = threeLevels();
+		delete flat.pillars[0]!.sections[1]!.level;
+		expect(countChanges(diffSheets(threeLevels(), flat))).toBe(1);
+	});
+});
+
 describe('a table of one heading level', () => {
 	it('has no empty section rows in its xlsx, and round-trips', async () => {
 		const sheet = oneLevel();
@@ -178,6 +224,13 @@ describe('a table of one heading level', () => {
 		expect(ws.getCell('A9').value).toBe('2 就業機会の拡大');
 		expect(ws.getCell('A10').value).toBe('①項目 c');
 		expect(await importBytes(bytes)).toStrictEqual({ sheet, format: 'xlsx' });
+	});
+
+	it('round-trips a two-level table’s section with neither number nor title', async () => {
+		const sheet = smallSheet();
+		sheet.pillars[0]!.sections[0]!.no = '';
+		sheet.pillars[0]!.sections[0]!.title = '';
+		expect(await importBytes(await sheetToXlsx(sheet))).toStrictEqual({ sheet, format: 'xlsx' });
 	});
 
 	it('keeps the row of a section that has a title (a table made one-level later)', async () => {

@@ -186,10 +186,11 @@ export function insertSection(
 	if (under !== undefined) {
 		const parent = sections.findIndex((s) => s.id === under);
 		if (parent < 0) throw new Error(`section ${under} not found in pillar ${pillarId}`);
+		if (sections[parent]!.level !== 2) throw new Error(`section ${under} is not of level 2`);
 		at = parent;
 		while (sections[at + 1]?.level === 3) at++;
 		const n = at - parent;
-		no = KATAKANA[n] ?? `(${n + 1})`;
+		no = KATAKANA[n] ?? `ア${n + 1}`;
 	}
 	const id = newId();
 	doc.transact(() => {
@@ -198,7 +199,10 @@ export function insertSection(
 		row.set('order', keyBetween(sections[at]?.order ?? null, sections[at + 1]?.order ?? null));
 		row.set('no', no);
 		row.set('title', new Y.Text(''));
-		if (under !== undefined) row.set('level', 3);
+		if (under !== undefined) {
+			row.set('level', 3);
+			row.set('parent', under);
+		}
 		roots(doc).sections.set(id, row);
 	}, origin);
 	return id;

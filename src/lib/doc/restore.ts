@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { markFields, textFields, textIn } from '../model/item-fields.ts';
 import type { ItemJSON, KpiJSON, SheetJSON } from '../model/schema.ts';
 import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { shapeOfSheet, withItemDepartments } from '../model/sheet-shape.ts';
+import { parentIn, shapeOfSheet, withItemDepartments } from '../model/sheet-shape.ts';
 import { newId } from './ids.ts';
 import type { TableShape } from '../model/shape.ts';
 import { writeMark } from './mark-register.ts';
@@ -163,8 +163,11 @@ export function restoreSheet(
 				setValue(s, 'order', sectionKeys[si]!);
 				setValue(s, 'no', section.no);
 				setText(s, 'title', section.title);
+				const parent = section.level === 3 ? parentIn(pillar.sections, si) : null;
 				if (section.level === 3) setValue(s, 'level', 3);
 				else if (s.has('level')) s.delete('level');
+				if (parent) setValue(s, 'parent', parent);
+				else if (s.has('parent')) s.delete('parent');
 				const inSection = (row: YRow) => str(row, 'sectionId') === section.id;
 				const itemKeys = orderKeys(r.items, section.items, inSection);
 				section.items.forEach((item, ii) =>

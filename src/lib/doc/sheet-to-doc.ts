@@ -3,7 +3,7 @@
 import * as Y from 'yjs';
 import type { SheetJSON } from '../model/schema.ts';
 import { SCHEMA_VERSION } from '../model/sheet-constants.ts';
-import { shapeOfSheet, withItemDepartments } from '../model/sheet-shape.ts';
+import { parentIn, shapeOfSheet, withItemDepartments } from '../model/sheet-shape.ts';
 import { keysAfter } from './order.ts';
 import { ORIGIN } from './origins.ts';
 import { initShape } from './shape-doc.ts';
@@ -43,7 +43,11 @@ export function sheetToDoc(sheet: SheetJSON, doc: Y.Doc, by = 'import'): void {
 				s.set('order', sectionKeys[si]);
 				s.set('no', section.no);
 				s.set('title', new Y.Text(section.title));
-				if (section.level === 3) s.set('level', 3);
+				if (section.level === 3) {
+					s.set('level', 3);
+					const parent = parentIn(pillar.sections, si);
+					if (parent) s.set('parent', parent);
+				}
 				r.sections.set(section.id, s);
 				const itemKeys = keysAfter(null, section.items.length);
 				section.items.forEach((item, ii) =>

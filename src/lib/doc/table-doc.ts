@@ -136,11 +136,35 @@ function ordered(map: Y.Map<YRow>): { id: string; order: string; row: YRow }[] {
 
 /**
  * A section's heading level: 3 when its row says so (a table of three heading levels), else 2.
- * The sections of a pillar are one ordered list; a level-3 one belongs to the level-2 one before
- * it, so moving or deleting a heading never leaves a row pointing at a missing parent.
+ * A level-3 row names its level-2 section (`parent`) and is drawn after it and its other level-3
+ * sections, whatever its order key: two people adding headings at once give keys that tie or
+ * cross. With no parent, or one no longer in the pillar, it stays where its key puts it, under the
+ * level-2 section before it, so deleting a heading never loses the rows under it.
  */
 export function sectionLevel(row: YRow): 2 | 3 {
 	return row.get('level') === 3 ? 3 : 2;
+}
+
+/** A pillar's sections in key order, each level-3 one moved under the parent it names. */
+function nestSections(sections: OutlineSection[]): OutlineSection[] {
+	if (!sections.some((s) => s.level === 3)) return sections;
+	const parents = new Set(sections.filter((s) => s.level === 2).map((s) => s.id));
+	const parentOf = (s: OutlineSection) => {
+		const parent = s.level === 3 ? s.row.get('parent') : undefined;
+		return typeof parent === 'string' && parents.has(parent) ? parent : null;
+	};
+	const children = new Map<string, OutlineSection[]>();
+	for (const s of sections) {
+		const parent = parentOf(s);
+		if (parent) children.set(parent, [...(children.get(parent) ?? []), s]);
+	}
+	const out: OutlineSection[] = [];
+	for (const s of sections) {
+		if (parentOf(s)) continue;
+		out.push(s);
+		if (s.level === 2) out.push(...(children.get(s.id) ?? []));
+	}
+	return out;
 }
 
 /** The table's structure in document order: pillars → sections → items. */
@@ -156,6 +180,7 @@ export function readOutline(doc: Y.Doc): Outline {
 		pillar.sections.push(section);
 		sectionById.set(s.id, section);
 	}
+	for (const pillar of pillars) pillar.sections = nestSections(pillar.sections);
 	const orphanItems: OutlineItem[] = [];
 	let itemCount = 0;
 	for (const item of ordered(r.items)) {

@@ -110,13 +110,15 @@ export const SECTION_NO_ROW = 'noRow';
 
 /**
  * Whether the table sheet has a heading row for a section: a one-level table shows none for its
- * untitled sections (one per heading, holding its items); a titled one keeps its row.
+ * untitled sections (one per heading, holding its items), and no table one for a section with
+ * neither number nor title (an empty row would read as a missing heading); others keep theirs.
  */
 export function sectionHasRow(
 	sheet: Pick<SheetJSON, 'levelLabels'>,
-	section: Pick<SectionJSON, 'title'>
+	section: Pick<SectionJSON, 'no' | 'title'>
 ): boolean {
-	return sheet.levelLabels.length > 1 || section.title !== '';
+	if (section.title !== '') return true;
+	return sheet.levelLabels.length > 1 && section.no !== '';
 }
 
 export function markText(mark: MarkCell): string {

@@ -263,7 +263,12 @@ function outlineEntries(sheet: SheetJSON): Map<string, OutlineEntry> {
 	for (const p of sheet.pillars) {
 		out.set(`p:${p.id}`, { level: 'pillar', parent: '', label: label(p.no, p.title) });
 		for (const s of p.sections)
-			out.set(`s:${s.id}`, { level: 'section', parent: p.id, label: label(s.no, s.title) });
+			out.set(`s:${s.id}`, {
+				level: 'section',
+				// A heading moved to level 3 or back has changed, as one moved to another pillar has.
+				parent: s.level === 3 ? `${p.id}/3` : p.id,
+				label: label(s.no, s.title)
+			});
 	}
 	return out;
 }

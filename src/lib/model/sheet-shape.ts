@@ -3,7 +3,7 @@
 // a sheet must pass beyond its schema (its items fit its shape), each naming the cell.
 import { newId } from '../doc/ids.ts';
 import { cellMarks } from './item-fields.ts';
-import type { ItemJSON, SheetJSON, SheetV1JSON } from './schema.ts';
+import type { ItemJSON, SectionJSON, SheetJSON, SheetV1JSON } from './schema.ts';
 import { DEPARTMENTS, SCHEMA_VERSION } from './sheet-constants.ts';
 import {
 	REFERENCE_MARKS,
@@ -252,4 +252,13 @@ export function sheetProblems(sheet: SheetJSON, limit = 20): SheetProblem[] {
 function itemName(item: ItemJSON): string {
 	const title = item.title.split('\n')[0]!.slice(0, 20);
 	return `項目「${item.no}${title}」`;
+}
+
+/**
+ * The level-2 section a level-3 section of a sheet sits under: the nearest one before it in its
+ * pillar (null for a level-3 section that comes first).
+ */
+export function parentIn(sections: readonly SectionJSON[], index: number): string | null {
+	for (let i = index - 1; i >= 0; i--) if (sections[i]!.level !== 3) return sections[i]!.id;
+	return null;
 }

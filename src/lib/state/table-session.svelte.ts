@@ -27,7 +27,7 @@ import { DocSession } from '../sync/doc-session.svelte.ts';
 import { Presence } from './presence.svelte.ts';
 import { YReader, type YEvents } from './y-reader.ts';
 
-const STRUCTURE_KEYS = new Set(['order', 'sectionId', 'pillarId']);
+const STRUCTURE_KEYS = new Set(['order', 'sectionId', 'pillarId', 'level', 'parent']);
 
 /** Only row additions, removals and moves change the outline; typing in a cell does not. */
 function structural(events: YEvents): boolean {
