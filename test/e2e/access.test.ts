@@ -46,9 +46,9 @@ test('the badge says saved only once the server has the edit on disk', async ({
 	process.kill(pid, 'SIGSTOP'); // the server can neither write nor acknowledge
 	try {
 		const note = page.locator('[data-item-id="p2s1i1"] [data-field="note"]');
-		await note.click();
+		await note.dblclick();
 		await page.keyboard.type('確認中');
-		await page.keyboard.press('Escape');
+		await page.keyboard.press('Enter');
 		await expect(badge(page)).toHaveAttribute('data-sync-state', 'unsaved');
 		await expect(page.locator('[data-pending]')).toBeVisible();
 		// However long we wait, it must not claim saved while the server cannot have written it.
@@ -102,10 +102,9 @@ test('when the session ends, edits stay on the device and sync after logging in 
 	await page.request.post(`${baseUrl}/api/logout`, { headers: { origin: baseUrl } });
 	await expect(page.locator('[data-login-required]')).toBeVisible();
 	const note = page.locator('[data-item-id="p3s1i1"] [data-field="note"]');
-	await note.click();
-	await page.keyboard.press('Control+End');
+	await note.dblclick();
 	await page.keyboard.type('（再ログイン前）');
-	await page.keyboard.press('Escape');
+	await page.keyboard.press('Enter');
 	await expect(badge(page)).not.toHaveAttribute('data-sync-state', 'saved');
 
 	await page.locator('[data-login-required] a').click();

@@ -15,15 +15,14 @@ test('undo and redo touch only your own edits', async ({ browser, baseUrl, table
 	const noteB = b.locator('[data-item-id="p1s1i3"] [data-field="note"]');
 	const original = (await noteA.innerText()).trim();
 
-	await noteA.click();
-	await a.keyboard.press('Control+End');
+	await noteA.dblclick();
 	await a.keyboard.type('（A）');
-	await a.keyboard.press('Escape');
+	await a.keyboard.press('Enter');
 	await expect(noteB).toHaveText(original + '（A）');
-	await noteB.click();
+	await noteB.dblclick();
 	await b.keyboard.press('Control+Home');
 	await b.keyboard.type('（B）');
-	await b.keyboard.press('Escape');
+	await b.keyboard.press('Enter');
 	await expect(noteA).toHaveText('（B）' + original + '（A）');
 
 	await a.keyboard.press('Control+z');
@@ -35,16 +34,17 @@ test('undo and redo touch only your own edits', async ({ browser, baseUrl, table
 	await b.context().close();
 });
 
-test('the keyboard moves between cells, Enter edits and Escape leaves', async ({
+test('the keyboard moves between text and mark cells, F2 edits and Enter commits', async ({
 	page,
 	baseUrl,
 	tableId
 }) => {
 	await openTable(page, baseUrl, tableId);
 	const item = page.locator('[data-item-id="p1s1i1"]');
+	const plan = item.locator('[data-field="plan1"]');
 	await item.locator('[data-field="yearPlan"]').focus();
 	await page.keyboard.press('ArrowRight');
-	await expect(item.locator('[data-field="plan1"]')).toBeFocused();
+	await expect(plan.locator('textarea')).toBeFocused();
 	await page.keyboard.press('ArrowDown');
 	await expect(item.locator('[data-mark="1"]')).toBeFocused();
 	await page.keyboard.press('o');
@@ -52,14 +52,13 @@ test('the keyboard moves between cells, Enter edits and Escape leaves', async ({
 	await page.keyboard.press('Delete');
 	await expect(item.locator('[data-mark="1"]')).toHaveText('');
 	await page.keyboard.press('ArrowUp');
-	await expect(item.locator('[data-field="plan1"]')).toBeFocused();
-	await page.keyboard.press('Enter');
-	await expect(item.locator('[data-field="plan1"] textarea')).toBeFocused();
-	await page.keyboard.press('End');
+	await expect(plan.locator('textarea')).toBeFocused();
+	await page.keyboard.press('F2');
+	await expect(plan).toHaveAttribute('data-mode', 'edit');
 	await page.keyboard.type('済');
-	await page.keyboard.press('Escape');
-	await expect(item.locator('[data-field="plan1"]')).toBeFocused();
-	await expect(item.locator('[data-field="plan1"]')).toHaveText('委託業者との調整済');
+	await page.keyboard.press('Enter');
+	await expect(item.locator('[data-mark="1"]')).toBeFocused();
+	await expect(plan).toHaveText('委託業者との調整済');
 });
 
 test('a KPI takes Japanese numbers, refuses garbage in Japanese, and shows the rate', async ({

@@ -20,10 +20,9 @@ test('snapshot, diff against now, and a forward restore that reaches another win
 
 	// Edits after it: a note and a mark.
 	await a.locator('a', { hasText: '表に戻る' }).click();
-	await note(a).click();
-	await a.keyboard.press('Control+End');
+	await note(a).dblclick();
 	await a.keyboard.type('（会議後に追記）');
-	await a.keyboard.press('Escape');
+	await a.keyboard.press('Enter');
 	await a.locator('[data-item-id="p2s4i2"] [data-mark="1"]').focus();
 	await a.keyboard.press('o');
 	await saved(a);

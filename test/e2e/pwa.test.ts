@@ -54,8 +54,7 @@ test('an edit followed by closing the tab within 50 ms is there when reopened of
 	await controlled(page);
 	await context.setOffline(true);
 	const note = page.locator('[data-item-id="p2s2i1"] [data-field="note"]');
-	await note.click();
-	await page.keyboard.press('Control+End');
+	await note.dblclick();
 	await page.keyboard.type('閉じる直前');
 	await page.waitForTimeout(50);
 	await page.close();
@@ -90,16 +89,15 @@ test('two devices offline for a while merge a note character by character and ke
 	await a.context().setOffline(true);
 	await b.context().setOffline(true);
 
-	await a.locator(`[data-item-id="${item}"] [data-field="note"]`).click();
+	await a.locator(`[data-item-id="${item}"] [data-field="note"]`).dblclick();
 	await a.keyboard.press('Control+Home');
 	await a.keyboard.type('【A】');
-	await a.keyboard.press('Escape');
+	await a.keyboard.press('Enter');
 	await a.locator(`[data-item-id="${item}"] [data-mark="1"]`).focus();
 	await a.keyboard.press('t');
-	await b.locator(`[data-item-id="${item}"] [data-field="note"]`).click();
-	await b.keyboard.press('Control+End');
+	await b.locator(`[data-item-id="${item}"] [data-field="note"]`).dblclick();
 	await b.keyboard.type('【B】');
-	await b.keyboard.press('Escape');
+	await b.keyboard.press('Enter');
 	await b.locator(`[data-item-id="${item}"] [data-mark="4"]`).focus();
 	await b.keyboard.press('x');
 	await expect(badge(a)).toContainText('未送信');
@@ -168,10 +166,9 @@ test('a waiting new version is announced and applied on reload without losing ed
 		await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
 		await controlled(page);
 		const note = page.locator('[data-item-id="p3s2i1"] [data-field="note"]');
-		await note.click();
-		await page.keyboard.press('Control+End');
+		await note.dblclick();
 		await page.keyboard.type('更新前の編集');
-		await page.keyboard.press('Escape');
+		await page.keyboard.press('Enter');
 		await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved');
 
 		// The next deployment: a new service worker script, and the server restarted on it.

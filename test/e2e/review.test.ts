@@ -160,10 +160,9 @@ test('cells changed recently are highlighted with who changed them', async ({
 	tableId
 }) => {
 	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
-	await a.locator('[data-item-id="p4s2i4"] [data-field="note"]').click();
-	await a.keyboard.press('Control+End');
+	await a.locator('[data-item-id="p4s2i4"] [data-field="note"]').dblclick();
 	await a.keyboard.type('（追記）');
-	await a.keyboard.press('Escape');
+	await a.keyboard.press('Enter');
 	await a.locator('[data-item-id="p4s2i4"] [data-mark="3"]').focus();
 	await a.keyboard.press('x');
 	await b.locator('select[name="highlight"]').selectOption('hour');

@@ -62,11 +62,11 @@ test('a half-year S/A/B/C table from its preset, with its own department and 課
 	const item = page.locator('[data-item-id]').first();
 	await item.locator('[data-field="title"]').click();
 	await page.keyboard.type('広報の充実');
-	await page.keyboard.press('Escape');
+	await page.keyboard.press('Enter');
 	const kadai = item.locator('[data-field^="x"]');
 	await kadai.click();
 	await page.keyboard.type('若い世代に届かない');
-	await page.keyboard.press('Escape');
+	await page.keyboard.press('Enter');
 	const departments = item.locator('[data-field="departments"]');
 	await departments.click();
 	await departments.getByRole('checkbox', { name: '企画課' }).check();
@@ -191,10 +191,11 @@ test('a table of three heading levels: a level-3 heading, its item, the summary 
 	await expect(sub).toContainText('ア');
 	await sub.getByRole('button', { name: '＋ 取り組み項目' }).click();
 	await expect(page.locator('[data-item-id]')).toHaveCount(2);
+	// The new row's first cell is selected: typing fills it.
 	const added = page.locator('[data-item-id]').last();
-	await added.locator('[data-field="title"]').click();
+	await expect(added.locator('[data-field="title"] textarea')).toBeFocused();
 	await page.keyboard.type('避難所の運営');
-	await page.keyboard.press('Escape');
+	await page.keyboard.press('Enter');
 	await saved(page);
 
 	// Filtered to that item, its level-2 heading stays above its level-3 one.

@@ -182,12 +182,12 @@ test('a row at rest hands the focus and clicks on to its editable cells', async 
 	tableId
 }) => {
 	await openTable(page, baseUrl, tableId);
-	// From the keyboard: focused, then edited with Enter.
+	// From the keyboard: focused (selected), then edited with F2.
 	const note = page.locator('[data-item-id="p3s1i1"] [data-field="note"]');
 	await note.focus();
-	await expect(note).toBeFocused();
-	await page.keyboard.press('Enter');
 	await expect(note.locator('textarea')).toBeFocused();
+	await page.keyboard.press('F2');
+	await expect(note).toHaveAttribute('data-mode', 'edit');
 	await page.keyboard.press('Escape');
 	// A click with no pointer before it (a screen reader's) opens the mark picker.
 	await page.locator('[data-item-id="p4s1i1"] [data-mark="2"] .face').dispatchEvent('click');
@@ -209,14 +209,12 @@ test('two browser windows see each other’s note edits live, without losing the
 	const noteB = pb.locator(`[data-item-id="${item}"] [data-field="note"]`);
 	const original = (await noteA.innerText()).trim();
 
-	await noteA.click();
-	await pa.keyboard.press('End');
+	await noteA.dblclick();
 	await pa.keyboard.type('【A】');
 	await expect(noteB).toContainText(original + '【A】');
 
 	// B edits the same note at its end while A types at the start: both survive, B's caret stays.
-	await noteB.click();
-	await pb.keyboard.press('Control+End');
+	await noteB.dblclick();
 	await pa.keyboard.press('Control+Home');
 	await pa.keyboard.type('先頭');
 	await expect(noteB.locator('textarea')).toHaveValue('先頭' + original + '【A】');
@@ -224,8 +222,8 @@ test('two browser windows see each other’s note edits live, without losing the
 	const expected = '先頭' + original + '【A】末尾';
 	await expect(noteA.locator('textarea')).toHaveValue(expected);
 	await expect(noteB.locator('textarea')).toHaveValue(expected);
-	await pa.keyboard.press('Escape');
-	await pb.keyboard.press('Escape');
+	await pa.keyboard.press('Enter');
+	await pb.keyboard.press('Enter');
 	await expect(pa.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
 	await expect(pb.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'saved');
 	await a.close();

@@ -85,7 +85,7 @@ test('a table created offline, with items typed in, reaches everyone once online
 	await expect(second.locator('[data-field="title"]')).toContainText('②');
 	await second.locator('[data-field="title"]').click();
 	await a.keyboard.type('オフラインの項目');
-	await a.keyboard.press('Escape');
+	await a.keyboard.press('Enter');
 	const id = a.url().split('/t/')[1]!;
 	await a.context().setOffline(false);
 	await saved(a);

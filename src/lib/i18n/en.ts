@@ -207,6 +207,8 @@ export const en: Messages = {
 	addSection: (level: string) => `+ ${level === '施策' ? 'Section' : level}`,
 	addPillar: (level: string) => `+ ${level === '基本計画' ? 'Pillar' : level}`,
 	deleteItem: 'Delete this item',
+	deleteItemConfirm: (item: string) =>
+		`Delete the item “${item}”? Undo (Ctrl+Z) or the history brings it back.`,
 	headingPlaceholder: '(enter a name)',
 	history: 'History',
 	historyTitle: 'History (snapshots)',

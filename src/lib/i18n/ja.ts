@@ -202,6 +202,8 @@ export const ja = {
 	addSection: (level: string) => `＋ ${level}`,
 	addPillar: (level: string) => `＋ ${level}`,
 	deleteItem: 'この項目を削除',
+	deleteItemConfirm: (item: string) =>
+		`項目「${item}」を削除しますか？ 元に戻す（Ctrl+Z）か、履歴から元に戻せます。`,
 	headingPlaceholder: '（名前を入力）',
 	history: '履歴',
 	historyTitle: '履歴（スナップショット）',

@@ -265,6 +265,27 @@ export class TableSession {
 		return true;
 	}
 
+	/**
+	 * Where a cell's edit begins: the user's next change starts an undo step of its own, and
+	 * `cancelTo` with this point takes back everything they change after it.
+	 */
+	editPoint(): number {
+		this.undoManager.stopCapturing();
+		return this.undoManager.undoStack.length;
+	}
+
+	/**
+	 * Escape in a cell: undoes the user's own changes since `point` (others' edits meanwhile stay),
+	 * and forgets them, so Ctrl+Y does not bring a cancelled edit back.
+	 */
+	cancelTo(point: number): void {
+		const um = this.undoManager;
+		const redoDepth = um.redoStack.length;
+		while (um.undoStack.length > point) um.undo();
+		um.redoStack.splice(redoDepth);
+		um.stopCapturing();
+	}
+
 	undo(): void {
 		this.undoManager.undo();
 	}

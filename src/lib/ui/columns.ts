@@ -42,7 +42,6 @@ export interface ColumnLayout {
 	rowspan: 1 | 2;
 	/** Its name in a cell's label. */
 	heading: string;
-	multiline: boolean;
 }
 
 export interface RowLayout {
@@ -66,8 +65,7 @@ export function rowLayout(shape: TableShape, t: Messages): RowLayout {
 			columns: textFields(shape).map((field) => ({
 				field,
 				...cellPlace(field),
-				heading: columnLabel(shape, field, t),
-				multiline: field.key !== 'title' && field.key !== 'yearPlan'
+				heading: columnLabel(shape, field, t)
 			})),
 			markClass: (mark) => tones.get(mark) ?? 'mark outside'
 		};

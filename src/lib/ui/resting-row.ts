@@ -44,7 +44,7 @@ function textCell(r: RestingRow, { field, column, rowspan, heading }: ColumnLayo
 			: '';
 	return (
 		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${escapeHtml(field.key)}" ` +
-		`data-cell="" tabindex="0" aria-label="${escapeHtml(r.t.cellLabel(r.name, heading))}">` +
+		`data-cell="" data-mode="rest" tabindex="0" aria-label="${escapeHtml(r.t.cellLabel(r.name, heading))}">` +
 		`<div class="value">${prefix}${escapeHtml(value ?? '')}</div></td>`
 	);
 }

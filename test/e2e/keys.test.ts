@@ -1,0 +1,214 @@
+// Excel's keys on the table's text cells (issue 20): a selected cell is replaced by what is typed
+// (an IME composition too), F2 and a double click edit keeping it, Enter and Tab commit and move,
+// Alt+Enter breaks the line, Escape puts the cell back, Delete clears it, Ctrl+Z / Ctrl+Y undo and
+// redo; each checked from a second window's copy of the table.
+import type { Locator, Page } from '@playwright/test';
+import { addUser, expect, newWindow, openTable, test, twoWindowsOn } from './fixtures.ts';
+
+const cellOf = (page: Page, item: string, field: string) =>
+	page.locator(`[data-item-id="${item}"] [data-field="${field}"]`);
+
+/** A cell's text (not `innerText`: rows far off screen are not laid out, and have none). */
+async function textOf(cell: Locator): Promise<string> {
+	return (await cell.locator('.value').textContent()) ?? '';
+}
+
+/** The cell is selected: its (unseen) textarea has the focus, all of its text selected. */
+async function selected(cell: Locator): Promise<void> {
+	await expect(cell).toHaveAttribute('data-mode', 'select');
+	await expect(cell.locator('textarea')).toBeFocused();
+}
+
+test('typing on a selected cell replaces it; F2 and a double click edit keeping it', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const note = cellOf(a, 'p3s3i1', 'note');
+	const original = await textOf(note);
+	expect(original).not.toBe('');
+
+	await note.click();
+	await selected(note);
+	await a.keyboard.type('差し替え');
+	await expect(note).toHaveAttribute('data-mode', 'edit');
+	await a.keyboard.press('Enter');
+	await expect(cellOf(b, 'p3s3i1', 'note').locator('.value')).toHaveText('差し替え');
+	// The replacement is one step: one Ctrl+Z brings the note back whole.
+	await a.keyboard.press('Control+z');
+	await expect(cellOf(b, 'p3s3i1', 'note').locator('.value')).toHaveText(original);
+
+	await note.click();
+	await a.keyboard.press('F2');
+	await expect(note).toHaveAttribute('data-mode', 'edit');
+	await a.keyboard.type('（F2）');
+	await a.keyboard.press('Enter');
+	await note.dblclick();
+	await expect(note).toHaveAttribute('data-mode', 'edit');
+	await a.keyboard.type('（ダブルクリック）');
+	await a.keyboard.press('Tab');
+	await expect(cellOf(b, 'p3s3i1', 'note').locator('.value')).toHaveText(
+		`${original}（F2）（ダブルクリック）`
+	);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('Enter and Tab commit and move: down, up, right, left', async ({ page, baseUrl, tableId }) => {
+	await openTable(page, baseUrl, tableId);
+	const title = cellOf(page, 'p3s3i2', 'title');
+	await title.dblclick();
+	await page.keyboard.type('（済）');
+	await page.keyboard.press('Enter');
+	await selected(cellOf(page, 'p3s3i3', 'title'));
+	await expect(title).toContainText('（済）');
+	await expect(title).toHaveAttribute('data-mode', 'rest');
+	await page.keyboard.press('Shift+Enter');
+	await selected(title);
+	await page.keyboard.press('Tab');
+	await selected(cellOf(page, 'p3s3i2', 'content'));
+	await page.keyboard.press('Shift+Tab');
+	await selected(title);
+	// Editing, Tab commits too; the arrows move the caret, not the cell.
+	await page.keyboard.press('F2');
+	await page.keyboard.press('ArrowLeft');
+	await page.keyboard.type('!');
+	await page.keyboard.press('Tab');
+	await selected(cellOf(page, 'p3s3i2', 'content'));
+	await expect(title).toContainText('（済!）');
+	// Selected, the arrows move between cells.
+	await page.keyboard.press('ArrowLeft');
+	await selected(title);
+	await page.keyboard.press('ArrowDown');
+	await selected(cellOf(page, 'p3s3i3', 'title'));
+});
+
+test('Alt+Enter breaks the line; Escape puts the cell back as it was', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const plan = cellOf(a, 'p4s3i3', 'plan1');
+	const original = await textOf(plan);
+	await plan.dblclick();
+	await a.keyboard.type('一行目');
+	await a.keyboard.press('Alt+Enter');
+	await a.keyboard.type('二行目');
+	await a.keyboard.press('Enter');
+	const expected = `${original}一行目\n二行目`;
+	await expect(cellOf(b, 'p4s3i3', 'plan1').locator('.value')).toHaveText(expected);
+
+	// Escape after typing: the cell is as it was, here and on the other copy, and still selected.
+	await plan.click();
+	await a.keyboard.type('取り消す文');
+	await expect(cellOf(b, 'p4s3i3', 'plan1').locator('.value')).toHaveText('取り消す文');
+	await a.keyboard.press('Escape');
+	await selected(plan);
+	await expect(plan.locator('.value')).toHaveText(expected);
+	await expect(cellOf(b, 'p4s3i3', 'plan1').locator('.value')).toHaveText(expected);
+	// A cancelled edit is not redone by Ctrl+Y.
+	await a.keyboard.press('Control+y');
+	await expect(plan.locator('.value')).toHaveText(expected);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('Delete clears a selected cell; Ctrl+Z brings it back and Ctrl+Y clears it again', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const content = cellOf(a, 'p4s3i4', 'content');
+	const original = await textOf(content);
+	await content.click();
+	await a.keyboard.press('Delete');
+	await selected(content);
+	await expect(cellOf(b, 'p4s3i4', 'content').locator('.value')).toHaveText('');
+	await a.keyboard.press('Control+z');
+	await expect(cellOf(b, 'p4s3i4', 'content').locator('.value')).toHaveText(original);
+	await a.keyboard.press('Control+y');
+	await expect(cellOf(b, 'p4s3i4', 'content').locator('.value')).toHaveText('');
+	await a.keyboard.press('Control+Shift+z'); // nothing left to redo
+	await a.keyboard.press('Control+z');
+	await expect(cellOf(b, 'p4s3i4', 'content').locator('.value')).toHaveText(original);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('an IME composition on a selected cell replaces it once the composition ends', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const note = cellOf(page, 'p4s3i5', 'note');
+	await note.click();
+	await selected(note);
+	const cdp = await page.context().newCDPSession(page);
+	for (const text of ['か', 'かん', 'かんじ'])
+		await cdp.send('Input.imeSetComposition', {
+			text,
+			selectionStart: text.length,
+			selectionEnd: text.length
+		});
+	await expect(note).toHaveAttribute('data-mode', 'edit');
+	await cdp.send('Input.insertText', { text: '漢字' });
+	await page.keyboard.press('Enter');
+	await expect(note.locator('.value')).toHaveText('漢字');
+});
+
+test('a viewer’s keys change nothing, and the page says why', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	addUser('kimura', 'viewer', 'kimura-password');
+	const viewer = await newWindow(browser, 'kimura', 'kimura-password');
+	await openTable(viewer, baseUrl, tableId);
+	await expect(viewer.locator('[data-readonly-notice]')).toContainText('閲覧のみ');
+	const note = cellOf(viewer, 'p4s3i6', 'note');
+	const original = await textOf(note);
+	await note.click();
+	await expect(note).toBeFocused();
+	await expect(note).toHaveAttribute('data-mode', 'rest');
+	for (const key of ['a', 'Delete', 'Backspace', 'F2']) await viewer.keyboard.press(key);
+	await expect(note.locator('.value')).toHaveText(original);
+	await expect(note.locator('textarea')).toHaveCount(0);
+	// The arrows still move (the note is the last column).
+	await viewer.keyboard.press('ArrowLeft');
+	await expect(note).not.toBeFocused();
+	await viewer.context().close();
+});
+
+test('deleting an item asks first, naming it; undo brings it back', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const item = a.locator('[data-item-id="p2s5i2"]');
+	await item.locator('[data-comments-button]').click();
+	const panel = a.locator('[data-comments-panel="p2s5i2"]');
+	let asked = '';
+	a.once('dialog', (d) => {
+		asked = d.message();
+		void d.dismiss();
+	});
+	await panel.locator('[data-delete-item]').click();
+	expect(asked).toContain('新たな独自事業の');
+	await expect(item).toHaveCount(1);
+
+	a.once('dialog', (d) => void d.accept());
+	await panel.locator('[data-delete-item]').click();
+	await expect(b.locator('[data-item-id="p2s5i2"]')).toHaveCount(0);
+	await a.getByRole('button', { name: '元に戻す' }).click();
+	await expect(b.locator('[data-item-id="p2s5i2"]')).toHaveCount(1);
+	await expect(b.locator('[data-item-id="p2s5i2"] [data-field="title"]')).toContainText(
+		'新たな独自事業の'
+	);
+	await a.context().close();
+	await b.context().close();
+});
