@@ -212,3 +212,62 @@ test('deleting an item asks first, naming it; undo brings it back', async ({
 	await a.context().close();
 	await b.context().close();
 });
+
+test('Escape takes back only this cell’s edit, never one committed before it', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const first = cellOf(page, 'p4s4i1', 'title');
+	const second = cellOf(page, 'p4s4i2', 'title');
+	await first.dblclick();
+	await page.keyboard.type('【A編集】');
+	await page.keyboard.press('Enter');
+	await selected(second);
+	const before = await textOf(second);
+	// A step that changes nothing (typed and erased at once), then Escape.
+	await page.keyboard.press('F2');
+	await page.keyboard.type('x');
+	await page.keyboard.press('Backspace');
+	await page.keyboard.press('Escape');
+	await expect(second.locator('.value')).toHaveText(before);
+	await expect(first.locator('.value')).toContainText('【A編集】');
+
+	// Undone and redone inside the cell, then Escape: the first cell's edit stays.
+	await first.click();
+	await page.keyboard.press('F2');
+	await page.keyboard.type('【B】');
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('Control+z');
+	await page.keyboard.press('Control+y');
+	await page.keyboard.type('C');
+	await page.keyboard.press('Escape');
+	await expect(first.locator('.value')).toContainText('【A編集】【B】');
+	await expect(second.locator('.value')).toHaveText(before);
+});
+
+test('a double click while editing places the caret where it was clicked', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const note = cellOf(page, 'p4s4i3', 'note');
+	await note.dblclick();
+	await page.keyboard.type(' 追記');
+	const area = note.locator('textarea');
+	const box = (await area.boundingBox())!;
+	await page.mouse.dblclick(box.x + 12, box.y + 10);
+	const [start, end] = await area.evaluate((t: HTMLTextAreaElement) => [
+		t.selectionStart,
+		t.selectionEnd
+	]);
+	const length = await area.evaluate((t: HTMLTextAreaElement) => t.value.length);
+	expect(start).toBeLessThan(length - 3);
+	expect(end).toBeGreaterThan(start);
+	// Escape still takes back the whole edit.
+	const original = await area.evaluate((t: HTMLTextAreaElement) => t.value.slice(0, -3));
+	await page.keyboard.press('Escape');
+	await expect(note.locator('.value')).toHaveText(original);
+});

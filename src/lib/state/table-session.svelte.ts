@@ -280,8 +280,12 @@ export class TableSession {
 	 */
 	cancelTo(point: number): void {
 		const um = this.undoManager;
+		// Only the steps above the point are undone: Yjs's undo() skips a step that changes nothing
+		// and would then take back the one below it, an edit already committed elsewhere.
+		const below = um.undoStack.splice(0, point);
 		const redoDepth = um.redoStack.length;
-		while (um.undoStack.length > point) um.undo();
+		while (um.undoStack.length > 0) um.undo();
+		um.undoStack.unshift(...below);
 		um.redoStack.splice(redoDepth);
 		um.stopCapturing();
 	}
