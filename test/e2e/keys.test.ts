@@ -271,3 +271,43 @@ test('a double click while editing places the caret where it was clicked', async
 	await page.keyboard.press('Escape');
 	await expect(note.locator('.value')).toHaveText(original);
 });
+
+test('Alt+↑ / Alt+↓ move an item, across a section’s edge too; Ctrl+Z moves it back', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	// The rows around the heading of section p4s4, in document order.
+	const order = (page: Page) =>
+		page
+			.locator(
+				'tbody[data-item-id="p4s3i7"], tbody[data-section-id="p4s4"], tbody[data-item-id^="p4s4"]'
+			)
+			.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.itemId ?? 'heading p4s4'));
+	const start = ['p4s3i7', 'heading p4s4', 'p4s4i1', 'p4s4i2', 'p4s4i3'];
+	await expect.poll(() => order(b)).toEqual(start);
+
+	const title = cellOf(a, 'p4s4i2', 'title');
+	await title.click();
+	await a.keyboard.press('Alt+ArrowDown');
+	await expect
+		.poll(() => order(b))
+		.toEqual(['p4s3i7', 'heading p4s4', 'p4s4i1', 'p4s4i3', 'p4s4i2']);
+	await selected(title);
+	await a.keyboard.press('Alt+ArrowUp');
+	await a.keyboard.press('Alt+ArrowUp');
+	await expect
+		.poll(() => order(b))
+		.toEqual(['p4s3i7', 'heading p4s4', 'p4s4i2', 'p4s4i1', 'p4s4i3']);
+	// At the top of its section, up once more: the end of the section before it.
+	await a.keyboard.press('Alt+ArrowUp');
+	await expect
+		.poll(() => order(b))
+		.toEqual(['p4s3i7', 'p4s4i2', 'heading p4s4', 'p4s4i1', 'p4s4i3']);
+	await selected(title);
+	for (let i = 0; i < 4; i++) await a.keyboard.press('Control+z');
+	await expect.poll(() => order(b)).toEqual(start);
+	await a.context().close();
+	await b.context().close();
+});

@@ -9,6 +9,7 @@ import { addComment, commentsMap, readComments, setResolved } from '../doc/comme
 import {
 	deleteItem,
 	insertItem,
+	moveItem,
 	insertPillar,
 	insertSection,
 	itemNumber,
@@ -201,6 +202,32 @@ export class TableSession {
 		if (this.readonly) return;
 		const id = insertPillar(this.doc);
 		if (this.shape.current.shape.levelLabels.length === 1) insertSection(this.doc, id);
+	}
+
+	/**
+	 * Moves an item one place up or down (Alt+↑ / Alt+↓): past its neighbour in its section, or
+	 * at the section's edge to the end or start of the section before or after it. Its number
+	 * stays. One undo step; two people moving at once never duplicate a row (it has one order key).
+	 */
+	moveItemBy(itemId: string, step: -1 | 1): boolean {
+		if (this.readonly) return false;
+		const sections = this.structure.pillars.flatMap((p) => p.sections);
+		const s = sections.findIndex((section) => section.items.some((i) => i.id === itemId));
+		if (s < 0) return false;
+		const items = sections[s]!.items.filter((i) => i.id !== itemId);
+		const at = sections[s]!.items.findIndex((i) => i.id === itemId) + step;
+		if (at >= 0 && at <= items.length) {
+			const before = items[at - 1]?.id ?? null;
+			const after = items[at]?.id ?? null;
+			moveItem(this.doc, itemId, sections[s]!.id, before, after);
+			return true;
+		}
+		const next = sections[s + step];
+		if (!next) return false;
+		const edge = step < 0 ? (next.items.at(-1)?.id ?? null) : null;
+		const first = step < 0 ? null : (next.items[0]?.id ?? null);
+		moveItem(this.doc, itemId, next.id, edge, first);
+		return true;
 	}
 
 	deleteItem(itemId: string): void {
