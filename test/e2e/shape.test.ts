@@ -17,6 +17,19 @@ async function download(page: Page, format: 'xlsx' | 'json'): Promise<Buffer> {
 	return readFileSync((await file.path())!);
 }
 
+/** Imports an .xlsx in the import dialog, once its preview shows `expected`. */
+async function importXlsx(page: Page, name: string, buffer: Buffer, expected: string) {
+	await page.getByRole('button', { name: 'ファイルから取り込む' }).click();
+	const dialog = page.locator('[data-import-dialog]');
+	await dialog.locator('input[type="file"]').setInputFiles({
+		name,
+		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		buffer
+	});
+	await expect(dialog.locator('[data-import-preview]')).toContainText(expected);
+	await dialog.getByRole('button', { name: 'この内容で表を作成' }).click();
+}
+
 /** A table's content, as its JSON export has it. */
 async function content(page: Page): Promise<unknown> {
 	return JSON.parse((await download(page, 'json')).toString('utf8'));
@@ -117,15 +130,7 @@ test('a half-year S/A/B/C table from its preset, with its own department and 課
 
 	// … and imported again, unchanged.
 	await page.goto(baseUrl);
-	await page.getByRole('button', { name: 'ファイルから取り込む' }).click();
-	const dialog = page.locator('[data-import-dialog]');
-	await dialog.locator('input[type="file"]').setInputFiles({
-		name: 'half-year.xlsx',
-		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-		buffer: xlsx
-	});
-	await expect(dialog.locator('[data-import-preview]')).toContainText('広報の充実');
-	await dialog.getByRole('button', { name: 'この内容で表を作成' }).click();
+	await importXlsx(page, 'half-year.xlsx', xlsx, '広報の充実');
 	await expect(page.locator('[data-item-id]')).toHaveCount(1);
 	await allRows(page);
 	await expect(head).toHaveText([
@@ -218,15 +223,7 @@ test('a table of three heading levels: a level-3 heading, its item, the summary 
 	const before = await content(page);
 	const xlsx = await download(page, 'xlsx');
 	await page.goto(baseUrl);
-	await page.getByRole('button', { name: 'ファイルから取り込む' }).click();
-	const dialog = page.locator('[data-import-dialog]');
-	await dialog.locator('input[type="file"]').setInputFiles({
-		name: 'three-levels.xlsx',
-		mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-		buffer: xlsx
-	});
-	await expect(dialog.locator('[data-import-preview]')).toContainText('避難所の運営');
-	await dialog.getByRole('button', { name: 'この内容で表を作成' }).click();
+	await importXlsx(page, 'three-levels.xlsx', xlsx, '避難所の運営');
 	await expect(page.locator('[data-item-id]')).toHaveCount(2);
 	await allRows(page);
 	await expect(page.locator('tbody.section[data-level="3"]')).toContainText('ア');

@@ -3,6 +3,7 @@
 // The columns are the table's own: a plan and a mark per period, its names for the standard
 // columns, and its added columns after the note.
 import type { SheetJSON } from '../model/schema.ts';
+import { isSubSection } from '../model/sheet-shape.ts';
 import { columnHeading, levelHeadings, markText } from './xlsx-layout.ts';
 
 const BOM = '\uFEFF';
@@ -28,7 +29,7 @@ export function sheetToCsv(sheet: SheetJSON): string {
 		let parent = '';
 		for (const section of pillar.sections) {
 			const heading = joinNo(section.no, section.title);
-			const sub = three && section.level === 3;
+			const sub = isSubSection(sheet, section);
 			if (!sub) parent = heading;
 			const headings = !three ? [heading] : sub ? [parent, heading] : [heading, ''];
 			for (const item of section.items) {

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { warekiLabel } from '../model/fiscal-year.ts';
 import type { ItemJSON, SheetJSON } from '../model/schema.ts';
 import { REFERENCE_MARKS } from '../model/shape.ts';
+import { isSubSection } from '../model/sheet-shape.ts';
 import { writeDataSheet } from './xlsx-data.ts';
 import { writeKpiSheet } from './xlsx-kpis.ts';
 import {
@@ -102,7 +103,7 @@ function writeTableSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): void {
 		heading(ws, cols, row++, joinNo(pillar.no, pillar.title, ' '), 'FFDDEBF7');
 		for (const section of pillar.sections) {
 			if (sectionHasRow(sheet, section)) {
-				const sub = section.level === 3 && sheet.levelLabels.length === 3;
+				const sub = isSubSection(sheet, section);
 				const text = joinNo(section.no, section.title, ' ');
 				heading(ws, cols, row++, text, sub ? 'FFFFFFFF' : 'FFF2F2F2', sub ? 2 : 0);
 			}

@@ -254,6 +254,14 @@ function itemName(item: ItemJSON): string {
 	return `項目「${item.no}${title}」`;
 }
 
+/** A section drawn as a level-3 heading: one marked so, in a table of three levels. */
+export function isSubSection(
+	sheet: Pick<SheetJSON, 'levelLabels'>,
+	section: Pick<SectionJSON, 'level'>
+): boolean {
+	return sheet.levelLabels.length === 3 && section.level === 3;
+}
+
 /**
  * The level-2 section a level-3 section of a sheet sits under: the nearest one before it in its
  * pillar (null for a level-3 section that comes first).

@@ -4,6 +4,7 @@
 import { cellMarks } from './item-fields.ts';
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
 import type { Tone } from './shape.ts';
+import { isSubSection } from './sheet-shape.ts';
 
 export type Category = string;
 /** Categories that are not a mark of the scale. */
@@ -91,13 +92,14 @@ export function summarize(sheet: SheetJSON): Summary {
 	const pillars = sheet.pillars.map((pillar) => {
 		const pillarItems = pillar.sections.flatMap((s) => s.items);
 		all.push(...pillarItems);
-		const three = sheet.levelLabels.length === 3;
 		const sections = pillar.sections.map((section, i): SectionSummary => {
-			const sub = three && section.level === 3;
+			const sub = isSubSection(sheet, section);
 			const items = [...section.items];
 			// A level-2 heading counts the items of the level-3 headings it holds.
-			for (let j = i + 1; three && !sub && pillar.sections[j]?.level === 3; j++)
+			for (let j = i + 1; !sub && j < pillar.sections.length; j++) {
+				if (!isSubSection(sheet, pillar.sections[j]!)) break;
 				items.push(...pillar.sections[j]!.items);
+			}
 			return {
 				id: section.id,
 				label: `${section.no} ${section.title}`,
