@@ -5,6 +5,7 @@
 import type { SheetJSON } from '../model/schema.ts';
 import { isSubSection } from '../model/sheet-shape.ts';
 import { columnHeading, levelHeadings, markText } from './xlsx-layout.ts';
+import { guardFormula } from '../model/spreadsheet-text.ts';
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
@@ -58,13 +59,7 @@ function joinNo(no: string, title: string): string {
 	return no === '' ? title : `${no} ${title}`;
 }
 
-// Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection"), in
-// their full-width forms too (a Japanese IME types ＝), and leading whitespace, U+3000 included
-// (\s covers it), does not stop them. A cell starting with a tab or a line break is escaped
-// whatever follows: the spreadsheet may strip it and read what comes next as the start.
-const FORMULA_START = /^(?:\s*[=+\-@＝＋－＠]|[\t\r\n])/;
-
 export function csvCell(text: string): string {
-	const safe = FORMULA_START.test(text) ? `'${text}` : text;
+	const safe = guardFormula(text);
 	return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }

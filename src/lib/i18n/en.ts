@@ -206,6 +206,26 @@ export const en: Messages = {
 	addItem: '+ Item',
 	addSection: (level: string) => `+ ${level === '施策' ? 'Section' : level}`,
 	addPillar: (level: string) => `+ ${level === '基本計画' ? 'Pillar' : level}`,
+	rangeSize: (lines: number, columns: number) => `${lines} × ${columns} cells selected`,
+	pasteProblem: (line: number, column: number, cell: string, value: string, reason: string) =>
+		`Row ${line}, column ${column} of the paste (“${value.length > 20 ? value.slice(0, 20) + '…' : value}”) does not fit “${cell}”: ${reason}. Nothing was pasted.`,
+	pasteReason: {
+		mark: (scale: string) => `this table's marks are ${scale} or blank`,
+		department: (names: string) => `departments are chosen from ${names}`,
+		covered: () => 'an item spans two rows; leave this row blank',
+		label: () => 'this is the progress label; leave it blank',
+		wide: () => 'it is past the table’s last column',
+		broken: () => 'the cell holds a value that cannot be read',
+		long: () => 'it is too long (100,000 characters at most)'
+	} as Record<string, (detail: string) => string>,
+	pasteAddRows: (n: number) =>
+		`The paste has ${n} more rows than the table has items. Add ${n} items and paste?`,
+	pasteNotAdded: 'No items were added, so nothing was pasted.',
+	pasteFiltered:
+		'Items cannot be added while the table is filtered. Clear the filter and paste again.',
+	pasteTooLarge: (n: number) => `The paste is too large (${n} cells at most).`,
+	pasteEmpty: 'The clipboard holds no table data to paste.',
+	readonlyKeys: 'You have read-only access: nothing can be edited (copying works).',
 	deleteItem: 'Delete this item',
 	deleteItemConfirm: (item: string) =>
 		`Delete the item “${item}”? Undo (Ctrl+Z) or the history brings it back.`,

@@ -201,6 +201,25 @@ export const ja = {
 	addItem: '＋ 取り組み項目',
 	addSection: (level: string) => `＋ ${level}`,
 	addPillar: (level: string) => `＋ ${level}`,
+	rangeSize: (lines: number, columns: number) => `${lines} 行 × ${columns} 列を選択`,
+	pasteProblem: (line: number, column: number, cell: string, value: string, reason: string) =>
+		`貼り付けの ${line} 行 ${column} 列目「${value.length > 20 ? value.slice(0, 20) + '…' : value}」は「${cell}」に入りません: ${reason}。何も貼り付けていません。`,
+	pasteReason: {
+		mark: (scale: string) => `この表の進行管理は ${scale} または空欄です`,
+		department: (names: string) => `担当課は ${names} から選びます`,
+		covered: () => '取り組み項目は 2 行で 1 つです。この行は空欄にしてください',
+		label: () => '「進行管理」の欄です。空欄にしてください',
+		wide: () => '表の右端より先です',
+		broken: () => '読めない値が入っているセルです',
+		long: () => '長すぎます（10 万文字まで）'
+	} as Record<string, (detail: string) => string>,
+	pasteAddRows: (n: number) =>
+		`貼り付ける行が表の終わりより ${n} 項目分多くあります。項目を ${n} 個追加して貼り付けますか？`,
+	pasteNotAdded: '項目を追加しなかったので、何も貼り付けていません。',
+	pasteFiltered: '絞り込み中は項目を追加できません。絞り込みを解除してから貼り付けてください。',
+	pasteTooLarge: (n: number) => `貼り付けが大きすぎます（${n} セルまで）。`,
+	pasteEmpty: '貼り付けられる表のデータがクリップボードにありません。',
+	readonlyKeys: '閲覧のみの権限のため、編集はできません（コピーはできます）。',
 	deleteItem: 'この項目を削除',
 	deleteItemConfirm: (item: string) =>
 		`項目「${item}」を削除しますか？ 元に戻す（Ctrl+Z）か、履歴から元に戻せます。`,

@@ -1,5 +1,6 @@
 // Reading the single cells and lines of a 進行管理表 extracted from a PDF as tab-separated text.
 import { DEPARTMENTS, type MarkCell } from '../model/schema.ts';
+import { markOf } from '../model/marks.ts';
 
 export class TextImportError extends Error {
 	readonly line: number;
@@ -118,35 +119,6 @@ export function parseDepartments(text: string, line: number): string[] {
 		}
 	}
 	return departments;
-}
-
-// Only glyphs that cannot mean anything else in a mark cell: every dash is —, a round 〇 is ○.
-// Each stands for its mark only where the table's scale has that mark.
-const MARK_LOOK_ALIKES: Record<string, string> = {
-	'-': '—',
-	'－': '—',
-	'‐': '—',
-	'–': '—',
-	'―': '—',
-	'−': '—',
-	'─': '—',
-	ー: '—',
-	〇: '○',
-	'◯': '○',
-	'✕': '×',
-	'╳': '×'
-};
-
-/**
- * The mark of the scale a cell's text means: the mark itself, the mark typed full-width (Ｓ for S),
- * or a look-alike of it (〇 for ○); null when it is none of the scale's marks.
- */
-export function markOf(text: string, scale: readonly string[]): string | null {
-	if (scale.includes(text)) return text;
-	const narrow = text.normalize('NFKC');
-	if (scale.includes(narrow)) return narrow;
-	const alike = MARK_LOOK_ALIKES[text];
-	return alike !== undefined && scale.includes(alike) ? alike : null;
 }
 
 /** A mark cell of the text: blank, or one of `scale`'s marks; `period` names it in the error. */

@@ -22,7 +22,8 @@ import {
 } from '../model/schema.ts';
 import { sheetProblems, upgradeSheetV1 } from '../model/sheet-shape.ts';
 import { describeIssue, fieldLabel, issueContext, issuePath } from './schema-issue.ts';
-import { markOf, matchPillar, matchSection, splitItemNo } from './text-lines.ts';
+import { matchPillar, matchSection, splitItemNo } from './text-lines.ts';
+import { markOf } from '../model/marks.ts';
 import { XlsxImportError, cellText, checkNoFormulas, checkSheetSize } from './xlsx-cells.ts';
 import { readDataSheet, type ItemRef, type PillarRef } from './xlsx-data.ts';
 import { ZipGuardError, inspectZip, verifyZip } from './zip-guard.ts';

@@ -22,7 +22,17 @@ import {
 import type { KpiField } from '../doc/ops.ts';
 import { ORIGIN } from '../doc/origins.ts';
 import { readShape, shapeMap } from '../doc/shape-doc.ts';
-import { numOrNull, readKpis, readOutline, roots } from '../doc/table-doc.ts';
+import { readMark } from '../doc/mark-register.ts';
+import {
+	isText,
+	numOrNull,
+	readKpis,
+	readOutline,
+	roots,
+	scaleOf,
+	stringList
+} from '../doc/table-doc.ts';
+import type { CellWrite } from '../model/grid-block.ts';
 import { markKey } from '../model/item-fields.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
 import { Presence } from './presence.svelte.ts';
@@ -164,6 +174,56 @@ export class TableSession {
 
 	setDepartments(itemId: string, departments: string[]): void {
 		this.edit(itemId, 'departments', () => setDepartments(this.doc, itemId, departments));
+	}
+
+	/**
+	 * Writes a block of cells (a paste, a fill, a clear) as one undo step. `items` are the ids of
+	 * the grid's items in order; a write to an item past them adds the items it needs after the
+	 * last one, in its section, numbered on. Cells already holding the value are left alone, and
+	 * so is a cell holding something that is not text (malformed). Returns the ids, added ones too.
+	 */
+	writeCells(items: readonly string[], writes: readonly CellWrite[]): string[] {
+		const ids = [...items];
+		if (this.readonly || writes.length === 0) return ids;
+		const um = this.undoManager;
+		const shape = this.shape.current.shape;
+		const rows = roots(this.doc).items;
+		um.stopCapturing();
+		this.doc.transact(() => {
+			const needed = Math.max(...writes.map((w) => w.item)) + 1;
+			const last = ids.at(-1);
+			const section = this.structure.pillars
+				.flatMap((p) => p.sections)
+				.find((s) => s.items.some((i) => i.id === last));
+			for (let n = section?.items.length ?? 0; ids.length < needed && section; n++) {
+				const id = insertItem(this.doc, section.id, ids.at(-1) ?? null, this.user.name);
+				rows.get(id)?.set('no', itemNumber(n + 1));
+				ids.push(id);
+			}
+			for (const w of writes) {
+				const itemId = ids[w.item];
+				const row = itemId ? rows.get(itemId) : undefined;
+				if (!itemId || !row) continue;
+				if (w.kind === 'text') {
+					const text = row.get(w.key);
+					if (text === undefined && w.value !== '') row.set(w.key, new Y.Text(w.value));
+					else if (!isText(text) || text.toString() === w.value) continue;
+					else spliceText(text, w.value, ORIGIN.local);
+					recordChange(this.doc, itemId, w.key, this.user.name);
+				} else if (w.kind === 'mark') {
+					const current = readMark(row.get(markKey(w.periodId)), scaleOf(shape)).cell;
+					if (current === w.value) continue;
+					setItemMark(this.doc, itemId, w.periodId, w.value, this.user.name, ORIGIN.local, shape);
+					recordChange(this.doc, itemId, markKey(w.periodId), this.user.name);
+				} else {
+					if (stringList(row.get('departments')).join('\n') === w.value.join('\n')) continue;
+					setDepartments(this.doc, itemId, w.value);
+					recordChange(this.doc, itemId, 'departments', this.user.name);
+				}
+			}
+		}, ORIGIN.local);
+		um.stopCapturing();
+		return ids;
 	}
 
 	/** A new, empty item at the end of a section, numbered after the others. */
