@@ -1,5 +1,5 @@
 // Fractional-index order keys, so concurrent inserts and moves never duplicate or lose a row.
-import { generateKeyBetween } from 'fractional-indexing';
+import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 
 export interface Ordered {
 	id: string;
@@ -21,6 +21,16 @@ export function keyBetween(before: string | null, after: string | null): string 
 	} catch {
 		// A key written by a faulty client may not be a valid fractional index: append instead.
 		return generateKeyBetween(null, null) + String(Date.now());
+	}
+}
+
+/** n increasing keys strictly between two neighbours (null = open end), tolerant as keyBetween. */
+export function keysBetween(before: string | null, after: string | null, n: number): string[] {
+	if (before !== null && after !== null && before >= after) after = null;
+	try {
+		return generateNKeysBetween(before, after, n);
+	} catch {
+		return keysAfter(null, n).map((k) => k + String(Date.now()));
 	}
 }
 

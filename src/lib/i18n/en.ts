@@ -206,6 +206,17 @@ export const en: Messages = {
 	addItem: '+ Item',
 	addSection: (level: string) => `+ ${level === '施策' ? 'Section' : level}`,
 	addPillar: (level: string) => `+ ${level === '基本計画' ? 'Pillar' : level}`,
+	rowActions: (item: string) => `Actions for ${item} (insert, move, delete)`,
+	insertAbove: 'Insert an item above',
+	insertBelow: 'Insert an item below',
+	moveUp: 'Move up',
+	moveDown: 'Move down',
+	moveToSection: 'Move to another heading…',
+	openComments: 'Open comments',
+	headingActions: 'Heading actions (move, delete)',
+	deleteHeading: 'Delete this heading',
+	deleteHeadingConfirm: (level: string, name: string, items: number) =>
+		`Delete the ${level} “${name}”${items > 0 ? ` and the ${items} items in it` : ''}? Undo (Ctrl+Z) or the history brings it back.`,
 	rangeSize: (lines: number, columns: number) => `${lines} × ${columns} cells selected`,
 	pasteProblem: (line: number, column: number, cell: string, value: string, reason: string) =>
 		`Row ${line}, column ${column} of the paste (“${value.length > 20 ? value.slice(0, 20) + '…' : value}”) does not fit “${cell}”: ${reason}. Nothing was pasted.`,

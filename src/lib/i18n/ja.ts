@@ -201,6 +201,17 @@ export const ja = {
 	addItem: '＋ 取り組み項目',
 	addSection: (level: string) => `＋ ${level}`,
 	addPillar: (level: string) => `＋ ${level}`,
+	rowActions: (item: string) => `${item} の操作（挿入・移動・削除）`,
+	insertAbove: '上に項目を挿入',
+	insertBelow: '下に項目を挿入',
+	moveUp: '上へ移動',
+	moveDown: '下へ移動',
+	moveToSection: '別の見出しへ移動…',
+	openComments: 'コメントを開く',
+	headingActions: '見出しの操作（移動・削除）',
+	deleteHeading: 'この見出しを削除',
+	deleteHeadingConfirm: (level: string, name: string, items: number) =>
+		`${level}「${name}」${items > 0 ? `と、その中の ${items} 項目` : ''}を削除しますか？ 元に戻す（Ctrl+Z）か、履歴から元に戻せます。`,
 	rangeSize: (lines: number, columns: number) => `${lines} 行 × ${columns} 列を選択`,
 	pasteProblem: (line: number, column: number, cell: string, value: string, reason: string) =>
 		`貼り付けの ${line} 行 ${column} 列目「${value.length > 20 ? value.slice(0, 20) + '…' : value}」は「${cell}」に入りません: ${reason}。何も貼り付けていません。`,

@@ -21,6 +21,12 @@ import {
 } from '../doc/ops.ts';
 import type { KpiField } from '../doc/ops.ts';
 import { ORIGIN } from '../doc/origins.ts';
+import {
+	deleteHeading,
+	headingContents,
+	moveHeadingBy,
+	type HeadingKind
+} from '../doc/heading-ops.ts';
 import { readShape, shapeMap } from '../doc/shape-doc.ts';
 import { readMark } from '../doc/mark-register.ts';
 import {
@@ -290,9 +296,102 @@ export class TableSession {
 		return true;
 	}
 
+	/**
+	 * A new, empty item just above or below another, in its section, numbered after the section's
+	 * last (numbers are never changed behind anyone's back). Returns its id.
+	 */
+	insertItemNear(itemId: string, where: 'above' | 'below'): string | null {
+		if (this.readonly) return null;
+		const section = this.sectionOf(itemId);
+		if (!section) return null;
+		const at = section.items.findIndex((i) => i.id === itemId);
+		const after = where === 'below' ? itemId : (section.items[at - 1]?.id ?? null);
+		this.undoManager.stopCapturing();
+		let id: string | null = null;
+		this.doc.transact(() => {
+			id = insertItem(this.doc, section.id, after, this.user.name);
+			roots(this.doc)
+				.items.get(id)
+				?.set('no', itemNumber(section.items.length + 1));
+		}, ORIGIN.local);
+		this.undoManager.stopCapturing();
+		return id;
+	}
+
+	/** Moves an item to the end of another section (the row menu's 「移動先」). */
+	moveItemTo(itemId: string, sectionId: string): boolean {
+		if (this.readonly) return false;
+		const target = this.structure.pillars
+			.flatMap((p) => p.sections)
+			.find((s) => s.id === sectionId);
+		if (!target || target.items.some((i) => i.id === itemId)) return false;
+		const last = target.items.at(-1)?.id ?? null;
+		this.undoManager.stopCapturing();
+		moveItem(this.doc, itemId, sectionId, last, null);
+		this.undoManager.stopCapturing();
+		return true;
+	}
+
+	/** A drop on another item: the item moves just before or after it, into its section. */
+	moveItemNear(itemId: string, targetId: string, where: 'before' | 'after'): boolean {
+		const section = this.sectionOf(targetId);
+		if (this.readonly || !section || itemId === targetId) return false;
+		const items = section.items.filter((i) => i.id !== itemId);
+		const at = items.findIndex((i) => i.id === targetId) + (where === 'after' ? 1 : 0);
+		this.undoManager.stopCapturing();
+		moveItem(this.doc, itemId, section.id, items[at - 1]?.id ?? null, items[at]?.id ?? null);
+		this.undoManager.stopCapturing();
+		return true;
+	}
+
+	/** A drop on a heading: the item goes first under it. */
+	moveItemFirst(itemId: string, sectionId: string): boolean {
+		const section = this.structure.pillars
+			.flatMap((p) => p.sections)
+			.find((s) => s.id === sectionId);
+		if (this.readonly || !section) return false;
+		const first = section.items.find((i) => i.id !== itemId)?.id ?? null;
+		this.undoManager.stopCapturing();
+		moveItem(this.doc, itemId, sectionId, null, first);
+		this.undoManager.stopCapturing();
+		return true;
+	}
+
+	private sectionOf(itemId: string) {
+		return this.structure.pillars
+			.flatMap((p) => p.sections)
+			.find((s) => s.items.some((i) => i.id === itemId));
+	}
+
+	/** How many items a heading holds (those of its level-3 headings too): what deleting it takes. */
+	headingItemCount(kind: HeadingKind, id: string): number {
+		return headingContents(this.structure, kind, id).items.length;
+	}
+
+	/** Deletes a heading with what it holds, as one undo step (see heading-ops.ts). */
+	deleteHeading(kind: HeadingKind, id: string): void {
+		if (this.readonly) return;
+		this.undoManager.stopCapturing();
+		const items = headingContents(this.structure, kind, id).items;
+		deleteHeading(this.doc, kind, id);
+		this.undoManager.stopCapturing();
+		if (this.commentsFor && items.includes(this.commentsFor)) this.commentsFor = null;
+	}
+
+	/** Alt+↑ / Alt+↓ on a heading: it moves one place with what it holds (heading-ops.ts). */
+	moveHeadingBy(kind: HeadingKind, id: string, step: -1 | 1): boolean {
+		if (this.readonly) return false;
+		this.undoManager.stopCapturing();
+		const moved = moveHeadingBy(this.doc, kind, id, step);
+		this.undoManager.stopCapturing();
+		return moved;
+	}
+
 	deleteItem(itemId: string): void {
 		if (this.readonly) return;
+		this.undoManager.stopCapturing();
 		deleteItem(this.doc, itemId); // the imported op, not this method
+		this.undoManager.stopCapturing();
 		if (this.commentsFor === itemId) this.commentsFor = null;
 	}
 

@@ -42,10 +42,15 @@ function textCell(r: RestingRow, { field, column, rowspan, heading }: ColumnLayo
 		field.key === 'title' && r.item.no
 			? `<span class="prefix">${escapeHtml(r.item.no)}</span>`
 			: '';
+	const handle =
+		field.key === 'title' && !r.readonly
+			? `<button type="button" class="row-handle" data-row-menu="" tabindex="-1" draggable="true" ` +
+				`aria-label="${escapeHtml(r.t.rowActions(r.name))}" aria-haspopup="menu">⋮⋮</button>`
+			: '';
 	return (
 		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${escapeHtml(field.key)}" ` +
 		`data-cell="" data-mode="rest" tabindex="0" aria-label="${escapeHtml(r.t.cellLabel(r.name, heading))}">` +
-		`<div class="value">${prefix}${escapeHtml(value ?? '')}</div></td>`
+		`<div class="value">${prefix}${escapeHtml(value ?? '')}</div>${handle}</td>`
 	);
 }
 

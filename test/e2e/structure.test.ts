@@ -1,0 +1,211 @@
+// Items and headings inserted, moved and deleted as in a spreadsheet (issue 20): the row's handle
+// and a right click open its menu, Shift+F10 from the keyboard; Ctrl+Alt+= inserts above,
+// Ctrl+Alt+- deletes; Alt+↑ / Alt+↓ move a heading with what it holds; a drag by the handle moves
+// an item; every delete asks first, naming what goes; each is one undo step, checked from a second
+// window's copy of the table.
+import type { Page } from '@playwright/test';
+import { addUser, expect, newWindow, openTable, test, twoWindowsOn } from './fixtures.ts';
+
+const row = (page: Page, item: string) => page.locator(`tbody[data-item-id="${item}"]`);
+const titleOf = (page: Page, item: string) =>
+	page.locator(`[data-item-id="${item}"] [data-field="title"]`);
+const menu = (page: Page) => page.locator('[data-action-menu]');
+
+/** The item ids under a section, in order, as drawn. */
+async function itemsOf(page: Page, section: string): Promise<string[]> {
+	return page.evaluate((id) => {
+		const ids: string[] = [];
+		let body = document.querySelector(`tbody[data-section-id="${id}"]`)?.nextElementSibling;
+		while (body?.matches('tbody[data-item-id]')) {
+			ids.push((body as HTMLElement).dataset.itemId!);
+			body = body.nextElementSibling;
+		}
+		return ids;
+	}, section);
+}
+
+/** The section ids of the table, in order, as drawn. */
+const sectionsOf = (page: Page) =>
+	page
+		.locator('tbody[data-section-id]')
+		.evaluateAll((bodies) => bodies.map((b) => (b as HTMLElement).dataset.sectionId!));
+
+test('the row menu inserts an item above and below; the new row is selected and numbered on', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const before = await itemsOf(b, 'p1s3');
+	await row(a, 'p1s3i2').hover();
+	await row(a, 'p1s3i2').locator('[data-row-menu]').click();
+	await expect(menu(a)).toBeVisible();
+	await expect(menu(a).locator('[data-action="insert-above"]')).toBeFocused();
+	await menu(a).locator('[data-action="insert-above"]').click();
+	await expect.poll(() => itemsOf(b, 'p1s3')).toHaveLength(before.length + 1);
+	const added = (await itemsOf(b, 'p1s3'))[1]!;
+	expect(await itemsOf(b, 'p1s3')).toEqual([before[0], added, ...before.slice(1)]);
+	// Selected, so typing fills it; numbered after the section's last.
+	const title = titleOf(a, added);
+	await expect(title).toHaveAttribute('data-mode', 'select');
+	await expect(title.locator('.prefix')).toHaveText('④');
+	await a.keyboard.type('新しい項目');
+	await a.keyboard.press('Enter');
+	await expect(titleOf(b, added).locator('.value')).toContainText('新しい項目');
+
+	// From the keyboard: Shift+F10 opens the menu on the focused cell, ↓ and Enter run an action.
+	await titleOf(a, 'p1s3i3').click();
+	await a.keyboard.press('Shift+F10');
+	await expect(menu(a).locator('[data-action="insert-above"]')).toBeFocused();
+	await a.keyboard.press('ArrowDown');
+	await expect(menu(a).locator('[data-action="insert-below"]')).toBeFocused();
+	await a.keyboard.press('Enter');
+	await expect.poll(() => itemsOf(b, 'p1s3')).toHaveLength(before.length + 2);
+	expect((await itemsOf(b, 'p1s3')).at(-2)).toBe('p1s3i3');
+	// Escape closes a menu and gives the focus back.
+	await titleOf(a, 'p1s3i1').click();
+	await a.keyboard.press('Shift+F10');
+	await a.keyboard.press('Escape');
+	await expect(menu(a)).toHaveCount(0);
+	await expect(titleOf(a, 'p1s3i1').locator('textarea')).toBeFocused();
+
+	// Ctrl+Alt+= inserts above too; each insert is one undo step.
+	await a.keyboard.press('Control+Alt+=');
+	await expect.poll(() => itemsOf(b, 'p1s3')).toHaveLength(before.length + 3);
+	for (let i = 0; i < 5; i++) await a.keyboard.press('Control+z');
+	await expect.poll(() => itemsOf(b, 'p1s3')).toEqual(before);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('an item moves by the menu, to another heading, and by a drag of its handle', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const s3 = await itemsOf(b, 'p2s3');
+	const s4 = await itemsOf(b, 'p2s4');
+	// 下へ移動 from the menu of a right click.
+	await titleOf(a, s3[0]!).click({ button: 'right' });
+	await menu(a).locator('[data-action="move-down"]').click();
+	await expect.poll(() => itemsOf(b, 'p2s3')).toEqual([s3[1], s3[0], ...s3.slice(2)]);
+	// To another heading: the end of it.
+	await titleOf(a, s3[0]!).click({ button: 'right' });
+	await menu(a).locator('[data-action="move-to"]').click();
+	await menu(a).locator('[data-action="section:p2s4"]').click();
+	await expect.poll(() => itemsOf(b, 'p2s4')).toEqual([...s4, s3[0]]);
+	await expect(titleOf(a, s3[0]!).locator('textarea')).toBeFocused();
+	// Its number stays.
+	await expect(titleOf(b, s3[0]!).locator('.prefix')).toHaveText('①');
+	await a.keyboard.press('Control+z');
+	await a.keyboard.press('Control+z');
+	await expect.poll(() => itemsOf(b, 'p2s3')).toEqual(s3);
+
+	// A drag by the handle onto the lower half of another row puts it after that row.
+	await row(a, s3[0]!).hover();
+	const handle = (await row(a, s3[0]!).locator('[data-row-menu]').boundingBox())!;
+	const target = (await row(a, s3[2]!).boundingBox())!;
+	await a.mouse.move(handle.x + 5, handle.y + 5);
+	await a.mouse.down();
+	await a.mouse.move(handle.x + 10, handle.y + 15, { steps: 5 });
+	await a.mouse.move(target.x + 40, target.y + target.height - 8, { steps: 10 });
+	await a.mouse.up();
+	await expect.poll(() => itemsOf(b, 'p2s3')).toEqual([s3[1], s3[2], s3[0], ...s3.slice(3)]);
+	await a.keyboard.press('Control+z');
+	await expect.poll(() => itemsOf(b, 'p2s3')).toEqual(s3);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('deleting an item or a heading asks first, naming what goes; Ctrl+Z brings it all back', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const count = await b.locator('tbody[data-item-id]').count();
+	const questions: string[] = [];
+	let answer = false;
+	a.on('dialog', (dialog) => {
+		questions.push(dialog.message());
+		void (answer ? dialog.accept() : dialog.dismiss());
+	});
+
+	// An item: declined, nothing goes; accepted, it goes and the next row has the focus.
+	await titleOf(a, 'p3s2i2').click();
+	await a.keyboard.press('Control+Alt+-');
+	await expect.poll(() => questions.length).toBe(1);
+	expect(questions[0]).toContain('②');
+	await expect(row(b, 'p3s2i2')).toHaveCount(1);
+	answer = true;
+	await a.keyboard.press('Control+Alt+-');
+	await expect(row(b, 'p3s2i2')).toHaveCount(0);
+	await expect(titleOf(a, 'p3s2i3').locator('textarea')).toBeFocused();
+	await a.keyboard.press('Control+z');
+	await expect(row(b, 'p3s2i2')).toHaveCount(1);
+
+	// A heading, with the items it holds.
+	const held = await itemsOf(b, 'p3s1');
+	await a.locator('[data-heading-menu="p3s1"]').click();
+	await menu(a).locator('[data-action="delete"]').click();
+	await expect.poll(() => questions.length).toBe(3);
+	expect(questions[2]).toContain(`その中の ${held.length} 項目`);
+	await expect(b.locator('tbody[data-section-id="p3s1"]')).toHaveCount(0);
+	await expect(b.locator('tbody[data-item-id]')).toHaveCount(count - held.length);
+	await a.keyboard.press('Control+z');
+	await expect(b.locator('tbody[data-item-id]')).toHaveCount(count);
+	expect(await itemsOf(b, 'p3s1')).toEqual(held);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('Alt+↑ / Alt+↓ move a heading with its items, past the pillar’s edge too', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const sections = await sectionsOf(b);
+	const held = await itemsOf(b, 'p1s4');
+	const heading = a.locator('tbody[data-section-id="p1s4"] .heading-text');
+	await heading.focus();
+	await a.keyboard.press('Alt+ArrowUp');
+	const moved = [...sections];
+	moved.splice(moved.indexOf('p1s4'), 1);
+	moved.splice(moved.indexOf('p1s3'), 0, 'p1s4');
+	await expect.poll(() => sectionsOf(b)).toEqual(moved);
+	expect(await itemsOf(b, 'p1s4')).toEqual(held);
+	await expect(heading).toBeFocused();
+	// Back down, then past the pillar's end: first under the next pillar, with its items.
+	await a.keyboard.press('Alt+ArrowDown');
+	await expect.poll(() => sectionsOf(b)).toEqual(sections);
+	await a.keyboard.press('Alt+ArrowDown');
+	await expect(b.locator('tbody[data-pillar-id="p2"] + tbody[data-section-id="p1s4"]')).toHaveCount(
+		1
+	);
+	expect(await itemsOf(b, 'p1s4')).toEqual(held);
+	await expect(heading).toBeFocused();
+	for (let i = 0; i < 3; i++) await a.keyboard.press('Control+z');
+	await expect.poll(() => sectionsOf(b)).toEqual(sections);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('a viewer has no handles or menus, and the row keys change nothing', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	addUser('kudo', 'viewer', 'viewer-password');
+	const viewer = await newWindow(browser, 'kudo', 'viewer-password');
+	await openTable(viewer, baseUrl, tableId);
+	await expect(viewer.locator('[data-row-menu]')).toHaveCount(0);
+	await expect(viewer.locator('[data-heading-menu]')).toHaveCount(0);
+	await titleOf(viewer, 'p1s1i1').click();
+	await viewer.keyboard.press('Shift+F10');
+	await viewer.keyboard.press('Control+Alt+=');
+	await expect(menu(viewer)).toHaveCount(0);
+	await expect(viewer.locator('tbody[data-item-id]')).toHaveCount(68);
+	await viewer.context().close();
+});
