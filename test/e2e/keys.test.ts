@@ -311,3 +311,47 @@ test('Alt+↑ / Alt+↓ move an item, across a section’s edge too; Ctrl+Z move
 	await a.context().close();
 	await b.context().close();
 });
+
+test('a mark cell: Enter moves down as in a text cell; Space opens the list, ↓ and Enter set a mark', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const mark = a.locator('[data-item-id="p3s1i2"] [data-mark="3"]');
+	const before =
+		(await b
+			.locator('[data-item-id="p3s1i2"] [data-mark="3"] [data-value]')
+			.getAttribute('data-value')
+			.catch(() => null)) ?? '';
+	await mark.focus();
+	await a.keyboard.press('Enter');
+	await selected(cellOf(a, 'p3s1i3', 'plan3'));
+	await a.keyboard.press('Shift+Enter');
+	await expect(mark).toBeFocused();
+	await a.keyboard.press(' ');
+	await expect(mark.locator('[role="menu"]')).toBeVisible();
+	await a.keyboard.press('ArrowDown');
+	await a.keyboard.press('ArrowDown');
+	const second = mark.locator('[data-pick]').nth(1);
+	await expect(second).toBeFocused();
+	const chosen = (await second.getAttribute('data-pick'))!;
+	await a.keyboard.press('Enter');
+	await expect(mark.locator('[role="menu"]')).toHaveCount(0);
+	await expect(mark).toBeFocused();
+	await expect(
+		b.locator(`[data-item-id="p3s1i2"] [data-mark="3"] [data-value="${chosen}"]`)
+	).toBeVisible();
+	await a.keyboard.press('Control+z');
+	await expect
+		.poll(
+			async () =>
+				(await b
+					.locator('[data-item-id="p3s1i2"] [data-mark="3"] [data-value]')
+					.getAttribute('data-value', { timeout: 500 })
+					.catch(() => null)) ?? ''
+		)
+		.toBe(before);
+	await a.context().close();
+	await b.context().close();
+});
