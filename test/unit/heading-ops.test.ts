@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { deleteHeading, headingContents, moveHeadingBy } from '../../src/lib/doc/heading-ops.ts';
 import { ORIGIN } from '../../src/lib/doc/origins.ts';
+import { restoreItemFrom } from '../../src/lib/doc/restore.ts';
+import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { readOutline, roots } from '../../src/lib/doc/table-doc.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
@@ -116,5 +118,23 @@ describe('deleting a heading', () => {
 		const doc = docOf();
 		expect(deleteHeading(doc, 'section', 's1a')).toBe(2);
 		expect(shape(doc)[0]).toBe('p1: s1[a] -s1b[d] s2[e]');
+	});
+
+	it('an item restored from history brings its deleted heading back, in its place', () => {
+		const doc = docOf();
+		const snapshot = docToSheet(doc);
+		deleteHeading(doc, 'pillar', 'p1');
+		expect(restoreItemFrom(doc, snapshot, 'c', 'someone')).toBe(true);
+		expect(shape(doc)).toEqual(['p1: -s1a[c]', 'p2: s3[f]']);
+		expect(restoreItemFrom(doc, snapshot, 'a', 'someone')).toBe(true);
+		expect(restoreItemFrom(doc, snapshot, 'e', 'someone')).toBe(true);
+		expect(shape(doc)).toEqual(['p1: s1[a] -s1a[c] s2[e]', 'p2: s3[f]']);
+		const restored = docToSheet(doc).pillars[0]!;
+		expect(restored.title).toBe('一');
+		expect(restored.sections.map((x) => [x.no, x.title, x.level])).toEqual([
+			['(1)', '防災', undefined],
+			['ア', '訓練', 3],
+			['(2)', '防犯', undefined]
+		]);
 	});
 });

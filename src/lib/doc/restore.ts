@@ -93,10 +93,52 @@ export function restoreItemFrom(
 			};
 			const { shape, keep } = placement(doc, sheet);
 			const [item, itemShape] = fitted(section.items[i]!, shape, keep);
-			restoreItem(doc, item, section.id, by, origin, near, itemShape);
+			doc.transact(() => {
+				// Its heading deleted since: back too, where the snapshot had it, not an orphan.
+				ensureHeadings(doc, sheet, pillar, section);
+				restoreItem(doc, item, section.id, by, origin, near, itemShape);
+			}, origin);
 			return true;
 		}
 	return false;
+}
+
+/** A pillar and a section of a snapshot that the doc no longer has, made again in their places. */
+function ensureHeadings(
+	doc: Y.Doc,
+	sheet: SheetJSON,
+	pillar: SheetJSON['pillars'][number],
+	section: SheetJSON['pillars'][number]['sections'][number]
+): void {
+	const r = roots(doc);
+	const neighbours = <T extends { id: string }>(list: T[], at: number): Neighbours => ({
+		prevId: list[at - 1]?.id ?? null,
+		nextId: list[at + 1]?.id ?? null
+	});
+	if (!asRow(r.pillars.get(pillar.id))) {
+		const at = sheet.pillars.indexOf(pillar);
+		const row = new Y.Map<unknown>();
+		row.set(
+			'order',
+			placeAmong(r.pillars, pillar.id, () => true, neighbours(sheet.pillars, at))
+		);
+		row.set('no', pillar.no);
+		row.set('title', new Y.Text(pillar.title));
+		r.pillars.set(pillar.id, row);
+	}
+	if (!asRow(r.sections.get(section.id))) {
+		const at = pillar.sections.indexOf(section);
+		const inPillar = (row: YRow) => str(row, 'pillarId') === pillar.id;
+		const row = new Y.Map<unknown>();
+		row.set('pillarId', pillar.id);
+		row.set('order', placeAmong(r.sections, section.id, inPillar, neighbours(pillar.sections, at)));
+		row.set('no', section.no);
+		row.set('title', new Y.Text(section.title));
+		const parent = section.level === 3 ? parentIn(pillar.sections, at) : null;
+		if (section.level === 3) row.set('level', 3);
+		if (parent) row.set('parent', parent);
+		r.sections.set(section.id, row);
+	}
 }
 
 /**
@@ -347,11 +389,20 @@ function longestIncreasing(keys: (string | null)[]): Set<number> {
 
 /** A key for an item entering a section: between its old neighbours if present, else last. */
 function placeIn(items: Y.Map<YRow>, itemId: string, sectionId: string, near?: Neighbours): string {
+	return placeAmong(items, itemId, (row) => str(row, 'sectionId') === sectionId, near);
+}
+
+/** An order key for a row among those `belongs` picks: after `near.prevId`, or before `nextId`, or last. */
+function placeAmong(
+	rows: Y.Map<YRow>,
+	rowId: string,
+	belongs: (row: YRow) => boolean,
+	near?: Neighbours
+): string {
 	const siblings: { id: string; order: string }[] = [];
-	for (const [id, value] of items.entries()) {
+	for (const [id, value] of rows.entries()) {
 		const row = asRow(value);
-		if (row && id !== itemId && str(row, 'sectionId') === sectionId)
-			siblings.push({ id, order: str(row, 'order') });
+		if (row && id !== rowId && belongs(row)) siblings.push({ id, order: str(row, 'order') });
 	}
 	siblings.sort(compareOrdered);
 	const prev = near?.prevId ? siblings.findIndex((s) => s.id === near.prevId) : -1;
