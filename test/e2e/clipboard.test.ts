@@ -304,3 +304,160 @@ test('a viewer copies a block; paste, cut and fill change nothing and say why', 
 	await expect(cellOf(viewer, 'p1s1i1', 'title').locator('.value')).toContainText(title);
 	await viewer.context().close();
 });
+
+test('offline, a paste and an inserted row wait on the device and merge with another person’s edits', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const notes = await Promise.all(['p2s5i1', 'p2s5i2'].map((id) => textOf(cellOf(b, id, 'note'))));
+	const content = await textOf(cellOf(b, 'p2s5i1', 'content'));
+	await a.context().setOffline(true);
+	await expect(a.locator('[data-sync-state]')).toHaveAttribute('data-sync-state', 'offline');
+
+	await cellOf(a, 'p2s5i1', 'note').click();
+	await putOnClipboard(a, { plain: 'オフラインの方針\n二つ目の方針\n' });
+	await a.keyboard.press('Control+v');
+	await expect(cellOf(a, 'p2s5i2', 'note').locator('.value')).toHaveText('二つ目の方針');
+	await cellOf(a, 'p2s5i2', 'title').click();
+	await a.keyboard.press('Shift+F10');
+	await a.locator('[data-action-menu] [data-action="insert-below"]').click();
+	// Meanwhile, online, someone else edits the same item.
+	await cellOf(b, 'p2s5i1', 'content').dblclick();
+	await b.keyboard.type('（B）');
+	await b.keyboard.press('Enter');
+	await expect(cellOf(b, 'p2s5i1', 'note').locator('.value')).toHaveText(notes[0]!);
+
+	await a.context().setOffline(false);
+	await expect(cellOf(b, 'p2s5i1', 'note').locator('.value')).toHaveText('オフラインの方針');
+	await expect(cellOf(b, 'p2s5i2', 'note').locator('.value')).toHaveText('二つ目の方針');
+	await expect(b.locator('tbody[data-item-id]')).toHaveCount(69);
+	await expect(cellOf(a, 'p2s5i1', 'content').locator('.value')).toHaveText(`${content}（B）`);
+
+	await b.keyboard.press('Control+z');
+	await a.keyboard.press('Control+z');
+	await a.keyboard.press('Control+z');
+	await expect(b.locator('tbody[data-item-id]')).toHaveCount(68);
+	await expect(cellOf(b, 'p2s5i1', 'note').locator('.value')).toHaveText(notes[0]!);
+	await expect(cellOf(a, 'p2s5i1', 'content').locator('.value')).toHaveText(content);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('after a paste the cell edits what was pasted, and Escape takes back the typing only', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const ids = ['p1s4i1', 'p1s4i2'];
+	const before = await Promise.all(ids.map((id) => textOf(cellOf(b, id, 'content'))));
+	const content = cellOf(a, ids[0]!, 'content');
+	await content.click();
+	await a.keyboard.press('Shift+ArrowDown');
+	await putOnClipboard(a, { plain: '貼った一\n貼った二\n' });
+	await a.keyboard.press('Control+v');
+	await expect(cellOf(b, ids[1]!, 'content').locator('.value')).toHaveText('貼った二');
+	// F2 edits the pasted text, not what the cell held before.
+	await a.keyboard.press('F2');
+	await expect(content.locator('textarea')).toHaveValue('貼った一');
+	await a.keyboard.type('（追記）');
+	await a.keyboard.press('Escape');
+	await expect(content.locator('.value')).toHaveText('貼った一');
+	await expect(cellOf(b, ids[1]!, 'content').locator('.value')).toHaveText('貼った二');
+	// Typed over, then Escape: the paste stays.
+	await a.keyboard.type('上書き');
+	await a.keyboard.press('Escape');
+	await expect(cellOf(b, ids[0]!, 'content').locator('.value')).toHaveText('貼った一');
+	await a.keyboard.press('Control+z');
+	for (const [i, id] of ids.entries())
+		await expect(cellOf(b, id, 'content').locator('.value')).toHaveText(before[i]!);
+	await a.context().close();
+	await b.context().close();
+});
+
+test('a mark cell clicked with the mouse takes the block keys; Excel’s HTML paste tolerated', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	await openTable(page, baseUrl, tableId);
+	const mark = markOf(page, 'p1s2i2', '1');
+	const before = [await markIn(mark), await markIn(markOf(page, 'p1s2i2', '2'))];
+	await mark.locator('.face').click();
+	await page.keyboard.press('Escape');
+	await page.keyboard.press('Shift+ArrowRight');
+	await expect(range(page)).toHaveText('1 行 × 2 列を選択');
+	await putOnClipboard(page, { plain: '△\t✕\n' });
+	await page.keyboard.press('Control+v');
+	await expect(mark.locator('[data-value]')).toHaveAttribute('data-value', '△');
+	await expect(markOf(page, 'p1s2i2', '2').locator('[data-value]')).toHaveAttribute(
+		'data-value',
+		'×'
+	);
+	await page.keyboard.press('Control+z');
+	await expect.poll(() => markIn(mark)).toBe(before[0]);
+
+	// An empty paragraph before a cell's text gives no line break; spans too large are refused.
+	const note = cellOf(page, 'p1s2i3', 'note');
+	const original = await textOf(note);
+	await note.click();
+	await putOnClipboard(page, { html: '<table><tr><td><p></p>段落の後</td></tr></table>' });
+	await page.keyboard.press('Control+v');
+	await expect(note.locator('.value')).toHaveText('段落の後');
+	await page.keyboard.press('Control+z');
+	await expect(note.locator('.value')).toHaveText(original);
+	const huge = '<table><tr>' + '<td rowspan=1000 colspan=1000>x</td>'.repeat(100) + '</tr></table>';
+	await putOnClipboard(page, { html: huge });
+	await page.keyboard.press('Control+v');
+	await expect(page.locator('[data-grid-message]')).toContainText('大きすぎます');
+	await expect(note.locator('.value')).toHaveText(original);
+});
+
+test('a block keeps to its columns when someone adds a period meanwhile', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const note = cellOf(a, 'p1s1i3', 'note');
+	const original = await textOf(note);
+	await note.click();
+	await b.goto(`${baseUrl}/t/${tableId}/settings`);
+	await b.locator('[data-shape-new-period]').fill('追加期');
+	await b.getByRole('button', { name: '期間を追加' }).click();
+	await expect(a.locator('table.sheet thead')).toContainText('追加期');
+	await putOnClipboard(a, { plain: '方針に貼る\n' });
+	await a.keyboard.press('Control+v');
+	await expect(note.locator('.value')).toHaveText('方針に貼る');
+	await a.keyboard.press('Control+z');
+	await expect(note.locator('.value')).toHaveText(original);
+	b.once('dialog', (d) => void d.accept());
+	await b.getByRole('button', { name: '期間「追加期」を削除' }).click();
+	await expect(a.locator('table.sheet thead')).not.toContainText('追加期');
+	await a.context().close();
+	await b.context().close();
+});
+
+test('text selected inside a cell is copied as it is', async ({ browser, baseUrl, tableId }) => {
+	addUser('ono', 'viewer', 'viewer-password');
+	const viewer = await newWindow(browser, 'ono', 'viewer-password');
+	await openTable(viewer, baseUrl, tableId);
+	const note = cellOf(viewer, 'p3s1i2', 'note');
+	await note.click();
+	const part = await note.locator('.value').evaluate((el) => {
+		const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		let text = walker.nextNode()!;
+		while ((text.textContent ?? '').length < 5) text = walker.nextNode()!;
+		const range = document.createRange();
+		range.setStart(text, 1);
+		range.setEnd(text, 5);
+		getSelection()!.removeAllRanges();
+		getSelection()!.addRange(range);
+		return range.toString();
+	});
+	await viewer.keyboard.press('Control+c');
+	expect((await clipboardOf(viewer)).plain).toBe(part);
+	await viewer.context().close();
+});

@@ -15,6 +15,7 @@ import {
 } from '../../src/lib/model/grid-block.ts';
 import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import {
+	guardCell,
 	guardFormula,
 	parseTsv,
 	toTsv,
@@ -78,6 +79,9 @@ describe('Excel’s tab-separated text', () => {
 		expect(guardFormula('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
 		expect(guardFormula('普通の文')).toBe('普通の文');
 		expect(unguardFormula("'普通")).toBe("'普通");
+		// A cell that starts with the guard itself comes back as it was.
+		for (const text of ["'-5", "'=A1", "''=x", "'普通", '-5'])
+			expect(unguardFormula(guardCell(text))).toBe(text);
 	});
 });
 
@@ -133,7 +137,7 @@ describe('a paste', () => {
 			{ row: 0, col: col('plan1') },
 			ctx
 		);
-		expect(plan).toEqual({
+		expect(plan).toMatchObject({
 			writes: [
 				{ item: 0, kind: 'text', key: 'plan1', value: '新計画' },
 				{ item: 0, kind: 'text', key: 'plan2', value: '〇' },
@@ -147,7 +151,7 @@ describe('a paste', () => {
 			{ row: 2, col: col('departments') },
 			ctx
 		);
-		expect(people).toEqual({
+		expect(people).toMatchObject({
 			writes: [
 				{ item: 1, kind: 'departments', value: ['総務', '事業'] },
 				{ item: 2, kind: 'departments', value: ['総務', '事業'] },
@@ -164,6 +168,28 @@ describe('a paste', () => {
 				{ key: 'title', value: '新しい項目' },
 				{ key: 'content', value: '=1+1' }
 			]
+		});
+		for (const title of ['(23)二十三番目', '（２４）二十四番目', '㉕ 二十五番目'])
+			expect(planPaste([[title]], { row: 0, col: 0 }, ctx)).toMatchObject({
+				writes: [{ value: title.replace(/^.*?[)）㉕]\s*/, '') }]
+			});
+	});
+
+	it('reads cells merged over an item’s two rows, as Excel copies them, one an item', () => {
+		// N1, blank, N2, blank: three items' notes would be N1, '', N2; they are N1 and N2.
+		const plan = planPaste([['N1'], [''], ['N2'], ['']], { row: 0, col: col('note') }, ctx);
+		expect(plan).toMatchObject({
+			writes: [
+				{ item: 0, value: 'N1' },
+				{ item: 1, value: 'N2' }
+			],
+			items: 2,
+			end: { row: 3, col: col('note') }
+		});
+		// One item's cell copied from Excel (its value, then its blank second row).
+		expect(planPaste([['N1'], ['']], { row: 2, col: col('note') }, ctx)).toMatchObject({
+			writes: [{ item: 1, value: 'N1' }],
+			items: 2
 		});
 	});
 
@@ -227,5 +253,9 @@ describe('fill down and clear', () => {
 		expect(departmentsOf('事業、総務', ['総務', '事業'])).toEqual(['総務', '事業']);
 		expect(departmentsOf('', ['総務'])).toEqual([]);
 		expect(departmentsOf('総務課', ['総務'])).toBeNull();
+		// A name holding a separator of its own is one name.
+		const names = ['総務', '企画・財政課', '事業'];
+		expect(departmentsOf('企画・財政課\n総務', names)).toEqual(['総務', '企画・財政課']);
+		expect(departmentsOf('事業・企画・財政課', names)).toEqual(['企画・財政課', '事業']);
 	});
 });

@@ -5,7 +5,7 @@ import type { TableShape } from '../model/shape.ts';
 import { writeMark } from './mark-register.ts';
 import { ORIGIN, type Origin } from './origins.ts';
 import { newId } from './ids.ts';
-import { keyBetween } from './order.ts';
+import { keyBetween, keysBetween } from './order.ts';
 import { readShape } from './shape-doc.ts';
 import { itemRow } from './sheet-doc.ts';
 import { asRow, readOutline, roots, scaleOf, str, type YRow } from './table-doc.ts';
@@ -50,6 +50,33 @@ export function insertItem(
 	const row = itemRow(blankItem(id, shape), sectionId, keyBetween(before, after), by, shape);
 	doc.transact(() => roots(doc).items.set(id, row), origin);
 	return id;
+}
+
+/** `n` empty items in a row after `afterId` in a section (one read of the outline); their ids. */
+export function insertItems(
+	doc: Y.Doc,
+	sectionId: string,
+	afterId: string | null,
+	n: number,
+	by: string,
+	origin: Origin = ORIGIN.local
+): string[] {
+	const section = readOutline(doc)
+		.pillars.flatMap((p) => p.sections)
+		.find((s) => s.id === sectionId);
+	if (!section) throw new Error(`section ${sectionId} not found`);
+	const at = afterId === null ? -1 : section.items.findIndex((i) => i.id === afterId);
+	const before = at >= 0 ? section.items[at]!.order : null;
+	const after = section.items[at + 1]?.order ?? null;
+	const keys = keysBetween(before, after, n);
+	const shape = readShape(doc).shape;
+	const ids = keys.map(() => newId());
+	doc.transact(() => {
+		ids.forEach((id, i) =>
+			roots(doc).items.set(id, itemRow(blankItem(id, shape), sectionId, keys[i]!, by, shape))
+		);
+	}, origin);
+	return ids;
 }
 
 export function deleteItem(doc: Y.Doc, itemId: string, origin: Origin = ORIGIN.local): void {

@@ -234,7 +234,9 @@ export const en: Messages = {
 	pasteNotAdded: 'No items were added, so nothing was pasted.',
 	pasteFiltered:
 		'Items cannot be added while the table is filtered. Clear the filter and paste again.',
-	pasteTooLarge: (n: number) => `The paste is too large (${n} cells at most).`,
+	pasteTooLarge: (cells: number, chars: number) =>
+		`The paste is too large (${cells.toLocaleString('en')} cells and ${chars.toLocaleString('en')} characters at most).`,
+	pasteNoSection: 'Items cannot be added after an item without a heading. Nothing was pasted.',
 	pasteEmpty: 'The clipboard holds no table data to paste.',
 	readonlyKeys: 'You have read-only access: nothing can be edited (copying works).',
 	deleteItem: 'Delete this item',

@@ -228,7 +228,9 @@ export const ja = {
 		`貼り付ける行が表の終わりより ${n} 項目分多くあります。項目を ${n} 個追加して貼り付けますか？`,
 	pasteNotAdded: '項目を追加しなかったので、何も貼り付けていません。',
 	pasteFiltered: '絞り込み中は項目を追加できません。絞り込みを解除してから貼り付けてください。',
-	pasteTooLarge: (n: number) => `貼り付けが大きすぎます（${n} セルまで）。`,
+	pasteTooLarge: (cells: number, chars: number) =>
+		`貼り付けが大きすぎます（${cells.toLocaleString('ja-JP')} セル・${chars.toLocaleString('ja-JP')} 文字まで）。`,
+	pasteNoSection: '見出しのない項目の後には項目を追加できません。何も貼り付けていません。',
 	pasteEmpty: '貼り付けられる表のデータがクリップボードにありません。',
 	readonlyKeys: '閲覧のみの権限のため、編集はできません（コピーはできます）。',
 	deleteItem: 'この項目を削除',

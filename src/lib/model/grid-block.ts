@@ -20,6 +20,10 @@ export type GridColumn =
 	| { kind: 'yearPlan'; key: 'yearPlan' }
 	| { kind: 'period'; key: string; periodId: string; period: number };
 
+/** A column's lasting name (its place changes when a period or a column is added): its key. */
+export const columnKey = (column: GridColumn) =>
+	column.kind === 'departments' ? 'departments' : column.key;
+
 /** The columns that span both rows of an item. */
 export const isTall = (column: GridColumn) =>
 	column.kind === 'text' || column.kind === 'departments';
@@ -55,8 +59,9 @@ export interface Block {
 
 /** The block between two cells, widened to whole items where it holds a two-row column. */
 export function blockOf(a: GridPoint, b: GridPoint, columns: GridColumn[]): Block {
-	const left = Math.max(0, Math.min(a.col, b.col));
-	const right = Math.min(columns.length - 1, Math.max(a.col, b.col));
+	const last = columns.length - 1;
+	const left = Math.max(0, Math.min(last, a.col, b.col));
+	const right = Math.max(left, Math.min(last, Math.max(a.col, b.col)));
 	let top = Math.min(a.row, b.row);
 	let bottom = Math.max(a.row, b.row);
 	const spanned = columns.slice(left, right + 1);
@@ -116,6 +121,7 @@ export function copyBlock(
 	read: (item: number) => ItemCells | null,
 	progressLabel: string
 ): CopiedCell[][] {
+	read = once(read);
 	return blockLines(block, columns).map((line) =>
 		line.map((place): CopiedCell => {
 			const cells = read(place.item);
@@ -128,6 +134,15 @@ export function copyBlock(
 			};
 		})
 	);
+}
+
+/** `read` reading each item once: a block reads every cell of an item. */
+function once(read: (item: number) => ItemCells | null): (item: number) => ItemCells | null {
+	const seen = new Map<number, ItemCells | null>();
+	return (item) => {
+		if (!seen.has(item)) seen.set(item, read(item));
+		return seen.get(item)!;
+	};
 }
 
 function cellText(cells: ItemCells, { sub, column }: Place, progressLabel: string): string {
@@ -178,8 +193,10 @@ export interface PasteContext {
 /** The longest text a cell may hold (as the table's schema allows). */
 export const MAX_CELL_TEXT = 100_000;
 
-// ①–⑳, ㉑–㉟, ㊱–㊿: an item's number, written before its title in the published table.
-export const LEADING_ITEM_NO = /^[\u2460-\u2473\u3251-\u325F\u32B1-\u32BF]\s*/;
+// An item's number, written before its title in the published table: ①–⑳, ㉑–㉟, ㊱–㊿, or
+// (21) on (itemNumber), in full-width digits and brackets too.
+export const LEADING_ITEM_NO =
+	/^(?:[\u2460-\u2473\u3251-\u325F\u32B1-\u32BF]|[(（][0-9０-９]{1,3}[)）])\s*/;
 
 /**
  * Where `rows` (a paste, its first cell at `at`) lands and what it writes; the first cell that does
@@ -190,11 +207,15 @@ export function planPaste(
 	rows: string[][],
 	at: GridPoint,
 	ctx: PasteContext
-): { writes: CellWrite[]; items: number } | { problem: PasteProblem } {
+): { writes: CellWrite[]; items: number; end: GridPoint } | { problem: PasteProblem } {
 	const { columns } = ctx;
+	if (!columns[at.col]) throw new RangeError(`no column ${at.col}`);
 	const width = Math.max(...rows.map((r) => r.length));
 	const spanned = columns.slice(at.col, at.col + width);
 	const byItem = spanned.every(isTall);
+	// Two-row cells copied from Excel (the published layout, Shinko's .xlsx): a value, then a blank
+	// line, per item. Pasted one line an item, they would blank every other item.
+	if (byItem && mergedPairs(rows)) rows = rows.filter((_, i) => i % 2 === 0);
 	const start = isTall(columns[at.col]!) ? at.row - (at.row % 2) : at.row;
 	const writes: CellWrite[] = [];
 	let items = 0;
@@ -221,7 +242,24 @@ export function planPaste(
 			items = Math.max(items, item + 1);
 		}
 	}
-	return { writes, items };
+	const lastLine = rows.length - 1;
+	const end = {
+		row: byItem ? start + 2 * lastLine + 1 : start + lastLine,
+		col: Math.min(columns.length - 1, at.col + width - 1)
+	};
+	return { writes, items, end };
+}
+
+/** Whether lines come in pairs, the second of each blank: cells merged over two rows, as copied. */
+export function mergedPairs(rows: string[][]): boolean {
+	const blank = (row: string[] | undefined) => !row || row.every((c) => c.trim() === '');
+	if (rows.length < 2 || rows.length % 2 !== 0) return false;
+	let some = false;
+	for (let i = 0; i < rows.length; i += 2) {
+		if (!blank(rows[i + 1])) return false;
+		some ||= !blank(rows[i]);
+	}
+	return some;
 }
 
 function cellWrite(
@@ -260,23 +298,28 @@ function cellWrite(
 }
 
 /**
- * A departments cell's text as the table's departments, in the table's order: names split by line
- * breaks, spaces, 、・,／ or run together (総務事業); null when a name is not one of them.
+ * A departments cell's text as the table's departments, in the table's order: names one a line,
+ * or separated by spaces, 、・,／, or run together (総務事業); a name may hold such a character
+ * itself (企画・財政課), so the longest name that fits is taken first. Null when some text is no
+ * department of the table.
  */
 export function departmentsOf(text: string, names: readonly string[]): string[] | null {
 	const found = new Set<string>();
-	const byLength = [...names].sort((a, b) => b.length - a.length);
-	for (const word of text
-		.normalize('NFKC')
-		.split(/[\s・、,/]+/u)
-		.filter(Boolean)) {
-		let rest = word;
-		while (rest !== '') {
-			const name = byLength.find((n) => rest.startsWith(n.normalize('NFKC')));
-			if (!name) return null;
-			found.add(name);
-			rest = rest.slice(name.normalize('NFKC').length);
+	const known = names
+		.map((name) => ({ name, key: name.normalize('NFKC') }))
+		.sort((a, b) => b.key.length - a.key.length);
+	const rest = text.normalize('NFKC');
+	const separator = /[\s・、,/]/u;
+	let i = 0;
+	while (i < rest.length) {
+		if (separator.test(rest[i]!)) {
+			i++;
+			continue;
 		}
+		const match = known.find(({ key }) => rest.startsWith(key, i));
+		if (!match) return null;
+		found.add(match.name);
+		i += match.key.length;
 	}
 	return names.filter((n) => found.has(n));
 }
@@ -290,6 +333,7 @@ export function planFill(
 	columns: GridColumn[],
 	read: (item: number) => ItemCells | null
 ): CellWrite[] {
+	read = once(read);
 	const lines = blockLines(block, columns);
 	const oneItem = block.top >> 1 === block.bottom >> 1;
 	const sources = new Map<string, CellWrite | null>();

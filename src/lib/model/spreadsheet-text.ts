@@ -12,9 +12,18 @@ export function guardFormula(text: string): string {
 	return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-/** The other way (a paste of what Shinko copied): the ' before what would be a formula goes. */
+/**
+ * A copied cell's text, guarded as guardFormula does, and a cell that already starts with a ' before
+ * such a text guarded too, so that unguardFormula gives back exactly what was copied.
+ */
+export function guardCell(text: string): string {
+	const guarded = text.startsWith("'") && FORMULA_START.test(text.replace(/^'+/, ''));
+	return guarded ? `'${text}` : guardFormula(text);
+}
+
+/** The other way (a paste of what Shinko or the CSV wrote): the ' before what would be a formula goes. */
 export function unguardFormula(text: string): string {
-	return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+	return text.startsWith("'") && FORMULA_START.test(text.replace(/^'+/, '')) ? text.slice(1) : text;
 }
 
 /**

@@ -9,6 +9,7 @@ import { addComment, commentsMap, readComments, setResolved } from '../doc/comme
 import {
 	deleteItem,
 	insertItem,
+	insertItems,
 	moveItem,
 	insertPillar,
 	insertSection,
@@ -188,23 +189,28 @@ export class TableSession {
 	 * last one, in its section, numbered on. Cells already holding the value are left alone, and
 	 * so is a cell holding something that is not text (malformed). Returns the ids, added ones too.
 	 */
-	writeCells(items: readonly string[], writes: readonly CellWrite[]): string[] {
+	writeCells(items: readonly string[], writes: readonly CellWrite[]): string[] | null {
 		const ids = [...items];
 		if (this.readonly || writes.length === 0) return ids;
 		const um = this.undoManager;
 		const shape = this.shape.current.shape;
 		const rows = roots(this.doc).items;
+		const needed = Math.max(...writes.map((w) => w.item)) + 1;
+		const section = ids.length > 0 ? this.sectionOf(ids.at(-1)!) : undefined;
+		// Items past the last one go in its section; an item without one has nowhere to add them.
+		if (needed > ids.length && !section) return null;
 		um.stopCapturing();
 		this.doc.transact(() => {
-			const needed = Math.max(...writes.map((w) => w.item)) + 1;
-			const last = ids.at(-1);
-			const section = this.structure.pillars
-				.flatMap((p) => p.sections)
-				.find((s) => s.items.some((i) => i.id === last));
-			for (let n = section?.items.length ?? 0; ids.length < needed && section; n++) {
-				const id = insertItem(this.doc, section.id, ids.at(-1) ?? null, this.user.name);
-				rows.get(id)?.set('no', itemNumber(n + 1));
-				ids.push(id);
+			if (section && needed > ids.length) {
+				const added = insertItems(
+					this.doc,
+					section.id,
+					ids.at(-1)!,
+					needed - ids.length,
+					this.user.name
+				);
+				added.forEach((id, i) => rows.get(id)?.set('no', itemNumber(section.items.length + i + 1)));
+				ids.push(...added);
 			}
 			for (const w of writes) {
 				const itemId = ids[w.item];

@@ -8,6 +8,7 @@ import type { Messages } from '$lib/i18n/ja.ts';
 import {
 	blockOf,
 	blockSize,
+	columnKey,
 	copyBlock,
 	isTall,
 	planClear,
@@ -19,21 +20,25 @@ import {
 	type GridPoint,
 	type PasteProblem
 } from '$lib/model/grid-block.ts';
-import { parseTsv, toTsv, guardFormula } from '$lib/model/spreadsheet-text.ts';
+import { guardCell, parseTsv, toTsv } from '$lib/model/spreadsheet-text.ts';
 import type { TableSession } from '$lib/state/table-session.svelte.ts';
 import { fromHtml, toHtml } from './clipboard-html.ts';
 import type { Direction } from './grid-nav.ts';
 import { blockCss, selectorOf } from './grid-css.ts';
 
-/** A cell by its item's id, so a selection outlives rows added or moved before it. */
+/**
+ * A cell by its item's id and its column's key, so a selection outlives rows and columns added,
+ * moved or removed (by others too) before it.
+ */
 interface Cell {
 	itemId: string;
 	sub: 0 | 1;
-	col: number;
+	key: string;
 }
 
-/** The most cells one paste may write. */
+/** The most cells, and characters, one paste may write: well within one message to the server. */
 export const MAX_PASTE_CELLS = 20_000;
+export const MAX_PASTE_CHARS = 2_000_000;
 
 export interface GridView {
 	/** The shown items in order: the grid's items, drawn yet or not. */
@@ -43,6 +48,8 @@ export interface GridView {
 	/** Whether a filter hides some items (then a paste adds none). */
 	filtered: () => boolean;
 	table: () => HTMLElement | undefined;
+	/** Gives a cell the focus (after a paste, its first cell). */
+	focus: (itemId: string, key: string, sub: 0 | 1) => void;
 }
 
 export class GridSelection {
@@ -66,12 +73,20 @@ export class GridSelection {
 
 	private point(cell: Cell | null): GridPoint | null {
 		const item = cell ? this.index.get(cell.itemId) : undefined;
-		return cell && item !== undefined ? { row: item * 2 + cell.sub, col: cell.col } : null;
+		const col = cell ? this.view.columns().findIndex((c) => columnKey(c) === cell.key) : -1;
+		return cell && item !== undefined && col >= 0 ? { row: item * 2 + cell.sub, col } : null;
+	}
+
+	private cellAt({ row, col }: GridPoint): Cell | null {
+		const itemId = this.view.order()[row >> 1];
+		const column = this.view.columns()[col];
+		return itemId && column ? { itemId, sub: (row % 2) as 0 | 1, key: columnKey(column) } : null;
 	}
 
 	/** The selected block, or null when nothing is focused. */
 	readonly block: Block | null = $derived.by(() => {
 		const a = this.point(this.anchor);
+		// A head gone (its item deleted, its column removed) leaves the active cell alone.
 		const h = this.point(this.head) ?? a;
 		return a && h ? blockOf(a, h, this.view.columns()) : null;
 	});
@@ -111,13 +126,20 @@ export class GridSelection {
 			col = columns.findIndex((c) => c.kind === 'yearPlan');
 			sub = 1;
 		}
-		return col < 0 ? null : { itemId: item.dataset.itemId, sub, col };
+		const column = columns[col];
+		return column ? { itemId: item.dataset.itemId, sub, key: columnKey(column) } : null;
 	}
 
-	/** A cell was focused: it is the active cell, and the selection is it alone. */
-	focused(el: Element): void {
+	/**
+	 * A cell was focused: it is the active cell, and the selection is it alone; unless the focus
+	 * only came back to the active cell from nowhere (its row redrawn, the table given it again).
+	 */
+	focused(el: Element, from: Element | null): void {
 		const cell = this.cellOf(el);
-		if (!cell || (this.anchor && same(cell, this.anchor))) return;
+		if (!cell) return;
+		const back = this.anchor && same(cell, this.anchor);
+		if (back && (from === null || this.cellOf(from) === null || same(this.cellOf(from)!, cell)))
+			return;
 		this.anchor = cell;
 		this.head = cell;
 	}
@@ -141,9 +163,8 @@ export class GridSelection {
 		this.show({ row, col });
 	}
 
-	private setHead({ row, col }: GridPoint): void {
-		const itemId = this.view.order()[row >> 1];
-		if (itemId) this.head = { itemId, sub: (row % 2) as 0 | 1, col };
+	private setHead(point: GridPoint): void {
+		this.head = this.cellAt(point) ?? this.head;
 	}
 
 	/** Scrolls a cell of the grid into view, if it is drawn. */
@@ -204,10 +225,7 @@ export class GridSelection {
 		if (!block || !e.clipboardData) return false;
 		e.preventDefault();
 		const lines = copyBlock(block, this.view.columns(), this.read, this.view.t().progressRow);
-		e.clipboardData.setData(
-			'text/plain',
-			toTsv(lines.map((l) => l.map((c) => guardFormula(c.text))))
-		);
+		e.clipboardData.setData('text/plain', toTsv(lines.map((l) => l.map((c) => guardCell(c.text)))));
 		e.clipboardData.setData('text/html', toHtml(lines));
 		this.message = null;
 		return true;
@@ -232,8 +250,9 @@ export class GridSelection {
 
 	/**
 	 * Ctrl+V: what Excel, Google Sheets or another table put on the clipboard, from the block's
-	 * first cell; the tab-separated text if there is some, else the HTML's first table. Every cell
-	 * is checked first: one that does not fit refuses the whole paste, naming it. More lines than
+	 * first cell; the tab-separated text if there is some, else the HTML's first table. A block a
+	 * whole number of times the paste's size takes it that many times, as in Excel. Every cell is
+	 * checked first: one that does not fit refuses the whole paste, naming it. More lines than
 	 * items ask to add the items. One undo step; the pasted block is selected after.
 	 */
 	paste(e: ClipboardEvent): void {
@@ -244,21 +263,26 @@ export class GridSelection {
 		const t = this.view.t();
 		const plain = e.clipboardData.getData('text/plain');
 		const html = e.clipboardData.getData('text/html');
-		const rows = plain !== '' ? parseTsv(plain) : html !== '' ? fromHtml(html) : null;
+		if (plain.length > MAX_PASTE_CHARS) {
+			this.message = t.pasteTooLarge(MAX_PASTE_CELLS, MAX_PASTE_CHARS);
+			return;
+		}
+		let rows =
+			plain !== '' ? parseTsv(plain) : html !== '' ? fromHtml(html, MAX_PASTE_CELLS) : null;
+		if (rows === 'large' || (rows && rows.reduce((n, r) => n + r.length, 0) > MAX_PASTE_CELLS)) {
+			this.message = t.pasteTooLarge(MAX_PASTE_CELLS, MAX_PASTE_CHARS);
+			return;
+		}
 		if (!rows || rows.length === 0 || rows.every((r) => r.every((c) => c === ''))) {
 			this.message = t.pasteEmpty;
 			return;
 		}
-		if (rows.reduce((n, r) => n + r.length, 0) > MAX_PASTE_CELLS) {
-			this.message = t.pasteTooLarge(MAX_PASTE_CELLS);
-			return;
-		}
+		rows = tiled(rows, block);
 		const at = { row: block.top, col: block.left };
-		const columns = this.view.columns();
 		const shape = this.session.shape.current.shape;
 		const order = this.view.order();
 		const plan = planPaste(rows, at, {
-			columns,
+			columns: this.view.columns(),
 			scale: scaleOf(shape),
 			departments: shape.departments.map((d) => d.name),
 			progressLabels: ['進行管理', 'Progress', t.progressRow],
@@ -284,18 +308,28 @@ export class GridSelection {
 			}
 		}
 		const ids = this.write(plan.writes);
-		// The pasted block is selected, as Excel leaves it.
-		const width = Math.max(...rows.map((r) => r.length));
-		const byItem = columns.slice(at.col, at.col + width).every(isTall);
-		const last = byItem ? at.row + 2 * (rows.length - 1) : at.row + rows.length - 1;
-		const end = { row: last, col: Math.min(columns.length - 1, at.col + width - 1) };
-		const itemId = ids[end.row >> 1];
-		if (itemId) this.head = { itemId, sub: (end.row % 2) as 0 | 1, col: end.col };
+		if (!ids) return;
+		// The pasted block is selected, its first cell active, as Excel leaves it.
+		const cellOf = ({ row, col }: GridPoint): Cell | null => {
+			const column = this.view.columns()[col];
+			const itemId = ids[row >> 1];
+			return itemId && column ? { itemId, sub: (row % 2) as 0 | 1, key: columnKey(column) } : null;
+		};
+		const first = cellOf(at);
+		const last = cellOf(plan.end);
+		if (first && last) {
+			this.anchor = first;
+			this.head = last;
+			this.view.focus(first.itemId, first.key, first.sub);
+		}
 	}
 
-	private write(writes: CellWrite[]): string[] {
+	/** Writes as one undo step; null (and a message) when the items it needs cannot be added. */
+	private write(writes: CellWrite[]): string[] | null {
 		this.message = null;
-		return this.session.writeCells(this.view.order(), writes);
+		const ids = this.session.writeCells(this.view.order(), writes);
+		if (!ids) this.message = this.view.t().pasteNoSection;
+		return ids;
 	}
 
 	private editable(): boolean {
@@ -339,4 +373,20 @@ export class GridSelection {
 	}
 }
 
-const same = (a: Cell, b: Cell) => a.itemId === b.itemId && a.sub === b.sub && a.col === b.col;
+const same = (a: Cell, b: Cell) => a.itemId === b.itemId && a.sub === b.sub && a.key === b.key;
+
+/**
+ * A paste repeated over a block a whole number of times its size (one value over many cells,
+ * two rows over six), as Excel does; as it is otherwise. Not over two-row cells within a block of
+ * rows (their second line must stay blank).
+ */
+function tiled(rows: string[][], block: Block): string[][] {
+	const { lines, columns } = blockSize(block);
+	const width = Math.max(...rows.map((r) => r.length));
+	if (lines % rows.length !== 0 || columns % width !== 0) return rows;
+	if (lines === rows.length && columns === width) return rows;
+	if (!block.byItem && lines > 1 && rows.length % 2 !== 0) return rows;
+	return Array.from({ length: lines }, (_, l) =>
+		Array.from({ length: columns }, (_, c) => rows[l % rows.length]![c % width] ?? '')
+	);
+}
