@@ -192,6 +192,35 @@ test('Alt+↑ / Alt+↓ move a heading with its items, past the pillar’s edge 
 	await b.context().close();
 });
 
+test('a heading dragged by its ⋯ goes before or after another, with its items', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const sections = await sectionsOf(b);
+	const held = await itemsOf(b, 'p2s5');
+	await a
+		.locator('tbody[data-section-id="p2s5"]')
+		.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+	const handle = (await a.locator('[data-heading-menu="p2s5"]').boundingBox())!;
+	const target = (await a.locator('tbody[data-section-id="p2s6"]').boundingBox())!;
+	await a.mouse.move(handle.x + 4, handle.y + 4);
+	await a.mouse.down();
+	await a.mouse.move(handle.x + 10, handle.y + 12, { steps: 5 });
+	await a.mouse.move(target.x + 200, target.y + target.height - 3, { steps: 10 });
+	await a.mouse.up();
+	const moved = [...sections];
+	moved.splice(moved.indexOf('p2s5'), 1);
+	moved.splice(moved.indexOf('p2s6') + 1, 0, 'p2s5');
+	await expect.poll(() => sectionsOf(b)).toEqual(moved);
+	expect(await itemsOf(b, 'p2s5')).toEqual(held);
+	await a.keyboard.press('Control+z');
+	await expect.poll(() => sectionsOf(b)).toEqual(sections);
+	await a.context().close();
+	await b.context().close();
+});
+
 test('a viewer has no handles or menus, and the row keys change nothing', async ({
 	browser,
 	baseUrl,

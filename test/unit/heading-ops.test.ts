@@ -3,7 +3,12 @@
 // two people moving at once never duplicating or losing a heading.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { deleteHeading, headingContents, moveHeadingBy } from '../../src/lib/doc/heading-ops.ts';
+import {
+	deleteHeading,
+	headingContents,
+	moveHeadingBy,
+	moveHeadingTo
+} from '../../src/lib/doc/heading-ops.ts';
 import { ORIGIN } from '../../src/lib/doc/origins.ts';
 import { restoreItemFrom } from '../../src/lib/doc/restore.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
@@ -91,6 +96,36 @@ describe('moving a heading', () => {
 		expect(ids.sort()).toEqual(['s1', 's1a', 's1b', 's2', 's3']);
 		const items = readOutline(a).pillars.flatMap((p) => p.sections.flatMap((s) => s.items));
 		expect(items).toHaveLength(6);
+	});
+});
+
+describe('dropping a heading on another', () => {
+	it('puts it before or after, with what it holds, in another pillar too', () => {
+		const doc = docOf();
+		const s3 = { kind: 'section' as const, id: 's3' };
+		expect(moveHeadingTo(doc, 'section', 's1', s3, 'after')).toBe(true);
+		expect(shape(doc)).toEqual(['p1: s2[e]', 'p2: s3[f] s1[a] -s1a[bc] -s1b[d]']);
+		expect(moveHeadingTo(doc, 'section', 's2', { kind: 'section', id: 's1' }, 'before')).toBe(true);
+		expect(shape(doc)).toEqual(['p1: ', 'p2: s3[f] s2[e] s1[a] -s1a[bc] -s1b[d]']);
+		// On a pillar: first in it.
+		expect(moveHeadingTo(doc, 'section', 's1', { kind: 'pillar', id: 'p1' }, 'after')).toBe(true);
+		expect(shape(doc)[0]).toBe('p1: s1[a] -s1a[bc] -s1b[d]');
+	});
+
+	it('moves a level-3 section under another level-2 section; a pillar among the pillars', () => {
+		const doc = docOf();
+		expect(moveHeadingTo(doc, 'section', 's1b', { kind: 'section', id: 's2' }, 'after')).toBe(true);
+		expect(shape(doc)[0]).toBe('p1: s1[a] -s1a[bc] s2[e] -s1b[d]');
+		expect(moveHeadingTo(doc, 'section', 's1a', { kind: 'section', id: 's1b' }, 'after')).toBe(
+			true
+		);
+		expect(shape(doc)[0]).toBe('p1: s1[a] s2[e] -s1b[d] -s1a[bc]');
+		// A level-2 section is not dropped among level-3 ones.
+		expect(moveHeadingTo(doc, 'section', 's1', { kind: 'section', id: 's1a' }, 'after')).toBe(
+			false
+		);
+		expect(moveHeadingTo(doc, 'pillar', 'p1', { kind: 'pillar', id: 'p2' }, 'after')).toBe(true);
+		expect(shape(doc).map((p) => p.slice(0, 2))).toEqual(['p2', 'p1']);
 	});
 });
 

@@ -141,3 +141,96 @@ function nextKey(sections: OutlineSection[], group: OutlineSection[]): string | 
 	const last = sections.findIndex((s) => s.id === group.at(-1)!.id);
 	return sections[last + 1]?.order ?? null;
 }
+
+/**
+ * A heading dropped on another (a drag by its ⋯ handle): it goes just before or after it, with what
+ * it holds. A pillar among the pillars; a level-2 section before or after another level-2 section
+ * (of any pillar), or first in a pillar dropped on; a level-3 section before or after another
+ * level-3 section (it takes that one's level-2 section), or first under a level-2 section dropped
+ * on. Returns whether it moved.
+ */
+export function moveHeadingTo(
+	doc: Y.Doc,
+	kind: HeadingKind,
+	id: string,
+	target: { kind: HeadingKind; id: string },
+	where: 'before' | 'after',
+	origin: Origin = ORIGIN.local
+): boolean {
+	if (target.id === id) return false;
+	const outline = readOutline(doc);
+	const r = roots(doc);
+	if (kind === 'pillar') {
+		if (target.kind !== 'pillar') return false;
+		const others = outline.pillars.filter((p) => p.id !== id);
+		const at = others.findIndex((p) => p.id === target.id);
+		if (at < 0) return false;
+		const [before, after] =
+			where === 'before'
+				? [others[at - 1]?.order ?? null, others[at]!.order]
+				: [others[at]!.order, others[at + 1]?.order ?? null];
+		doc.transact(() => r.pillars.get(id)?.set('order', keysBetween(before, after, 1)[0]!), origin);
+		return true;
+	}
+	const pillarOf = (sectionId: string) =>
+		outline.pillars.find((p) => p.sections.some((s) => s.id === sectionId));
+	const home = pillarOf(id);
+	if (!home) return false;
+	const moving = groupOf(
+		home.sections,
+		home.sections.findIndex((s) => s.id === id)
+	);
+	const level = moving[0]!.level;
+	let pillar: (typeof outline.pillars)[number] | undefined;
+	let before: string | null = null;
+	let after: string | null = null;
+	let parent: string | null = null;
+	const keys = (group: OutlineSection[]) => group.map((s) => s.order).sort();
+	if (target.kind === 'pillar') {
+		// First in the pillar (a level-2 section only).
+		pillar = outline.pillars.find((p) => p.id === target.id);
+		if (!pillar || level !== 2) return false;
+		after = pillar.sections.filter((s) => !moving.includes(s))[0]?.order ?? null;
+	} else {
+		pillar = pillarOf(target.id);
+		if (!pillar) return false;
+		const sections = pillar.sections.filter((s) => !moving.some((m) => m.id === s.id));
+		const at = sections.findIndex((s) => s.id === target.id);
+		if (at < 0) return false;
+		const onto = sections[at]!;
+		if (level === 3 && onto.level === 2) {
+			// First under that level-2 section.
+			parent = onto.id;
+			before = onto.order;
+			after = sections[at + 1]?.order ?? null;
+		} else if (level !== onto.level) return false;
+		else {
+			if (level === 3) parent = String(onto.row.get('parent') ?? '') || null;
+			const group = groupOf(sections, at);
+			if (where === 'before') {
+				after = keys(group)[0]!;
+				before = sections[at - 1]?.order ?? null;
+				if (level === 2) {
+					// Past the whole group before it, its level-3 sections included.
+					let p = at - 1;
+					while (p >= 0 && sections[p]!.level === 3) p--;
+					before = p >= 0 ? (keys(groupOf(sections, p)).at(-1) ?? null) : null;
+				}
+			} else {
+				before = keys(group).at(-1)!;
+				after = sections[at + group.length]?.order ?? null;
+			}
+		}
+	}
+	const fresh = keysBetween(before, after, moving.length);
+	const pillarId = pillar.id;
+	doc.transact(() => {
+		moving.forEach((s, i) => {
+			const row = r.sections.get(s.id);
+			row?.set('order', fresh[i]!);
+			row?.set('pillarId', pillarId);
+		});
+		if (level === 3 && parent) r.sections.get(id)?.set('parent', parent);
+	}, origin);
+	return true;
+}

@@ -26,6 +26,7 @@ import {
 	deleteHeading,
 	headingContents,
 	moveHeadingBy,
+	moveHeadingTo,
 	type HeadingKind
 } from '../doc/heading-ops.ts';
 import { readShape, shapeMap } from '../doc/shape-doc.ts';
@@ -382,6 +383,20 @@ export class TableSession {
 		deleteHeading(this.doc, kind, id);
 		this.undoManager.stopCapturing();
 		if (this.commentsFor && items.includes(this.commentsFor)) this.commentsFor = null;
+	}
+
+	/** A heading dropped on another: just before or after it, with what it holds (heading-ops.ts). */
+	moveHeadingTo(
+		kind: HeadingKind,
+		id: string,
+		target: { kind: HeadingKind; id: string },
+		where: 'before' | 'after'
+	): boolean {
+		if (this.readonly) return false;
+		this.undoManager.stopCapturing();
+		const moved = moveHeadingTo(this.doc, kind, id, target, where);
+		this.undoManager.stopCapturing();
+		return moved;
 	}
 
 	/** Alt+↑ / Alt+↓ on a heading: it moves one place with what it holds (heading-ops.ts). */
