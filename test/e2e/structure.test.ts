@@ -221,6 +221,47 @@ test('a heading dragged by its ⋯ goes before or after another, with its items'
 	await b.context().close();
 });
 
+test('someone typing keeps their cell, caret and all, while another moves rows and headings', async ({
+	browser,
+	baseUrl,
+	tableId
+}) => {
+	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	const note = b.locator('[data-item-id="p1s2i2"] [data-field="note"]');
+	const original = (await note.locator('.value').textContent()) ?? '';
+	await note.dblclick();
+	await b.keyboard.type('（一）');
+	// A moves that very item down, then the pillar B's item is in past another.
+	await titleOf(a, 'p1s2i2').click();
+	await a.keyboard.press('Alt+ArrowDown');
+	await expect(row(b, 'p1s2i3').locator('xpath=following-sibling::tbody[1]')).toHaveAttribute(
+		'data-item-id',
+		'p1s2i2'
+	);
+	await b.keyboard.type('（二）');
+	await a.locator('tbody[data-pillar-id="p1"] .heading-text').focus();
+	await a.keyboard.press('Alt+ArrowDown');
+	await expect(b.locator('tbody[data-pillar-id="p2"] ~ tbody[data-pillar-id="p1"]')).toHaveCount(1);
+	await b.keyboard.type('（三）');
+	await expect(note).toHaveAttribute('data-mode', 'edit');
+	await b.keyboard.press('Enter');
+	await expect(a.locator('[data-item-id="p1s2i2"] [data-field="note"] .value')).toHaveText(
+		`${original}（一）（二）（三）`
+	);
+	// Back as it was: the pillar, the item, B's typing.
+	await a.keyboard.press('Control+z');
+	await a.keyboard.press('Control+z');
+	await expect(a.locator('tbody[data-pillar-id="p1"] ~ tbody[data-pillar-id="p2"]')).toHaveCount(1);
+	await expect
+		.poll(() => itemsOf(b, 'p1s2'))
+		.toEqual(['p1s2i1', 'p1s2i2', 'p1s2i3', 'p1s2i4', 'p1s2i5', 'p1s2i6']);
+	// (B's typing may be up to three undo steps: each return of the focus starts one.)
+	for (let i = 0; i < 3; i++) await b.keyboard.press('Control+z');
+	await expect(note.locator('.value')).toHaveText(original);
+	await a.context().close();
+	await b.context().close();
+});
+
 test('a viewer has no handles or menus, and the row keys change nothing', async ({
 	browser,
 	baseUrl,

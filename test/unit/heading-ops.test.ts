@@ -14,6 +14,7 @@ import { restoreItemFrom } from '../../src/lib/doc/restore.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { sheetToDoc } from '../../src/lib/doc/sheet-to-doc.ts';
 import { readOutline, roots } from '../../src/lib/doc/table-doc.ts';
+import { insertSection } from '../../src/lib/doc/ops.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { exchange, item, replicas, smallSheet } from '../helpers/sheet.ts';
 
@@ -83,6 +84,28 @@ describe('moving a heading', () => {
 		expect(moveHeadingBy(doc, 'pillar', 'p2', -1)).toBe(true);
 		expect(shape(doc)).toEqual(['p2: s3[f]', 'p1: s1[a] -s1a[bc] -s1b[d] s2[e]']);
 		expect(moveHeadingBy(doc, 'section', 's3', -1)).toBe(false);
+	});
+
+	it('in a table of two levels, a section marked level 3 is a section like the others', () => {
+		const two = sheet();
+		two.levelLabels = ['基本目標', '施策'];
+		const doc = docOf(two);
+		expect(shape(doc)).toEqual(['p1: s1[a] s1a[bc] s1b[d] s2[e]', 'p2: s3[f]']);
+		expect(headingContents(readOutline(doc), 'section', 's1').items).toEqual(['a']);
+		expect(moveHeadingBy(doc, 'section', 's1', 1)).toBe(true);
+		expect(shape(doc)[0]).toBe('p1: s1a[bc] s1[a] s1b[d] s2[e]');
+		expect(moveHeadingBy(doc, 'section', 's1b', -1)).toBe(true);
+		expect(shape(doc)[0]).toBe('p1: s1a[bc] s1b[d] s1[a] s2[e]');
+		expect(deleteHeading(doc, 'section', 's1')).toBe(1);
+	});
+
+	it('a level-3 heading added under one being moved to another pillar goes with it', () => {
+		const [a, b] = replicas(sheet());
+		moveHeadingBy(a, 'section', 's2', 1);
+		insertSection(b, 'p1', ORIGIN.local, 's2');
+		exchange(a, b);
+		expect(shape(a)).toEqual(shape(b));
+		expect(shape(a)[1]).toMatch(/^p2: s2\[e\] -\w+\[\] s3\[f\]$/);
 	});
 
 	it('two people moving headings at once leave each heading once', () => {
@@ -160,10 +183,15 @@ describe('deleting a heading', () => {
 		const snapshot = docToSheet(doc);
 		deleteHeading(doc, 'pillar', 'p1');
 		expect(restoreItemFrom(doc, snapshot, 'c', 'someone')).toBe(true);
-		expect(shape(doc)).toEqual(['p1: -s1a[c]', 'p2: s3[f]']);
+		expect(shape(doc)).toEqual(['p1: s1[] -s1a[c]', 'p2: s3[f]']);
 		expect(restoreItemFrom(doc, snapshot, 'a', 'someone')).toBe(true);
 		expect(restoreItemFrom(doc, snapshot, 'e', 'someone')).toBe(true);
 		expect(shape(doc)).toEqual(['p1: s1[a] -s1a[c] s2[e]', 'p2: s3[f]']);
+		// A level-3 heading's level-2 heading comes back with it.
+		const again = docOf();
+		deleteHeading(again, 'section', 's1');
+		expect(restoreItemFrom(again, snapshot, 'd', 'someone')).toBe(true);
+		expect(shape(again)[0]).toBe('p1: s1[] -s1b[d] s2[e]');
 		const restored = docToSheet(doc).pillars[0]!;
 		expect(restored.title).toBe('一');
 		expect(restored.sections.map((x) => [x.no, x.title, x.level])).toEqual([

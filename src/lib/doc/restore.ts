@@ -111,10 +111,13 @@ function ensureHeadings(
 	section: SheetJSON['pillars'][number]['sections'][number]
 ): void {
 	const r = roots(doc);
-	const neighbours = <T extends { id: string }>(list: T[], at: number): Neighbours => ({
-		prevId: list[at - 1]?.id ?? null,
-		nextId: list[at + 1]?.id ?? null
-	});
+	// The nearest of its snapshot neighbours the doc still has, before and after it.
+	const neighbours = <T extends { id: string }>(list: T[], at: number): Neighbours => {
+		const has = (id: string) => asRow(r.pillars.get(id)) ?? asRow(r.sections.get(id));
+		const prev = list.slice(0, at).findLast((x) => has(x.id));
+		const next = list.slice(at + 1).find((x) => has(x.id));
+		return { prevId: prev?.id ?? null, nextId: next?.id ?? null };
+	};
 	if (!asRow(r.pillars.get(pillar.id))) {
 		const at = sheet.pillars.indexOf(pillar);
 		const row = new Y.Map<unknown>();
@@ -128,15 +131,18 @@ function ensureHeadings(
 	}
 	if (!asRow(r.sections.get(section.id))) {
 		const at = pillar.sections.indexOf(section);
+		// A level-3 heading's level-2 heading first, if it went too.
+		const parentId = section.level === 3 ? parentIn(pillar.sections, at) : null;
+		const parent = pillar.sections.find((x) => x.id === parentId);
+		if (parent && parent !== section) ensureHeadings(doc, sheet, pillar, parent);
 		const inPillar = (row: YRow) => str(row, 'pillarId') === pillar.id;
 		const row = new Y.Map<unknown>();
 		row.set('pillarId', pillar.id);
 		row.set('order', placeAmong(r.sections, section.id, inPillar, neighbours(pillar.sections, at)));
 		row.set('no', section.no);
 		row.set('title', new Y.Text(section.title));
-		const parent = section.level === 3 ? parentIn(pillar.sections, at) : null;
 		if (section.level === 3) row.set('level', 3);
-		if (parent) row.set('parent', parent);
+		if (parentId) row.set('parent', parentId);
 		r.sections.set(section.id, row);
 	}
 }

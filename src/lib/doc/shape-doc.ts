@@ -65,6 +65,14 @@ export function shapeMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap<unknown>(SHAPE_ROOT);
 }
 
+/** How many heading levels the table has (1 to 3), read alone: the outline needs no more. */
+export function levelCount(doc: Y.Doc): number {
+	const stored = shapeMap(doc).get('levels');
+	return Array.isArray(stored) && stored.length > 0
+		? Math.min(stored.length, LIMITS.levels.max)
+		: REFERENCE_SHAPE.levelLabels.length;
+}
+
 /** A shape as stored, with what was removed from it (still readable, and restorable). */
 export interface ShapeReading {
 	shape: TableShape;

@@ -10,6 +10,7 @@ import { compareOrdered } from './order.ts';
 import { markFields, markKey, textFields } from '../model/item-fields.ts';
 import type { TableShape } from '../model/shape.ts';
 import { readMark, type MarkReading } from './mark-register.ts';
+import { levelCount } from './shape-doc.ts';
 
 export type YRow = Y.Map<unknown>;
 
@@ -167,20 +168,31 @@ function nestSections(sections: OutlineSection[]): OutlineSection[] {
 	return out;
 }
 
-/** The table's structure in document order: pillars → sections → items. */
+/**
+ * The table's structure in document order: pillars → sections → items. In a table of fewer than
+ * three heading levels every section is of level 2, in key order (its level-3 mark, kept for a
+ * return to three levels, nests nothing). A level-3 section goes to its parent's pillar: moved
+ * with it while someone added it, it would otherwise be left behind, above every heading.
+ */
 export function readOutline(doc: Y.Doc): Outline {
 	const r = roots(doc);
+	const three = levelCount(doc) === 3;
 	const pillars: OutlinePillar[] = ordered(r.pillars).map((p) => ({ ...p, sections: [] }));
 	const pillarById = new Map(pillars.map((p) => [p.id, p]));
 	const sectionById = new Map<string, OutlineSection>();
-	for (const s of ordered(r.sections)) {
-		const pillar = pillarById.get(str(s.row, 'pillarId'));
+	const rows = ordered(r.sections);
+	const pillarIdOf = new Map(rows.map((s) => [s.id, str(s.row, 'pillarId')]));
+	for (const s of rows) {
+		const level = three ? sectionLevel(s.row) : 2;
+		const parent = level === 3 ? s.row.get('parent') : undefined;
+		const home = (typeof parent === 'string' && pillarIdOf.get(parent)) || pillarIdOf.get(s.id)!;
+		const pillar = pillarById.get(home);
 		if (!pillar) continue;
-		const section: OutlineSection = { ...s, level: sectionLevel(s.row), items: [] };
+		const section: OutlineSection = { ...s, level, items: [] };
 		pillar.sections.push(section);
 		sectionById.set(s.id, section);
 	}
-	for (const pillar of pillars) pillar.sections = nestSections(pillar.sections);
+	if (three) for (const pillar of pillars) pillar.sections = nestSections(pillar.sections);
 	const orphanItems: OutlineItem[] = [];
 	let itemCount = 0;
 	for (const item of ordered(r.items)) {

@@ -101,10 +101,12 @@ export class TableSession {
 		this.session.remote.readonly = user.role === 'viewer';
 		this.presence = new Presence(this.session.remote.provider.awareness, user);
 		const r = roots(this.doc);
-		this.outline = new YReader([r.pillars, r.sections, r.items], () => readOutline(this.doc), {
-			deep: true,
-			filter: structural
-		});
+		// (The shape too: the number of heading levels changes how sections nest.)
+		this.outline = new YReader(
+			[r.pillars, r.sections, r.items, shapeMap(this.doc)],
+			() => readOutline(this.doc),
+			{ deep: true, filter: structural }
+		);
 		this.kpis = new YReader(r.kpis, () => readKpis(this.doc), { deep: true, filter: structural });
 		// The table's shape (shape-doc.ts): from the shape's root, or, for a table made before
 		// shapes, from its meta.
@@ -284,6 +286,13 @@ export class TableSession {
 	 */
 	moveItemBy(itemId: string, step: -1 | 1): boolean {
 		if (this.readonly) return false;
+		this.undoManager.stopCapturing();
+		const moved = this.moveItemOnce(itemId, step);
+		this.undoManager.stopCapturing();
+		return moved;
+	}
+
+	private moveItemOnce(itemId: string, step: -1 | 1): boolean {
 		const sections = this.structure.pillars.flatMap((p) => p.sections);
 		const s = sections.findIndex((section) => section.items.some((i) => i.id === itemId));
 		if (s < 0) return false;

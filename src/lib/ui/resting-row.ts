@@ -45,7 +45,7 @@ function textCell(r: RestingRow, { field, column, rowspan, heading }: ColumnLayo
 	const handle =
 		field.key === 'title' && !r.readonly
 			? `<button type="button" class="row-handle" data-row-menu="" tabindex="-1" draggable="true" ` +
-				`aria-label="${escapeHtml(r.t.rowActions(r.name))}" aria-haspopup="menu">⋮⋮</button>`
+				`aria-label="${escapeHtml(r.t.rowActions(r.name))}" aria-haspopup="menu"></button>`
 			: '';
 	return (
 		`<td class="text-cell ${column}${readonly}" rowspan="${rowspan}" data-field="${escapeHtml(field.key)}" ` +
