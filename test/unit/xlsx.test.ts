@@ -316,6 +316,50 @@ describe('xlsxToSheet on an edited workbook', () => {
 		expect(first.marks).toEqual(['×', ['○', '×'], '×', '×']);
 	});
 
+	it('reads the title and the KPI sheet as edited in Excel', async () => {
+		const workbook = await load(await sheetToXlsx(reference));
+		workbook.getWorksheet('進行管理表')!.getCell('A1').value = '令和2年度 進行管理表（修正版）';
+		const kpis = workbook.getWorksheet('計画期間の目標')!;
+		kpis.getCell('A3').value = '1 会員数（登録）';
+		kpis.getCell('B3').value = '２，５００人'; // full-width, as typed with an IME
+		kpis.getCell('D4').value = '11億3千万円 (10億8千万円)';
+		kpis.getCell('H5').value = '';
+		const sheet = await xlsxToSheet(await save(workbook));
+		expect(sheet.title).toBe('令和2年度 進行管理表（修正版）');
+		const [members, money, accidents] = sheet.kpis;
+		expect(members!.name).toBe('会員数（登録）');
+		expect(members!.baseline.value).toBe(2500);
+		expect(members!.target).toBe(reference.kpis[0]!.target);
+		expect(money!.years[0]).toMatchObject({ target: 1_130_000_000, actual: 1_080_000_000 });
+		expect(money!.years.slice(1)).toEqual(reference.kpis[1]!.years.slice(1));
+		expect(accidents!.years.at(-1)).toMatchObject({ target: null, actual: null });
+		expect(accidents!.lowerIsBetter).toBe(reference.kpis[2]!.lowerIsBetter);
+	});
+
+	it('refuses a KPI cell it cannot read, a row added and an empty title, naming the cell', async () => {
+		const withKpis = async (edit: (ws: ExcelJS.Worksheet) => void) => {
+			const workbook = await load(await sheetToXlsx(reference));
+			edit(workbook.getWorksheet('計画期間の目標')!);
+			return importError(await save(workbook));
+		};
+		let error = await withKpis((ws) => (ws.getCell('C3').value = '三千人くらい'));
+		expect([error.sheet, error.cell]).toEqual(['計画期間の目標', 'C3']);
+		expect(error.message).toContain('数値として読めません');
+		error = await withKpis((ws) => (ws.getCell('C4').value = '12億人'));
+		expect(error.message).toContain('単位は「円」');
+		error = await withKpis((ws) => (ws.getCell('A6').value = '4 新しい指標'));
+		expect([error.cell, error.message]).toEqual([
+			'A6',
+			expect.stringContaining('KPI の追加は Shinko の画面で')
+		]);
+		error = await withKpis((ws) => (ws.getCell('A4').value = '契約金額'));
+		expect(error.cell).toBe('A4');
+		error = await withKpis((ws) => (ws.getCell('D2').value = 'H30'));
+		expect(error.message).toContain('表の設定');
+		error = await importError(await edited((ws) => (ws.getCell('A1').value = '')));
+		expect([error.cell, error.message]).toEqual(['A1', expect.stringContaining('表題が空です')]);
+	});
+
 	it('refuses an unknown mark, naming the cell', async () => {
 		const error = await importError(await edited((ws) => (ws.getCell('F7').value = '◇')));
 		expect(error.sheet).toBe('進行管理表');

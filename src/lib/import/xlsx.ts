@@ -6,7 +6,9 @@ import {
 	HEADER_ROW,
 	MARKS_LABEL,
 	SHEET_DATA,
+	SHEET_KPIS,
 	SHEET_TABLE,
+	TITLE_ROW,
 	cellAddress,
 	columnHeading,
 	tableColumns,
@@ -26,6 +28,7 @@ import { matchPillar, matchSection, splitItemNo } from './text-lines.ts';
 import { markOf } from '../model/marks.ts';
 import { XlsxImportError, cellText, checkNoFormulas, checkSheetSize } from './xlsx-cells.ts';
 import { readDataSheet, type ItemRef, type PillarRef } from './xlsx-data.ts';
+import { readKpiSheet } from './xlsx-kpis.ts';
 import { ZipGuardError, inspectZip, verifyZip } from './zip-guard.ts';
 
 export { XlsxImportError };
@@ -73,7 +76,14 @@ export async function xlsxToSheet(bytes: Uint8Array | ArrayBuffer): Promise<Shee
 	// The shape first: it says which columns the table sheet has and which marks it may hold.
 	const shape = validated({ ...stored.meta, pillars: [], kpis: [] }, origins);
 	const pillars = readTable(table, stored.pillars, shape, origins);
-	return validated({ ...stored.meta, pillars, kpis: stored.kpis }, origins);
+	// The visible title and KPI sheet win over the hidden copy, as the table's cells do.
+	const title = cellText(table, TITLE_ROW, 1);
+	if (title === '')
+		throw new XlsxImportError(table.name, cellAddress(TITLE_ROW, 1), '表題が空です');
+	const kpiSheet = workbook.getWorksheet(SHEET_KPIS);
+	if (kpiSheet) checkNoFormulas(kpiSheet);
+	const kpis = kpiSheet ? readKpiSheet(kpiSheet, stored.kpis) : stored.kpis;
+	return validated({ ...stored.meta, title, pillars, kpis }, origins);
 }
 
 function readTable(
