@@ -210,11 +210,35 @@ test('a heading dragged by its ⋯ goes before or after another, with its items'
 	await a.mouse.move(handle.x + 10, handle.y + 12, { steps: 5 });
 	await a.mouse.move(target.x + 200, target.y + target.height - 3, { steps: 10 });
 	await a.mouse.up();
+	await expect(a.locator('[data-drop]')).toHaveCount(0);
 	const moved = [...sections];
 	moved.splice(moved.indexOf('p2s5'), 1);
 	moved.splice(moved.indexOf('p2s6') + 1, 0, 'p2s5');
 	await expect.poll(() => sectionsOf(b)).toEqual(moved);
 	expect(await itemsOf(b, 'p2s5')).toEqual(held);
+	// While dragged over the lower half of a heading, the line is drawn under the last item it
+	// holds: that is where the heading goes.
+	const line = await a.evaluate(() => {
+		const data = new DataTransfer();
+		const handle = document.querySelector('[data-heading-menu="p2s6"]')!;
+		handle.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: data }));
+		const onto = document.querySelector<HTMLElement>('tbody[data-section-id="p2s4"]')!;
+		const box = onto.getBoundingClientRect();
+		onto.querySelector('th')!.dispatchEvent(
+			new DragEvent('dragover', {
+				bubbles: true,
+				cancelable: true,
+				dataTransfer: data,
+				clientX: box.left + 200,
+				clientY: box.bottom - 2
+			})
+		);
+		const marked = document.querySelector<HTMLElement>('[data-drop]');
+		const found = marked ? [marked.dataset.itemId, marked.dataset.drop] : null;
+		handle.dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: data }));
+		return found;
+	});
+	expect(line).toEqual([(await itemsOf(a, 'p2s4')).at(-1), 'after']);
 	await a.keyboard.press('Control+z');
 	await expect.poll(() => sectionsOf(b)).toEqual(sections);
 	await a.context().close();
