@@ -3,7 +3,7 @@
 // Ctrl+Alt+- deletes; Alt+↑ / Alt+↓ move a heading with what it holds; a drag by the handle moves
 // an item; every delete asks first, naming what goes; each is one undo step, checked from a second
 // window's copy of the table.
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { addUser, expect, newWindow, openTable, test, twoWindowsOn } from './fixtures.ts';
 
 const row = (page: Page, item: string) => page.locator(`tbody[data-item-id="${item}"]`);
@@ -22,6 +22,25 @@ async function itemsOf(page: Page, section: string): Promise<string[]> {
 		}
 		return ids;
 	}, section);
+}
+
+/**
+ * An HTML5 drag with the mouse, in small steps (Playwright's dragTo moves too directly for
+ * Chromium to start one), dropped `x` from the target's left and `fromBottom` above its bottom.
+ */
+async function drag(
+	page: Page,
+	from: Locator,
+	to: Locator,
+	at: { x: number; fromBottom: number }
+): Promise<void> {
+	const start = (await from.boundingBox())!;
+	const end = (await to.boundingBox())!;
+	await page.mouse.move(start.x + 4, start.y + 4);
+	await page.mouse.down();
+	await page.mouse.move(start.x + 10, start.y + 12, { steps: 5 });
+	await page.mouse.move(end.x + at.x, end.y + end.height - at.fromBottom, { steps: 10 });
+	await page.mouse.up();
 }
 
 /** The section ids of the table, in order, as drawn. */
@@ -104,13 +123,10 @@ test('an item moves by the menu, to another heading, and by a drag of its handle
 
 	// A drag by the handle onto the lower half of another row puts it after that row.
 	await row(a, s3[0]!).hover();
-	const handle = (await row(a, s3[0]!).locator('[data-row-menu]').boundingBox())!;
-	const target = (await row(a, s3[2]!).boundingBox())!;
-	await a.mouse.move(handle.x + 5, handle.y + 5);
-	await a.mouse.down();
-	await a.mouse.move(handle.x + 10, handle.y + 15, { steps: 5 });
-	await a.mouse.move(target.x + 40, target.y + target.height - 8, { steps: 10 });
-	await a.mouse.up();
+	await drag(a, row(a, s3[0]!).locator('[data-row-menu]'), row(a, s3[2]!), {
+		x: 40,
+		fromBottom: 8
+	});
 	await expect.poll(() => itemsOf(b, 'p2s3')).toEqual([s3[1], s3[2], s3[0], ...s3.slice(3)]);
 	await a.keyboard.press('Control+z');
 	await expect.poll(() => itemsOf(b, 'p2s3')).toEqual(s3);
@@ -203,13 +219,12 @@ test('a heading dragged by its ⋯ goes before or after another, with its items'
 	await a
 		.locator('tbody[data-section-id="p2s5"]')
 		.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-	const handle = (await a.locator('[data-heading-menu="p2s5"]').boundingBox())!;
-	const target = (await a.locator('tbody[data-section-id="p2s6"]').boundingBox())!;
-	await a.mouse.move(handle.x + 4, handle.y + 4);
-	await a.mouse.down();
-	await a.mouse.move(handle.x + 10, handle.y + 12, { steps: 5 });
-	await a.mouse.move(target.x + 200, target.y + target.height - 3, { steps: 10 });
-	await a.mouse.up();
+	await drag(
+		a,
+		a.locator('[data-heading-menu="p2s5"]'),
+		a.locator('tbody[data-section-id="p2s6"]'),
+		{ x: 200, fromBottom: 3 }
+	);
 	await expect(a.locator('[data-drop]')).toHaveCount(0);
 	const moved = [...sections];
 	moved.splice(moved.indexOf('p2s5'), 1);

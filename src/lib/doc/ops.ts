@@ -38,18 +38,7 @@ export function insertItem(
 	by: string,
 	origin: Origin = ORIGIN.local
 ): string {
-	const section = readOutline(doc)
-		.pillars.flatMap((p) => p.sections)
-		.find((s) => s.id === sectionId);
-	if (!section) throw new Error(`section ${sectionId} not found`);
-	const at = afterId === null ? -1 : section.items.findIndex((i) => i.id === afterId);
-	const before = at >= 0 ? section.items[at]!.order : null;
-	const after = section.items[at + 1]?.order ?? null;
-	const id = newId();
-	const shape = readShape(doc).shape;
-	const row = itemRow(blankItem(id, shape), sectionId, keyBetween(before, after), by, shape);
-	doc.transact(() => roots(doc).items.set(id, row), origin);
-	return id;
+	return insertItems(doc, sectionId, afterId, 1, by, origin)[0]!;
 }
 
 /** `n` empty items in a row after `afterId` in a section (one read of the outline); their ids. */

@@ -103,6 +103,10 @@ export function blockSize(block: Block): { lines: number; columns: number } {
 /** The second row of a two-row cell: what it shows is its first row's. */
 const covered = (place: Place) => place.sub === 1 && isTall(place.column);
 
+/** A cell with a value of its own: not under a two-row cell, not the 進行管理 label. */
+const ownsValue = (place: Place) =>
+	!covered(place) && !(place.column.kind === 'yearPlan' && place.sub === 1);
+
 /** A copied cell: its text, and for HTML whether it spans two lines or lies under one that does. */
 export interface CopiedCell {
 	text: string;
@@ -340,7 +344,7 @@ export function planFill(
 	const writes: CellWrite[] = [];
 	for (const line of lines)
 		for (const place of line) {
-			if (covered(place) || (place.column.kind === 'yearPlan' && place.sub === 1)) continue;
+			if (!ownsValue(place)) continue;
 			const kind = `${place.col}/${place.sub}`;
 			if (oneItem) {
 				const above = place.item > 0 ? valueAt(read(place.item - 1), place) : null;
@@ -359,7 +363,7 @@ export function planClear(block: Block, columns: GridColumn[]): CellWrite[] {
 	const writes: CellWrite[] = [];
 	for (const line of blockLines(block, columns))
 		for (const place of line) {
-			if (covered(place) || (place.column.kind === 'yearPlan' && place.sub === 1)) continue;
+			if (!ownsValue(place)) continue;
 			const { item, column, sub } = place;
 			if (column.kind === 'departments') writes.push({ item, kind: 'departments', value: [] });
 			else if (column.kind === 'period' && sub === 1)

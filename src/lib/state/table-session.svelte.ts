@@ -286,10 +286,7 @@ export class TableSession {
 	 */
 	moveItemBy(itemId: string, step: -1 | 1): boolean {
 		if (this.readonly) return false;
-		this.undoManager.stopCapturing();
-		const moved = this.moveItemOnce(itemId, step);
-		this.undoManager.stopCapturing();
-		return moved;
+		return this.ownStep(() => this.moveItemOnce(itemId, step));
 	}
 
 	private moveItemOnce(itemId: string, step: -1 | 1): boolean {
@@ -312,6 +309,14 @@ export class TableSession {
 		return true;
 	}
 
+	/** Runs a structure change as an undo step of its own (not merged with a keystroke before it). */
+	private ownStep<T>(change: () => T): T {
+		this.undoManager.stopCapturing();
+		const result = change();
+		this.undoManager.stopCapturing();
+		return result;
+	}
+
 	/**
 	 * A new, empty item just above or below another, in its section, numbered after the section's
 	 * last (numbers are never changed behind anyone's back). Returns its id.
@@ -322,16 +327,16 @@ export class TableSession {
 		if (!section) return null;
 		const at = section.items.findIndex((i) => i.id === itemId);
 		const after = where === 'below' ? itemId : (section.items[at - 1]?.id ?? null);
-		this.undoManager.stopCapturing();
-		let id: string | null = null;
-		this.doc.transact(() => {
-			id = insertItem(this.doc, section.id, after, this.user.name);
-			roots(this.doc)
-				.items.get(id)
-				?.set('no', itemNumber(section.items.length + 1));
-		}, ORIGIN.local);
-		this.undoManager.stopCapturing();
-		return id;
+		return this.ownStep(() => {
+			let id = '';
+			this.doc.transact(() => {
+				id = insertItem(this.doc, section.id, after, this.user.name);
+				roots(this.doc)
+					.items.get(id)
+					?.set('no', itemNumber(section.items.length + 1));
+			}, ORIGIN.local);
+			return id;
+		});
 	}
 
 	/** Moves an item to the end of another section (the row menu's 「移動先」). */
@@ -342,9 +347,7 @@ export class TableSession {
 			.find((s) => s.id === sectionId);
 		if (!target || target.items.some((i) => i.id === itemId)) return false;
 		const last = target.items.at(-1)?.id ?? null;
-		this.undoManager.stopCapturing();
-		moveItem(this.doc, itemId, sectionId, last, null);
-		this.undoManager.stopCapturing();
+		this.ownStep(() => moveItem(this.doc, itemId, sectionId, last, null));
 		return true;
 	}
 
@@ -354,9 +357,9 @@ export class TableSession {
 		if (this.readonly || !section || itemId === targetId) return false;
 		const items = section.items.filter((i) => i.id !== itemId);
 		const at = items.findIndex((i) => i.id === targetId) + (where === 'after' ? 1 : 0);
-		this.undoManager.stopCapturing();
-		moveItem(this.doc, itemId, section.id, items[at - 1]?.id ?? null, items[at]?.id ?? null);
-		this.undoManager.stopCapturing();
+		this.ownStep(() =>
+			moveItem(this.doc, itemId, section.id, items[at - 1]?.id ?? null, items[at]?.id ?? null)
+		);
 		return true;
 	}
 
@@ -367,9 +370,7 @@ export class TableSession {
 			.find((s) => s.id === sectionId);
 		if (this.readonly || !section) return false;
 		const first = section.items.find((i) => i.id !== itemId)?.id ?? null;
-		this.undoManager.stopCapturing();
-		moveItem(this.doc, itemId, sectionId, null, first);
-		this.undoManager.stopCapturing();
+		this.ownStep(() => moveItem(this.doc, itemId, sectionId, null, first));
 		return true;
 	}
 
@@ -387,10 +388,8 @@ export class TableSession {
 	/** Deletes a heading with what it holds, as one undo step (see heading-ops.ts). */
 	deleteHeading(kind: HeadingKind, id: string): void {
 		if (this.readonly) return;
-		this.undoManager.stopCapturing();
 		const items = headingContents(this.structure, kind, id).items;
-		deleteHeading(this.doc, kind, id);
-		this.undoManager.stopCapturing();
+		this.ownStep(() => deleteHeading(this.doc, kind, id));
 		if (this.commentsFor && items.includes(this.commentsFor)) this.commentsFor = null;
 	}
 
@@ -402,26 +401,18 @@ export class TableSession {
 		where: 'before' | 'after'
 	): boolean {
 		if (this.readonly) return false;
-		this.undoManager.stopCapturing();
-		const moved = moveHeadingTo(this.doc, kind, id, target, where);
-		this.undoManager.stopCapturing();
-		return moved;
+		return this.ownStep(() => moveHeadingTo(this.doc, kind, id, target, where));
 	}
 
 	/** Alt+↑ / Alt+↓ on a heading: it moves one place with what it holds (heading-ops.ts). */
 	moveHeadingBy(kind: HeadingKind, id: string, step: -1 | 1): boolean {
 		if (this.readonly) return false;
-		this.undoManager.stopCapturing();
-		const moved = moveHeadingBy(this.doc, kind, id, step);
-		this.undoManager.stopCapturing();
-		return moved;
+		return this.ownStep(() => moveHeadingBy(this.doc, kind, id, step));
 	}
 
 	deleteItem(itemId: string): void {
 		if (this.readonly) return;
-		this.undoManager.stopCapturing();
-		deleteItem(this.doc, itemId); // the imported op, not this method
-		this.undoManager.stopCapturing();
+		this.ownStep(() => deleteItem(this.doc, itemId)); // the imported op, not this method
 		if (this.commentsFor === itemId) this.commentsFor = null;
 	}
 
