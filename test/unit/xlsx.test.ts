@@ -399,12 +399,12 @@ describe('xlsxToSheet on an edited workbook', () => {
 });
 
 describe('xlsxToSheet on hostile or foreign files', () => {
-	it('refuses a workbook Shinko did not write, pointing to the text format', async () => {
+	it('tells a workbook Shinko did not write by its missing hidden sheet (importBytes reads it as the office’s own)', async () => {
 		const workbook = new ExcelJS.Workbook();
 		workbook.addWorksheet('Sheet1').getCell('A1').value = '取り組み項目';
 		const error = await importError(await save(workbook));
-		expect(error.message).toContain('Shinko で書き出した .xlsx だけ');
-		expect(error.message).toContain('テキスト形式');
+		expect(error.message).toContain('Shinko で書き出した .xlsx ではありません');
+		expect(error.message).toContain('_shinko');
 	});
 
 	it('refuses random bytes as not a zip', async () => {

@@ -3,7 +3,10 @@
 import type { SheetJSON } from '../model/schema.ts';
 import { JsonImportError, parseJsonBackup } from './json.ts';
 import { TextImportError, parseTextTable } from './text-table.ts';
-import { XlsxImportError, xlsxToSheet } from './xlsx.ts';
+import { OfficeImportError, importGrids, type OfficeImport } from './office/infer.ts';
+import type { ImportMapping } from './office/mapping.ts';
+import { workbookGrids } from './office/xlsx-grid.ts';
+import { XlsxImportError, isShinkoWorkbook, loadWorkbook, shinkoWorkbookToSheet } from './xlsx.ts';
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -19,6 +22,7 @@ export function isImportError(err: unknown): err is Error {
 		err instanceof TextImportError ||
 		err instanceof XlsxImportError ||
 		err instanceof JsonImportError ||
+		err instanceof OfficeImportError ||
 		err instanceof ImportError
 	);
 }
@@ -30,14 +34,28 @@ export function detectFormat(bytes: Uint8Array): ImportFormat {
 	return bytes[i] === 0x7b ? 'json' : 'text';
 }
 
-export async function importBytes(
-	bytes: Uint8Array
-): Promise<{ sheet: SheetJSON; format: ImportFormat }> {
+export interface Imported {
+	sheet: SheetJSON;
+	format: ImportFormat;
+	/** For an office's own workbook: the mapping inferred or used, warnings, counts. */
+	office?: OfficeImport;
+}
+
+/**
+ * Reads a file as a table. An office's own workbook is read by inferring its layout, or by
+ * `mapping` (what the preview or `shinko import --map` corrected); other formats ignore it.
+ */
+export async function importBytes(bytes: Uint8Array, mapping?: ImportMapping): Promise<Imported> {
 	if (bytes.length > MAX_IMPORT_BYTES) {
 		throw new ImportError(`ファイルが大きすぎます（${MAX_IMPORT_BYTES / 1024 / 1024} MB まで）`);
 	}
 	const format = detectFormat(bytes);
-	if (format === 'xlsx') return { sheet: await xlsxToSheet(bytes), format };
+	if (format === 'xlsx') {
+		const workbook = await loadWorkbook(bytes);
+		if (isShinkoWorkbook(workbook)) return { sheet: shinkoWorkbookToSheet(workbook), format };
+		const office = importGrids(workbookGrids(workbook), mapping);
+		return { sheet: office.sheet, format, office };
+	}
 	let text: string;
 	try {
 		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

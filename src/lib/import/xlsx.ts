@@ -40,6 +40,19 @@ type Origins = Map<string, { sheet: string; cell: string }>;
 type TableShape = Pick<SheetJSON, 'periodLabels' | 'markScale' | 'extraColumns' | 'columnLabels'>;
 
 export async function xlsxToSheet(bytes: Uint8Array | ArrayBuffer): Promise<SheetJSON> {
+	const workbook = await loadWorkbook(bytes);
+	if (!isShinkoWorkbook(workbook)) {
+		throw new XlsxImportError(
+			'',
+			'',
+			`Shinko で書き出した .xlsx ではありません（隠しシート「${SHEET_DATA}」がありません）`
+		);
+	}
+	return shinkoWorkbookToSheet(workbook);
+}
+
+/** A workbook read safely: hostile zips refused before ExcelJS inflates anything, sizes checked. */
+export async function loadWorkbook(bytes: Uint8Array | ArrayBuffer): Promise<ExcelJS.Workbook> {
 	const data = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
 	try {
 		await verifyZip(data, inspectZip(data));
@@ -56,15 +69,16 @@ export async function xlsxToSheet(bytes: Uint8Array | ArrayBuffer): Promise<Shee
 		throw new XlsxImportError('', '', `.xlsx として読めません（${detail.slice(0, 200)}）`);
 	}
 	for (const ws of workbook.worksheets) checkSheetSize(ws);
+	return workbook;
+}
 
-	const dataSheet = workbook.getWorksheet(SHEET_DATA);
-	if (!dataSheet) {
-		throw new XlsxImportError(
-			'',
-			'',
-			`取り込めるのは Shinko で書き出した .xlsx だけです（隠しシート「${SHEET_DATA}」がありません）。ほかの表は、テキスト形式（タブ区切り）にして取り込んでください`
-		);
-	}
+/** A workbook Shinko wrote: it carries the hidden sheet of ids and exact numbers. */
+export function isShinkoWorkbook(workbook: ExcelJS.Workbook): boolean {
+	return workbook.getWorksheet(SHEET_DATA) !== undefined;
+}
+
+export function shinkoWorkbookToSheet(workbook: ExcelJS.Workbook): SheetJSON {
+	const dataSheet = workbook.getWorksheet(SHEET_DATA)!;
 	const table = workbook.getWorksheet(SHEET_TABLE);
 	if (!table) throw new XlsxImportError('', '', `シート「${SHEET_TABLE}」がありません`);
 	checkNoFormulas(table);

@@ -1,0 +1,149 @@
+// The plan-period targets (KPIs) of an office's file, found by their header wherever they are: on a
+// sheet of their own or under the table. Values read as the table writes them: 2,034人,
+// 9億7千万円, 2,600人 (2,252人) for a year's target and its actual.
+import {
+	NumberFormatError,
+	parseJapaneseNumber,
+	parseValueWithActual
+} from '../../model/numbers.ts';
+import type { KpiJSON } from '../../model/schema.ts';
+import { findFiscalYear } from '../text-lines.ts';
+import { cellAt, filledColumns, squash, tidy, type Grid } from './grid.ts';
+import { excerpt, looksLikeKpiHeader, type Warning } from './rows.ts';
+
+export interface KpiTable {
+	kpis: KpiJSON[];
+	/** The sheet and row of its header, for the preview. */
+	where: string;
+	notes: { text: string; where: string }[];
+	warnings: Warning[];
+}
+
+/** The first KPI table in the grids, searching each from `from` (the table's end on its sheet). */
+export function findKpis(grids: Grid[], from: Map<Grid, number>): KpiTable | null {
+	for (const grid of grids) {
+		for (let r = from.get(grid) ?? 0; r < grid.rows.length; r++) {
+			const texts = filledColumns(grid, r).map((c) => cellAt(grid, r, c));
+			if (looksLikeKpiHeader(texts)) return readKpis(grid, r);
+		}
+	}
+	return null;
+}
+
+function readKpis(grid: Grid, headerRow: number): KpiTable {
+	const out: KpiTable = { kpis: [], where: grid.where(headerRow), notes: [], warnings: [] };
+	const header = grid.rows[headerRow] ?? [];
+	const columns = filledColumns(grid, headerRow);
+	const nameColumn = columns[0]!;
+	const find = (pattern: RegExp) =>
+		columns.find((c) => c !== nameColumn && pattern.test(squash(header[c]!)));
+	const targetColumn = find(/^(目標|目標値|最終目標|計画期間の目標|目標\(.*\))$/);
+	const unitColumn = find(/^単位$/);
+	const baselineColumn = find(/(現状|基準|策定時|当初)/);
+	const years = columns
+		.filter((c) => c !== baselineColumn && c !== targetColumn)
+		.map((c) => ({
+			column: c,
+			label: tidy(header[c]!).replace(/\s+/g, ''),
+			fiscalYear: findFiscalYear(header[c]!)
+		}))
+		.filter(
+			(y): y is { column: number; label: string; fiscalYear: number } => y.fiscalYear !== null
+		);
+
+	let blanks = 0;
+	for (let r = headerRow + 1; r < grid.rows.length && blanks < 3; r++) {
+		const filled = filledColumns(grid, r);
+		if (filled.length === 0) {
+			blanks++;
+			continue;
+		}
+		blanks = 0;
+		const first = cellAt(grid, r, filled[0]!).trim();
+		if (/^[※＊*]/.test(first)) {
+			out.notes.push({ text: tidy(first), where: grid.where(r, filled[0]) });
+			continue;
+		}
+		if (looksLikeKpiHeader(filled.map((c) => cellAt(grid, r, c)))) continue;
+		const name = tidy(cellAt(grid, r, nameColumn))
+			.replace(/^[0-9０-９]{1,3}[\s.．、]*/, '')
+			.replace(/\s+/g, ' ');
+		if (name === '') continue;
+		if (out.kpis.length === 200) break;
+		out.kpis.push(
+			readKpi(grid, r, name, `k${out.kpis.length + 1}`, {
+				baselineColumn,
+				targetColumn,
+				unitColumn,
+				years,
+				warnings: out.warnings,
+				baselineLabel:
+					baselineColumn === undefined ? '現状' : tidy(header[baselineColumn]!).replace(/\s+/g, ' ')
+			})
+		);
+	}
+	return out;
+}
+
+function readKpi(
+	grid: Grid,
+	row: number,
+	name: string,
+	id: string,
+	at: {
+		baselineColumn: number | undefined;
+		targetColumn: number | undefined;
+		unitColumn: number | undefined;
+		years: { column: number; label: string; fiscalYear: number }[];
+		warnings: Warning[];
+		baselineLabel: string;
+	}
+): KpiJSON {
+	const units: string[] = [];
+	const fixedUnit = at.unitColumn === undefined ? '' : tidy(cellAt(grid, row, at.unitColumn));
+	const read = <T extends { unit: string }>(
+		column: number | undefined,
+		parse: (t: string) => T
+	): T | null => {
+		if (column === undefined) return null;
+		const text = cellAt(grid, row, column).trim();
+		if (text === '' || /^[-－—―ー]$/.test(text)) return null;
+		try {
+			const value = parse(text);
+			if (value.unit !== '') units.push(value.unit);
+			return value;
+		} catch (error) {
+			if (!(error instanceof NumberFormatError)) throw error;
+			at.warnings.push({
+				where: grid.where(row, column),
+				message: `目標「${excerpt(name)}」の「${excerpt(text)}」は数値として読めないため、空欄にします（${error.reason}）。`
+			});
+			return null;
+		}
+	};
+	const baseline = read(at.baselineColumn, parseJapaneseNumber);
+	const target = read(at.targetColumn, parseJapaneseNumber);
+	const years = at.years.map((y) => {
+		const value = read(y.column, parseValueWithActual);
+		return {
+			label: y.label,
+			fiscalYear: y.fiscalYear,
+			target: value?.target ?? null,
+			actual: value?.actual ?? null
+		};
+	});
+	const unit = fixedUnit || units[0] || '';
+	if (units.some((u) => u !== unit))
+		at.warnings.push({
+			where: grid.where(row),
+			message: `目標「${excerpt(name)}」の単位が「${[...new Set(units)].join('」「')}」と混ざっています。「${unit}」とします。`
+		});
+	return {
+		id,
+		name: name.slice(0, 200),
+		unit: unit.slice(0, 16),
+		baseline: { label: at.baselineLabel.slice(0, 64), value: baseline?.value ?? null },
+		target: target?.value ?? null,
+		years
+	};
+}

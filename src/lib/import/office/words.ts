@@ -1,0 +1,190 @@
+// The words an office's 進行管理表 uses for its columns, periods, marks and headings: what a header
+// cell names, whether a label is a period, whether a line is a mark legend, how a heading numbers.
+import { squash } from './grid.ts';
+
+export const COLUMN_ROLES = [
+	'no',
+	'title',
+	'content',
+	'department',
+	'yearPlan',
+	'plan',
+	'mark',
+	'note',
+	'extra',
+	'ignore'
+] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+/** How the preview and the CLI name each role. */
+export const ROLE_LABELS: Record<ColumnRole, string> = {
+	no: '番号',
+	title: '取り組み項目',
+	content: '具体的内容',
+	department: '担当課',
+	yearPlan: '年度計画',
+	plan: '期間の計画',
+	mark: '期間の評価',
+	note: '達成状況・方針',
+	extra: '追加の列',
+	ignore: '取り込まない'
+};
+
+// Header words, compared squashed (NFKC, no spaces). Order matters: the first match wins.
+const HEADER_WORDS: [Exclude<ColumnRole, 'plan' | 'mark' | 'extra' | 'ignore'>, RegExp][] = [
+	['no', /^(no\.?|番号|№|項番|通番|連番|#)$/i],
+	['department', /(担当課|担当部署|担当部局|担当部課|所管課|所管部署|担当係|^担当$|^所管$|^課名$)/],
+	['content', /(具体的な?内容|取り?組み?の?内容|事業の?内容|事業概要|^内容$|^概要$|実施内容)/],
+	[
+		'note',
+		/(達成状況|今後の方針|今後の方向|取り?組み?状況|実施状況|実績及び|取り?組み?実績|^実績$|^成果$)/
+	],
+	[
+		'title',
+		/(取り?組み?項目|取組事項|取り?組み?事項|事業名|施策名|取り?組み?名|項目名|^項目$|^事業$|^取り?組み?$|^施策$)/
+	],
+	[
+		'yearPlan',
+		/(年度計画|年間計画|年度目標|年度の?取り?組み?|^年度$|^計画$|(令和|平成|R|H)(元|\d{1,2})年度|^\d{4}年度)/i
+	]
+];
+
+const MARK_WORD = /(評価|進捗|進行管理|達成度|判定|自己評価)/;
+const PLAN_WORD = /^(計画|予定|取り?組み?|実施予定|目標)$/;
+
+/** The role a header names by itself (periods aside), or null. */
+export function headerRole(text: string): ColumnRole | null {
+	const s = squash(text);
+	if (s === '') return null;
+	for (const [role, pattern] of HEADER_WORDS) if (pattern.test(s)) return role;
+	if (MARK_WORD.test(s)) return 'mark';
+	return null;
+}
+
+/** A sub-header under a period: its plan (計画) or its mark (評価). */
+export function subHeaderRole(text: string): 'plan' | 'mark' | null {
+	const s = squash(text);
+	if (MARK_WORD.test(s)) return 'mark';
+	if (PLAN_WORD.test(s)) return 'plan';
+	return null;
+}
+
+// ～6月, 4～6月, 4月～6月, 6月末, 第1四半期, 上半期, 前期, 1Q, 年度末 … (squashed: ～ is ~ after NFKC).
+const PERIOD_PATTERNS = [
+	/^[~〜]\d{1,2}月(末)?$/,
+	/^\d{1,2}月?[~〜\-ー－]\d{1,2}月(末)?$/,
+	/^\d{1,2}月(末)?$/,
+	/^第?[1-4一二三四]四半期(末)?$/,
+	/^[1-4]Q$|^Q[1-4]$/i,
+	/^[上下]半期(末)?$/,
+	/^[前中後]期$/,
+	/^年度(末)?$/
+];
+
+/** The period label a header holds (its own text, tidied), with what follows it (計画 / 評価). */
+export function periodIn(text: string): { label: string; rest: string } | null {
+	const lines = text
+		.split(/\n/)
+		.map((l) => l.trim())
+		.filter(Boolean);
+	for (const line of lines) {
+		const words = line.split(/[\s\u3000]+/);
+		for (let n = words.length; n >= 1; n--) {
+			const head = words.slice(0, n).join('');
+			if (PERIOD_PATTERNS.some((p) => p.test(squash(head)))) {
+				const rest = [...words.slice(n), ...lines.filter((l) => l !== line)].join(' ');
+				return { label: words.slice(0, n).join(''), rest };
+			}
+		}
+		// 上半期評価, ～6月計画: the period and its sub-header run together.
+		const s = squash(line);
+		for (const p of PERIOD_PATTERNS) {
+			const loose = new RegExp(p.source.replace(/\$$/, ''), p.flags);
+			const match = loose.exec(s);
+			if (match && match[0].length < s.length && subHeaderRole(s.slice(match[0].length)))
+				return { label: match[0], rest: s.slice(match[0].length) };
+		}
+	}
+	return null;
+}
+
+/** A fiscal year written in a header (令和2年度, R2年度, 2020年度) names the year plan's column. */
+export function isYearHeader(text: string): boolean {
+	return /(令和|平成|R|H)(元|\d{1,2})年度|\d{4}年度/i.test(squash(text));
+}
+
+// ── Marks ─────────────────────────────────────────────────────────────────────────────────────
+
+/** 'S：計画以上 A：計画どおり B：やや遅れ C：遅れ' → its entries; null when it is not a legend. */
+export function parseLegend(text: string): { mark: string; label: string }[] | null {
+	const entries: { mark: string; label: string }[] = [];
+	const pattern = /([^\s:：=＝、,，…]{1,4})\s*[:：=＝]\s*([^\s:：=＝、,，]{1,20})/g;
+	for (const match of text.matchAll(pattern)) {
+		entries.push({ mark: match[1]!.normalize('NFKC'), label: match[2]!.replace(/[)）]$/, '') });
+	}
+	const marks = new Set(entries.map((e) => e.mark));
+	return entries.length >= 2 && marks.size === entries.length ? entries : null;
+}
+
+/** The tone a mark's label suggests, or null when its words say nothing of progress. */
+export function toneOfLabel(label: string): 'good' | 'partly' | 'behind' | 'na' | null {
+	const s = squash(label);
+	if (/(該当なし|対象外|実施なし|なし$|^-$)/.test(s)) return 'na';
+	if (/(未実施|未着手|未達|遅れ(て)?いる$|^遅れ$|大幅|着手していない|できなかった|不十分)/.test(s))
+		return 'behind';
+	if (/(一部|やや|概ね遅|おおむね遅|遅れ)/.test(s)) return 'partly';
+	if (/(以上|どおり|通り|順調|達成|完了|実施済|済|概ね|おおむね|良好)/.test(s)) return 'good';
+	return null;
+}
+
+// ── Headings ──────────────────────────────────────────────────────────────────────────────────
+
+/** How a heading numbers itself; a table's levels follow the order the styles first appear. */
+export type HeadingStyle = 'number' | 'paren' | 'kana' | 'plain';
+
+const HEADING_NO: [HeadingStyle, RegExp][] = [
+	['paren', /^[(（]\s*([0-9０-９]{1,3})\s*[)）]\s*(.*)$/s],
+	['kana', /^[(（]?\s*([ア-ンa-zａ-ｚ])\s*[)）.．、]\s*(.*)$/s],
+	[
+		'number',
+		/^((?:第\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[章節項]?|(?:基本目標|基本方針|基本施策|施策|分野|目標|政策)\s*[0-9０-９一二三四五六七八九十]{1,3}|[0-9０-９]{1,3}(?:[-－.．][0-9０-９]{1,3})*)\s*[.．、:：]?)\s*(\D.*)$/s
+	]
+];
+
+/** A heading's number and title, and the style of its number. */
+export function splitHeading(text: string): { no: string; title: string; style: HeadingStyle } {
+	const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+	for (const [style, pattern] of HEADING_NO) {
+		const match = pattern.exec(flat);
+		if (!match) continue;
+		const no = match[1]!
+			.normalize('NFKC')
+			.replace(/\s+/g, '')
+			.replace(/[.:、]$/, '');
+		return { no: style === 'paren' ? `(${no})` : no, title: match[2]!.trim(), style };
+	}
+	return { no: '', title: flat, style: 'plain' };
+}
+
+// ①–⑳, ㉑–㉟, ㊱–㊿, or (21): an item's number written before its title.
+const ITEM_NO =
+	/^(?:([\u2460-\u2473\u3251-\u325F\u32B1-\u32BF])|[(（]\s*([0-9０-９]{1,3})\s*[)）])\s*/;
+
+export function splitItemTitle(text: string): { no: string; title: string } {
+	const match = ITEM_NO.exec(text);
+	if (!match) return { no: '', title: text };
+	const no = match[1] ?? `(${match[2]!.normalize('NFKC')})`;
+	return { no, title: text.slice(match[0].length) };
+}
+
+/** Text that marks the rows of marks under an item's plans in the published layout. */
+export function isMarksLabel(text: string): boolean {
+	return /^(進行管理|評価|進捗|進捗状況|達成度|判定)$/.test(squash(text));
+}
+
+/** Lines that open the KPI part of the published layout. */
+export function isKpiMarker(text: string): boolean {
+	return /^[<＜〈《【]?(計画期間の目標|成果指標|数値目標|目標指標|KPI)[>＞〉》】]?$/i.test(
+		squash(text)
+	);
+}

@@ -1,0 +1,217 @@
+// Workbooks as offices make them by hand, built with ExcelJS from a SheetJSON: the published
+// layout (marks on a row under the plans), marks in their own columns, a sheet per pillar, and
+// a half-year table with S/A/B/C and a legend. Each holds the same table as the sheet it is from.
+import ExcelJS from 'exceljs';
+import type { KpiJSON, SheetJSON } from '../../src/lib/model/schema.ts';
+import { formatAmount } from '../../src/lib/model/number-format.ts';
+
+export async function save(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
+	return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
+
+const eraYear = (fy: number) =>
+	fy >= 2019 ? `令和${fy === 2019 ? '元' : fy - 2018}年度` : `平成${fy - 1988}年度`;
+
+function kpiValue(kpi: KpiJSON, value: number | null): string {
+	return formatAmount(value, kpi.unit);
+}
+
+/** Rows of a KPI table in the published form: 現状, 目標, then each year's target (actual). */
+function kpiRows(sheet: SheetJSON): string[][] {
+	const years = sheet.kpis[0]?.years ?? [];
+	return [
+		['取り組み項目', sheet.kpis[0]?.baseline.label ?? '現状', '目標', ...years.map((y) => y.label)],
+		...sheet.kpis.map((kpi, i) => [
+			`${i + 1} ${kpi.name}`,
+			kpiValue(kpi, kpi.baseline.value),
+			kpiValue(kpi, kpi.target),
+			...kpi.years.map(
+				(y) => kpiValue(kpi, y.target) + (y.actual === null ? '' : ` (${kpiValue(kpi, y.actual)})`)
+			)
+		])
+	];
+}
+
+/**
+ * The published layout: title, <基本計画の取り組み>, pillar and section rows, the header repeated
+ * under each section, each item over two rows (its cells merged), 進行管理 and the marks below,
+ * then <計画期間の目標> and the KPIs with ※括弧は年度実績. Starts at `origin` (blank margins).
+ */
+export function publishedLayout(
+	sheet: SheetJSON,
+	origin = { row: 1, column: 1 }
+): ExcelJS.Workbook {
+	const workbook = new ExcelJS.Workbook();
+	const ws = workbook.addWorksheet('進行管理表');
+	let r = origin.row;
+	const c0 = origin.column;
+	const put = (values: string[]) => {
+		values.forEach((v, i) => {
+			if (v !== '') ws.getCell(r, c0 + i).value = v;
+		});
+		r++;
+	};
+	const n = sheet.periodLabels.length;
+	const header = [
+		'取り組み項目',
+		'具体的内容',
+		'担当課',
+		eraYear(sheet.fiscalYear),
+		...sheet.periodLabels,
+		'達成状況及び今後の方針'
+	];
+	put([sheet.title]);
+	put([]);
+	put(['<基本計画の取り組み>']);
+	for (const pillar of sheet.pillars) {
+		put([`${pillar.no} ${pillar.title}`]);
+		for (const section of pillar.sections) {
+			put([`${section.no} ${section.title}`]);
+			put(header);
+			for (const item of section.items) {
+				put([
+					`${item.no}${item.title}`,
+					item.content,
+					item.departments.join(' '),
+					item.yearPlan,
+					...item.plans,
+					item.note
+				]);
+				put(['', '', '', '進行管理', ...item.marks.map((m) => (Array.isArray(m) ? m[0]! : m))]);
+				for (const c of [0, 1, 2, 4 + n]) ws.mergeCells(r - 2, c0 + c, r - 1, c0 + c);
+			}
+			put([]);
+		}
+	}
+	put(['<計画期間の目標>']);
+	for (const row of kpiRows(sheet)) put(row);
+	put([]);
+	put(['※括弧は年度実績']);
+	return workbook;
+}
+
+/**
+ * Marks in their own column after each period's plan (評価), a 番号 column, headings as merged
+ * rows inside the table, the header once, look-alike marks, and the KPIs on a sheet of their own
+ * with numbers typed as numbers (a unit column) and 9億7千万円-style texts.
+ */
+export function markColumnsLayout(sheet: SheetJSON): ExcelJS.Workbook {
+	const workbook = new ExcelJS.Workbook();
+	const ws = workbook.addWorksheet('R2');
+	const width = 5 + sheet.periodLabels.length * 2 + 1;
+	ws.getCell('B2').value =
+		`${sheet.title.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0))}`;
+	const header = ['番号', '事業名', '内容', '担当', `${eraYear(sheet.fiscalYear)}計画`];
+	for (const label of sheet.periodLabels) header.push(label, '評価');
+	header.push('取組状況');
+	header.forEach((h, i) => (ws.getCell(4, 2 + i).value = h));
+	const lookAlike: Record<string, string> = { '○': '〇', '—': '－', '×': '✕' };
+	let r = 5;
+	for (const pillar of sheet.pillars) {
+		ws.getCell(r, 2).value = `${pillar.no}\u3000${pillar.title}`;
+		ws.mergeCells(r, 2, r, 1 + width);
+		r++;
+		for (const section of pillar.sections) {
+			ws.getCell(r, 2).value = `（${section.no.replace(/[()]/g, '')}）${section.title}`;
+			ws.mergeCells(r, 2, r, 1 + width);
+			r++;
+			for (const item of section.items) {
+				const values = [
+					item.no,
+					item.title,
+					item.content,
+					item.departments.join('・'),
+					item.yearPlan
+				];
+				item.plans.forEach((plan, p) => {
+					const m = item.marks[p]!;
+					const mark = Array.isArray(m) ? m[0]! : m;
+					values.push(plan, lookAlike[mark] ?? mark);
+				});
+				values.push(item.note);
+				values.forEach((v, i) => {
+					if (v !== '') ws.getCell(r, 2 + i).value = v;
+				});
+				r++;
+			}
+		}
+	}
+	const kpis = workbook.addWorksheet('成果指標');
+	const years = sheet.kpis[0]?.years ?? [];
+	kpis.getCell('A1').value = '計画期間の目標';
+	const kh = [
+		'指標',
+		'単位',
+		sheet.kpis[0]?.baseline.label ?? '現状',
+		'目標',
+		...years.map((y) => y.label)
+	];
+	kh.forEach((h, i) => (kpis.getCell(3, 1 + i).value = h));
+	sheet.kpis.forEach((kpi, k) => {
+		const row = 4 + k;
+		kpis.getCell(row, 1).value = kpi.name;
+		kpis.getCell(row, 2).value = kpi.unit;
+		const number = (col: number, v: number | null) => {
+			if (v === null) return;
+			const cell = kpis.getCell(row, col);
+			if (v >= 1e8) cell.value = formatAmount(v, kpi.unit);
+			else {
+				cell.value = v;
+				cell.numFmt = '#,##0';
+			}
+		};
+		number(3, kpi.baseline.value);
+		number(4, kpi.target);
+		kpi.years.forEach((y, i) => {
+			if (y.target === null) return;
+			kpis.getCell(row, 5 + i).value =
+				kpiValue(kpi, y.target) + (y.actual === null ? '' : `\n(${kpiValue(kpi, y.actual)})`);
+		});
+	});
+	kpis.getCell(4 + sheet.kpis.length + 1, 1).value = '※括弧は年度実績';
+	return workbook;
+}
+
+/** A sheet per pillar, its heading above the header; sections as rows inside the table. */
+export function sheetPerPillar(sheet: SheetJSON): ExcelJS.Workbook {
+	const workbook = new ExcelJS.Workbook();
+	workbook.addWorksheet('表紙').getCell('A1').value = sheet.title;
+	for (const pillar of sheet.pillars) {
+		const ws = workbook.addWorksheet(`基本計画${pillar.no}`);
+		ws.getCell('A1').value = sheet.title;
+		ws.getCell('A3').value = `${pillar.no} ${pillar.title}`;
+		const header = [
+			'取り組み項目',
+			'具体的内容',
+			'担当課',
+			eraYear(sheet.fiscalYear),
+			...sheet.periodLabels.map((l) => `${l}\n計画`),
+			'達成状況及び今後の方針'
+		];
+		header.forEach((h, i) => (ws.getCell(5, 1 + i).value = h));
+		let r = 6;
+		for (const section of pillar.sections) {
+			ws.getCell(r++, 1).value = `${section.no} ${section.title}`;
+			for (const item of section.items) {
+				[
+					`${item.no}${item.title}`,
+					item.content,
+					item.departments.join('\n'),
+					item.yearPlan,
+					...item.plans,
+					item.note
+				].forEach((v, i) => {
+					if (v !== '') ws.getCell(r, 1 + i).value = v;
+				});
+				r++;
+				ws.getCell(r, 4).value = '進行管理';
+				item.marks.forEach((m, i) => {
+					const mark = Array.isArray(m) ? m[0]! : m;
+					if (mark !== '') ws.getCell(r, 5 + i).value = mark;
+				});
+				r++;
+			}
+		}
+	}
+	return workbook;
+}
