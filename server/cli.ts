@@ -8,6 +8,7 @@ import { sheetToJson } from '../src/lib/export/json.ts';
 import { sheetToXlsx } from '../src/lib/export/xlsx.ts';
 import { docToSheet } from '../src/lib/doc/sheet-doc.ts';
 import { importBytes, isImportError, MAX_IMPORT_BYTES } from '../src/lib/import/any.ts';
+import { mappingSchema, type ImportMapping } from '../src/lib/import/office/mapping.ts';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import {
 	backupCommand,
@@ -23,8 +24,12 @@ import { storeNewTable } from './tables.ts';
 import { UserError } from './users.ts';
 
 const USAGE = `使い方 / usage:
-  shinko import FILE [--json]             表を新しい表として取り込む (テキスト形式・.xlsx・JSON バックアップ)
+  shinko import FILE [--json] [--map MAP] [--print-map]
+                                          表を新しい表として取り込む (テキスト形式・.xlsx・JSON バックアップ。
+                                          .xlsx は Shinko の書き出しのほか、役所で作った表も読む)
                                           --json: 保存せず SheetJSON を表示する
+                                          --print-map: 保存せず、推測した列の対応表 (JSON) を表示する
+                                          --map MAP: 推測の代わりに対応表 MAP (JSON) で読む
   shinko export DOC --format xlsx|csv|json [--out FILE]
                                           表を書き出す (--out がなければ標準出力)
 ${STORE_USAGE}
@@ -54,20 +59,57 @@ function readImportFile(file: string): Uint8Array {
 	return new Uint8Array(readFileSync(file));
 }
 
+/** A mapping file (`--map`), as the import dialog saves it or `--print-map` prints it. */
+function readMapping(file: string): ImportMapping {
+	let json: unknown;
+	try {
+		json = JSON.parse(readFileSync(file, 'utf8'));
+	} catch (err) {
+		const detail = err instanceof SyntaxError ? err.message : 'ファイルが読めません';
+		throw new CliError(`${file}: 対応表の JSON が読めません (${detail})`);
+	}
+	const parsed = mappingSchema.safeParse(json);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		throw new CliError(
+			`${file}: 対応表の ${issue?.path.join('.') || '全体'} が正しくありません (${issue?.message ?? ''})`
+		);
+	}
+	return parsed.data;
+}
+
 async function importCommand(args: string[]): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args,
-		options: { json: { type: 'boolean', default: false } },
+		options: {
+			json: { type: 'boolean', default: false },
+			map: { type: 'string' },
+			'print-map': { type: 'boolean', default: false }
+		},
 		allowPositionals: true
 	});
 	const file = positionals[0];
 	if (!file || positionals.length > 1) throw new CliError(USAGE);
-	let sheet;
+	const mapping = values.map === undefined ? undefined : readMapping(values.map);
+	let imported;
 	try {
-		({ sheet } = await importBytes(readImportFile(file)));
+		imported = await importBytes(readImportFile(file), mapping);
 	} catch (err) {
 		if (isImportError(err)) throw new CliError(`${file}: ${err.message}`);
 		throw err;
+	}
+	const { sheet, office } = imported;
+	if (values['print-map']) {
+		if (!office)
+			throw new CliError(`${file}: 対応表は役所で作った .xlsx や PDF を読むときだけ使います`);
+		out(JSON.stringify(office.mapping, null, '\t'));
+		return 0;
+	}
+	if (office) {
+		const { headings, items, kpis } = office.counts;
+		process.stderr.write(`${file}: 見出し ${headings}、項目 ${items}、目標 ${kpis} を読みました\n`);
+		for (const w of office.warnings)
+			process.stderr.write(`${file}: ${w.where ? `${w.where}: ` : ''}${w.message}\n`);
 	}
 	if (values.json) {
 		out(sheetToJson(sheet));

@@ -215,3 +215,70 @@ export function sheetPerPillar(sheet: SheetJSON): ExcelJS.Workbook {
 	}
 	return workbook;
 }
+
+/**
+ * A half-year table as a city might keep it: three heading levels, a two-row header (上半期 over
+ * 計画 and 評価), S/A/B/C with a legend above the header, an added 課題 column, line breaks in
+ * cells, full-width digits, a note under an item, KPIs under the table.
+ */
+export function halfYearWorkbook(): ExcelJS.Workbook {
+	const workbook = new ExcelJS.Workbook();
+	const ws = workbook.addWorksheet('令和元年度');
+	const rows: (string | null)[][] = [
+		['令和元年度　〇〇市総合計画　進行管理表'],
+		['評価　Ｓ：計画以上　Ａ：計画どおり　Ｂ：やや遅れ　Ｃ：遅れ'],
+		[],
+		['事業名', '事業内容', '担当課', '年度計画', '上半期', null, '下半期', null, '課題', '備考'],
+		[null, null, null, null, '計画', '評価', '計画', '評価'],
+		['基本目標１　安心して暮らせるまち'],
+		['（１）防災の推進'],
+		['ア　地域防災'],
+		[
+			'防災訓練',
+			'年2回の訓練を行う。\n自主防災組織と連携する。',
+			'危機管理課',
+			'実施',
+			'訓練1回',
+			'Ａ',
+			'訓練1回',
+			'S',
+			'参加者の固定化',
+			''
+		],
+		[
+			'防災マップ',
+			'マップを改訂する',
+			'危機管理課・都市計画課',
+			'改訂',
+			'原案',
+			'B',
+			'改訂・配布',
+			'ｃ',
+			'',
+			'9月補正'
+		],
+		['※防災マップは令和2年度に配布'],
+		['イ　備蓄'],
+		['備蓄品の更新', '', '危機管理課', '実施', '', '', '更新', 'A', '', ''],
+		['（２）交通安全'],
+		['交通安全教室', '小学校で開く', '市民課', '実施', '5校', 'A', '5校', 'A', '', ''],
+		[],
+		['基本目標２　活力あるまち'],
+		['（１）産業の振興'],
+		['創業支援', '相談窓口', '商工課', '実施', '相談', 'A', '相談', 'B', '', ''],
+		[],
+		['<成果指標>'],
+		['指標', '現状（H30）', '目標', '令和元年度', '令和2年度'],
+		['1 創業件数', '12件', '20件', '14件 (13件)', '16件'],
+		['2 事業費', '10億3千5百万円', '12億円', '11億円', '']
+	];
+	rows.forEach((values, r) =>
+		values.forEach((v, c) => {
+			if (v !== null && v !== '') ws.getCell(r + 1, c + 1).value = v;
+		})
+	);
+	ws.mergeCells('E4:F4');
+	ws.mergeCells('G4:H4');
+	ws.mergeCells('A6:J6');
+	return workbook;
+}

@@ -5,6 +5,7 @@ import { importBytes, isImportError } from '../../src/lib/import/any.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import {
+	halfYearWorkbook,
 	markColumnsLayout,
 	publishedLayout,
 	save,
@@ -103,5 +104,47 @@ describe('an office’s own workbook, in the layouts offices use', () => {
 		expect(isImportError(error)).toBe(true);
 		expect((error as Error).message).toContain('進行管理表が見つかりません');
 		expect((error as Error).message).toContain('「Sheet1」「集計」');
+	});
+});
+
+describe('a half-year table with its own scale, levels and columns', () => {
+	it('infers periods, the scale from the legend, three levels, the added columns and the year', async () => {
+		const { sheet, office } = await officeImport(halfYearWorkbook());
+		expect(sheet.fiscalYear).toBe(2019);
+		expect(sheet.periodLabels).toEqual(['上半期', '下半期']);
+		expect(sheet.markScale.map((m) => [m.mark, m.label, m.tone])).toEqual([
+			['S', '計画以上', 'good'],
+			['A', '計画どおり', 'good'],
+			['B', 'やや遅れ', 'partly'],
+			['C', '遅れ', 'behind']
+		]);
+		expect(sheet.levelLabels).toHaveLength(3);
+		expect(sheet.extraColumns.map((c) => c.label)).toEqual(['課題', '備考']);
+		expect(sheet.departments).toEqual(['危機管理課', '都市計画課', '市民課', '商工課']);
+		const [goal1] = sheet.pillars;
+		expect(goal1!.no).toBe('基本目標1');
+		expect(goal1!.title).toBe('安心して暮らせるまち');
+		expect(goal1!.sections.map((s) => [s.no, s.title, s.level ?? 2])).toEqual([
+			['(1)', '防災の推進', 2],
+			['ア', '地域防災', 3],
+			['イ', '備蓄', 3],
+			['(2)', '交通安全', 2]
+		]);
+		const [drill, map] = goal1!.sections[1]!.items;
+		expect(drill!.content).toBe('年2回の訓練を行う。\n自主防災組織と連携する。');
+		expect(drill!.marks).toEqual(['A', 'S']);
+		expect(map!.marks).toEqual(['B', 'C']);
+		expect(map!.departments).toEqual(['危機管理課', '都市計画課']);
+		expect(Object.values(map!.extra)).toEqual(['9月補正']);
+		expect(office.notes.map((n) => n.text)).toContain('※防災マップは令和2年度に配布');
+		expect(sheet.kpis.map((k) => [k.name, k.unit, k.baseline.value, k.target])).toEqual([
+			['創業件数', '件', 12, 20],
+			['事業費', '円', 1_035_000_000, 1_200_000_000]
+		]);
+		expect(sheet.kpis[0]!.years.map((y) => [y.fiscalYear, y.target, y.actual])).toEqual([
+			[2019, 14, 13],
+			[2020, 16, null]
+		]);
+		expect(office.warnings).toEqual([]);
 	});
 });

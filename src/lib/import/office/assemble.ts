@@ -162,7 +162,11 @@ function toItem(entry: RawItem, mapping: ImportMapping, id: string, warnings: Wa
 	const marks = mapping.periods.map((label, p) => {
 		const found = entry.marks.get(p);
 		if (!found) return '';
-		const mark = markOf(found.text, scale) ?? markOf(squash(found.text), scale);
+		// Typed lower-case or full-width (ｃ for C) is still the mark.
+		const mark =
+			markOf(found.text, scale) ??
+			markOf(squash(found.text), scale) ??
+			markOf(squash(found.text).toUpperCase(), scale);
 		if (mark !== null) return mark;
 		warnings.push({
 			where: found.where,

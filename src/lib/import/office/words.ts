@@ -69,7 +69,8 @@ export function subHeaderRole(text: string): 'plan' | 'mark' | null {
 	return null;
 }
 
-// ～6月, 4～6月, 4月～6月, 6月末, 第1四半期, 上半期, 前期, 1Q, 年度末 … (squashed: ～ is ~ after NFKC).
+// ～6月, 4～6月, 4月～6月, 6月末, 第1四半期, 上半期, 前期, 1Q … (squashed: ～ is ~ after NFKC).
+// Not 年度: a header 年度 or 年度計画 is the year plan; a lone 評価 column makes a period 年度.
 const PERIOD_PATTERNS = [
 	/^[~〜]\d{1,2}月(末)?$/,
 	/^\d{1,2}月?[~〜\-ー－]\d{1,2}月(末)?$/,
@@ -77,8 +78,7 @@ const PERIOD_PATTERNS = [
 	/^第?[1-4一二三四]四半期(末)?$/,
 	/^[1-4]Q$|^Q[1-4]$/i,
 	/^[上下]半期(末)?$/,
-	/^[前中後]期$/,
-	/^年度(末)?$/
+	/^[前中後]期$/
 ];
 
 /** The period label a header holds (its own text, tidied), with what follows it (計画 / 評価). */
@@ -144,7 +144,8 @@ export type HeadingStyle = 'number' | 'paren' | 'kana' | 'plain';
 
 const HEADING_NO: [HeadingStyle, RegExp][] = [
 	['paren', /^[(（]\s*([0-9０-９]{1,3})\s*[)）]\s*(.*)$/s],
-	['kana', /^[(（]?\s*([ア-ンa-zａ-ｚ])\s*[)）.．、]\s*(.*)$/s],
+	['kana', /^[(（]?\s*([ア-ン])(?:\s*[)）.．、]|[\s\u3000])\s*(.*)$/s],
+	['kana', /^[(（]?\s*([a-zａ-ｚ])\s*[)）.．、]\s*(.*)$/s],
 	[
 		'number',
 		/^((?:第\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[章節項]?|(?:基本目標|基本方針|基本施策|施策|分野|目標|政策)\s*[0-9０-９一二三四五六七八九十]{1,3}|[0-9０-９]{1,3}(?:[-－.．][0-9０-９]{1,3})*)\s*[.．、:：]?)\s*(\D.*)$/s
