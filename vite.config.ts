@@ -80,6 +80,8 @@ export default defineConfig({
 		)
 	],
 	build: process.env.SHINKO_NO_MINIFY ? { minify: false } : {},
+	// The import worker (src/lib/import/worker.ts) is a module worker: it may share chunks.
+	worker: { format: 'es' },
 	server: {
 		port: 5173,
 		// `npm run dev` beside `npm start`: sync and API go to the real server.

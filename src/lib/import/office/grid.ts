@@ -16,8 +16,21 @@ export interface Grid {
 	/** rows[r][c], 0-based; '' for an empty cell or one a merge covers. Line breaks are kept. */
 	rows: string[][];
 	merges: Merge[];
-	/** Where a cell is, as a person finds it: 「シート「表」のセル B7」 or 「2ページ 5行目」. */
-	where: (row: number, column?: number) => string;
+	/** A worksheet, or a PDF's pages; plain data, so a worker can hand it over. */
+	kind: 'sheet' | 'pdf';
+	/** For a PDF: each row's page and line on that page (1-based). */
+	lines?: { page: number; line: number }[];
+}
+
+/** Where a cell is, as a person finds it: 「シート「表」のセル B7」 or 「2ページ 5行目」. */
+export function where(grid: Grid, row: number, column?: number): string {
+	if (grid.kind === 'pdf') {
+		const at = grid.lines?.[row];
+		return at ? `${at.page}ページ ${at.line}行目` : `${row + 1}行目`;
+	}
+	return column === undefined
+		? `シート「${grid.name}」の${row + 1}行目`
+		: `シート「${grid.name}」のセル ${columnLetter(column)}${row + 1}`;
 }
 
 export function cellAt(grid: Grid, row: number, column: number): string {

@@ -8,7 +8,7 @@ import { sheetProblems } from '../../model/sheet-shape.ts';
 import { LIMITS, type Tone } from '../../model/shape.ts';
 import { findFiscalYear, findPlanName } from '../text-lines.ts';
 import { assemble } from './assemble.ts';
-import { cellAt, filledColumns, squash, tidy, type Grid } from './grid.ts';
+import { cellAt, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
 import { HEADER_SCAN_ROWS, findHeader, headerAt, type Header } from './header.ts';
 import { findKpis } from './kpis.ts';
 import { mappingProblems, type ImportMapping } from './mapping.ts';
@@ -27,6 +27,8 @@ export interface OfficeImport {
 	counts: { headings: number; items: number; kpis: number };
 	/** ※ notes found (※括弧は年度実績 …), with where. */
 	notes: { text: string; where: string }[];
+	/** The grids read, so the preview can read them again with a corrected mapping. */
+	grids: Grid[];
 }
 
 const LEVEL_LABELS: Record<number, string[]> = {
@@ -82,7 +84,7 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 	const items = built.pillars.flatMap((p) => p.sections.flatMap((s) => s.items)).length;
 	if (items === 0)
 		throw new OfficeImportError(
-			`${first.grid.where(first.header.row)}の見出しの下に、取り組み項目の行がありません（取り組み項目の列「${mapping.columns.find((c) => c.role === 'title')?.header ?? ''}」に文字のある行を探しました）。`
+			`${where(first.grid, first.header.row)}の見出しの下に、取り組み項目の行がありません（取り組み項目の列「${mapping.columns.find((c) => c.role === 'title')?.header ?? ''}」に文字のある行を探しました）。`
 		);
 	if (!given || given.levelLabels.length !== built.levels)
 		mapping.levelLabels = LEVEL_LABELS[built.levels]!;
@@ -124,7 +126,8 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 		mapping,
 		warnings,
 		counts: { headings, items, kpis: sheet.kpis.length },
-		notes
+		notes,
+		grids
 	};
 }
 
@@ -188,13 +191,13 @@ function aboveHeader(grid: Grid, headerRow: number) {
 		const text = tidy(filled.map((c) => cellAt(grid, r, c)).join(' '));
 		const legend = parseLegend(text);
 		if (legend) out.legends.push(legend);
-		else if (/^[※＊*]/.test(text)) out.notes.push({ text, where: grid.where(r, filled[0]) });
+		else if (/^[※＊*]/.test(text)) out.notes.push({ text, where: where(grid, r, filled[0]) });
 		else if (/^[<＜〈《【].*[>＞〉》】]$/.test(text)) continue;
 		else if (texts.length > 0 && filled.length === 1 && splitHeading(text).style !== 'plain')
 			out.headings.push({
 				kind: 'heading',
 				...splitHeading(text),
-				where: grid.where(r, filled[0])
+				where: where(grid, r, filled[0])
 			});
 		else texts.push(text.replace(/\n/g, ' '));
 	}
@@ -211,7 +214,7 @@ function inferFiscalYear(title: string, first: Found, warnings: Warning[]): numb
 	const now = new Date();
 	const year = now.getMonth() < 3 ? now.getFullYear() - 1 : now.getFullYear();
 	warnings.push({
-		where: first.grid.where(0),
+		where: where(first.grid, 0),
 		message: `表題「${title}」や見出しから年度が読み取れないため、${year}年度とします（例: 令和2年度）。`
 	});
 	return year;

@@ -8,7 +8,7 @@ import {
 } from '../../model/numbers.ts';
 import type { KpiJSON } from '../../model/schema.ts';
 import { findFiscalYear } from '../text-lines.ts';
-import { cellAt, filledColumns, squash, tidy, type Grid } from './grid.ts';
+import { cellAt, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
 import { excerpt, looksLikeKpiHeader, type Warning } from './rows.ts';
 
 export interface KpiTable {
@@ -31,7 +31,7 @@ export function findKpis(grids: Grid[], from: Map<Grid, number>): KpiTable | nul
 }
 
 function readKpis(grid: Grid, headerRow: number): KpiTable {
-	const out: KpiTable = { kpis: [], where: grid.where(headerRow), notes: [], warnings: [] };
+	const out: KpiTable = { kpis: [], where: where(grid, headerRow), notes: [], warnings: [] };
 	const header = grid.rows[headerRow] ?? [];
 	const columns = filledColumns(grid, headerRow);
 	const nameColumn = columns[0]!;
@@ -61,7 +61,7 @@ function readKpis(grid: Grid, headerRow: number): KpiTable {
 		blanks = 0;
 		const first = cellAt(grid, r, filled[0]!).trim();
 		if (/^[※＊*]/.test(first)) {
-			out.notes.push({ text: tidy(first), where: grid.where(r, filled[0]) });
+			out.notes.push({ text: tidy(first), where: where(grid, r, filled[0]) });
 			continue;
 		}
 		if (looksLikeKpiHeader(filled.map((c) => cellAt(grid, r, c)))) continue;
@@ -115,7 +115,7 @@ function readKpi(
 		} catch (error) {
 			if (!(error instanceof NumberFormatError)) throw error;
 			at.warnings.push({
-				where: grid.where(row, column),
+				where: where(grid, row, column),
 				message: `目標「${excerpt(name)}」の「${excerpt(text)}」は数値として読めないため、空欄にします（${error.reason}）。`
 			});
 			return null;
@@ -135,7 +135,7 @@ function readKpi(
 	const unit = fixedUnit || units[0] || '';
 	if (units.some((u) => u !== unit))
 		at.warnings.push({
-			where: grid.where(row),
+			where: where(grid, row),
 			message: `目標「${excerpt(name)}」の単位が「${[...new Set(units)].join('」「')}」と混ざっています。「${unit}」とします。`
 		});
 	return {

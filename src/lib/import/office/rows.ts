@@ -1,7 +1,7 @@
 // Reading a table's rows under its header: headings (rows of one cell, or merged across), items
 // (a row with its title), the row of marks under an item's plans (進行管理), rows continuing an
 // item, repeated headers, notes (※…), legends, and where the table ends (the KPI part).
-import { cellAt, coveringMerge, filledColumns, squash, tidy, type Grid } from './grid.ts';
+import { cellAt, coveringMerge, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
 import { isHeaderRepeat, isSubHeaderRepeat, type Header } from './header.ts';
 import { marksInColumns, type ImportMapping } from './mapping.ts';
 import {
@@ -75,7 +75,7 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 			break;
 		}
 		if (filled.length <= 2 && /^[※＊*]/.test(joined.trim())) {
-			out.notes.push({ text: tidy(joined), where: grid.where(r, filled[0]) });
+			out.notes.push({ text: tidy(joined), where: where(grid, r, filled[0]) });
 			continue;
 		}
 		const legend = filled.length <= 2 ? parseLegend(joined) : null;
@@ -93,7 +93,7 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 			const text = cellAt(grid, r, only);
 			if (!/^[\u2460-\u2473\u3251-\u325F\u32B1-\u32BF]/.test(text.trim())) {
 				const heading = splitHeading(text);
-				out.entries.push({ kind: 'heading', ...heading, where: grid.where(r, only) });
+				out.entries.push({ kind: 'heading', ...heading, where: where(grid, r, only) });
 				last = null;
 				continue;
 			}
@@ -110,7 +110,7 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 				for (const column of planColumns) {
 					const text = tidy(cellAt(grid, r, column.column - 1));
 					if (text !== '' && column.period !== undefined)
-						last.marks.set(column.period, { text, where: grid.where(r, column.column - 1) });
+						last.marks.set(column.period, { text, where: where(grid, r, column.column - 1) });
 				}
 				lastHasMarkRow = true;
 				continue;
@@ -120,10 +120,10 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 		if (titleText !== '' || !last) {
 			if (titleText === '')
 				out.warnings.push({
-					where: grid.where(r, title - 1),
+					where: where(grid, r, title - 1),
 					message: '取り組み項目が空欄の行を項目として取り込みます。'
 				});
-			last = { kind: 'item', cells: new Map(), marks: new Map(), where: grid.where(r, title - 1) };
+			last = { kind: 'item', cells: new Map(), marks: new Map(), where: where(grid, r, title - 1) };
 			lastHasMarkRow = false;
 			out.entries.push(last);
 			for (const c of filled) last.cells.set(c + 1, cellAt(grid, r, c));
@@ -138,7 +138,7 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 		}
 		if (inColumns) readMarkColumns(grid, r, mapping, last);
 		out.warnings.push({
-			where: grid.where(r, filled[0]),
+			where: where(grid, r, filled[0]),
 			message: `取り組み項目のない行「${excerpt(joined)}」を、上の項目の続きとして取り込みます。`
 		});
 	}
@@ -150,7 +150,7 @@ function readMarkColumns(grid: Grid, row: number, mapping: ImportMapping, item: 
 		if (column.role !== 'mark' || column.period === undefined) continue;
 		const text = tidy(cellAt(grid, row, column.column - 1));
 		if (text !== '' && !item.marks.has(column.period))
-			item.marks.set(column.period, { text, where: grid.where(row, column.column - 1) });
+			item.marks.set(column.period, { text, where: where(grid, row, column.column - 1) });
 	}
 }
 

@@ -2,7 +2,7 @@
 // with the unit their format adds, dates as dates, a formula's last result), merges kept.
 import type ExcelJS from 'exceljs';
 import { SHEET_LIMITS, XlsxImportError } from '../xlsx-cells.ts';
-import { columnLetter, type Grid, type Merge } from './grid.ts';
+import type { Grid, Merge } from './grid.ts';
 
 export function workbookGrids(workbook: ExcelJS.Workbook): Grid[] {
 	return workbook.worksheets
@@ -42,10 +42,7 @@ function sheetGrid(ws: ExcelJS.Worksheet): Grid {
 		name: ws.name,
 		rows,
 		merges: [...masters.values()],
-		where: (row, column) =>
-			column === undefined
-				? `シート「${ws.name}」の${row + 1}行目`
-				: `シート「${ws.name}」のセル ${columnLetter(column)}${row + 1}`
+		kind: 'sheet'
 	};
 }
 

@@ -1,0 +1,47 @@
+// Reads a file to import in a worker (import/worker.ts), or on the page where workers are not
+// available. An import error comes back as its message; anything else as null.
+import type { Imported } from '$lib/import/any.ts';
+import type { WorkerReply } from '$lib/import/worker.ts';
+
+export class ReadImportError extends Error {
+	/** The import's own message (in Japanese), or null when the file could not be read at all. */
+	readonly detail: string | null;
+	constructor(detail: string | null) {
+		super(detail ?? 'import failed');
+		this.name = 'ReadImportError';
+		this.detail = detail;
+	}
+}
+
+export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
+	let worker: Worker;
+	try {
+		worker = new Worker(new URL('../import/worker.ts', import.meta.url), { type: 'module' });
+	} catch {
+		return readHere(bytes);
+	}
+	let reply: WorkerReply;
+	try {
+		// Copied, not transferred: if the worker cannot start, the page reads the file itself.
+		reply = await new Promise<WorkerReply>((resolve, reject) => {
+			worker.onmessage = (e: MessageEvent<WorkerReply>) => resolve(e.data);
+			worker.onerror = (e) => reject(new Error(e.message));
+			worker.postMessage({ bytes });
+		});
+	} catch {
+		return readHere(bytes);
+	} finally {
+		worker.terminate();
+	}
+	if (!reply.ok) throw new ReadImportError(reply.message);
+	return reply.imported;
+}
+
+async function readHere(bytes: ArrayBuffer): Promise<Imported> {
+	const { importBytes, isImportError } = await import('$lib/import/any.ts');
+	try {
+		return await importBytes(new Uint8Array(bytes));
+	} catch (err) {
+		throw new ReadImportError(isImportError(err) ? err.message : null);
+	}
+}
