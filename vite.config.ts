@@ -69,7 +69,7 @@ export default defineConfig({
 					]
 				},
 				workbox: {
-					globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}'],
+					globPatterns: ['client/**/*.{js,mjs,css,ico,png,svg,webp,woff,woff2,webmanifest}'],
 					navigateFallback: '/',
 					// Data never comes from the cache: it lives in IndexedDB and syncs over the socket.
 					navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/healthz/],
@@ -80,7 +80,7 @@ export default defineConfig({
 		)
 	],
 	build: process.env.SHINKO_NO_MINIFY ? { minify: false } : {},
-	// The import worker (src/lib/import/worker.ts) is a module worker: it may share chunks.
+	// The import worker (src/lib/ui/import-worker.ts) is a module worker: it may share chunks.
 	worker: { format: 'es' },
 	server: {
 		port: 5173,

@@ -2,6 +2,10 @@
 // the role it inferred for every column, the periods and the scale, the rows as they will be
 // imported and every warning; a column's role corrected there changes the rows at once, and the
 // table opens as previewed. Nothing is stored before 作成.
+import { readFileSync } from 'node:fs';
+import { parseTextTable } from '../../src/lib/import/text-table.ts';
+import { REFERENCE } from '../helpers/cli.ts';
+import { printPdf, publishedHtml } from '../helpers/office-pdfs.ts';
 import { halfYearWorkbook, save } from '../helpers/office-workbooks.ts';
 import { allRows, expect, saved, test } from './fixtures.ts';
 
@@ -60,4 +64,29 @@ test('an office’s own workbook: preview, one column corrected, the table opene
 	await saved(page);
 	await page.goto(baseUrl);
 	await expect(page.locator('a[data-table-id]')).toHaveCount(before + 1);
+});
+
+test('a published PDF through the dialog: read in the worker, previewed, not stored until 作成', async ({
+	page,
+	baseUrl
+}) => {
+	const reference = parseTextTable(readFileSync(REFERENCE, 'utf8'));
+	const pdf = Buffer.from(await printPdf(publishedHtml(reference)));
+	await page.goto(baseUrl);
+	await page.getByRole('button', { name: 'ファイルから取り込む' }).click();
+	const dialog = page.locator('[data-import-dialog]');
+	await dialog.locator('input[type="file"]').setInputFiles({
+		name: '進行管理表.pdf',
+		mimeType: 'application/pdf',
+		buffer: pdf
+	});
+	await expect(dialog.locator('[data-import-counts]')).toContainText(
+		'見出し 21・取り組み項目 68・目標 3'
+	);
+	await expect(dialog.locator('[data-import-column="1"] td').first()).toHaveText('1');
+	await expect(dialog.locator('[data-import-rows]')).toContainText(
+		'公民館などを活用した出張入会説明会'
+	);
+	await dialog.getByRole('button', { name: 'キャンセル' }).click();
+	await expect(dialog).toHaveCount(0);
 });

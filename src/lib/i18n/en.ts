@@ -188,7 +188,7 @@ export const en: Messages = {
 	create: 'Create',
 	importFile: 'Import a file',
 	importHelp:
-		'Imports a progress table from Excel (.xlsx, your own or one saved by Shinko), the text format, or a JSON backup. You can check what was read before anything is stored.',
+		'Imports a progress table from Excel (.xlsx, your own or one saved by Shinko), a published PDF (with selectable text), the text format, or a JSON backup. You can check what was read before anything is stored.',
 	importPreview: (pillars: number, sections: number, items: number, kpis: number) =>
 		`${pillars} pillars · ${sections} sections · ${items} items · ${kpis} targets`,
 	importCreate: 'Create a table from it',

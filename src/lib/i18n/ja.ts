@@ -183,7 +183,7 @@ export const ja = {
 	create: '作成',
 	importFile: 'ファイルから取り込む',
 	importHelp:
-		'進行管理表の Excel (.xlsx。役所で作った表も Shinko で保存した表も)、テキスト形式、JSON バックアップを取り込めます。保存する前に、読み取った内容を確認できます。',
+		'進行管理表の Excel (.xlsx。役所で作った表も Shinko で保存した表も)、公開した PDF (文字を選択できるもの)、テキスト形式、JSON バックアップを取り込めます。保存する前に、読み取った内容を確認できます。',
 	importPreview: (pillars: number, sections: number, items: number, kpis: number) =>
 		`基本計画 ${pillars}・施策 ${sections}・取り組み項目 ${items}・目標 ${kpis}`,
 	importCreate: 'この内容で表を作成',

@@ -10,7 +10,7 @@ import { XlsxImportError, isShinkoWorkbook, loadWorkbook, shinkoWorkbookToSheet 
 
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
-export type ImportFormat = 'text' | 'xlsx' | 'json';
+export type ImportFormat = 'text' | 'xlsx' | 'json' | 'pdf';
 
 export class ImportError extends Error {
 	override name = 'ImportError';
@@ -29,6 +29,7 @@ export function isImportError(err: unknown): err is Error {
 
 export function detectFormat(bytes: Uint8Array): ImportFormat {
 	if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'xlsx'; // "PK": a zip
+	if (new TextDecoder().decode(bytes.subarray(0, 5)) === '%PDF-') return 'pdf';
 	let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 	while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
 	return bytes[i] === 0x7b ? 'json' : 'text';
@@ -50,6 +51,11 @@ export async function importBytes(bytes: Uint8Array, mapping?: ImportMapping): P
 		throw new ImportError(`ファイルが大きすぎます（${MAX_IMPORT_BYTES / 1024 / 1024} MB まで）`);
 	}
 	const format = detectFormat(bytes);
+	if (format === 'pdf') {
+		const { pdfGrids } = await import('./office/pdf-grid.ts');
+		const office = importGrids(await pdfGrids(bytes, 'PDF'), mapping);
+		return { sheet: office.sheet, format, office };
+	}
 	if (format === 'xlsx') {
 		const workbook = await loadWorkbook(bytes);
 		if (isShinkoWorkbook(workbook)) return { sheet: shinkoWorkbookToSheet(workbook), format };

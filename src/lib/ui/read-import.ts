@@ -1,7 +1,7 @@
-// Reads a file to import in a worker (import/worker.ts), or on the page where workers are not
+// Reads a file to import in a worker (ui/import-worker.ts), or on the page where workers are not
 // available. An import error comes back as its message; anything else as null.
 import type { Imported } from '$lib/import/any.ts';
-import type { WorkerReply } from '$lib/import/worker.ts';
+import type { WorkerReply } from './import-worker.ts';
 
 export class ReadImportError extends Error {
 	/** The import's own message (in Japanese), or null when the file could not be read at all. */
@@ -16,7 +16,7 @@ export class ReadImportError extends Error {
 export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
 	let worker: Worker;
 	try {
-		worker = new Worker(new URL('../import/worker.ts', import.meta.url), { type: 'module' });
+		worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module' });
 	} catch {
 		return readHere(bytes);
 	}
@@ -28,20 +28,26 @@ export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
 			worker.onerror = (e) => reject(new Error(e.message));
 			worker.postMessage({ bytes });
 		});
-	} catch {
+	} catch (err) {
+		console.warn('import worker failed; reading on the page', err);
 		return readHere(bytes);
 	} finally {
 		worker.terminate();
 	}
-	if (!reply.ok) throw new ReadImportError(reply.message);
+	if (!reply.ok) {
+		if (reply.bug) console.error('import worker:', reply.bug); // a bug, not the file
+		throw new ReadImportError(reply.message);
+	}
 	return reply.imported;
 }
 
 async function readHere(bytes: ArrayBuffer): Promise<Imported> {
+	await import('./pdf-worker.ts');
 	const { importBytes, isImportError } = await import('$lib/import/any.ts');
 	try {
 		return await importBytes(new Uint8Array(bytes));
 	} catch (err) {
+		if (!isImportError(err)) console.error(err); // a bug, not the file: kept for the console
 		throw new ReadImportError(isImportError(err) ? err.message : null);
 	}
 }

@@ -8,6 +8,7 @@ import { sheetProblems } from '../../model/sheet-shape.ts';
 import { LIMITS, type Tone } from '../../model/shape.ts';
 import { findFiscalYear, findPlanName } from '../text-lines.ts';
 import { assemble } from './assemble.ts';
+import { OfficeImportError } from './errors.ts';
 import { cellAt, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
 import { HEADER_SCAN_ROWS, findHeader, headerAt, type Header } from './header.ts';
 import { findKpis } from './kpis.ts';
@@ -15,9 +16,7 @@ import { mappingProblems, type ImportMapping } from './mapping.ts';
 import { readRows, type Entry, type Warning } from './rows.ts';
 import { parseLegend, splitHeading, toneOfLabel } from './words.ts';
 
-export class OfficeImportError extends Error {
-	override name = 'OfficeImportError';
-}
+export { OfficeImportError };
 
 export interface OfficeImport {
 	sheet: SheetJSON;
