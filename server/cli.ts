@@ -8,7 +8,8 @@ import { sheetToJson } from '../src/lib/export/json.ts';
 import { sheetToXlsx } from '../src/lib/export/xlsx.ts';
 import { docToSheet } from '../src/lib/doc/sheet-doc.ts';
 import { importBytes, isImportError, MAX_IMPORT_BYTES } from '../src/lib/import/any.ts';
-import { mappingSchema, type ImportMapping } from '../src/lib/import/office/mapping.ts';
+import { OfficeImportError } from '../src/lib/import/office/errors.ts';
+import { parseMapping, type ImportMapping } from '../src/lib/import/office/mapping.ts';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import {
 	backupCommand,
@@ -68,14 +69,9 @@ function readMapping(file: string): ImportMapping {
 		const detail = err instanceof SyntaxError ? err.message : 'ファイルが読めません';
 		throw new CliError(`${file}: 対応表の JSON が読めません (${detail})`);
 	}
-	const parsed = mappingSchema.safeParse(json);
-	if (!parsed.success) {
-		const issue = parsed.error.issues[0];
-		throw new CliError(
-			`${file}: 対応表の ${issue?.path.join('.') || '全体'} が正しくありません (${issue?.message ?? ''})`
-		);
-	}
-	return parsed.data;
+	const mapping = parseMapping(json);
+	if (typeof mapping === 'string') throw new CliError(`${file}: ${mapping}`);
+	return mapping;
 }
 
 async function importCommand(args: string[]): Promise<number> {
@@ -95,6 +91,12 @@ async function importCommand(args: string[]): Promise<number> {
 	try {
 		imported = await importBytes(readImportFile(file), mapping);
 	} catch (err) {
+		// The mapping that did not work is what --print-map is for: printed, to be corrected.
+		if (values['print-map'] && err instanceof OfficeImportError && err.mapping) {
+			process.stderr.write(`${file}: ${err.message}\n`);
+			out(JSON.stringify(err.mapping, null, '\t'));
+			return 0;
+		}
 		if (isImportError(err)) throw new CliError(`${file}: ${err.message}`);
 		throw err;
 	}

@@ -30,6 +30,7 @@ export const importEn: ImportMessages = {
 	importMappingFailed: 'Cannot import with this mapping',
 	importRoles: {
 		no: 'Number',
+		heading: 'Heading (policy…)',
 		title: 'Item',
 		content: 'Content',
 		department: 'Department',

@@ -30,6 +30,7 @@ export const importJa = {
 	importMappingFailed: 'この対応では取り込めません',
 	importRoles: {
 		no: '番号',
+		heading: '見出し（施策など）',
 		title: '取り組み項目',
 		content: '具体的内容',
 		department: '担当課',

@@ -59,7 +59,8 @@ export async function importBytes(bytes: Uint8Array, mapping?: ImportMapping): P
 	if (format === 'xlsx') {
 		const workbook = await loadWorkbook(bytes);
 		if (isShinkoWorkbook(workbook)) return { sheet: shinkoWorkbookToSheet(workbook), format };
-		const office = importGrids(workbookGrids(workbook), mapping);
+		const { grids, skipped } = workbookGrids(workbook);
+		const office = importGrids(grids, mapping, skipped);
 		return { sheet: office.sheet, format, office };
 	}
 	let text: string;

@@ -54,11 +54,19 @@ export async function xlsxToSheet(bytes: Uint8Array | ArrayBuffer): Promise<Shee
 /** A workbook read safely: hostile zips refused before ExcelJS inflates anything, sizes checked. */
 export async function loadWorkbook(bytes: Uint8Array | ArrayBuffer): Promise<ExcelJS.Workbook> {
 	const data = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
+	let mergedRanges: number;
 	try {
-		await verifyZip(data, inspectZip(data));
+		({ mergedRanges } = await verifyZip(data, inspectZip(data)));
 	} catch (error) {
 		if (error instanceof ZipGuardError) throw new XlsxImportError('', '', error.message);
 		throw error;
+	}
+	if (mergedRanges > MAX_MERGED_RANGES) {
+		throw new XlsxImportError(
+			'',
+			'',
+			`結合したセルが多すぎます（${mergedRanges}か所。${MAX_MERGED_RANGES}か所まで）`
+		);
 	}
 
 	const workbook = new ExcelJS.Workbook();
@@ -68,9 +76,11 @@ export async function loadWorkbook(bytes: Uint8Array | ArrayBuffer): Promise<Exc
 		const detail = error instanceof Error ? error.message : String(error);
 		throw new XlsxImportError('', '', `.xlsx として読めません（${detail.slice(0, 200)}）`);
 	}
-	for (const ws of workbook.worksheets) checkSheetSize(ws);
 	return workbook;
 }
+
+/** Merged ranges in a workbook: 2,500 items of the published layout (4 each), and a margin. */
+export const MAX_MERGED_RANGES = 12_000;
 
 /** A workbook Shinko wrote: it carries the hidden sheet of ids and exact numbers. */
 export function isShinkoWorkbook(workbook: ExcelJS.Workbook): boolean {
@@ -78,6 +88,7 @@ export function isShinkoWorkbook(workbook: ExcelJS.Workbook): boolean {
 }
 
 export function shinkoWorkbookToSheet(workbook: ExcelJS.Workbook): SheetJSON {
+	for (const ws of workbook.worksheets) checkSheetSize(ws);
 	const dataSheet = workbook.getWorksheet(SHEET_DATA)!;
 	const table = workbook.getWorksheet(SHEET_TABLE);
 	if (!table) throw new XlsxImportError('', '', `シート「${SHEET_TABLE}」がありません`);

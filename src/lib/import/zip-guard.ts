@@ -103,7 +103,11 @@ export function inspectZip(bytes: Uint8Array): ZipEntry[] {
  * Inflates every entry with a cap at the size the directory claims, so a directory that lies
  * (small sizes over a deflate bomb) is caught here, not inside the unzip library that trusts it.
  */
-export async function verifyZip(bytes: Uint8Array, entries: ZipEntry[]): Promise<void> {
+export async function verifyZip(
+	bytes: Uint8Array,
+	entries: ZipEntry[]
+): Promise<{ mergedRanges: number }> {
+	let mergedRanges = 0;
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	for (const entry of entries) {
 		const at = entry.localOffset;
@@ -116,9 +120,20 @@ export async function verifyZip(bytes: Uint8Array, entries: ZipEntry[]): Promise
 			throw new ZipGuardError(`${BROKEN}（「${entry.name}」が途切れています）`);
 
 		let size: number;
-		if (entry.method === STORED) size = entry.compressedSize;
-		else if (entry.method === DEFLATED) {
-			size = await inflatedSize(bytes.subarray(start, end), entry.uncompressedSize, entry.name);
+		if (entry.method === STORED) {
+			size = entry.compressedSize;
+			if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.name))
+				mergedRanges += countMerges(bytes.subarray(start, end), new Uint8Array(0));
+		} else if (entry.method === DEFLATED) {
+			const sheet = /^xl\/worksheets\/[^/]+\.xml$/.test(entry.name);
+			const inflated = await inflatedSize(
+				bytes.subarray(start, end),
+				entry.uncompressedSize,
+				entry.name,
+				sheet
+			);
+			size = inflated.size;
+			mergedRanges += inflated.merges;
 		} else {
 			throw new ZipGuardError(
 				`zip の中の「${entry.name}」の圧縮方式（${entry.method}）には対応していません`
@@ -130,10 +145,29 @@ export async function verifyZip(bytes: Uint8Array, entries: ZipEntry[]): Promise
 			);
 		}
 	}
+	return { mergedRanges };
 }
 
-/** Bytes `data` inflates to, stopping as soon as it passes `limit`. */
-async function inflatedSize(data: Uint8Array, limit: number, name: string): Promise<number> {
+// ExcelJS takes time quadratic in a sheet's merged ranges: they are counted before it loads.
+const MERGE_TAG = new TextEncoder().encode('<mergeCell ');
+
+function countMerges(chunk: Uint8Array, carry: Uint8Array): number {
+	const data = carry.length === 0 ? chunk : new Uint8Array([...carry, ...chunk]);
+	let count = 0;
+	outer: for (let i = 0; i + MERGE_TAG.length <= data.length; i++) {
+		for (let k = 0; k < MERGE_TAG.length; k++) if (data[i + k] !== MERGE_TAG[k]) continue outer;
+		count++;
+	}
+	return count;
+}
+
+/** Bytes `data` inflates to, stopping as soon as it passes `limit`; merged ranges counted. */
+async function inflatedSize(
+	data: Uint8Array,
+	limit: number,
+	name: string,
+	countMerged: boolean
+): Promise<{ size: number; merges: number }> {
 	const source = new ReadableStream<BufferSource>({
 		start(controller) {
 			controller.enqueue(data.slice());
@@ -142,14 +176,20 @@ async function inflatedSize(data: Uint8Array, limit: number, name: string): Prom
 	});
 	const reader = source.pipeThrough(new DecompressionStream('deflate-raw')).getReader();
 	let total = 0;
+	let merges = 0;
+	let carry = new Uint8Array(0);
 	try {
 		for (;;) {
 			const { done, value } = await reader.read();
-			if (done) return total;
+			if (done) return { size: total, merges };
 			total += value.byteLength;
+			if (countMerged) {
+				merges += countMerges(value, carry);
+				carry = value.slice(-(MERGE_TAG.length - 1));
+			}
 			if (total > limit) {
 				await reader.cancel();
-				return total;
+				return { size: total, merges };
 			}
 		}
 	} catch {

@@ -27,7 +27,12 @@ function halfWidth(text: string): string {
 const TOKEN = /^(?:(\d+(?:,\d+)*)(?:\.(\d+))?|([十百千万億兆]))/;
 const GROUPED = /^\d{1,3}(?:,\d{3})*$/;
 
+/** A value is a short text; anything longer is refused before any pattern runs over it. */
+const MAX_VALUE_TEXT = 100;
+
 export function parseJapaneseNumber(text: string): { value: number; unit: string } {
+	if (text.length > MAX_VALUE_TEXT)
+		throw new NumberFormatError(text.slice(0, 20) + '…', '長すぎます');
 	// The PDF breaks digits with spaces anywhere, so no space is meaningful inside a value.
 	let rest = halfWidth(text).replace(/\s+/g, '');
 	if (rest === '') throw new NumberFormatError(text, '空欄です');
@@ -97,6 +102,8 @@ export function parseValueWithActual(text: string): {
 	actual: number | null;
 	unit: string;
 } {
+	if (text.length > MAX_VALUE_TEXT)
+		throw new NumberFormatError(text.slice(0, 20) + '…', '長すぎます');
 	const match = WITH_ACTUAL.exec(halfWidth(text).trim());
 	if (!match) throw new NumberFormatError(text, '括弧の使い方が正しくありません');
 	const [, targetText = '', actualText] = match;

@@ -1,15 +1,20 @@
 // Reads a file to import in a worker (ui/import-worker.ts), or on the page where workers are not
 // available. An import error comes back as its message; anything else as null.
 import type { Imported } from '$lib/import/any.ts';
+import type { Grid } from '$lib/import/office/grid.ts';
+import type { ImportMapping } from '$lib/import/office/mapping.ts';
 import type { WorkerReply } from './import-worker.ts';
 
 export class ReadImportError extends Error {
 	/** The import's own message (in Japanese), or null when the file could not be read at all. */
 	readonly detail: string | null;
-	constructor(detail: string | null) {
+	/** The file as read when only its inferred mapping failed: the preview offers to correct it. */
+	readonly found: { mapping: ImportMapping; grids: Grid[] } | undefined;
+	constructor(detail: string | null, found?: { mapping: ImportMapping; grids: Grid[] }) {
 		super(detail ?? 'import failed');
 		this.name = 'ReadImportError';
 		this.detail = detail;
+		this.found = found;
 	}
 }
 
@@ -36,7 +41,7 @@ export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
 	}
 	if (!reply.ok) {
 		if (reply.bug) console.error('import worker:', reply.bug); // a bug, not the file
-		throw new ReadImportError(reply.message);
+		throw new ReadImportError(reply.message, reply.found);
 	}
 	return reply.imported;
 }
@@ -44,10 +49,15 @@ export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
 async function readHere(bytes: ArrayBuffer): Promise<Imported> {
 	await import('./pdf-worker.ts');
 	const { importBytes, isImportError } = await import('$lib/import/any.ts');
+	const { OfficeImportError } = await import('$lib/import/office/errors.ts');
 	try {
 		return await importBytes(new Uint8Array(bytes));
 	} catch (err) {
 		if (!isImportError(err)) console.error(err); // a bug, not the file: kept for the console
-		throw new ReadImportError(isImportError(err) ? err.message : null);
+		const found =
+			err instanceof OfficeImportError && err.mapping && err.grids
+				? { mapping: err.mapping, grids: err.grids }
+				: undefined;
+		throw new ReadImportError(isImportError(err) ? err.message : null, found);
 	}
 }

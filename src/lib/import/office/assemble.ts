@@ -19,20 +19,30 @@ export interface Assembled {
 	warnings: Warning[];
 }
 
+// Names of a department end so; a ・ inside such a name (子ども・子育て支援課) is part of it.
+const DEPARTMENT_END = /(課|室|係|部|局|所|センター|事務所|課長|グループ|班)$/;
+
 /** Splits a 担当課 cell: 総務・事業, 総務 事業, 総務\n事業, and 総務事業 where both are known. */
 export function splitDepartments(text: string, known: readonly string[] = []): string[] {
 	const out: string[] = [];
-	for (const word of text.split(/[\s・、,，/／]+/).filter(Boolean))
-		for (const part of runTogether(word, known) ?? [word]) if (!out.includes(part)) out.push(part);
+	for (const word of text.split(/[\s、,，/／]+/).filter(Boolean)) {
+		const dotted = word.split('・').filter(Boolean);
+		const ends = dotted.map((part) => DEPARTMENT_END.test(part));
+		const parts = ends.some(Boolean) && !ends.every(Boolean) ? [word] : dotted;
+		for (const part of parts)
+			for (const name of runTogether(part, known) ?? [part])
+				if (!out.includes(name)) out.push(name);
+	}
 	return out;
 }
 
 /** A word made wholly of two or more known names (a PDF runs them together), or null. */
 function runTogether(word: string, known: readonly string[]): string[] | null {
 	if ([...word].length > 32) return null;
+	let budget = 2_000;
 	const split = (rest: string, depth: number): string[] | null => {
 		if (rest === '') return [];
-		if (depth > 4) return null;
+		if (depth > 4 || --budget < 0) return null;
 		for (const k of known) {
 			if (k === word || !rest.startsWith(k)) continue;
 			const tail = split(rest.slice(k.length), depth + 1);
@@ -47,7 +57,9 @@ function runTogether(word: string, known: readonly string[]): string[] | null {
 export function assemble(
 	entries: Entry[],
 	mapping: ImportMapping,
-	fallbackTitle: string
+	fallbackTitle: string,
+	/** Names the standard columns already go by: an added column is named apart from them. */
+	standardLabels: string[] = []
 ): Assembled {
 	const warnings: Warning[] = [];
 	const col = (role: string) => mapping.columns.find((c) => c.role === role)?.column;
@@ -57,7 +69,10 @@ export function assemble(
 			where: `列 ${c.column}`,
 			message: `追加の列は${LIMITS.extraColumns}列までです。列「${c.header}」は取り込みません。`
 		});
-	const extraColumns = uniqueLabels(extras.map((c) => c.header)).map((label, i) => ({
+	const extraColumns = uniqueLabels(
+		extras.map((c) => c.header),
+		standardLabels
+	).map((label, i) => ({
 		key: `xc${extras[i]!.column}`,
 		label
 	}));
@@ -119,20 +134,34 @@ export function assemble(
 		}
 		const target: SectionJSON = section ?? newSection('', '');
 		const item = toItem(entry, mapping, `${target.id}i${target.items.length + 1}`, warnings);
-		item.departments = splitDepartments(item.departments.join(' '), known).filter((name) => {
+		const names = item.departments.flatMap((text) => splitDepartments(text, known));
+		item.departments = names.filter((name) => {
 			if ([...name].length > 32) {
 				warnings.push({
 					where: entry.where,
-					message: `担当課「${excerpt(name)}」が長すぎます（32文字まで）。`
+					message: `担当課「${excerpt(name)}」が長すぎます（32文字まで）。取り込みません。`
 				});
 				return false;
 			}
 			if (!departments.includes(name)) {
-				if (departments.length === LIMITS.departments) return false;
+				if (departments.length === LIMITS.departments) {
+					warnings.push({
+						where: entry.where,
+						message: `担当課は${LIMITS.departments}までです。「${name}」は取り込みません。`
+					});
+					return false;
+				}
 				departments.push(name);
 			}
 			return true;
 		});
+		if (item.departments.length > 16) {
+			warnings.push({
+				where: entry.where,
+				message: `一つの項目の担当課は16までです。「${item.departments.slice(16).join('・')}」は取り込みません。`
+			});
+			item.departments = item.departments.slice(0, 16);
+		}
 		for (const [i, c] of extras.entries()) {
 			const text = tidy(entry.cells.get(c.column) ?? '');
 			if (text !== '') item.extra[extraColumns[i]!.key] = text;
@@ -189,12 +218,13 @@ function toItem(entry: RawItem, mapping: ImportMapping, id: string, warnings: Wa
 }
 
 /** Column labels as the table can hold them: short enough, each once. */
-function uniqueLabels(labels: string[]): string[] {
+function uniqueLabels(labels: string[], taken: string[]): string[] {
 	const out: string[] = [];
+	const used = (label: string) => out.includes(label) || taken.includes(label);
 	for (const raw of labels) {
 		const base = [...raw.replace(/\s+/g, ' ').trim()].slice(0, LIMITS.label - 3).join('') || '列';
 		let label = base;
-		for (let n = 2; out.includes(label); n++) label = `${base}${n}`;
+		for (let n = 2; used(label); n++) label = `${base}${n}`;
 		out.push(label);
 	}
 	return out;

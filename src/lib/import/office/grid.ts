@@ -44,12 +44,7 @@ export function mergeAt(grid: Grid, row: number, column: number): Merge | undefi
 
 /** The master of the merge that covers the cell from another row or column, if any. */
 export function coveringMerge(grid: Grid, row: number, column: number): Merge | undefined {
-	for (const m of grid.merges) {
-		if (m.row === row && m.column === column) continue;
-		if (row >= m.row && row < m.row + m.rows && column >= m.column && column < m.column + m.columns)
-			return m;
-	}
-	return undefined;
+	return coverIndex(grid).get(`${row},${column}`);
 }
 
 const indexes = new WeakMap<Grid, Map<string, Merge>>();
@@ -58,6 +53,22 @@ function mergeIndex(grid: Grid): Map<string, Merge> {
 	if (!index) {
 		index = new Map(grid.merges.map((m) => [`${m.row},${m.column}`, m]));
 		indexes.set(grid, index);
+	}
+	return index;
+}
+
+// Every covered cell, once: a sheet is at most 10,000 × 50 cells, so this stays bounded.
+const covers = new WeakMap<Grid, Map<string, Merge>>();
+function coverIndex(grid: Grid): Map<string, Merge> {
+	let index = covers.get(grid);
+	if (!index) {
+		index = new Map();
+		const width = Math.max(0, ...grid.rows.map((r) => r.length));
+		for (const m of grid.merges)
+			for (let r = m.row; r < Math.min(m.row + m.rows, grid.rows.length); r++)
+				for (let c = m.column; c < Math.min(m.column + m.columns, width); c++)
+					if (r !== m.row || c !== m.column) index.set(`${r},${c}`, m);
+		covers.set(grid, index);
 	}
 	return index;
 }

@@ -12,7 +12,8 @@ import { OfficeImportError } from './errors.ts';
 import { cellAt, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
 import { HEADER_SCAN_ROWS, findHeader, headerAt, type Header } from './header.ts';
 import { findKpis } from './kpis.ts';
-import { mappingProblems, type ImportMapping } from './mapping.ts';
+import { mappingProblems, parseMapping, type ImportMapping } from './mapping.ts';
+import { describeIssue, fieldLabel, issueContext } from '../schema-issue.ts';
 import { readRows, type Entry, type Warning } from './rows.ts';
 import { parseLegend, splitHeading, toneOfLabel } from './words.ts';
 
@@ -36,10 +37,22 @@ const LEVEL_LABELS: Record<number, string[]> = {
 	3: ['基本目標', '施策', '事業']
 };
 
-export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport {
-	const found = given ? givenTables(grids, given) : foundTables(grids);
+/**
+ * Reads the table from an office's grids: by the mapping given (the preview's or --map's), else
+ * by the one inferred. `notices` are said among the warnings (sheets left out when read).
+ */
+export function importGrids(
+	grids: Grid[],
+	given?: ImportMapping,
+	notices: string[] = []
+): OfficeImport {
+	if (given) {
+		const checked = parseMapping(given);
+		if (typeof checked === 'string') throw new OfficeImportError(checked);
+	}
+	const warnings: Warning[] = notices.map((message) => ({ where: '', message }));
+	const found = given ? givenTables(grids, given) : foundTables(grids, warnings);
 	const first = found[0]!;
-	const warnings: Warning[] = [];
 	const entries: Entry[] = [];
 	const legends: { mark: string; label: string }[][] = [];
 	const notes: { text: string; where: string }[] = [];
@@ -48,19 +61,27 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 
 	// The mapping's shape of columns and periods first: reading rows needs it, the scale does not.
 	const draft: ImportMapping = given ?? {
-		sheets: found.map(({ grid, header }) => ({ name: grid.name, headerRow: header.row + 1 })),
+		sheets: found.map(({ grid, header, offset }) => ({
+			name: grid.name,
+			headerRow: header.row + 1,
+			...(offset === 0 ? {} : { columnOffset: offset })
+		})),
 		headerRows: first.header.rows,
 		columns: first.header.columns,
 		periods: first.header.periods,
 		marks: [],
 		fiscalYear: 0,
 		title: '',
-		levelLabels: []
+		levelLabels: LEVEL_LABELS[2]!
 	};
-	for (const { grid, header } of found) {
+	for (const { grid, header, offset } of found) {
 		// Headings may sit above each sheet's header (a sheet per 基本目標), as well as inside it.
 		const above = grid === first.grid ? top : aboveHeader(grid, header.row);
-		const rows = readRows(grid, { ...header, columns: draft.columns }, draft);
+		const shifted = {
+			...draft,
+			columns: draft.columns.map((c) => ({ ...c, column: c.column + offset }))
+		};
+		const rows = readRows(grid, { ...header, columns: shifted.columns }, shifted, offset);
 		entries.push(...above.headings, ...rows.entries);
 		legends.push(...above.legends, ...rows.legends);
 		notes.push(...above.notes, ...rows.notes);
@@ -73,17 +94,26 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 		...draft,
 		marks: inferScale(entries, legends, warnings),
 		fiscalYear: inferFiscalYear(title, first, warnings),
-		title
+		title: title.slice(0, 500)
 	};
 	const problems = mappingProblems(mapping);
-	if (problems.length > 0) throw new OfficeImportError(problems.join(' '));
+	if (problems.length > 0)
+		throw new OfficeImportError(
+			`${where(first.grid, first.header.row)}の見出し: ${problems.join(' ')}`,
+			{
+				mapping,
+				grids
+			}
+		);
 
-	const built = assemble(entries, mapping, first.grid.name);
+	const labels = columnLabels(mapping);
+	const built = assemble(entries, mapping, first.grid.name, Object.values(labels));
 	warnings.push(...built.warnings);
 	const items = built.pillars.flatMap((p) => p.sections.flatMap((s) => s.items)).length;
 	if (items === 0)
 		throw new OfficeImportError(
-			`${where(first.grid, first.header.row)}の見出しの下に、取り組み項目の行がありません（取り組み項目の列「${mapping.columns.find((c) => c.role === 'title')?.header ?? ''}」に文字のある行を探しました）。`
+			`${where(first.grid, first.header.row)}の見出しの下に、取り組み項目の行がありません（取り組み項目の列「${mapping.columns.find((c) => c.role === 'title')?.header ?? ''}」に文字のある行を探しました）。`,
+			{ mapping, grids }
 		);
 	if (!given || given.levelLabels.length !== built.levels)
 		mapping.levelLabels = LEVEL_LABELS[built.levels]!;
@@ -94,6 +124,12 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 		warnings.push(...kpis.warnings);
 		notes.push(...kpis.notes);
 	}
+	for (const grid of grids)
+		if (!ends.has(grid) && grid !== kpis?.grid && grid.rows.some((r) => r.some((c) => c !== '')))
+			warnings.push({
+				where: '',
+				message: `シート「${grid.name}」は、取り込んだ表と同じ見出しの行がないため読みませんでした。`
+			});
 
 	const sheet: SheetJSON = {
 		schemaVersion: SCHEMA_VERSION,
@@ -105,18 +141,21 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 		periodLabels: mapping.periods,
 		markScale: withKeys(mapping.marks),
 		departments: built.departments,
-		columnLabels: columnLabels(mapping),
+		columnLabels: labels,
 		extraColumns: built.extraColumns,
 		pillars: built.pillars,
 		kpis: kpis?.kpis ?? []
 	};
 	const parsed = sheetSchema.safeParse(sheet);
-	if (!parsed.success)
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0]!;
 		throw new OfficeImportError(
-			`取り込んだ表が保存できる形になりません: ${parsed.error.issues[0]?.message ?? ''}`
+			`取り込んだ表が保存できる形になりません（${fieldLabel(issue.path)}: ${describeIssue(issue, issueContext(sheet))}）`,
+			{ mapping, grids }
 		);
+	}
 	const bad = sheetProblems(parsed.data, 1)[0];
-	if (bad) throw new OfficeImportError(bad.message);
+	if (bad) throw new OfficeImportError(bad.message, { mapping, grids });
 	const headings =
 		built.pillars.length +
 		built.pillars.flatMap((p) => p.sections).filter((s) => s.title !== '').length;
@@ -133,36 +172,60 @@ export function importGrids(grids: Grid[], given?: ImportMapping): OfficeImport 
 interface Found {
 	grid: Grid;
 	header: Header;
+	/** Columns right of the first table's (a sheet that starts at column B: 1). */
+	offset: number;
 }
 
-/** The grids holding the table: the first with a header, and every other with the same header. */
-function foundTables(grids: Grid[]): Found[] {
-	const found: Found[] = [];
-	for (const grid of grids) {
-		const header = findHeader(grid);
-		if (!header) continue;
-		const first = found[0];
-		if (first && signature(header) !== signature(first.header)) continue;
-		found.push({ grid, header });
-	}
-	if (found.length === 0) {
+/**
+ * The grids holding the table: the one whose header names the most columns (a summary sheet
+ * first in the workbook does not win over the table), and every other whose columns have the
+ * same roles in the same order, in workbook order. Sheets with another header are said.
+ */
+function foundTables(grids: Grid[], warnings: Warning[]): Found[] {
+	const headers = grids.map((grid) => ({ grid, header: findHeader(grid) }));
+	const candidates = headers.filter((h): h is { grid: Grid; header: Header } => h.header !== null);
+	if (candidates.length === 0) {
 		const names = grids.map((g) => `「${g.name}」`).join('');
 		throw new OfficeImportError(
 			`進行管理表が見つかりません。${names}の先頭${HEADER_SCAN_ROWS}行で、取り組み項目（事業名）・具体的内容・担当課・期間（～6月、上半期 など）・評価 のような列名が三つ以上並ぶ見出しの行を探しました。`
 		);
 	}
+	const best = candidates.reduce((a, b) => (b.header.score > a.header.score ? b : a));
+	const found: Found[] = [];
+	for (const c of candidates) {
+		const offset = firstColumn(c.header) - firstColumn(best.header);
+		if (c === best || signature(c.header) === signature(best.header)) found.push({ ...c, offset });
+		else
+			warnings.push({
+				where: where(c.grid, c.header.row),
+				message: `シート「${c.grid.name}」の見出し（${describe(c.header)}）は、シート「${best.grid.name}」の表と列が違うため読みませんでした。`
+			});
+	}
 	return found;
 }
 
+function firstColumn(header: Header): number {
+	return header.columns.find((c) => c.role !== 'ignore')?.column ?? 1;
+}
+
+/** The roles of a header's columns in order, wherever they start. */
 function signature(header: Header): string {
 	return header.columns
 		.filter((c) => c.role !== 'ignore')
-		.map((c) => `${c.column}:${c.role}:${squash(c.header)}`)
+		.map((c) => `${c.role}:${c.period ?? ''}`)
 		.join('|');
 }
 
+function describe(header: Header): string {
+	return header.columns
+		.filter((c) => c.role !== 'ignore')
+		.map((c) => c.header)
+		.join('・')
+		.slice(0, 80);
+}
+
 function givenTables(grids: Grid[], mapping: ImportMapping): Found[] {
-	return mapping.sheets.map(({ name, headerRow }) => {
+	return mapping.sheets.map(({ name, headerRow, columnOffset }) => {
 		const grid = grids.find((g) => g.name === name);
 		if (!grid)
 			throw new OfficeImportError(
@@ -171,7 +234,7 @@ function givenTables(grids: Grid[], mapping: ImportMapping): Found[] {
 		if (headerRow > grid.rows.length)
 			throw new OfficeImportError(`対応表の見出しの行 ${headerRow} はシート「${name}」の外です。`);
 		const header = headerAt(grid, headerRow - 1);
-		return { grid, header: { ...header, rows: mapping.headerRows } };
+		return { grid, header: { ...header, rows: mapping.headerRows }, offset: columnOffset ?? 0 };
 	});
 }
 
@@ -192,7 +255,11 @@ function aboveHeader(grid: Grid, headerRow: number) {
 		if (legend) out.legends.push(legend);
 		else if (/^[※＊*]/.test(text)) out.notes.push({ text, where: where(grid, r, filled[0]) });
 		else if (/^[<＜〈《【].*[>＞〉》】]$/.test(text)) continue;
-		else if (texts.length > 0 && filled.length === 1 && splitHeading(text).style !== 'plain')
+		else if (
+			filled.length === 1 &&
+			splitHeading(text).style !== 'plain' &&
+			(texts.length > 0 || !/進行管理|年度/.test(text))
+		)
 			out.headings.push({
 				kind: 'heading',
 				...splitHeading(text),
@@ -207,7 +274,7 @@ function aboveHeader(grid: Grid, headerRow: number) {
 function inferFiscalYear(title: string, first: Found, warnings: Warning[]): number {
 	const candidates = [title, ...first.header.columns.map((c) => c.header), first.grid.name];
 	for (const text of candidates) {
-		const year = findFiscalYear(text);
+		const year = tableYear(text);
 		if (year !== null) return year;
 	}
 	const now = new Date();
@@ -230,18 +297,21 @@ function inferScale(
 		if (e.kind === 'item')
 			for (const { text } of e.marks.values()) counts.set(text, (counts.get(text) ?? 0) + 1);
 	const texts = [...counts.keys()];
-	const legend = legends[0];
+	const fits = (marks: string[]) => (t: string) =>
+		markOf(t, marks) !== null ||
+		markOf(squash(t), marks) !== null ||
+		markOf(squash(t).toUpperCase(), marks) !== null;
+	// A legend is the scale only if it names the marks the table holds (作成：… 更新日：… does not).
+	const legend = legends.find((l) => texts.every(fits(l.map((e) => e.mark))));
 	if (legend) {
-		const scale = legend.slice(0, LIMITS.marks.max).map((e, i, all) => ({
+		return legend.slice(0, LIMITS.marks.max).map((e, i, all) => ({
 			mark: e.mark.slice(0, LIMITS.mark),
 			label: e.label.slice(0, LIMITS.label),
 			tone: toneOfLabel(e.label) ?? toneByPlace(i, all.length)
 		}));
-		return scale;
 	}
 	for (const preset of MARK_PRESETS) {
-		const marks = preset.marks.map((m) => m.mark);
-		if (texts.every((t) => markOf(t, marks) !== null || markOf(squash(t), marks) !== null))
+		if (texts.every(fits(preset.marks.map((m) => m.mark))))
 			return preset.marks.map(({ mark, label, tone }) => ({ mark, label, tone }));
 	}
 	// Marks no preset knows: themselves as their names, most used first, tones by their words.
@@ -302,4 +372,19 @@ function columnLabels(mapping: ImportMapping): SheetJSON['columnLabels'] {
 			out[key] = header;
 	}
 	return out;
+}
+
+/**
+ * The year a title names for its table: the last one not inside a plan's span (第2次総合計画
+ * （令和2年度～令和6年度）令和5年度進行管理表 is 令和5年度), else the first.
+ */
+function tableYear(text: string): number | null {
+	const squashed = squash(text);
+	const year = '(?:(?:令和|平成|R|H)(?:元|\\d{1,2})|\\d{4})年度?';
+	const outside = squashed
+		.replace(/[(（][^)）]*[)）]/g, ' ')
+		.replace(new RegExp(`${year}[~〜～]${year}`, 'gi'), ' ');
+	const years = [...outside.matchAll(/(?:(?:令和|平成|R|H)(?:元|\d{1,2})|\d{4})年度/gi)];
+	const last = years.at(-1);
+	return (last ? findFiscalYear(last[0]) : null) ?? findFiscalYear(text);
 }

@@ -9,12 +9,22 @@ import {
 import type { KpiJSON } from '../../model/schema.ts';
 import { findFiscalYear } from '../text-lines.ts';
 import { cellAt, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
-import { excerpt, looksLikeKpiHeader, type Warning } from './rows.ts';
+import { KPI_TARGET, excerpt, looksLikeKpiHeader, type Warning } from './rows.ts';
+
+interface KpiYear {
+	label: string;
+	fiscalYear: number;
+	/** The column of its target (with the actual in brackets, if written so). */
+	column?: number;
+	/** A column of its actual alone. */
+	actualColumn?: number;
+}
 
 export interface KpiTable {
 	kpis: KpiJSON[];
 	/** The sheet and row of its header, for the preview. */
 	where: string;
+	grid: Grid;
 	notes: { text: string; where: string }[];
 	warnings: Warning[];
 }
@@ -31,25 +41,31 @@ export function findKpis(grids: Grid[], from: Map<Grid, number>): KpiTable | nul
 }
 
 function readKpis(grid: Grid, headerRow: number): KpiTable {
-	const out: KpiTable = { kpis: [], where: where(grid, headerRow), notes: [], warnings: [] };
+	const out: KpiTable = { kpis: [], where: where(grid, headerRow), grid, notes: [], warnings: [] };
 	const header = grid.rows[headerRow] ?? [];
 	const columns = filledColumns(grid, headerRow);
 	const nameColumn = columns[0]!;
 	const find = (pattern: RegExp) =>
 		columns.find((c) => c !== nameColumn && pattern.test(squash(header[c]!)));
-	const targetColumn = find(/^(目標|目標値|最終目標|計画期間の目標|目標\(.*\))$/);
+	const targetColumn = find(KPI_TARGET);
 	const unitColumn = find(/^単位$/);
 	const baselineColumn = find(/(現状|基準|策定時|当初)/);
-	const years = columns
-		.filter((c) => c !== baselineColumn && c !== targetColumn)
-		.map((c) => ({
-			column: c,
-			label: tidy(header[c]!).replace(/\s+/g, ''),
-			fiscalYear: findFiscalYear(header[c]!)
-		}))
-		.filter(
-			(y): y is { column: number; label: string; fiscalYear: number } => y.fiscalYear !== null
-		);
+	// A year's column holds its target (and actual in brackets), or only its actual (令和5年度実績).
+	const years: KpiYear[] = [];
+	for (const c of columns) {
+		if (c === baselineColumn || c === targetColumn) continue;
+		const fiscalYear = findFiscalYear(header[c]!);
+		if (fiscalYear === null) continue;
+		const label = tidy(header[c]!).replace(/\s+/g, '');
+		const actual = /実績/.test(label);
+		let year = years.find((y) => y.fiscalYear === fiscalYear);
+		if (!year) {
+			year = { label: label.replace(/(目標|計画|実績)(値)?$/, ''), fiscalYear };
+			years.push(year);
+		}
+		if (actual) year.actualColumn = c;
+		else year.column = c;
+	}
 
 	let blanks = 0;
 	for (let r = headerRow + 1; r < grid.rows.length && blanks < 3; r++) {
@@ -94,7 +110,7 @@ function readKpi(
 		baselineColumn: number | undefined;
 		targetColumn: number | undefined;
 		unitColumn: number | undefined;
-		years: { column: number; label: string; fiscalYear: number }[];
+		years: KpiYear[];
 		warnings: Warning[];
 		baselineLabel: string;
 	}
@@ -125,11 +141,12 @@ function readKpi(
 	const target = read(at.targetColumn, parseJapaneseNumber);
 	const years = at.years.map((y) => {
 		const value = read(y.column, parseValueWithActual);
+		const actual = read(y.actualColumn, parseJapaneseNumber);
 		return {
 			label: y.label,
 			fiscalYear: y.fiscalYear,
 			target: value?.target ?? null,
-			actual: value?.actual ?? null
+			actual: actual?.value ?? value?.actual ?? null
 		};
 	});
 	const unit = fixedUnit || units[0] || '';

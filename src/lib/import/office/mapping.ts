@@ -16,8 +16,11 @@ export interface ColumnMapping {
 }
 
 export interface ImportMapping {
-	/** Sheets (or the PDF) that hold the table, in order, each with its first header row (1-based). */
-	sheets: { name: string; headerRow: number }[];
+	/**
+	 * Sheets (or the PDF) that hold the table, in order, each with its first header row (1-based)
+	 * and how many columns right of the first sheet's its columns are (a sheet starting at B: 1).
+	 */
+	sheets: { name: string; headerRow: number; columnOffset?: number }[];
 	/** Rows of header: 2 when a period's 計画 and 評価 sit under it on a second row. */
 	headerRows: 1 | 2;
 	columns: ColumnMapping[];
@@ -80,10 +83,26 @@ export function mappingProblems(mapping: ImportMapping): string[] {
 	}
 	const marks = new Set(mapping.marks.map((m) => m.mark));
 	if (marks.size !== mapping.marks.length) out.push('評価の記号が重複しています。');
+	if (mapping.marks.length === 0) out.push('評価の記号がありません。');
+	const columns = mapping.columns.map((c) => c.column);
+	if (new Set(columns).size !== columns.length) out.push('同じ列に役割が二つあります。');
+	const sheets = mapping.sheets.map((s) => s.name);
+	if (new Set(sheets).size !== sheets.length) out.push('同じシートが二回あります。');
 	return out;
 }
 
 /** Marks are read from the item's own row when a column holds them, else from the row below. */
 export function marksInColumns(mapping: ImportMapping): boolean {
 	return mapping.columns.some((c) => c.role === 'mark');
+}
+
+/** A mapping read from JSON (--map, or the preview), or the first problem with it in Japanese. */
+export function parseMapping(json: unknown): ImportMapping | string {
+	const parsed = mappingSchema.safeParse(json);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		return `対応表の ${issue?.path.join('.') || '全体'} が正しくありません（${issue?.message ?? ''}）`;
+	}
+	const problems = mappingProblems(parsed.data);
+	return problems.length > 0 ? problems.join(' ') : parsed.data;
 }

@@ -1,10 +1,20 @@
 // Reading a table's rows under its header: headings (rows of one cell, or merged across), items
 // (a row with its title), the row of marks under an item's plans (進行管理), rows continuing an
 // item, repeated headers, notes (※…), legends, and where the table ends (the KPI part).
-import { cellAt, coveringMerge, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
+import {
+	cellAt,
+	coveringMerge,
+	filledColumns,
+	mergeAt,
+	squash,
+	tidy,
+	type Grid,
+	where
+} from './grid.ts';
 import { isHeaderRepeat, isSubHeaderRepeat, type Header } from './header.ts';
 import { marksInColumns, type ImportMapping } from './mapping.ts';
 import {
+	HEADING_MAX,
 	isKpiMarker,
 	isMarksLabel,
 	parseLegend,
@@ -46,7 +56,16 @@ export interface TableRows {
 	warnings: Warning[];
 }
 
-export function readRows(grid: Grid, header: Header, mapping: ImportMapping): TableRows {
+/**
+ * The rows under a header. `mapping`'s columns are where this sheet has them; `offset` says how
+ * far right of the mapping's own they are, and cells are kept by the mapping's column numbers.
+ */
+export function readRows(
+	grid: Grid,
+	header: Header,
+	mapping: ImportMapping,
+	offset = 0
+): TableRows {
 	const out: TableRows = {
 		entries: [],
 		end: grid.rows.length,
@@ -61,42 +80,79 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 	let last: RawItem | null = null;
 	let lastHasMarkRow = false;
 
+	const headingColumn = mapping.columns.find((c) => c.role === 'heading')?.column;
+	const noColumn = mapping.columns.find((c) => c.role === 'no')?.column;
+
 	for (let r = header.row + header.rows; r < grid.rows.length; r++) {
-		const filled = filledColumns(grid, r);
+		let filled = filledColumns(grid, r);
 		if (filled.length === 0) continue;
-		const texts = filled.map((c) => cellAt(grid, r, c));
-		const joined = texts.join(' ');
 		if (isHeaderRepeat(grid, r, header)) {
 			if (isSubHeaderRepeat(grid, r + 1, header)) r++;
 			continue;
 		}
+		// 施策 | 事業名 …: a 施策 written (merged down over its 事業) opens a heading.
+		if (headingColumn !== undefined && cellAt(grid, r, headingColumn - 1) !== '') {
+			const text = cellAt(grid, r, headingColumn - 1);
+			out.entries.push({
+				kind: 'heading',
+				...splitHeading(text),
+				where: where(grid, r, headingColumn - 1)
+			});
+			last = null;
+			filled = filled.filter((c) => c !== headingColumn - 1);
+			if (filled.length === 0) continue;
+		}
+		const texts = filled.map((c) => cellAt(grid, r, c));
+		const joined = texts.join(' ');
 		if ((filled.length === 1 && isKpiMarker(joined)) || looksLikeKpiHeader(texts)) {
 			out.end = r;
 			break;
+		}
+		const titleText = cellAt(grid, r, title - 1);
+		// A legend is a line of its own (one cell, or none in the title column): S：計画以上 …
+		const legend =
+			filled.length === 1 || (titleText === '' && filled.length <= 2) ? parseLegend(joined) : null;
+		if (legend) {
+			out.legends.push(legend);
+			continue;
 		}
 		if (filled.length <= 2 && /^[※＊*]/.test(joined.trim())) {
 			out.notes.push({ text: tidy(joined), where: where(grid, r, filled[0]) });
 			continue;
 		}
-		const legend = filled.length <= 2 ? parseLegend(joined) : null;
-		if (legend) {
-			out.legends.push(legend);
-			continue;
-		}
-		const titleText = cellAt(grid, r, title - 1);
 		// Covered from the row above: an item's cells merged over its two rows.
 		const titleCovered = (coveringMerge(grid, r, title - 1)?.row ?? r) < r;
 
-		// A heading: one cell (or one merge) left of or over the title column, not an item's number.
+		// A heading: one cell (or one merge) left of or over the title column, short, not an item's
+		// number. In the title column itself, only a numbered heading (1 …, (1) …) or one merged
+		// across the table: a lone unnumbered title there is an item not yet filled in.
 		const only = filled.length === 1 ? filled[0]! : -1;
 		if (only >= 0 && only <= title - 1 && !titleCovered) {
 			const text = cellAt(grid, r, only);
-			if (!/^[\u2460-\u2473\u3251-\u325F\u32B1-\u32BF]/.test(text.trim())) {
-				const heading = splitHeading(text);
+			const heading = splitHeading(text);
+			const merged = (mergeAt(grid, r, only)?.columns ?? 1) >= 2;
+			if (
+				!/^[\u2460-\u2473\u3251-\u325F\u32B1-\u32BF]/.test(text.trim()) &&
+				[...text].length <= HEADING_MAX &&
+				(only < title - 1 || heading.style !== 'plain' || merged)
+			) {
 				out.entries.push({ kind: 'heading', ...heading, where: where(grid, r, only) });
 				last = null;
 				continue;
 			}
+		}
+		// No. | title merged across: a numbered heading written in two cells (1 | 安心なまち).
+		if (
+			noColumn !== undefined &&
+			filled.length === 2 &&
+			filled[0] === noColumn - 1 &&
+			filled[1] === title - 1 &&
+			(mergeAt(grid, r, title - 1)?.columns ?? 1) >= 2
+		) {
+			const heading = splitHeading(`${cellAt(grid, r, noColumn - 1)} ${titleText}`);
+			out.entries.push({ kind: 'heading', ...heading, where: where(grid, r, noColumn - 1) });
+			last = null;
+			continue;
 		}
 
 		// The row of marks under an item's plans, in the published layout.
@@ -126,15 +182,18 @@ export function readRows(grid: Grid, header: Header, mapping: ImportMapping): Ta
 			last = { kind: 'item', cells: new Map(), marks: new Map(), where: where(grid, r, title - 1) };
 			lastHasMarkRow = false;
 			out.entries.push(last);
-			for (const c of filled) last.cells.set(c + 1, cellAt(grid, r, c));
+			for (const c of filled) last.cells.set(c + 1 - offset, cellAt(grid, r, c));
 			if (inColumns) readMarkColumns(grid, r, mapping, last);
 			continue;
 		}
 
 		// A row under an item with no title of its own continues it: each text joins its column.
 		for (const c of filled) {
-			const before = last.cells.get(c + 1);
-			last.cells.set(c + 1, before ? `${before}\n${cellAt(grid, r, c)}` : cellAt(grid, r, c));
+			const before = last.cells.get(c + 1 - offset);
+			last.cells.set(
+				c + 1 - offset,
+				before ? `${before}\n${cellAt(grid, r, c)}` : cellAt(grid, r, c)
+			);
 		}
 		if (inColumns) readMarkColumns(grid, r, mapping, last);
 		out.warnings.push({
@@ -154,11 +213,12 @@ function readMarkColumns(grid: Grid, row: number, mapping: ImportMapping, item: 
 	}
 }
 
+/** The target column of a KPI table: 目標, 目標値（令和6年度）, 最終目標 … */
+export const KPI_TARGET = /^(目標|目標値|最終目標|計画期間の目標|計画目標)(\(.{1,20}\))?$/;
+
 /** A KPI table's header: a target column and at least one year (目標, 令和2年度 …). */
 export function looksLikeKpiHeader(texts: string[]): boolean {
-	const target = texts.some((t) =>
-		/^(目標|目標値|最終目標|計画期間の目標|目標\(.*\))$/.test(squash(t))
-	);
+	const target = texts.some((t) => KPI_TARGET.test(squash(t)));
 	const years = texts.filter((t) => /(令和|平成|R|H)(元|\d{1,2})年度?|\d{4}年度/.test(squash(t)));
 	return target && years.length >= 1;
 }

@@ -4,11 +4,28 @@ import type ExcelJS from 'exceljs';
 import { SHEET_LIMITS, XlsxImportError } from '../xlsx-cells.ts';
 import type { Grid, Merge } from './grid.ts';
 
-export function workbookGrids(workbook: ExcelJS.Workbook): Grid[] {
-	return workbook.worksheets
-		.filter((ws) => ws.state === 'visible' || ws.state === undefined)
-		.map(sheetGrid);
+/** The visible sheets as grids; a sheet too large to be a table is left out, and said so. */
+export function workbookGrids(workbook: ExcelJS.Workbook): { grids: Grid[]; skipped: string[] } {
+	const grids: Grid[] = [];
+	const skipped: string[] = [];
+	for (const ws of workbook.worksheets) {
+		if (ws.state !== 'visible' && ws.state !== undefined) continue;
+		if (ws.rowCount > SHEET_LIMITS.maxRows || ws.columnCount > SHEET_LIMITS.maxColumns) {
+			skipped.push(
+				`シート「${ws.name}」は大きすぎるため読みません（${ws.rowCount}行×${ws.columnCount}列。${SHEET_LIMITS.maxRows}行×${SHEET_LIMITS.maxColumns}列まで）。`
+			);
+			continue;
+		}
+		if (grids.length === MAX_SHEETS) {
+			skipped.push(`シートは${MAX_SHEETS}枚まで読みます。シート「${ws.name}」から先は読みません。`);
+			break;
+		}
+		grids.push(sheetGrid(ws));
+	}
+	return { grids, skipped };
 }
+
+export const MAX_SHEETS = 50;
 
 function sheetGrid(ws: ExcelJS.Worksheet): Grid {
 	const rows: string[][] = [];
