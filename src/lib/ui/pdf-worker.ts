@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // Where a browser finds pdf.js's own worker (a file of the build, precached for offline use). On the
 // page pdf.js starts it from its URL; inside the import's worker pdf.js cannot (it reads
 // `window.location` to do so, and falls back to running its worker in that thread, which takes over

@@ -117,6 +117,12 @@ export function readRows(
 			continue;
 		}
 		if (filled.length <= 2 && /^[※＊*]/.test(joined.trim())) {
+			// Under an item, a note is the item's: kept in its 達成状況 (the table has no other place).
+			const note = mapping.columns.find((c) => c.role === 'note')?.column;
+			if (last && note !== undefined) {
+				const before = last.cells.get(note);
+				last.cells.set(note, before ? `${before}\n${tidy(joined)}` : tidy(joined));
+			}
 			out.notes.push({ text: tidy(joined), where: where(grid, r, filled[0]) });
 			continue;
 		}
