@@ -101,6 +101,8 @@ async function importCommand(args: string[]): Promise<number> {
 		throw err;
 	}
 	const { sheet, office } = imported;
+	if (mapping && !office)
+		throw new CliError(`${file}: --map は役所で作った .xlsx や PDF を読むときだけ使います`);
 	if (values['print-map']) {
 		if (!office)
 			throw new CliError(`${file}: 対応表は役所で作った .xlsx や PDF を読むときだけ使います`);

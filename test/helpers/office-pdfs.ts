@@ -18,7 +18,8 @@ function kpiValue(kpi: KpiJSON, value: number | null): string {
 	return formatAmount(value, kpi.unit);
 }
 
-export function publishedHtml(sheet: SheetJSON): string {
+/** `css` is added after the layout's own style: a variant's borders, say. */
+export function publishedHtml(sheet: SheetJSON, css = ''): string {
 	const periods = sheet.periodLabels;
 	const head = `<thead><tr><th class="t">取り組み項目</th><th class="c">具体的内容</th><th>担当課</th><th>${eraYear(sheet.fiscalYear)}</th>${periods.map((p) => `<th>${escape(p)}</th>`).join('')}<th class="n">達成状況及び今後の方針</th></tr></thead>`;
 	const parts: string[] = [`<h1>${escape(sheet.title)}</h1>`, '<p>&lt;基本計画の取り組み&gt;</p>'];
@@ -73,16 +74,31 @@ th { background: #eee; }
 th.t { width: 16%; } th.c { width: 17%; } th.n { width: 22%; }
 td.m { text-align: center; }
 tbody { break-inside: avoid; }
+${css}
 </style></head><body>${parts.join('\n')}</body></html>`;
 }
 
-/** Prints HTML to PDF in Chromium, A4 landscape as its @page says. */
-export async function printPdf(html: string): Promise<Uint8Array> {
+/** Prints HTML to PDF in Chromium, A4 landscape as its @page says; `footer`: page numbers and a date. */
+export async function printPdf(
+	html: string,
+	options: { footer?: boolean } = {}
+): Promise<Uint8Array> {
 	const browser = await chromium.launch(chromiumLaunchOptions);
 	try {
 		const page = await browser.newPage();
 		await page.setContent(html);
-		return new Uint8Array(await page.pdf({ preferCSSPageSize: true, printBackground: true }));
+		const footer = options.footer
+			? {
+					displayHeaderFooter: true,
+					headerTemplate:
+						'<div style="font-size:7pt;width:100%;text-align:right;padding-right:12mm">印刷日 令和3年4月1日</div>',
+					footerTemplate:
+						'<div style="font-size:8pt;width:100%;text-align:center">- <span class="pageNumber"></span> -</div>'
+				}
+			: {};
+		return new Uint8Array(
+			await page.pdf({ preferCSSPageSize: true, printBackground: true, ...footer })
+		);
 	} finally {
 		await browser.close();
 	}

@@ -303,6 +303,33 @@ describe('files that cannot be read as they are', () => {
 		expect(items(sheet).map((i) => i.title)).toEqual(['訓練']);
 	});
 
+	it('renames a mark in every cell when the mapping says the file’s mark (from) is another', async () => {
+		const workbook = new ExcelJS.Workbook();
+		addSheet(workbook, '表', [
+			[R5],
+			HEADER,
+			['(1) 防災'],
+			['訓練', '年2回', '危機管理課', '実施', '', 'A', '', 'B']
+		]);
+		const bytes = await save(workbook);
+		const { office } = await importBytes(bytes);
+		const mapping = office!.mapping;
+		const renamed = {
+			...mapping,
+			marks: mapping.marks.map((m) => (m.mark === 'A' ? { ...m, mark: '◎', from: 'A' } : m))
+		};
+		const { sheet, office: again } = await importBytes(bytes, renamed);
+		expect(items(sheet)[0]!.marks).toEqual(['◎', 'B']);
+		expect(again!.warnings).toEqual([]);
+		// A mapping whose header row is not this file's header says so.
+		const shifted = { ...mapping, sheets: [{ name: '表', headerRow: 3 }] };
+		const moved = await importBytes(bytes, shifted).then(
+			(r) => r.office!.warnings.map((w) => w.message).join(),
+			(e: unknown) => String(e)
+		);
+		expect(moved).toContain('対応表の見出しの行（3行目）');
+	});
+
 	it('reads hostile cells quickly enough to finish: long texts of spaces, words and brackets', async () => {
 		const words = 'あ '.repeat(50_000);
 		const { sheet } = await read([

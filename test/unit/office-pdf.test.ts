@@ -7,6 +7,7 @@ import { importBytes, isImportError } from '../../src/lib/import/any.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { printPdf, publishedHtml, scannedPdf } from '../helpers/office-pdfs.ts';
+import { rulingsOf, tablesOf } from '../../src/lib/import/office/pdf-geometry.ts';
 
 const reference = parseTextTable(
 	readFileSync(new URL('../../server/seed/r2-progress-table.txt', import.meta.url), 'utf8')
@@ -79,6 +80,26 @@ describe('a published PDF', { timeout: 60_000 }, () => {
 		expect(sheet.periodLabels[0]).toBe('～6月');
 	});
 
+	it('reads it printed with page numbers and a print date in the margins, and says it left them out', async () => {
+		const { sheet, office } = await importBytes(
+			await printPdf(publishedHtml(reference), { footer: true })
+		);
+		expect(content(sheet)).toEqual(content(reference));
+		expect(office!.warnings.map((w) => w.message).join()).toContain(
+			'ページ番号・ヘッダー・フッター'
+		);
+	});
+
+	it('reads dashed borders, and cells drawn each as a stroked frame', async () => {
+		for (const css of [
+			'th, td { border: 0.75pt dashed #000; }',
+			'table { border-collapse: separate; border-spacing: 0; }'
+		]) {
+			const { sheet } = await importBytes(await printPdf(publishedHtml(reference, css)));
+			expect(content(sheet), css).toEqual(content(reference));
+		}
+	});
+
 	it('refuses a scanned PDF, saying it has no text', async () => {
 		const error = await failure(await scannedPdf());
 		expect(error.message).toContain('文字の情報がありません');
@@ -91,6 +112,13 @@ describe('a published PDF', { timeout: 60_000 }, () => {
 			)
 		);
 		expect(error.message).toContain('進行管理表が見つかりません');
+	});
+
+	it('takes a grid finer than any table (graph paper) as no table, at once', () => {
+		const lines = (n: number) =>
+			Array.from({ length: n }, (_, i) => ({ at: 10 + i * 0.5 * 5, from: 0, to: 2500 }));
+		expect(tablesOf(lines(1000), lines(1000))).toEqual([]);
+		expect(rulingsOf).toBeTypeOf('function');
 	});
 
 	it('refuses bytes that only start like a PDF', async () => {

@@ -53,7 +53,8 @@ export async function importBytes(bytes: Uint8Array, mapping?: ImportMapping): P
 	const format = detectFormat(bytes);
 	if (format === 'pdf') {
 		const { pdfGrids } = await import('./office/pdf-grid.ts');
-		const office = importGrids(await pdfGrids(bytes, 'PDF'), mapping);
+		const { grids, skipped } = await pdfGrids(bytes, 'PDF');
+		const office = importGrids(grids, mapping, skipped);
 		return { sheet: office.sheet, format, office };
 	}
 	if (format === 'xlsx') {

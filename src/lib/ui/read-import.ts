@@ -18,7 +18,14 @@ export class ReadImportError extends Error {
 	}
 }
 
-export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
+/** Longer than any file within the limits takes; a file that takes longer is given up. */
+const READ_TIMEOUT_MS = 60_000;
+
+/**
+ * Reads `bytes` in a worker. `signal` (a new file chosen, the dialog closed) stops it at once:
+ * the worker and pdf.js's beside it are terminated, and the promise ends as aborted.
+ */
+export async function readImport(bytes: ArrayBuffer, signal?: AbortSignal): Promise<Imported> {
 	let worker: Worker;
 	try {
 		worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module' });
@@ -29,11 +36,30 @@ export async function readImport(bytes: ArrayBuffer): Promise<Imported> {
 	try {
 		// Copied, not transferred: if the worker cannot start, the page reads the file itself.
 		reply = await new Promise<WorkerReply>((resolve, reject) => {
-			worker.onmessage = (e: MessageEvent<WorkerReply>) => resolve(e.data);
-			worker.onerror = (e) => reject(new Error(e.message));
+			const timer = setTimeout(
+				() =>
+					reject(new ReadImportError('ファイルの読み込みに時間がかかりすぎたため、中止しました')),
+				READ_TIMEOUT_MS
+			);
+			const stop = () => reject(new DOMException('import aborted', 'AbortError'));
+			if (signal?.aborted) stop();
+			signal?.addEventListener('abort', stop, { once: true });
+			worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+				clearTimeout(timer);
+				resolve(e.data);
+			};
+			worker.onerror = (e) => {
+				clearTimeout(timer);
+				reject(new Error(e.message));
+			};
 			worker.postMessage({ bytes });
 		});
 	} catch (err) {
+		if (
+			err instanceof ReadImportError ||
+			(err instanceof DOMException && err.name === 'AbortError')
+		)
+			throw err;
 		console.warn('import worker failed; reading on the page', err);
 		return readHere(bytes);
 	} finally {

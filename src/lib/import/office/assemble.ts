@@ -184,6 +184,10 @@ function toItem(entry: RawItem, mapping: ImportMapping, id: string, warnings: Wa
 	};
 	const titled = splitItemTitle(text('title'));
 	const scale = mapping.marks.map((m) => m.mark);
+	// A cell's text is matched against the file's own mark (`from`), and stored as renamed.
+	const fileScale = mapping.marks.map((m) => m.from ?? m.mark);
+	const renamed = (found: string | null) =>
+		found === null ? null : (mapping.marks[fileScale.indexOf(found)]?.mark ?? null);
 	const plans = mapping.periods.map(() => '');
 	for (const c of mapping.columns)
 		if (c.role === 'plan' && c.period !== undefined && c.period < plans.length)
@@ -192,10 +196,11 @@ function toItem(entry: RawItem, mapping: ImportMapping, id: string, warnings: Wa
 		const found = entry.marks.get(p);
 		if (!found) return '';
 		// Typed lower-case or full-width (ｃ for C) is still the mark.
-		const mark =
-			markOf(found.text, scale) ??
-			markOf(squash(found.text), scale) ??
-			markOf(squash(found.text).toUpperCase(), scale);
+		const mark = renamed(
+			markOf(found.text, fileScale) ??
+				markOf(squash(found.text), fileScale) ??
+				markOf(squash(found.text).toUpperCase(), fileScale)
+		);
 		if (mark !== null) return mark;
 		warnings.push({
 			where: found.where,

@@ -51,7 +51,7 @@ export function importGrids(
 		if (typeof checked === 'string') throw new OfficeImportError(checked);
 	}
 	const warnings: Warning[] = notices.map((message) => ({ where: '', message }));
-	const found = given ? givenTables(grids, given) : foundTables(grids, warnings);
+	const found = given ? givenTables(grids, given, warnings) : foundTables(grids, warnings);
 	const first = found[0]!;
 	const entries: Entry[] = [];
 	const legends: { mark: string; label: string }[][] = [];
@@ -139,7 +139,7 @@ export function importGrids(
 		fiscalYear: mapping.fiscalYear,
 		levelLabels: mapping.levelLabels,
 		periodLabels: mapping.periods,
-		markScale: withKeys(mapping.marks),
+		markScale: withKeys(mapping.marks.map(({ mark, label, tone }) => ({ mark, label, tone }))),
 		departments: built.departments,
 		columnLabels: labels,
 		extraColumns: built.extraColumns,
@@ -224,7 +224,7 @@ function describe(header: Header): string {
 		.slice(0, 80);
 }
 
-function givenTables(grids: Grid[], mapping: ImportMapping): Found[] {
+function givenTables(grids: Grid[], mapping: ImportMapping, warnings: Warning[]): Found[] {
 	return mapping.sheets.map(({ name, headerRow, columnOffset }) => {
 		const grid = grids.find((g) => g.name === name);
 		if (!grid)
@@ -234,6 +234,19 @@ function givenTables(grids: Grid[], mapping: ImportMapping): Found[] {
 		if (headerRow > grid.rows.length)
 			throw new OfficeImportError(`対応表の見出しの行 ${headerRow} はシート「${name}」の外です。`);
 		const header = headerAt(grid, headerRow - 1);
+		// A mapping saved from another file (or another quarter's PDF, its lines shifted) may name
+		// a row that is not the header here: said, so the rows read are not taken on trust.
+		const named = mapping.columns.filter((c) => c.role !== 'ignore' && c.header !== '');
+		const same = named.filter((c) =>
+			header.columns.some(
+				(h) => h.column === c.column + (columnOffset ?? 0) && squash(h.header) === squash(c.header)
+			)
+		);
+		if (named.length > 0 && same.length < named.length / 2)
+			warnings.push({
+				where: where(grid, headerRow - 1),
+				message: `対応表の見出しの行（${headerRow}行目）が対応表の見出しと違います。行がずれていないか確かめてください。`
+			});
 		return { grid, header: { ...header, rows: mapping.headerRows }, offset: columnOffset ?? 0 };
 	});
 }

@@ -25,7 +25,8 @@ export interface ImportMapping {
 	headerRows: 1 | 2;
 	columns: ColumnMapping[];
 	periods: string[];
-	marks: { mark: string; label: string; tone: (typeof TONES)[number] }[];
+	/** The scale; `from` is the text the file's cells hold when the mark is renamed (◯ → ○). */
+	marks: { mark: string; label: string; tone: (typeof TONES)[number]; from?: string }[];
 	fiscalYear: number;
 	title: string;
 	levelLabels: string[];
@@ -53,7 +54,14 @@ export const mappingSchema = z.object({
 		.check(z.maxLength(200)),
 	periods: z.array(label).check(z.minLength(1), z.maxLength(LIMITS.periods.max)),
 	marks: z
-		.array(z.object({ mark: text(LIMITS.mark).check(z.minLength(1)), label, tone: z.enum(TONES) }))
+		.array(
+			z.object({
+				mark: text(LIMITS.mark).check(z.minLength(1)),
+				label,
+				tone: z.enum(TONES),
+				from: z.optional(text(LIMITS.mark).check(z.minLength(1)))
+			})
+		)
 		.check(z.minLength(1), z.maxLength(LIMITS.marks.max)),
 	fiscalYear: z.int().check(z.minimum(1900), z.maximum(2200)),
 	title: text(500),

@@ -21,6 +21,9 @@ export interface TableFrame {
 }
 
 const TOLERANCE = 2;
+/** A page's table has at most this many columns and rows (the sheet limits are 50 and more). */
+const MAX_COLUMNS = 60;
+const MAX_ROWS = 400;
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -61,7 +64,8 @@ export function rulingsOf(
 	argsArray: unknown[],
 	ops: Ops,
 	pageHeight: number,
-	limit = 20_000
+	pageWidth: number,
+	limit = 5_000
 ): { horizontal: Ruling[]; vertical: Ruling[] } {
 	const horizontal: Ruling[] = [];
 	const vertical: Ruling[] = [];
@@ -86,9 +90,15 @@ export function rulingsOf(
 		const h = Math.abs(ay - by);
 		const top = pageHeight - Math.max(ay, by);
 		const bottom = pageHeight - Math.min(ay, by);
-		if (h <= 2.5 && w >= 4)
+		// Only what is on the page; thin pieces, however short (a dashed or dotted border is
+		// drawn dash by dash, and joined again below), up to a thick 4pt border.
+		if (bottom < 0 || top > pageHeight || Math.max(ax, bx) < 0 || Math.min(ax, bx) > pageWidth)
+			return;
+		// A dot (w ≈ h) may be part of either a horizontal or a vertical dotted border.
+		if (h <= 4 && w >= h && w >= 0.5)
 			horizontal.push({ at: (top + bottom) / 2, from: Math.min(ax, bx), to: Math.max(ax, bx) });
-		else if (w <= 2.5 && h >= 4) vertical.push({ at: (ax + bx) / 2, from: top, to: bottom });
+		if (w <= 4 && h >= w && h >= 0.5 && (h > w || h <= 4))
+			vertical.push({ at: (ax + bx) / 2, from: top, to: bottom });
 	};
 
 	for (let i = 0; i < fnArray.length; i++) {
@@ -124,13 +134,17 @@ export function rulingsOf(
 					points.push([buffer[k]!, buffer[k + 1]!]);
 					k += 2;
 				} else if (op === 2) {
-					points = [];
+					// A curve counts by its points: a dotted border's round dots are dots still.
+					for (let q = 0; q < 6; q += 2) points.push([buffer[k + q]!, buffer[k + q + 1]!]);
 					k += 6;
 				} else if (op === 3) {
-					points = [];
+					for (let q = 0; q < 4; q += 2) points.push([buffer[k + q]!, buffer[k + q + 1]!]);
 					k += 4;
-				} else if (op === 4) flush();
-				else break;
+				} else if (op === 4) {
+					// A closed stroked shape (a cell drawn m l l l h S) has its closing edge too.
+					if (stroked && points.length >= 2) points.push(points[0]!);
+					flush();
+				} else break;
 			}
 			flush();
 		}
@@ -138,16 +152,36 @@ export function rulingsOf(
 	return { horizontal, vertical };
 }
 
-/** Rulings on one line joined where they touch. */
+/** Rulings on one line joined where they touch or a dash's gap apart; what stays short is no ruling. */
 function joined(rulings: Ruling[]): Ruling[] {
 	const sorted = [...rulings].sort((a, b) => a.at - b.at || a.from - b.from);
 	const out: Ruling[] = [];
+	let line: Ruling[] = [];
 	for (const r of sorted) {
-		const last = out.findLast(
-			(o) => Math.abs(o.at - r.at) <= TOLERANCE / 2 && r.from <= o.to + TOLERANCE
-		);
-		if (last) last.to = Math.max(last.to, r.to);
-		else out.push({ ...r });
+		if (line.length > 0 && Math.abs(line[0]!.at - r.at) > TOLERANCE / 2) line = [];
+		const last = line.at(-1);
+		if (last && r.from <= last.to + 3) last.to = Math.max(last.to, r.to);
+		else {
+			const next = { ...r };
+			line.push(next);
+			out.push(next);
+		}
+	}
+	return out.filter((r) => r.to - r.from >= 4);
+}
+
+/** Rulings by the boundary they lie on: the index of `bounds` within TOLERANCE of each, or none. */
+function byBoundary(rulings: Ruling[], bounds: number[]): Ruling[][] {
+	const out = bounds.map((): Ruling[] => []);
+	for (const r of rulings) {
+		let lo = 0;
+		let hi = bounds.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (bounds[mid]! < r.at - TOLERANCE) lo = mid + 1;
+			else hi = mid;
+		}
+		if (Math.abs(bounds[lo]! - r.at) <= TOLERANCE) out[lo]!.push(r);
 	}
 	return out;
 }
@@ -178,13 +212,21 @@ export function tablesOf(horizontalIn: Ruling[], verticalIn: Ruling[]): TableFra
 		h.from - TOLERANCE <= v.at &&
 		v.at <= h.to + TOLERANCE;
 	const groupOf = new Map<Ruling, number>();
+	// `horizontal` is sorted by position: only those between a vertical's ends can cross it.
 	for (const v of vertical) {
 		let first = -1;
-		horizontal.forEach((h, i) => {
-			if (!crossing(v, h)) return;
+		let lo = 0;
+		let hi = horizontal.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (horizontal[mid]!.at < v.from - TOLERANCE) lo = mid + 1;
+			else hi = mid;
+		}
+		for (let i = lo; i < horizontal.length && horizontal[i]!.at <= v.to + TOLERANCE; i++) {
+			if (!crossing(v, horizontal[i]!)) continue;
 			if (first < 0) first = i;
 			else parent[find(i)] = find(first);
-		});
+		}
 		if (first >= 0) groupOf.set(v, first);
 	}
 	const groups = new Map<number, { h: Ruling[]; v: Ruling[] }>();
@@ -199,7 +241,11 @@ export function tablesOf(horizontalIn: Ruling[], verticalIn: Ruling[]): TableFra
 	for (const { h, v } of groups.values()) {
 		const xs = clustered(v.map((r) => r.at));
 		const ys = clustered(h.map((r) => r.at));
-		if (xs.length < 2 || ys.length < 2) continue;
+		// A grid finer than a table (graph paper, a pattern) is not one: its text reads as lines.
+		if (xs.length < 2 || ys.length < 2 || xs.length > MAX_COLUMNS + 1 || ys.length > MAX_ROWS + 1)
+			continue;
+		const vAt = byBoundary(v, xs);
+		const hAt = byBoundary(h, ys);
 		const rows = ys.length - 1;
 		const columns = xs.length - 1;
 		// Cells joined where the ruling between them is missing: a merged cell.
@@ -212,13 +258,13 @@ export function tablesOf(horizontalIn: Ruling[], verticalIn: Ruling[]): TableFra
 		for (let r = 0; r < rows; r++) {
 			const mid = (ys[r]! + ys[r + 1]!) / 2;
 			for (let c = 0; c + 1 < columns; c++)
-				if (!v.some((rule) => covers(rule, xs[c + 1]!, mid)))
+				if (!vAt[c + 1]!.some((rule) => covers(rule, xs[c + 1]!, mid)))
 					join(r * columns + c, r * columns + c + 1);
 		}
 		for (let c = 0; c < columns; c++) {
 			const mid = (xs[c]! + xs[c + 1]!) / 2;
 			for (let r = 0; r + 1 < rows; r++)
-				if (!h.some((rule) => covers(rule, ys[r + 1]!, mid)))
+				if (!hAt[r + 1]!.some((rule) => covers(rule, ys[r + 1]!, mid)))
 					join(r * columns + c, (r + 1) * columns + c);
 		}
 		frames.push({

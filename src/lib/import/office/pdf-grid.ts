@@ -46,7 +46,10 @@ function unradical(text: string): string {
 	);
 }
 
-export async function pdfGrids(bytes: Uint8Array, name: string): Promise<Grid[]> {
+export async function pdfGrids(
+	bytes: Uint8Array,
+	name: string
+): Promise<{ grids: Grid[]; skipped: string[] }> {
 	// In Node pdf.js runs its worker in this thread; a browser sets GlobalWorkerOptions.workerSrc
 	// first (ui/pdf-worker.ts), for its own worker beside the import's.
 	const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -60,64 +63,137 @@ export async function pdfGrids(bytes: Uint8Array, name: string): Promise<Grid[]>
 			verbosity: 0
 		}).promise;
 	} catch (error) {
+		if (error instanceof Error && error.name === 'PasswordException')
+			throw new OfficeImportError(
+				'パスワードで保護された PDF は読めません。保護を外した PDF か、元の Excel のファイルを取り込んでください'
+			);
 		const detail = error instanceof Error ? error.message : String(error);
 		throw new OfficeImportError(`PDF として読めません（${detail.slice(0, 200)}）`);
 	}
 	try {
+		if (doc.numPages === 0) throw new OfficeImportError('PDF にページがありません');
 		if (doc.numPages > PDF_LIMITS.pages)
 			throw new OfficeImportError(
 				`ページが多すぎます（${doc.numPages}ページ。${PDF_LIMITS.pages}ページまで）`
 			);
-		const rows: string[][] = [];
-		const merges: Merge[] = [];
-		const lines: { page: number; line: number }[] = [];
+		const pages: { rows: PageRow[]; height: number }[] = [];
 		let textItems = 0;
 		for (let n = 1; n <= doc.numPages; n++) {
-			const page = await doc.getPage(n);
-			const { height } = page.getViewport({ scale: 1 });
-			const content = await page.getTextContent();
-			const runs: Run[] = [];
-			for (const item of content.items) {
-				if (!('str' in item) || item.str.trim() === '') continue;
-				if (++textItems > PDF_LIMITS.textItems)
-					throw new OfficeImportError(
-						`文字が多すぎます（${n}ページ目で${PDF_LIMITS.textItems}個を超えました）`
-					);
-				const [, , , d, e, f] = item.transform as number[];
-				const size = Math.abs(d ?? 0) || item.height || 10;
-				const bottom = height - (f ?? 0);
-				runs.push({
-					text: unradical(item.str),
-					x: e ?? 0,
-					right: (e ?? 0) + item.width,
-					top: bottom - size,
-					bottom,
-					size
+			try {
+				const page = await doc.getPage(n);
+				const { width, height } = page.getViewport({ scale: 1 });
+				const content = await page.getTextContent();
+				const runs: Run[] = [];
+				for (const item of content.items) {
+					if (!('str' in item) || item.str.trim() === '') continue;
+					if (++textItems > PDF_LIMITS.textItems)
+						throw new OfficeImportError(
+							`文字が多すぎます（${n}ページ目で${PDF_LIMITS.textItems}個を超えました）`
+						);
+					const [, , , d, e, f] = item.transform as number[];
+					const size = Math.abs(d ?? 0) || item.height || 10;
+					const bottom = height - (f ?? 0);
+					runs.push({
+						text: unradical(item.str),
+						x: e ?? 0,
+						right: (e ?? 0) + item.width,
+						top: bottom - size,
+						bottom,
+						size
+					});
+				}
+				const ops = await page.getOperatorList();
+				const rulings = rulingsOf(ops.fnArray, ops.argsArray, pdfjs.OPS, height, width);
+				pages.push({
+					rows: pageToRows(runs, tablesOf(rulings.horizontal, rulings.vertical)),
+					height
 				});
+				page.cleanup();
+			} catch (error) {
+				if (error instanceof OfficeImportError) throw error;
+				const detail = error instanceof Error ? error.message : String(error);
+				throw new OfficeImportError(`PDF の${n}ページ目が読めません（${detail.slice(0, 200)}）`);
 			}
-			const ops = await page.getOperatorList();
-			const { horizontal, vertical } = rulingsOf(ops.fnArray, ops.argsArray, pdfjs.OPS, height);
-			const pageRows = pageToRows(runs, tablesOf(horizontal, vertical));
-			pageRows.forEach((row, i) => {
-				const r = rows.length;
-				rows.push(row.cells);
-				lines.push({ page: n, line: i + 1 });
-				for (const m of row.merges) merges.push({ ...m, row: r + m.row });
-			});
-			page.cleanup();
 		}
 		if (textItems === 0)
 			throw new OfficeImportError(
 				'この PDF には文字の情報がありません（スキャンした画像の PDF のようです）。文字を選択できる PDF か、元の Excel のファイルを取り込んでください'
 			);
-		return [{ name, rows, merges, kind: 'pdf', lines }];
+		const dropped = dropPageFurniture(pages);
+		const rows: string[][] = [];
+		const merges: Merge[] = [];
+		const lines: { page: number; line: number }[] = [];
+		pages.forEach((page, p) =>
+			page.rows.forEach((row, i) => {
+				const r = rows.length;
+				rows.push(row.cells);
+				lines.push({ page: p + 1, line: i + 1 });
+				for (const m of row.merges) merges.push({ ...m, row: r + m.row });
+			})
+		);
+		const skipped =
+			dropped > 0
+				? [
+						`ページ番号・ヘッダー・フッター（各ページの余白に繰り返す行）${dropped}行は読みませんでした。`
+					]
+				: [];
+		return { grids: [{ name, rows, merges, kind: 'pdf', lines }], skipped };
 	} finally {
 		await doc.destroy();
 	}
 }
 
+const PAGE_NUMBER =
+	/^(?:[-‐－–—]?\s*\d{1,4}\s*[-‐－–—]?|\d{1,4}\s*[/／]\s*\d{1,4}|p\.?\s*\d{1,4}|\d{1,4}\s*ページ|[(（]\s*\d{1,4}\s*[)）])$/i;
+
+/**
+ * Lines outside the tables that are the page's and not the table's: page numbers and print dates
+ * in the top or bottom margin, and a line repeated at the same place on most pages (a running
+ * title: its first time is kept). Removed from `pages`; how many is returned.
+ */
+function dropPageFurniture(pages: { rows: PageRow[]; height: number }[]): number {
+	const key = (row: PageRow) => `${Math.round(row.top / 3)}|${squashText(row.cells[0] ?? '')}`;
+	const seen = new Map<string, number>();
+	for (const page of pages)
+		for (const k of new Set(page.rows.filter((r) => r.free).map(key)))
+			seen.set(k, (seen.get(k) ?? 0) + 1);
+	const kept = new Set<string>();
+	let dropped = 0;
+	for (const page of pages) {
+		page.rows = page.rows.filter((row) => {
+			if (!row.free) return true;
+			const text = (row.cells[0] ?? '').trim();
+			const margin = row.top < page.height * 0.1 || row.top > page.height * 0.9;
+			const pageLike = PAGE_NUMBER.test(text) || /(印刷日|出力日|作成日|印刷日時)/.test(text);
+			const k = key(row);
+			const repeated = pages.length >= 2 && (seen.get(k) ?? 0) >= Math.max(2, pages.length / 2);
+			if ((margin && pageLike) || (repeated && kept.has(k))) {
+				dropped++;
+				return false;
+			}
+			if (repeated) {
+				if (margin && PAGE_NUMBER.test(text)) {
+					dropped++;
+					return false;
+				}
+				kept.add(k);
+			}
+			return true;
+		});
+	}
+	return dropped;
+}
+
+function squashText(text: string): string {
+	return text.normalize('NFKC').replace(/\s+/g, '').replace(/\d+/g, '#');
+}
+
 interface PageRow {
 	top: number;
+	/** A line of text outside any table. */
+	free: boolean;
+	/** Where its table (or the line) starts, top then left, and its place in it: rows sort by it. */
+	block: [number, number, number];
 	cells: string[];
 	/** Merges with `row` relative to this row. */
 	merges: Merge[];
@@ -158,6 +234,8 @@ function pageToRows(runs: Run[], tables: TableFrame[]): PageRow[] {
 		for (let r = 0; r < rows; r++) {
 			const row: PageRow = {
 				top: table.ys[r]!,
+				free: false,
+				block: [table.top, table.left, r],
 				cells: Array<string>(columns).fill(''),
 				merges: []
 			};
@@ -174,8 +252,17 @@ function pageToRows(runs: Run[], tables: TableFrame[]): PageRow[] {
 		}
 	}
 	for (const line of textLines(runs.filter((r) => !inTable.has(r))))
-		out.push({ top: line.top, cells: [joinRuns(line.runs)], merges: [] });
-	return out.sort((a, b) => a.top - b.top);
+		out.push({
+			top: line.top,
+			free: true,
+			block: [line.top, line.runs[0]?.x ?? 0, 0],
+			cells: [joinRuns(line.runs)],
+			merges: []
+		});
+	// A table's rows stay together: a second table beside it comes after it, not between its rows.
+	return out.sort(
+		(a, b) => a.block[0] - b.block[0] || a.block[1] - b.block[1] || a.block[2] - b.block[2]
+	);
 }
 
 /** The band (between two boundaries) a position falls in, or -1. */
