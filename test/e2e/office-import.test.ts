@@ -33,6 +33,7 @@ test('an office’s own workbook: preview, one column corrected, the table opene
 			.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
 	expect(await values('[data-import-periods] input')).toEqual(['上半期', '下半期']);
 	expect(await values('[data-import-marks] input.mark')).toEqual(['S', 'A', 'B', 'C']);
+	expect(await values('[data-import-levels] input')).toEqual(['基本目標', '施策', '事業']);
 	const kadai = dialog.locator('[data-import-column="9"]');
 	await expect(kadai).toContainText('課題');
 	await expect(kadai.locator('[data-role]')).toHaveValue('extra');

@@ -355,3 +355,24 @@ describe('files that cannot be read as they are', () => {
 		expect((error as Error).message).toContain('結合したセルが多すぎます');
 	});
 });
+
+describe('what Excel hides', () => {
+	it('reads a sheet as Excel shows it: hidden rows and columns left out, and said', async () => {
+		const workbook = new ExcelJS.Workbook();
+		const ws = addSheet(workbook, '表', [
+			[R5],
+			['事業名', '担当課', '前年度評価', '上半期', '評価'],
+			['(1) 防災'],
+			['訓練', '危機管理課', 'C', '1回', 'A'],
+			['廃止した事業', '危機管理課', 'B', '', '']
+		]);
+		ws.getColumn(3).hidden = true;
+		ws.getRow(5).hidden = true;
+		const { sheet, office } = await importBytes(await save(workbook)).then((r) => ({
+			sheet: r.sheet,
+			office: r.office!
+		}));
+		expect(items(sheet).map((i) => [i.title, i.marks])).toEqual([['訓練', ['A']]]);
+		expect(office.warnings.map((w) => w.message).join()).toContain('非表示の行 1・列 1');
+	});
+});

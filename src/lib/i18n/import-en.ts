@@ -10,6 +10,8 @@ export const importEn: ImportMessages = {
 	importRole: 'Role',
 	importPeriod: 'Period',
 	importPeriods: 'Periods',
+	importLevels: 'Heading levels (outermost first)',
+	importLevel: (n: number) => `Heading level ${n}`,
 	importAddPeriod: 'Add a period',
 	importMarks: 'Marks',
 	importMark: 'Mark',

@@ -10,6 +10,8 @@ export const importJa = {
 	importRole: '役割',
 	importPeriod: '期間',
 	importPeriods: '期間',
+	importLevels: '見出しの階層（外側から）',
+	importLevel: (n: number) => `見出しの第${n}階層`,
 	importAddPeriod: '期間を追加',
 	importMarks: '評価の記号',
 	importMark: '記号',

@@ -20,18 +20,44 @@ export function workbookGrids(workbook: ExcelJS.Workbook): { grids: Grid[]; skip
 			skipped.push(`シートは${MAX_SHEETS}枚まで読みます。シート「${ws.name}」から先は読みません。`);
 			break;
 		}
-		grids.push(sheetGrid(ws));
+		const { grid, hiddenRows, hiddenColumns } = sheetGrid(ws);
+		if (hiddenRows + hiddenColumns > 0)
+			skipped.push(
+				`シート「${ws.name}」の非表示の${[hiddenRows ? `行 ${hiddenRows}` : '', hiddenColumns ? `列 ${hiddenColumns}` : ''].filter(Boolean).join('・')}は、Excel で見えるとおり読みませんでした（表示すれば取り込めます）。`
+			);
+		grids.push(grid);
 	}
 	return { grids, skipped };
 }
 
 export const MAX_SHEETS = 50;
 
-function sheetGrid(ws: ExcelJS.Worksheet): Grid {
+/** A sheet as Excel shows it: hidden rows and columns (last year's, working ones) are left out. */
+function sheetGrid(ws: ExcelJS.Worksheet): {
+	grid: Grid;
+	hiddenRows: number;
+	hiddenColumns: number;
+} {
 	const rows: string[][] = [];
 	const masters = new Map<string, Merge>();
+	const hiddenColumn = new Map<number, boolean>();
+	const isHidden = (c: number) => {
+		let hidden = hiddenColumn.get(c);
+		if (hidden === undefined) hiddenColumn.set(c, (hidden = ws.getColumn(c).hidden === true));
+		return hidden;
+	};
+	let hiddenRows = 0;
+	const hiddenWithText = new Set<number>();
 	ws.eachRow({ includeEmpty: false }, (row, r) => {
+		if (row.hidden) {
+			hiddenRows++;
+			return;
+		}
 		row.eachCell({ includeEmpty: false }, (cell, c) => {
+			if (isHidden(c)) {
+				if (cellText(ws, cell) !== '') hiddenWithText.add(c);
+				return;
+			}
 			if (cell.isMerged && cell.master !== cell) {
 				const m = cell.master;
 				const key = `${Number(m.row) - 1},${Number(m.col) - 1}`;
@@ -56,10 +82,9 @@ function sheetGrid(ws: ExcelJS.Worksheet): Grid {
 		for (let c = 0; c < row.length; c++) row[c] ??= '';
 	}
 	return {
-		name: ws.name,
-		rows,
-		merges: [...masters.values()],
-		kind: 'sheet'
+		grid: { name: ws.name, rows, merges: [...masters.values()], kind: 'sheet' },
+		hiddenRows,
+		hiddenColumns: hiddenWithText.size
 	};
 }
 
