@@ -261,6 +261,33 @@ export async function device(
 	firstScreen?: string,
 	table = COLD_LOAD_TABLE
 ): Promise<BrowserContext> {
+	const { context, user } = await loggedIn(browser, base);
+	try {
+		const seeder = await context.newPage();
+		await seeder.goto(`${base}/healthz`);
+		await seedIndexedDb(
+			seeder,
+			LOCAL_DB_PREFIX + table.docId,
+			storedUpdatesBase64(variant, table.items)
+		);
+		const kept: [string, string][] = [[USER_KEY, JSON.stringify(user)]];
+		if (firstScreen) kept.push([FIRST_SCREEN_PREFIX + table.docId, firstScreen]);
+		await seeder.evaluate((entries) => {
+			for (const [key, value] of entries) localStorage.setItem(key, value);
+		}, kept);
+		await seeder.close();
+		return context;
+	} catch (err) {
+		await context.close();
+		throw err;
+	}
+}
+
+/** A browser context of the bench's admin, logged in (its session cookie set), as the app's user. */
+export async function loggedIn(
+	browser: Browser,
+	base: string
+): Promise<{ context: BrowserContext; user: unknown }> {
 	const context = await browser.newContext({
 		viewport: { width: 1280, height: 800 },
 		locale: 'ja-JP',
@@ -272,21 +299,7 @@ export async function device(
 			headers: { origin: base }
 		});
 		if (login.status() !== 200) throw new Error(`login failed: ${login.status()}`);
-		const seeder = await context.newPage();
-		await seeder.goto(`${base}/healthz`);
-		await seedIndexedDb(
-			seeder,
-			LOCAL_DB_PREFIX + table.docId,
-			storedUpdatesBase64(variant, table.items)
-		);
-		const { user } = (await login.json()) as { user: unknown };
-		const kept: [string, string][] = [[USER_KEY, JSON.stringify(user)]];
-		if (firstScreen) kept.push([FIRST_SCREEN_PREFIX + table.docId, firstScreen]);
-		await seeder.evaluate((entries) => {
-			for (const [key, value] of entries) localStorage.setItem(key, value);
-		}, kept);
-		await seeder.close();
-		return context;
+		return { context, user: ((await login.json()) as { user: unknown }).user };
 	} catch (err) {
 		await context.close();
 		throw err;

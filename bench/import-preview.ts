@@ -6,7 +6,7 @@ import type { Browser } from 'playwright';
 import { parseTextTable } from '../src/lib/import/text-table.ts';
 import type { ItemJSON, SheetJSON } from '../src/lib/model/schema.ts';
 import { publishedLayout, save } from '../test/helpers/office-workbooks.ts';
-import { PASSWORD, USER } from './servers.ts';
+import { loggedIn } from './cold-load.ts';
 
 export const IMPORT_ITEMS = 500;
 export const IMPORT_PREVIEW_GOAL_MS = 2000;
@@ -39,17 +39,8 @@ export async function importPreview(
 	base: string
 ): Promise<{ ms: number; stallMs: number }> {
 	const workbook = Buffer.from(await save(publishedLayout(grownSheet(IMPORT_ITEMS))));
-	const context = await browser.newContext({
-		viewport: { width: 1280, height: 800 },
-		locale: 'ja-JP',
-		serviceWorkers: 'block'
-	});
+	const { context } = await loggedIn(browser, base);
 	try {
-		const login = await context.request.post(`${base}/api/login`, {
-			data: { username: USER, password: PASSWORD },
-			headers: { origin: base }
-		});
-		if (login.status() !== 200) throw new Error(`login failed: ${login.status()}`);
 		const page = await context.newPage();
 		await page.goto(base);
 		await page.getByRole('button', { name: 'ファイルから取り込む' }).click();

@@ -3,25 +3,19 @@
 // repeated on each page, each item over two rows: its plans, then 進行管理 and the marks), the
 // KPI table and ※括弧は年度実績.
 import { chromium } from '@playwright/test';
-import { formatAmount } from '../../src/lib/model/number-format.ts';
-import type { KpiJSON, SheetJSON } from '../../src/lib/model/schema.ts';
+import { warekiLabel } from '../../src/lib/model/fiscal-year.ts';
+import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { chromiumLaunchOptions } from './chromium.ts';
+import { kpiRows } from './office-workbooks.ts';
 
 const escape = (text: string) =>
 	text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const cell = (text: string) => escape(text).replaceAll('\n', '<br>');
 
-const eraYear = (fy: number) =>
-	fy >= 2019 ? `令和${fy === 2019 ? '元' : fy - 2018}年度` : `平成${fy - 1988}年度`;
-
-function kpiValue(kpi: KpiJSON, value: number | null): string {
-	return formatAmount(value, kpi.unit);
-}
-
 /** `css` is added after the layout's own style: a variant's borders, say. */
 export function publishedHtml(sheet: SheetJSON, css = ''): string {
 	const periods = sheet.periodLabels;
-	const head = `<thead><tr><th class="t">取り組み項目</th><th class="c">具体的内容</th><th>担当課</th><th>${eraYear(sheet.fiscalYear)}</th>${periods.map((p) => `<th>${escape(p)}</th>`).join('')}<th class="n">達成状況及び今後の方針</th></tr></thead>`;
+	const head = `<thead><tr><th class="t">取り組み項目</th><th class="c">具体的内容</th><th>担当課</th><th>${warekiLabel(sheet.fiscalYear)}</th>${periods.map((p) => `<th>${escape(p)}</th>`).join('')}<th class="n">達成状況及び今後の方針</th></tr></thead>`;
 	const parts: string[] = [`<h1>${escape(sheet.title)}</h1>`, '<p>&lt;基本計画の取り組み&gt;</p>'];
 	for (const pillar of sheet.pillars) {
 		parts.push(`<h2>${escape(pillar.no)} ${escape(pillar.title)}</h2>`);
@@ -41,24 +35,13 @@ export function publishedHtml(sheet: SheetJSON, css = ''): string {
 		}
 	}
 	if (sheet.kpis.length > 0) {
-		const years = sheet.kpis[0]!.years;
+		// The same rows as the workbooks' KPI part: 現状, 目標, each year's target (actual).
+		const [head, ...rows] = kpiRows(sheet);
+		const tr = (cells: string[], tag: 'th' | 'td') =>
+			`<tr>${cells.map((c) => `<${tag}>${escape(c)}</${tag}>`).join('')}</tr>`;
 		parts.push('<p>&lt;計画期間の目標&gt;</p>');
 		parts.push(
-			`<table class="kpi"><thead><tr><th>取り組み項目</th><th>${escape(sheet.kpis[0]!.baseline.label)}</th><th>目標</th>${years.map((y) => `<th>${escape(y.label)}</th>`).join('')}</tr></thead><tbody>` +
-				sheet.kpis
-					.map(
-						(k, i) =>
-							`<tr><td>${i + 1} ${escape(k.name)}</td><td>${kpiValue(k, k.baseline.value)}</td><td>${kpiValue(k, k.target)}</td>` +
-							k.years
-								.map(
-									(y) =>
-										`<td>${kpiValue(k, y.target)}${y.actual === null ? '' : ` (${kpiValue(k, y.actual)})`}</td>`
-								)
-								.join('') +
-							'</tr>'
-					)
-					.join('') +
-				'</tbody></table>'
+			`<table class="kpi"><thead>${tr(head!, 'th')}</thead><tbody>${rows.map((r) => tr(r, 'td')).join('')}</tbody></table>`
 		);
 		parts.push('<p>※括弧は年度実績</p>');
 	}

@@ -3,21 +3,18 @@
 // a half-year table with S/A/B/C and a legend. Each holds the same table as the sheet it is from.
 import ExcelJS from 'exceljs';
 import type { KpiJSON, SheetJSON } from '../../src/lib/model/schema.ts';
+import { warekiLabel } from '../../src/lib/model/fiscal-year.ts';
 import { formatAmount } from '../../src/lib/model/number-format.ts';
 
 export async function save(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
 	return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
 
-const eraYear = (fy: number) =>
-	fy >= 2019 ? `令和${fy === 2019 ? '元' : fy - 2018}年度` : `平成${fy - 1988}年度`;
-
-function kpiValue(kpi: KpiJSON, value: number | null): string {
-	return formatAmount(value, kpi.unit);
-}
+const eraYear = warekiLabel;
+const kpiValue = (kpi: KpiJSON, value: number | null) => formatAmount(value, kpi.unit);
 
 /** Rows of a KPI table in the published form: 現状, 目標, then each year's target (actual). */
-function kpiRows(sheet: SheetJSON): string[][] {
+export function kpiRows(sheet: SheetJSON): string[][] {
 	const years = sheet.kpis[0]?.years ?? [];
 	return [
 		['取り組み項目', sheet.kpis[0]?.baseline.label ?? '現状', '目標', ...years.map((y) => y.label)],

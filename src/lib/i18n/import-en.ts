@@ -1,5 +1,6 @@
 // The strings of the import preview (ImportDialog.svelte), in English.
 import type { ImportMessages } from './import-ja.ts';
+import { settingsEn } from './settings-en.ts';
 
 export const importEn: ImportMessages = {
 	importColumns: 'Columns',
@@ -43,10 +44,5 @@ export const importEn: ImportMessages = {
 		extra: 'Added column',
 		ignore: 'Do not import'
 	},
-	importTones: {
-		good: 'On track (green)',
-		partly: 'Partly behind (yellow)',
-		behind: 'Behind (red)',
-		na: 'Not applicable (grey)'
-	}
+	importTones: settingsEn.shapeTones
 };

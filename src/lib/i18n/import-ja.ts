@@ -1,5 +1,6 @@
 // The strings of the import preview (ImportDialog.svelte), in Japanese.
-import type { ColumnRole } from '../import/office/words.ts';
+import { ROLE_LABELS, type ColumnRole } from '../import/office/words.ts';
+import { settingsJa } from './settings-ja.ts';
 
 export const importJa = {
 	importColumns: '列の対応',
@@ -30,25 +31,10 @@ export const importJa = {
 	importSaveMap: '対応表を保存',
 	importSaveMapHelp: '保存した対応表は shinko import ファイル --map 対応表.json でも使えます。',
 	importMappingFailed: 'この対応では取り込めません',
-	importRoles: {
-		no: '番号',
-		heading: '見出し（施策など）',
-		title: '取り組み項目',
-		content: '具体的内容',
-		department: '担当課',
-		yearPlan: '年度計画',
-		plan: '期間の計画',
-		mark: '期間の評価',
-		note: '達成状況・方針',
-		extra: '追加の列',
-		ignore: '取り込まない'
-	} as Record<ColumnRole, string>,
-	importTones: {
-		good: '順調（緑）',
-		partly: '一部遅れ（黄）',
-		behind: '遅れ（赤）',
-		na: '対象外（灰）'
-	} as Record<string, string>
+	/** The roles as the CLI names them too (words.ts). */
+	importRoles: ROLE_LABELS as Record<ColumnRole, string>,
+	/** The tones as 表の設定 names them. */
+	importTones: settingsJa.shapeTones
 };
 
 export type ImportMessages = typeof importJa;

@@ -185,30 +185,36 @@ function columnHasData(grid: Grid, from: number, column: number): boolean {
 	return false;
 }
 
-/** A row that repeats the header (at a page break or under a heading). */
-export function isHeaderRepeat(grid: Grid, row: number, header: Header): boolean {
+/** Of a row's filled cells under the header's columns, how many and how many read as `expected`. */
+function sameAs(
+	grid: Grid,
+	row: number,
+	header: Header,
+	expected: (column: number, header: string) => string[]
+): { filled: number; same: number } {
 	let same = 0;
 	let filled = 0;
 	for (const column of header.columns) {
 		const text = cellAt(grid, row, column.column - 1);
 		if (text === '') continue;
 		filled++;
-		const top = tidy(headerText(grid, header.row, column.column - 1));
-		if (squash(text) === squash(top) || squash(text) === squash(column.header)) same++;
+		if (expected(column.column - 1, column.header).some((e) => squash(e) === squash(text))) same++;
 	}
+	return { filled, same };
+}
+
+/** A row that repeats the header (at a page break or under a heading). */
+export function isHeaderRepeat(grid: Grid, row: number, header: Header): boolean {
+	const { filled, same } = sameAs(grid, row, header, (c, whole) => [
+		tidy(headerText(grid, header.row, c)),
+		whole
+	]);
 	return filled >= 2 && same / filled >= 0.6;
 }
 
 /** The sub-header row repeated right under a repeated header. */
 export function isSubHeaderRepeat(grid: Grid, row: number, header: Header): boolean {
 	if (header.rows !== 2) return false;
-	let same = 0;
-	let filled = 0;
-	for (const column of header.columns) {
-		const text = cellAt(grid, row, column.column - 1);
-		if (text === '') continue;
-		filled++;
-		if (squash(text) === squash(cellAt(grid, header.row + 1, column.column - 1))) same++;
-	}
+	const { filled, same } = sameAs(grid, row, header, (c) => [cellAt(grid, header.row + 1, c)]);
 	return filled >= 2 && same === filled;
 }

@@ -7,6 +7,7 @@ import { MARK_PRESETS } from '../../model/shape-presets.ts';
 import { sheetProblems } from '../../model/sheet-shape.ts';
 import { LIMITS, type Tone } from '../../model/shape.ts';
 import { findFiscalYear, findPlanName } from '../text-lines.ts';
+import { STANDARD_HEADINGS } from '../../export/xlsx-layout.ts';
 import { assemble } from './assemble.ts';
 import { OfficeImportError } from './errors.ts';
 import { cellAt, filledColumns, squash, tidy, type Grid, where } from './grid.ts';
@@ -373,15 +374,10 @@ function withKeys(marks: ImportMapping['marks']): SheetJSON['markScale'] {
 
 /** The standard columns' headers, kept where they differ from the usual names. */
 function columnLabels(mapping: ImportMapping): SheetJSON['columnLabels'] {
-	const usual: Record<string, string> = {
-		title: '取り組み項目',
-		content: '具体的内容',
-		note: '達成状況及び今後の方針'
-	};
 	const out: SheetJSON['columnLabels'] = {};
 	for (const key of ['title', 'content', 'note'] as const) {
 		const header = mapping.columns.find((c) => c.role === key)?.header.replace(/\s+/g, '') ?? '';
-		if (header !== '' && header !== usual[key] && [...header].length <= LIMITS.label)
+		if (header !== '' && header !== STANDARD_HEADINGS[key] && [...header].length <= LIMITS.label)
 			out[key] = header;
 	}
 	return out;
