@@ -162,7 +162,7 @@ export async function backupCommand(args: string[], out: (line: string) => void)
 		// SQLite's online backup: consistent even while the server writes.
 		await store.db.backup(values.out);
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 	openStoreFile(values.out).close();
 	out(`バックアップしました: ${values.out}`);
@@ -199,7 +199,7 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 			try {
 				const current = new SqliteStore(dataDir);
 				current.db.pragma('wal_checkpoint(TRUNCATE)');
-				current.close();
+				current.closeNow();
 				checkpointed = true;
 			} catch {
 				// Damaged (the very reason to restore): kept as it is, its WAL beside it.
@@ -221,7 +221,7 @@ export function restoreCommand(args: string[], out: (line: string) => void): num
 		try {
 			writeCommitMark(dataDir, restored.highestSeq());
 		} finally {
-			restored.close();
+			restored.closeNow();
 		}
 		for (const note of notes) out(note);
 		out(`戻しました: ${file} → ${target}`);
@@ -286,7 +286,8 @@ function buildStore(source: Database.Database, file: string, dir: string): strin
 			);
 			for (const [row, at] of rows(table, key)) at.insert(insert, values(row, at));
 		};
-		store.transaction(() => {
+		const setMeta = store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+		store.db.transaction(() => {
 			copy('updates', 'seq', (row, at) => [
 				at.id(row.seq, 'seq'),
 				at.docId(row.doc_id),
@@ -295,7 +296,7 @@ function buildStore(source: Database.Database, file: string, dir: string): strin
 				at.time(row.created_at)
 			]);
 			for (const [row, at] of rows('meta', 'key')) {
-				store.setMeta(at.text(row.key, 'key'), at.text(row.value, 'value'));
+				at.insert(setMeta, [at.text(row.key, 'key'), at.text(row.value, 'value')]);
 			}
 			copy('users', 'username', (row, at) => [
 				at.username(row.username),
@@ -313,12 +314,12 @@ function buildStore(source: Database.Database, file: string, dir: string): strin
 				at.time(row.created_at),
 				at.snapshotState(row.state)
 			]);
-		});
-		for (const docId of store.docIds()) check.docApplies(store.db, docId);
+		})();
+		for (const docId of store.docIdsNow()) check.docApplies(store.db, docId);
 		store.db.pragma('wal_checkpoint(TRUNCATE)');
 		return leftBehind(source, store.db, tables);
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 }
 

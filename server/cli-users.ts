@@ -63,7 +63,7 @@ function openUsers(dataDir: string): { users: UserStore; close(): void } {
 	const store = new SqliteStore(dataDir);
 	return {
 		users: new UserStore(store.db, readConfig().sessionTtlMs),
-		close: () => store.close()
+		close: () => store.closeNow()
 	};
 }
 

@@ -20,7 +20,7 @@ import {
 	STORE_USAGE
 } from './cli-store.ts';
 import { usersCommand, USERS_USAGE } from './cli-users.ts';
-import { loadDoc, SqliteStore } from './store.ts';
+import { docFromUpdates, SqliteStore } from './store.ts';
 import { storeNewTable } from './tables.ts';
 import { UserError } from './users.ts';
 
@@ -121,12 +121,12 @@ async function importCommand(args: string[]): Promise<number> {
 	}
 	const store = new SqliteStore(cliDataDir());
 	try {
-		const id = storeNewTable(store, sheet, 'cli');
+		const id = await storeNewTable(store, sheet, 'cli');
 		const items = sheet.pillars.flatMap((p) => p.sections).flatMap((s) => s.items).length;
 		out(`「${sheet.title}」を取り込みました (${items} 項目)`);
 		out(id);
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 	return 0;
 }
@@ -151,12 +151,13 @@ async function exportCommand(args: string[]): Promise<number> {
 	const store = new SqliteStore(dataDir);
 	let sheet;
 	try {
-		if (store.load(docId).length === 0) throw new CliError(`表が見つかりません: ${docId}`);
-		const doc = loadDoc(store, docId);
+		const stored = await store.load(docId);
+		if (stored.updates.length === 0) throw new CliError(`表が見つかりません: ${docId}`);
+		const doc = docFromUpdates(stored.updates);
 		sheet = docToSheet(doc);
 		doc.destroy();
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 	const data: string | Uint8Array =
 		format === 'xlsx'

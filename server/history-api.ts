@@ -14,7 +14,7 @@ import type { Logger } from './log.ts';
 import { RateLimiter, reserveAll } from './rate-limit.ts';
 import { SnapshotError, snapshotSheet, type SnapshotStore } from './snapshots.ts';
 import { loadDoc, type DocStore } from './store.ts';
-import type { SyncServer } from './sync.ts';
+import type { SyncServer } from './sync/registry.ts';
 
 const ROUTE = /^\/api\/docs\/([^/]+)\/snapshots(?:\/(\d+))?$/;
 const createSchema = z.object({ name: z.string().min(1).max(200) });
@@ -42,35 +42,43 @@ export class HistoryApi {
 	 * Refuses doc ids that have no history. The index doc is the list of tables, not a table, and
 	 * its history is never shown; a doc outside the list has none either.
 	 */
-	private requireTable(docId: string): void {
+	private async requireTable(docId: string): Promise<void> {
 		if (docId === INDEX_DOC_ID) throw new HttpError(404, 'not_found');
 		// Only the tables in the list have a history: no snapshots of unlisted docs to fill the store.
-		if (!this.options.sync.isListed(docId)) throw new HttpError(404, 'not_found');
+		if (!(await this.options.sync.isListed(docId))) throw new HttpError(404, 'not_found');
 	}
 
 	/** The doc's current state: from the open room when there is one, else from the store. */
-	state(docId: string): Uint8Array {
-		const room = this.options.sync.rooms.get(docId);
-		if (room) return Y.encodeStateAsUpdate(room.doc);
-		const doc = loadDoc(this.options.store, docId);
+	async state(docId: string): Promise<Uint8Array> {
+		const open = this.options.sync.loadedDoc(docId);
+		if (open) return Y.encodeStateAsUpdate(open);
+		const doc = await loadDoc(this.options.store, docId);
 		const state = Y.encodeStateAsUpdate(doc);
 		doc.destroy();
 		return state;
 	}
 
 	/** Takes the automatic quarter-end and daily snapshots that are due, for every table. */
-	takeAutomatic(now = new Date()): number {
+	async takeAutomatic(now = new Date()): Promise<number> {
 		let taken = 0;
-		for (const docId of this.options.store.docIds()) {
+		let docIds: string[];
+		try {
+			docIds = await this.options.store.docIds();
+		} catch (err) {
+			this.options.log.error('automatic snapshots failed', { error: String(err) });
+			return 0;
+		}
+		for (const docId of docIds) {
 			if (docId === INDEX_DOC_ID) continue;
 			try {
 				const lastChange = this.options.sync.lastChange.get(docId) ?? null;
-				taken += this.options.snapshots.takeAutomatic(
+				const snapshots = await this.options.snapshots.takeAutomatic(
 					docId,
 					() => this.state(docId),
 					now,
 					lastChange
-				).length;
+				);
+				taken += snapshots.length;
 			} catch (err) {
 				this.options.log.error('automatic snapshot failed', { docId, error: String(err) });
 			}
@@ -91,7 +99,7 @@ export class HistoryApi {
 			if (!DOC_ID.test(docId)) throw new HttpError(400, 'bad_doc_id');
 			const current = this.options.auth.session(req, true);
 			if (!current) throw new HttpError(401, 'login_required');
-			this.requireTable(docId);
+			await this.requireTable(docId);
 			const { snapshots } = this.options;
 			if (req.method === 'GET' && !match[2]) {
 				json(res, 200, { snapshots: snapshots.list(docId) });
@@ -114,8 +122,9 @@ export class HistoryApi {
 				try {
 					const body = createSchema.safeParse(await readJson(req));
 					if (!body.success) throw new HttpError(400, 'invalid_request');
-					if (this.options.store.load(docId).length === 0) throw new HttpError(404, 'not_found');
-					const info = snapshots.create(docId, this.state(docId), {
+					if ((await this.options.store.load(docId)).updates.length === 0)
+						throw new HttpError(404, 'not_found');
+					const info = snapshots.create(docId, await this.state(docId), {
 						name: body.data.name,
 						kind: 'manual',
 						author: current.session.user.displayName

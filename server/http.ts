@@ -11,7 +11,7 @@ import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
 import { json, requestHost, type Auth } from './auth.ts';
 import type { HistoryApi } from './history-api.ts';
 import { securityHeaders } from './security-headers.ts';
-import type { SyncServer } from './sync.ts';
+import type { SyncServer } from './sync/registry.ts';
 
 export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
 
@@ -81,7 +81,7 @@ export function createHttpServer(
 		}
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (url.pathname === '/healthz') {
-			json(res, 200, { ok: true, rooms: sync.rooms.size, eventLoopDelayMs: loopDelay.last() });
+			json(res, 200, { ok: true, rooms: sync.roomCount, eventLoopDelayMs: loopDelay.last() });
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {

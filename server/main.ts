@@ -10,7 +10,7 @@ import { createHttpServer, DEFAULT_BUILD_DIR } from './http.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { SqliteStore } from './store.ts';
 import { openCheckedStore, StoreCheckError } from './store-check.ts';
-import { SyncServer } from './sync.ts';
+import { SyncServer } from './sync/registry.ts';
 import { seedIfEmpty } from './tables.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
 import { UserStore } from './users.ts';
@@ -35,15 +35,15 @@ export async function startServer(
 	const store = openCheckedStore(config.dataDir);
 	const writerId = `server-${process.pid}-${randomBytes(4).toString('hex')}`;
 	let compacted = 0;
-	for (const docId of store.docIds()) {
+	for (const docId of await store.docIds()) {
 		// One table that cannot be read (or written) must not keep the others from being served.
 		try {
-			compacted += store.compact(docId);
+			compacted += await store.compact(docId);
 		} catch (err) {
 			reportCompactionFailure(log, docId, err, config.dataDir);
 		}
 	}
-	const seeded = seedIfEmpty(store, writerId);
+	const seeded = await seedIfEmpty(store, writerId);
 	if (seeded) log.info('seeded the reference table', { docId: seeded });
 	const users = new UserStore(store.db, config.sessionTtlMs);
 	try {
@@ -85,8 +85,8 @@ export async function startServer(
 		log
 	});
 	// Quarter-end and daily snapshots: checked at start and every ten minutes.
-	history.takeAutomatic();
-	const snapshotTimer = setInterval(() => history.takeAutomatic(), 10 * 60 * 1000);
+	await history.takeAutomatic();
+	const snapshotTimer = setInterval(() => void history.takeAutomatic(), 10 * 60 * 1000);
 	snapshotTimer.unref();
 	const { server, wss } = createHttpServer(sync, auth, {
 		history,
@@ -130,19 +130,20 @@ export async function startServer(
 		users,
 		generatedAdminPassword,
 		close() {
-			closing ??= new Promise<void>((resolve) => {
+			closing ??= (async () => {
 				clearInterval(snapshotTimer);
 				clearInterval(pidTimer);
-				sync.destroy();
+				// What the rooms hold is committed and acknowledged before their sockets close.
+				await sync.destroy();
 				for (const ws of wss.clients) ws.terminate();
 				wss.close();
-				server.close(() => {
-					store.close();
-					rmSync(pidFile, { force: true });
-					resolve();
+				await new Promise<void>((resolve) => {
+					server.close(() => resolve());
+					server.closeAllConnections();
 				});
-				server.closeAllConnections();
-			});
+				await store.close();
+				rmSync(pidFile, { force: true });
+			})();
 			return closing;
 		}
 	};

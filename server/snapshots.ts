@@ -184,12 +184,12 @@ export class SnapshotStore {
 	 * skipped, and a quarter end relabels an identical daily one (or is skipped after a named or
 	 * quarter one). Returns what was stored or relabelled.
 	 */
-	takeAutomatic(
+	async takeAutomatic(
 		docId: string,
-		state: () => Uint8Array,
+		state: () => Uint8Array | Promise<Uint8Array>,
 		now: Date,
 		lastChangeAt: number | null
-	): SnapshotInfo[] {
+	): Promise<SnapshotInfo[]> {
 		const checked = this.checked.get(docId);
 		const t = now.getTime();
 		const latestAt = (kind: SnapshotKind) =>
@@ -203,7 +203,7 @@ export class SnapshotStore {
 		const kind: AutomaticKind | undefined = due.includes('quarter') ? 'quarter' : due[0];
 		const taken: SnapshotInfo[] = [];
 		if (kind !== undefined) {
-			const bytes = state();
+			const bytes = await state();
 			const row = this.stmts.latestAt.get(docId, t) as Row | undefined;
 			const latest = row && toInfo(row);
 			const name = kind === 'quarter' ? quarterSnapshotName(now) : dailySnapshotName(now);

@@ -62,7 +62,7 @@ export function openCheckedStore(dataDir: string): SqliteStore {
 			}
 		}
 	} catch (err) {
-		store.close();
+		store.closeNow();
 		throw err;
 	}
 	return store;
@@ -79,7 +79,7 @@ function checkOpened(store: SqliteStore, dataDir: string, signs: string[]): void
 				RESTORE(dataDir)
 		);
 	}
-	if (store.docIds().length === 0) {
+	if (store.docIdsNow().length === 0) {
 		refuseIfUsed(dataDir, `ストア ${path} に表がひとつもありません`, signs);
 		return;
 	}

@@ -1,8 +1,7 @@
 // The durable store: an append-only update log per doc in SQLite (WAL), compacted at start-up.
 //
-// The server talks to it through the DocStore interface so another backend (PostgreSQL) is an
-// adapter, not a rewrite. Every method is synchronous: better-sqlite3 commits before returning,
-// which is what lets the sync layer write an update to disk before relaying it.
+// The server talks to it through the DocStore interface, asynchronous, so another backend
+// (PostgreSQL) is an adapter, not a rewrite.
 import Database from 'better-sqlite3';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,27 +47,54 @@ export interface StoredUpdate {
 	data: Uint8Array;
 }
 
-export interface DocStore {
-	/** Appends one update; returns its sequence number once it is on disk. */
-	append(docId: string, update: Uint8Array, writer: string): number;
-	/** Every stored update of one doc, in order. */
-	load(docId: string): Uint8Array[];
-	/** Updates written by other writers (another process, the CLI) after `seq`. */
-	since(seq: number, exceptWriter: string): StoredUpdate[];
-	lastSeq(): number;
-	docIds(): string[];
-	/** Replaces a doc's log by one merged update, atomically. Returns rows removed. */
-	compact(docId: string): number;
+/** A doc's stored updates in order, and the highest seq among them (0 when it has none). */
+export interface StoredDoc {
+	updates: Uint8Array[];
+	seq: number;
+}
+
+/** What one commit writes, all or nothing. */
+export interface Commit {
+	/** Updates to append, each to its doc's log. */
+	updates: { docId: string; update: Uint8Array }[];
+	/** Meta values to set. */
+	meta?: Record<string, string>;
 	/**
-	 * Replaces every stored update of a doc by `state`, which must hold them all (the caller holds
-	 * the doc, and calls this in a transaction after reading others' rows). Returns rows removed.
+	 * Commits only while this meta key is unset (seeding once); `commit` resolves null when it
+	 * was set already, and nothing is written.
 	 */
-	replaceLog(docId: string, state: Uint8Array, writer: string): number;
-	getMeta(key: string): string | undefined;
-	setMeta(key: string, value: string): void;
-	/** Runs fn in one SQLite transaction (all or nothing). */
-	transaction<T>(fn: () => T): T;
-	close(): void;
+	unlessMeta?: string;
+}
+
+/**
+ * The store of record: an append-only log of updates per doc, and meta values.
+ *
+ * Every method is asynchronous, so a networked store (PostgreSQL) is an adapter like SQLite. A
+ * caller keeps at most one commit of a doc in flight: the sync layer relays an update at once and
+ * says "saved" only once its commit has resolved.
+ */
+export interface DocStore {
+	/** Appends updates in one durable commit; resolves with the seq of the last one written. */
+	commit(commit: Commit, writer: string): Promise<number | null>;
+	/** Every stored update of one doc, in order. */
+	load(docId: string): Promise<StoredDoc>;
+	/**
+	 * Updates written by other writers (another process, the CLI) after `seq`, in seq order, at
+	 * most a page of them. Seqs follow commit order: a reader never skips a row committed late.
+	 */
+	since(seq: number, exceptWriter: string): Promise<StoredUpdate[]>;
+	lastSeq(): Promise<number>;
+	docIds(): Promise<string[]>;
+	/** Replaces a doc's log by one merged update, atomically. Resolves with the rows removed. */
+	compact(docId: string): Promise<number>;
+	/**
+	 * Replaces a doc's rows up to `throughSeq` by `state`, which must hold them all (the caller
+	 * holds the doc and has read every row up to there), atomically; later rows stay. Resolves with
+	 * the rows removed.
+	 */
+	replaceLog(docId: string, state: Uint8Array, throughSeq: number, writer: string): Promise<number>;
+	getMeta(key: string): Promise<string | undefined>;
+	close(): Promise<void>;
 }
 
 export class SqliteStore implements DocStore {
@@ -83,7 +109,7 @@ export class SqliteStore implements DocStore {
 		mkdirSync(dataDir, { recursive: true });
 		this.db = new Database(join(dataDir, STORE_FILE));
 		this.db.pragma('journal_mode = WAL');
-		// FULL: a commit is on disk before append() returns, so "saved" survives power loss too.
+		// FULL: a commit is on disk before it returns, so "saved" survives power loss too.
 		this.db.pragma('synchronous = FULL');
 		this.db.pragma('busy_timeout = 5000');
 		this.db.exec(`
@@ -104,7 +130,6 @@ export class SqliteStore implements DocStore {
 			append: this.db.prepare(
 				'INSERT INTO updates (doc_id, data, writer, created_at) VALUES (?, ?, ?, ?)'
 			),
-			load: this.db.prepare('SELECT data FROM updates WHERE doc_id = ? ORDER BY seq'),
 			loadWithSeq: this.db.prepare('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
 			// Other writers' rows as two ranges of updates_writer, never reading this writer's rows.
 			since: this.db.prepare(
@@ -120,7 +145,6 @@ export class SqliteStore implements DocStore {
 			),
 			docIds: this.db.prepare('SELECT DISTINCT doc_id AS docId FROM updates ORDER BY doc_id'),
 			deleteUpTo: this.db.prepare('DELETE FROM updates WHERE doc_id = ? AND seq <= ?'),
-			deleteDoc: this.db.prepare('DELETE FROM updates WHERE doc_id = ?'),
 			getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
 			setMeta: this.db.prepare(
 				'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'
@@ -128,11 +152,31 @@ export class SqliteStore implements DocStore {
 		};
 	}
 
-	append(docId: string, update: Uint8Array, writer: string): number {
-		const info = this.stmts.append.run(docId, Buffer.from(update), writer, Date.now());
-		this.unmarked = true;
-		if (!this.db.inTransaction) this.mark();
-		return Number(info.lastInsertRowid);
+	// better-sqlite3 is synchronous: each method does its work before it returns its promise (one
+	// fsync per commit), so the event loop waits for the disk as it did; the interface is what a
+	// networked store needs.
+
+	async commit(commit: Commit, writer: string): Promise<number | null> {
+		return this.commitNow(commit, writer);
+	}
+
+	/** commit(), synchronously: for the offline tools (restore) that build a store in one go. */
+	commitNow(commit: Commit, writer: string): number | null {
+		return this.transaction(() => {
+			if (commit.unlessMeta !== undefined && this.metaNow(commit.unlessMeta) !== undefined)
+				return null;
+			let seq = 0;
+			const now = Date.now();
+			for (const { docId, update } of commit.updates) {
+				seq = Number(
+					this.stmts.append.run(docId, Buffer.from(update), writer, now).lastInsertRowid
+				);
+				this.unmarked = true;
+			}
+			for (const [key, value] of Object.entries(commit.meta ?? {}))
+				this.stmts.setMeta.run(key, value);
+			return seq;
+		});
 	}
 
 	/** Moves the commit mark to what is committed now (best effort: see MARK_FILE). */
@@ -149,11 +193,20 @@ export class SqliteStore implements DocStore {
 		}
 	}
 
-	load(docId: string): Uint8Array[] {
-		return (this.stmts.load.all(docId) as { data: Buffer }[]).map((r) => new Uint8Array(r.data));
+	async load(docId: string): Promise<StoredDoc> {
+		return this.loadNow(docId);
 	}
 
-	since(seq: number, exceptWriter: string): StoredUpdate[] {
+	/** load(), synchronously (the offline tools). */
+	loadNow(docId: string): StoredDoc {
+		const rows = this.stmts.loadWithSeq.all(docId) as { seq: number; data: Buffer }[];
+		return {
+			updates: rows.map((r) => new Uint8Array(r.data)),
+			seq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0
+		};
+	}
+
+	async since(seq: number, exceptWriter: string): Promise<StoredUpdate[]> {
 		return (
 			this.stmts.since.all({ seq, writer: exceptWriter }) as {
 				seq: number;
@@ -163,7 +216,7 @@ export class SqliteStore implements DocStore {
 		).map((r) => ({ seq: r.seq, docId: r.docId, data: new Uint8Array(r.data) }));
 	}
 
-	lastSeq(): number {
+	async lastSeq(): Promise<number> {
 		return (this.stmts.lastSeq.get() as { seq: number }).seq;
 	}
 
@@ -172,11 +225,16 @@ export class SqliteStore implements DocStore {
 		return (this.stmts.highestSeq.get() as { seq: number }).seq;
 	}
 
-	docIds(): string[] {
+	async docIds(): Promise<string[]> {
+		return this.docIdsNow();
+	}
+
+	/** docIds(), synchronously (the offline tools). */
+	docIdsNow(): string[] {
 		return (this.stmts.docIds.all() as { docId: string }[]).map((r) => r.docId);
 	}
 
-	compact(docId: string): number {
+	async compact(docId: string): Promise<number> {
 		return this.transaction(() => {
 			const rows = this.stmts.loadWithSeq.all(docId) as { seq: number; data: Buffer }[];
 			if (rows.length <= 1) return 0;
@@ -192,23 +250,30 @@ export class SqliteStore implements DocStore {
 		});
 	}
 
-	replaceLog(docId: string, state: Uint8Array, writer: string): number {
+	async replaceLog(
+		docId: string,
+		state: Uint8Array,
+		throughSeq: number,
+		writer: string
+	): Promise<number> {
 		return this.transaction(() => {
-			const removed = this.stmts.deleteDoc.run(docId).changes;
-			this.append(docId, state, writer);
+			const removed = this.stmts.deleteUpTo.run(docId, throughSeq).changes;
+			this.stmts.append.run(docId, Buffer.from(state), writer, Date.now());
+			this.unmarked = true;
 			return removed;
 		});
 	}
 
-	getMeta(key: string): string | undefined {
+	async getMeta(key: string): Promise<string | undefined> {
+		return this.metaNow(key);
+	}
+
+	private metaNow(key: string): string | undefined {
 		return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
 	}
 
-	setMeta(key: string, value: string): void {
-		this.stmts.setMeta.run(key, value);
-	}
-
-	transaction<T>(fn: () => T): T {
+	/** Runs fn in one SQLite transaction (all or nothing), then moves the commit mark. */
+	private transaction<T>(fn: () => T): T {
 		try {
 			const result = this.db.transaction(fn).immediate();
 			if (!this.db.inTransaction) this.mark();
@@ -219,7 +284,11 @@ export class SqliteStore implements DocStore {
 		}
 	}
 
-	close(): void {
+	async close(): Promise<void> {
+		this.closeNow();
+	}
+
+	closeNow(): void {
 		if (this.closed) return;
 		this.closed = true;
 		if (this.markFd !== undefined) closeSync(this.markFd);
@@ -227,9 +296,9 @@ export class SqliteStore implements DocStore {
 	}
 }
 
-/** Loads a doc from the store; throws (and holds nothing) when a stored update cannot be applied. */
-export function loadDoc(store: DocStore, docId: string): Y.Doc {
-	return docFromUpdates(store.load(docId));
+/** Loads a doc from the store; rejects (and holds nothing) when a stored update cannot be applied. */
+export async function loadDoc(store: DocStore, docId: string): Promise<Y.Doc> {
+	return docFromUpdates((await store.load(docId)).updates);
 }
 
 /** A doc of stored updates, applied in one transaction. */
@@ -249,20 +318,22 @@ export function docFromUpdates(updates: Uint8Array[]): Y.Doc {
 }
 
 /**
- * Changes a stored doc offline (seeding, the CLI): loads it, runs `change`, appends the resulting
- * update. A running server picks the update up from the log.
+ * The update `change` makes to a stored doc (seeding, the CLI), for a commit; undefined when it
+ * changes nothing. A running server picks the committed update up from the log.
  */
-export function mutateDoc(
+export async function changeOf(
 	store: DocStore,
 	docId: string,
-	writer: string,
 	change: (doc: Y.Doc) => void
-): void {
-	const doc = loadDoc(store, docId);
-	const before = Y.encodeStateVector(doc);
-	change(doc);
-	const update = Y.encodeStateAsUpdate(doc, before);
-	doc.destroy();
-	// An empty update is 2 bytes (no structs, no deletes): nothing to store.
-	if (update.length > 2) store.append(docId, update, writer);
+): Promise<{ docId: string; update: Uint8Array } | undefined> {
+	const doc = await loadDoc(store, docId);
+	try {
+		const before = Y.encodeStateVector(doc);
+		change(doc);
+		const update = Y.encodeStateAsUpdate(doc, before);
+		// An empty update is 2 bytes (no structs, no deletes): nothing to store.
+		return update.length > 2 ? { docId, update } : undefined;
+	} finally {
+		doc.destroy();
+	}
 }

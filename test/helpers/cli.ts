@@ -33,11 +33,11 @@ export async function shinko(
 }
 
 /** How many tables the store's index lists. */
-export function tableCount(dataDir: string): number {
+export async function tableCount(dataDir: string): Promise<number> {
 	const store = new SqliteStore(dataDir);
 	try {
-		return listTables(loadDoc(store, INDEX_DOC_ID)).length;
+		return listTables(await loadDoc(store, INDEX_DOC_ID)).length;
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 }

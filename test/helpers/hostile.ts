@@ -45,7 +45,7 @@ export async function addUsers(dataDir: string, users: TestUser[]): Promise<void
 			userStore.add(u.username, u.role, await hashPassword(u.password), u.displayName);
 		}
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 }
 

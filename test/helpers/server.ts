@@ -114,6 +114,13 @@ export async function spawnServer(
 	return { url, port: Number(new URL(url).port), child, stderr: () => log };
 }
 
+/** Resolves once a child process has exited (at once if it has). */
+export function exited(child: ChildProcess): Promise<void> {
+	return child.exitCode !== null || child.signalCode !== null
+		? Promise.resolve()
+		: new Promise((r) => child.once('exit', () => r()));
+}
+
 export function wsUrl(httpUrl: string): string {
 	return httpUrl.replace(/^http/, 'ws') + '/sync';
 }
@@ -190,19 +197,23 @@ export async function listTable(
 }
 
 export function waitFor(
-	predicate: () => boolean,
+	predicate: () => boolean | Promise<boolean>,
 	what = 'condition',
 	timeoutMs = 10_000
 ): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const tick = () => {
-			if (predicate()) return resolve();
+		const tick = async () => {
+			try {
+				if (await predicate()) return resolve();
+			} catch (err) {
+				return reject(err as Error);
+			}
 			if (Date.now() - started > timeoutMs)
 				return reject(new Error(`timed out waiting for ${what}`));
-			setTimeout(tick, 10);
+			setTimeout(() => void tick(), 10);
 		};
-		tick();
+		void tick();
 	});
 }
 

@@ -5,7 +5,6 @@
 // (every edit a client was told is saved is in it, integrity_check passes), the server is restarted
 // on the same port and data dir, the stock providers reconnect by themselves, and the server (seen
 // through a fresh client), every client and a doc rebuilt from the database must converge.
-import type { ChildProcess } from 'node:child_process';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
@@ -17,7 +16,8 @@ import {
 	spawnServer,
 	tempDataDir,
 	waitFor,
-	wsUrl
+	wsUrl,
+	exited
 } from '../helpers/server.ts';
 
 export interface CrashOptions {
@@ -60,12 +60,6 @@ export function fingerprint(doc: Y.Doc): string {
 	// Map keys sorted: toJSON lists them in the order this replica happened to receive them.
 	const m = Object.entries(doc.getMap('m').toJSON()).sort(([a], [b]) => (a < b ? -1 : 1));
 	return JSON.stringify({ t: doc.getText('t').toString(), m, sv });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-	return child.exitCode !== null || child.signalCode !== null
-		? Promise.resolve()
-		: new Promise((r) => child.once('exit', () => r()));
 }
 
 export async function runCrashRounds(options: CrashOptions): Promise<RoundReport[]> {
@@ -131,7 +125,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 				if (!e.ws) return false;
 				return (clients[e.client]!.ackedBySocket.get(e.ws) ?? 0) >= e.sentAt;
 			});
-			checkStore(data.dir, acknowledged, round);
+			await checkStore(data.dir, acknowledged, round);
 
 			const restartedAt = Date.now();
 			server = await spawnServer(data.dir, port);
@@ -159,12 +153,12 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 	return reports;
 }
 
-function checkStore(dataDir: string, acknowledged: Edit[], round: number): void {
+async function checkStore(dataDir: string, acknowledged: Edit[], round: number): Promise<void> {
 	const store = new SqliteStore(dataDir);
 	try {
 		const integrity = store.db.pragma('integrity_check', { simple: true });
 		if (integrity !== 'ok') throw new Error(`round ${round}: integrity_check says ${integrity}`);
-		const doc = loadDoc(store, DOC_ID);
+		const doc = await loadDoc(store, DOC_ID);
 		const text = doc.getText('t').toString();
 		const map = doc.getMap('m');
 		const lost = acknowledged.filter((e) =>
@@ -181,7 +175,7 @@ function checkStore(dataDir: string, acknowledged: Edit[], round: number): void 
 		}
 		doc.destroy();
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 }
 
@@ -211,15 +205,21 @@ async function converge(
 			const distinct = new Set(clients.map((c) => fingerprint(c.doc)));
 			throw new Error(`${err.message} (${distinct.size} distinct client states)`);
 		});
-		// The server stores an update before relaying it: what the probe has is on disk.
+		// The server relays before it commits: what the probe has reaches the disk a moment later.
 		const store = new SqliteStore(dataDir);
 		try {
-			const rebuilt = loadDoc(store, DOC_ID);
-			if (fingerprint(rebuilt) !== expected())
-				throw new Error(`round ${round}: the doc rebuilt from the database differs`);
-			rebuilt.destroy();
+			await waitFor(
+				async () => {
+					const rebuilt = await loadDoc(store, DOC_ID);
+					const same = fingerprint(rebuilt) === expected();
+					rebuilt.destroy();
+					return same;
+				},
+				`round ${round}: the doc rebuilt from the database to match`,
+				5_000
+			);
 		} finally {
-			store.close();
+			store.closeNow();
 		}
 	} finally {
 		probe.provider.destroy();

@@ -1,6 +1,6 @@
 // Issue 18, 3: a store that is empty, missing, behind what clients were told is saved, or holding
 // a row Yjs cannot read. Never silently replaced by a new one; one bad table never takes the rest.
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
 	copyFileSync,
 	existsSync,
@@ -27,19 +27,14 @@ import {
 	startTestServer,
 	synced,
 	tempDataDir,
-	waitFor
+	waitFor,
+	exited
 } from '../helpers/server.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
 	for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function exited(child: ChildProcess): Promise<void> {
-	return child.exitCode !== null || child.signalCode !== null
-		? Promise.resolve()
-		: new Promise((r) => child.once('exit', () => r()));
-}
 
 /**
  * A server process on a fresh data dir, a client that has typed `edits` tokens and been told each
@@ -237,8 +232,8 @@ describe('a row Yjs cannot read', () => {
 		const { dir, running } = await twoTables();
 		await running.close();
 		const store = new SqliteStore(dir);
-		store.append('bad', GARBAGE, 'cli');
-		store.close();
+		await store.commit({ updates: [{ docId: 'bad', update: GARBAGE }] }, 'cli');
+		store.closeNow();
 
 		const logged: { level: string; message: string; docId?: string; wayOut?: string }[] = [];
 		const log =
@@ -280,8 +275,8 @@ describe('a row Yjs cannot read', () => {
 		bad.provider.on('connection-close', (e: CloseEvent | null) => closes.push(e?.code ?? 0));
 		// Another writer (the CLI, another process) appends a row the room cannot apply.
 		const store = new SqliteStore(dir);
-		store.append('bad', GARBAGE, 'cli');
-		store.close();
+		await store.commit({ updates: [{ docId: 'bad', update: GARBAGE }] }, 'cli');
+		store.closeNow();
 		await waitFor(() => closes.includes(1011), 'the bad table closed with 1011');
 		good.doc.getText('t').insert(0, '続けて');
 		await waitFor(() => goodAcks.allSaved, 'the good table still saves');

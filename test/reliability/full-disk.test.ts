@@ -17,7 +17,8 @@ import {
 	synced,
 	waitFor,
 	wsUrl,
-	authedSocket
+	authedSocket,
+	exited
 } from '../helpers/server.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -26,12 +27,6 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function exited(child: ChildProcess): Promise<void> {
-	return child.exitCode !== null || child.signalCode !== null
-		? Promise.resolve()
-		: new Promise((r) => child.once('exit', () => r()));
-}
 
 async function stop(child: ChildProcess): Promise<void> {
 	child.kill('SIGTERM');

@@ -104,7 +104,7 @@ describe('the item cap on every import format', { timeout: CLI_TIMEOUT }, () => 
 		expect(refused.stderr).toContain(`huge.txt: ${lineOfItem(MAX_ITEMS + 1)}行目`);
 		expect(refused.stderr).toContain('取り組み項目が多すぎます');
 		expect(fingerprint(dir)).toBe(before);
-		expect(tableCount(dir)).toBe(1);
+		expect(await tableCount(dir)).toBe(1);
 
 		// The cap is the limit, not below it: exactly MAX_ITEMS items read.
 		const atCap = parseTextTable(textTable(MAX_ITEMS).text);
@@ -158,7 +158,7 @@ describe('--out never writes into DATA_DIR', { timeout: CLI_TIMEOUT }, () => {
 		}
 		expect(readdirSync(dir).sort()).toEqual([STORE_FILE, MARK_FILE].sort());
 		expect(fingerprint(dir)).toBe(before);
-		expect(tableCount(dir)).toBe(1);
+		expect(await tableCount(dir)).toBe(1);
 
 		const elsewhere = await shinko(
 			['export', id, '--format', 'csv', '--out', 'ok.csv'],
@@ -180,7 +180,7 @@ describe('restore builds a fresh store from checked rows', { timeout: CLI_TIMEOU
 		const users = new UserStore(store.db, 3600_000);
 		users.add('root', 'admin', await hashPassword('root-password'));
 		users.add('guest', 'viewer', await hashPassword('guest-password'));
-		store.close();
+		store.closeNow();
 		const backup = join(parent, 'backup.sqlite');
 		const done = await shinko(['backup', '--out', backup], dir);
 		expect(done.code, done.stderr).toBe(0);
@@ -217,7 +217,7 @@ describe('restore builds a fresh store from checked rows', { timeout: CLI_TIMEOU
 		const users = new UserStore(store.db, 3600_000);
 		users.createSession('guest');
 		expect(users.get('guest')?.user.role).toBe('viewer');
-		expect(tableCount(dir)).toBe(1);
+		expect(await tableCount(dir)).toBe(1);
 	});
 
 	it('refuses a role spelled Viewer, naming the table, the row and the roles', async () => {
@@ -278,7 +278,7 @@ describe('the store the CLI uses', { timeout: CLI_TIMEOUT }, () => {
 		expect(readdirSync(cwd)).toEqual([]);
 
 		// An existing default store is used, and named.
-		new SqliteStore(join(cwd, 'data')).close();
+		new SqliteStore(join(cwd, 'data')).closeNow();
 		const listed = await shinko(['users', 'list'], null, cwd);
 		expect(listed.code, listed.stderr).toBe(0);
 		expect(listed.stderr).toContain(`ストア ${join(cwd, 'data', 'shinko.sqlite')}`);
@@ -289,6 +289,6 @@ describe('the store the CLI uses', { timeout: CLI_TIMEOUT }, () => {
 		const done = await shinko(['import', REFERENCE], dir);
 		expect(done.code, done.stderr).toBe(0);
 		expect(done.stderr).toContain(`ストア ${join(dir, 'shinko.sqlite')}`);
-		expect(tableCount(dir)).toBe(1);
+		expect(await tableCount(dir)).toBe(1);
 	});
 });

@@ -146,7 +146,7 @@ describe('hostile web clients', () => {
 	it('refuses requests and upgrades without a well-formed Host, HTTP/1.0 too, with 400', async () => {
 		const s = await server();
 		const cookie = await login(s.url);
-		const tableId = listTables(loadDoc(s.store, INDEX_DOC_ID))[0]!.id;
+		const tableId = listTables(await loadDoc(s.store, INDEX_DOC_ID))[0]!.id;
 		const upgrade = (hostLine: string, origin: string) =>
 			`GET /sync/${tableId} HTTP/1.1\r\n${hostLine}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
 			`Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
@@ -185,7 +185,7 @@ describe('hostile web clients', () => {
 	it('limits manual snapshots per user, counted in parallel too, and refuses the index doc', async () => {
 		const s = await server();
 		const cookie = await login(s.url);
-		const tableId = listTables(loadDoc(s.store, INDEX_DOC_ID))[0]!.id;
+		const tableId = listTables(await loadDoc(s.store, INDEX_DOC_ID))[0]!.id;
 		const take = (docId: string, name: string) =>
 			post(s.url, `/api/docs/${docId}/snapshots`, { name }, { cookie });
 

@@ -386,8 +386,8 @@ describe('hostile users (issue #17)', () => {
 		expect(kept.at).toBeGreaterThanOrEqual(sentAt);
 		own.provider.destroy();
 		const store = new SqliteStore(data.dir);
-		const stored = loadDoc(store, TABLE);
-		store.close();
+		const stored = await loadDoc(store, TABLE);
+		store.closeNow();
 		expect(stored.getMap('changes').has('p1s1i1/note')).toBe(false);
 		expect(stored.getMap('comments').has(forgedComment)).toBe(false);
 	});
@@ -462,8 +462,11 @@ describe('hostile users (issue #17)', () => {
 	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {
 		await listTable(server.url, admin, 'broken');
 		const store = new SqliteStore(data.dir);
-		store.append('broken', new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x07]), 'test');
-		store.close();
+		await store.commit(
+			{ updates: [{ docId: 'broken', update: new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x07]) }] },
+			'test'
+		);
+		store.closeNow();
 		const Authed = authedSocket(server.url, editor) as unknown as typeof WebSocket;
 		const ws = new Authed(`${wsUrl(server.url)}/broken`);
 		ws.on('error', () => {});

@@ -41,7 +41,7 @@ async function meetingUsers(dir: string): Promise<string[]> {
 			return `${SESSION_COOKIE}=${users.createSession(`user${i}`).token}`;
 		});
 	} finally {
-		store.close();
+		store.closeNow();
 	}
 }
 

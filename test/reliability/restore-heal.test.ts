@@ -1,7 +1,6 @@
 // Issue 18, 7: a restore while devices hold newer copies. The devices give the server back what it
 // lost; an editor's device holding others' records is refused (4403: a replay of another user's
 // record cannot be told from a forgery) until an admin's device has given them back.
-import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +16,8 @@ import {
 	spawnServer,
 	synced,
 	tempDataDir,
-	waitFor
+	waitFor,
+	exited
 } from '../helpers/server.ts';
 
 const TABLE = 'heal';
@@ -25,12 +25,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
 	for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-function exited(child: ChildProcess): Promise<void> {
-	return child.exitCode !== null || child.signalCode !== null
-		? Promise.resolve()
-		: new Promise((r) => child.once('exit', () => r()));
-}
 
 /** A device: its copy of the table outlives its connections. */
 function device(url: string, cookie: string, doc: Y.Doc) {

@@ -19,7 +19,7 @@ function open() {
 	const temp = tempDataDir();
 	const store = new SqliteStore(temp.dir);
 	cleanups.push(() => {
-		store.close();
+		store.closeNow();
 		temp.remove();
 	});
 	return new SnapshotStore(store.db);
@@ -38,7 +38,7 @@ function table() {
 }
 
 describe('automatic snapshots', () => {
-	it('keep quarter ends and named ones forever, daily ones for 30 days', () => {
+	it('keep quarter ends and named ones forever, daily ones for 30 days', async () => {
 		const snapshots = open();
 		const t = table();
 		const start = jst('2020-07-01T09:00:00').getTime();
@@ -47,7 +47,7 @@ describe('automatic snapshots', () => {
 		for (let day = 0; day < 120; day++) {
 			t.edit();
 			const now = new Date(start + day * DAY);
-			snapshots.takeAutomatic('r2', t.state, now, now.getTime() - 60_000);
+			await snapshots.takeAutomatic('r2', t.state, now, now.getTime() - 60_000);
 		}
 		const list = snapshots.list('r2');
 		const end = start + 119 * DAY;
@@ -64,23 +64,28 @@ describe('automatic snapshots', () => {
 		expect(list.filter((s) => s.kind === 'manual').map((s) => s.name)).toEqual(['会議前']);
 	});
 
-	it('do not store a state twice: an unchanged day is skipped, a quarter end relabels the day', () => {
+	it('do not store a state twice: an unchanged day is skipped, a quarter end relabels the day', async () => {
 		const snapshots = open();
 		const t = table();
 		t.edit();
-		snapshots.takeAutomatic('r2', t.state, jst('2020-08-01T09:00:00'), null);
+		await snapshots.takeAutomatic('r2', t.state, jst('2020-08-01T09:00:00'), null);
 		t.edit();
 		const edited = jst('2020-09-29T08:00:00').getTime();
-		snapshots.takeAutomatic('r2', t.state, jst('2020-09-29T09:00:00'), edited);
+		await snapshots.takeAutomatic('r2', t.state, jst('2020-09-29T09:00:00'), edited);
 		const before = snapshots.list('r2');
 		expect(before.map((s) => s.kind)).toEqual(['daily', 'quarter']);
 		// Said to have changed (an update that brought nothing new), the same by content.
 		const lastChange = jst('2020-09-30T10:00:00').getTime();
-		expect(snapshots.takeAutomatic('r2', t.state, jst('2020-09-30T11:00:00'), lastChange)).toEqual(
-			[]
-		);
+		expect(
+			await snapshots.takeAutomatic('r2', t.state, jst('2020-09-30T11:00:00'), lastChange)
+		).toEqual([]);
 		// The quarter end passes with nothing new: the last daily copy becomes the quarter's.
-		const quarter = snapshots.takeAutomatic('r2', t.state, jst('2020-10-01T09:00:00'), lastChange);
+		const quarter = await snapshots.takeAutomatic(
+			'r2',
+			t.state,
+			jst('2020-10-01T09:00:00'),
+			lastChange
+		);
 		expect(quarter.map((s) => s.name)).toEqual(['第2四半期末 (2020年9月30日)']);
 		const after = snapshots.list('r2');
 		expect(after.length).toBe(before.length);
@@ -89,31 +94,33 @@ describe('automatic snapshots', () => {
 		// Checked once and found the same: not compared again at the next check.
 		let encoded = 0;
 		const counted = () => (encoded++, t.state());
-		snapshots.takeAutomatic('r2', counted, jst('2020-10-01T09:10:00'), lastChange);
+		await snapshots.takeAutomatic('r2', counted, jst('2020-10-01T09:10:00'), lastChange);
 		expect(encoded).toBe(0);
 	});
 
-	it('go on after a snapshot was dated in the future by a clock that was ahead', () => {
+	it('go on after a snapshot was dated in the future by a clock that was ahead', async () => {
 		const snapshots = open();
 		const t = table();
 		t.edit();
 		// The server's clock was a year ahead when these were taken.
-		snapshots.takeAutomatic('r2', t.state, jst('2021-10-02T09:00:00'), null);
+		await snapshots.takeAutomatic('r2', t.state, jst('2021-10-02T09:00:00'), null);
 		expect(snapshots.list('r2').length).toBe(1);
 		// The clock is right again; the table changes; the next days' snapshots are taken.
 		t.edit();
 		const now = jst('2020-10-02T09:00:00');
-		const taken = snapshots.takeAutomatic('r2', t.state, now, now.getTime() - 60_000);
+		const taken = await snapshots.takeAutomatic('r2', t.state, now, now.getTime() - 60_000);
 		expect(taken.map((s) => s.kind)).toEqual(['quarter']);
 		t.edit();
 		const next = new Date(now.getTime() + DAY);
 		expect(
-			snapshots.takeAutomatic('r2', t.state, next, next.getTime() - 60_000).map((s) => s.kind)
+			(await snapshots.takeAutomatic('r2', t.state, next, next.getTime() - 60_000)).map(
+				(s) => s.kind
+			)
 		).toEqual(['daily']);
 		// Two idle months: the latest real snapshot is kept (not the one dated in the future), and
 		// no copy of it is taken again.
 		for (let day = 2; day < 62; day++) {
-			snapshots.takeAutomatic('r2', t.state, new Date(now.getTime() + day * DAY), null);
+			await snapshots.takeAutomatic('r2', t.state, new Date(now.getTime() + day * DAY), null);
 		}
 		const kept = snapshots.list('r2').map((s) => s.kind);
 		expect(kept.filter((k) => k === 'daily')).toHaveLength(1);

@@ -26,23 +26,26 @@ describe('the update log under a long run', () => {
 		cleanups.push(() => client.provider.destroy());
 		const acks = new SavedAcks(client.provider);
 		await synced(client.provider);
-		for (let k = 0; k < 6; k++) client.doc.getMap('m').set(`own:${k}`, k);
-		await waitFor(() => acks.allSaved, 'the edits saved');
-		// The compaction is due a second after the flush that reached 5 rows.
+		// Six edits, each in a commit of its own (a commit holds what arrives while one is in flight).
+		for (let k = 0; k < 6; k++) {
+			client.doc.getMap('m').set(`own:${k}`, k);
+			await waitFor(() => acks.allSaved, 'the edit saved');
+		}
+		// The compaction is due a second after the commit that reached 5 rows.
 		const other = new SqliteStore(running.store.db.name.replace(/\/[^/]+$/, ''));
 		cleanups.push(() => other.close());
 		const doc = new Y.Doc();
 		doc.getMap('m').set('other', 1);
-		other.append('log', Y.encodeStateAsUpdate(doc), 'cli');
-		await waitFor(() => other.load('log').length === 1, 'the log compacted', 5000);
-		const stored = loadDoc(other, 'log');
+		await other.commit({ updates: [{ docId: 'log', update: Y.encodeStateAsUpdate(doc) }] }, 'cli');
+		await waitFor(() => other.loadNow('log').updates.length === 1, 'the log compacted', 5000);
+		const stored = await loadDoc(other, 'log');
 		expect(stored.getMap('m').get('other')).toBe(1);
 		expect(stored.getMap('m').size).toBe(7);
 		await waitFor(() => client.doc.getMap('m').get('other') === 1, 'the row relayed');
 	}, 30_000);
 
 	it('stays compacted while people type and another writer appends, and loses nothing', async () => {
-		const COMPACT_AFTER = 150;
+		const COMPACT_AFTER = 10;
 		const running = await startCleanedServer(cleanups, { compactAfterRows: COMPACT_AFTER });
 		const cookie = await login(running.url);
 		const clients = Array.from({ length: 5 }, () => {
@@ -64,26 +67,29 @@ describe('the update log under a long run', () => {
 			if (round % 4 === 0) {
 				const doc = new Y.Doc();
 				doc.getMap('m').set(`other:${round}`, round);
-				other.append('log', Y.encodeStateAsUpdate(doc), 'cli');
+				await other.commit(
+					{ updates: [{ docId: 'log', update: Y.encodeStateAsUpdate(doc) }] },
+					'cli'
+				);
 				doc.destroy();
 				written++;
 			}
-			await sleep(50);
-			rowCounts.push(other.load('log').length);
+			await sleep(100);
+			rowCounts.push(other.loadNow('log').updates.length);
 		}
 		await waitFor(() => clients.every((c) => c.acks.allSaved), 'every edit saved', 20_000);
 		// A moment for the last compaction.
 		await sleep(1500);
-		rowCounts.push(other.load('log').length);
+		rowCounts.push(other.loadNow('log').updates.length);
 
-		// 40 rounds of 25 edits wrote about a thousand rows: the log was cut back while running,
-		// again and again (at most a second's rows after reaching the limit).
+		// 40 rounds of 25 edits wrote a row per commit, a few each round: the log was cut back while
+		// running, again and again (at most a second's rows after reaching the limit).
 		const cuts = rowCounts.filter((n, i) => i > 0 && n < rowCounts[i - 1]!).length;
 		expect(cuts).toBeGreaterThanOrEqual(2);
 		expect(Math.max(...rowCounts)).toBeLessThan(800);
 		expect(rowCounts.at(-1)!).toBeLessThan(COMPACT_AFTER);
 		const expected = 40 * 5 * 5 + written;
-		const fromStore = loadDoc(other, 'log');
+		const fromStore = await loadDoc(other, 'log');
 		expect(fromStore.getMap('m').size).toBe(expected);
 		fromStore.destroy();
 		// The server, seen through a fresh client, has everything too.

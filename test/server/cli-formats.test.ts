@@ -149,7 +149,7 @@ describe('shinko export and import, every format', { timeout: 120_000 }, () => {
 			expect(result.stderr, name).toMatch(/^shinko: /);
 			if (expected) expect(result.stderr, name).toContain(expected);
 		}
-		expect(tableCount(data.dir)).toBe(1);
+		expect(await tableCount(data.dir)).toBe(1);
 		expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 	});
 });
@@ -164,7 +164,7 @@ describe('shinko backup and restore', () => {
 		const done = await shinko(['backup', '--out', backup], storeDir);
 		expect(done.code, done.stderr).toBe(0);
 		await shinko(['import', REFERENCE], storeDir);
-		expect(tableCount(storeDir)).toBe(2);
+		expect(await tableCount(storeDir)).toBe(2);
 
 		// The server never holds the store while it is swapped.
 		const refused = await shinko(['restore', backup], storeDir);
@@ -174,11 +174,11 @@ describe('shinko backup and restore', () => {
 
 		const restored = await shinko(['restore', backup], storeDir);
 		expect(restored.code, restored.stderr).toBe(0);
-		expect(tableCount(storeDir)).toBe(1);
+		expect(await tableCount(storeDir)).toBe(1);
 		const garbage = join(data.dir, 'garbage.sqlite');
 		writeFileSync(garbage, 'not a database');
 		const bad = await shinko(['restore', garbage], storeDir);
 		expect(bad.code).not.toBe(0);
-		expect(tableCount(storeDir)).toBe(1);
+		expect(await tableCount(storeDir)).toBe(1);
 	});
 });

@@ -36,12 +36,12 @@ describe('shinko import of an office’s own workbook', { timeout: 120_000 }, ()
 		const sheet = JSON.parse(json.stdout) as SheetJSON;
 		expect(sheet.extraColumns.map((c) => c.label)).toEqual(['課題']);
 		expect(json.stderr).toContain('見出し 7、項目 5、目標 2 を読みました');
-		expect(tableCount(data.dir)).toBe(0);
+		expect(await tableCount(data.dir)).toBe(0);
 
 		const stored = await shinko(['import', book], data.dir);
 		expect(stored.code, stored.stderr).toBe(0);
 		expect(stored.stdout).toContain('令和元年度');
-		expect(tableCount(data.dir)).toBe(1);
+		expect(await tableCount(data.dir)).toBe(1);
 	});
 
 	it('refuses a mapping that does not fit, naming the field, and stores nothing', async () => {
@@ -71,6 +71,6 @@ describe('shinko import of an office’s own workbook', { timeout: 120_000 }, ()
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain('「取り組み項目」の列を一つ選んでください');
 		expect(readFileSync(book).length).toBeGreaterThan(0);
-		expect(tableCount(data.dir)).toBe(0);
+		expect(await tableCount(data.dir)).toBe(0);
 	});
 });

@@ -31,8 +31,8 @@ describe('shinko import', () => {
 		const id = stdout.trim().split('\n').pop()!;
 		const store = new SqliteStore(data.dir);
 		cleanups.push(() => store.close());
-		expect(listTables(loadDoc(store, INDEX_DOC_ID)).map((t) => t.id)).toEqual([id]);
-		const sheet = docToSheet(loadDoc(store, id));
+		expect(listTables(await loadDoc(store, INDEX_DOC_ID)).map((t) => t.id)).toEqual([id]);
+		const sheet = docToSheet(await loadDoc(store, id));
 		expect(sheet.kpis.map((k) => k.name)).toEqual(['会員数', '契約金額', '重篤事故']);
 	});
 
@@ -46,8 +46,8 @@ describe('shinko import', () => {
 		writeFileSync(bad, lines.join('\n'));
 		await shinko(['import', REFERENCE], data.dir);
 		const before = new SqliteStore(data.dir);
-		const rows = before.lastSeq();
-		before.close();
+		const rows = await before.lastSeq();
+		before.closeNow();
 
 		const { code, stderr } = await shinko(['import', bad], data.dir);
 		expect(code).not.toBe(0);
@@ -55,8 +55,8 @@ describe('shinko import', () => {
 		expect(stderr).toContain('◇');
 		const after = new SqliteStore(data.dir);
 		cleanups.push(() => after.close());
-		expect(after.lastSeq()).toBe(rows);
-		expect(listTables(loadDoc(after, INDEX_DOC_ID))).toHaveLength(1);
+		expect(await after.lastSeq()).toBe(rows);
+		expect(listTables(await loadDoc(after, INDEX_DOC_ID))).toHaveLength(1);
 	});
 
 	it('names a missing file', async () => {

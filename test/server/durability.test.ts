@@ -46,7 +46,7 @@ describe('saved means on disk', () => {
 		expect(acknowledged.length).toBeGreaterThan(50);
 		const store = new SqliteStore(data.dir);
 		cleanups.push(() => store.close());
-		const stored = loadDoc(store, 'burst').getText('t').toString();
+		const stored = (await loadDoc(store, 'burst')).getText('t').toString();
 		const missing = acknowledged.filter((e) => !stored.includes(e.token));
 		expect(missing).toEqual([]);
 		expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');

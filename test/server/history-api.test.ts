@@ -12,7 +12,7 @@ describe('history API', () => {
 		const data = tempDataDir();
 		const server = await startTestServer(data.dir);
 		cleanups.push(data.remove, () => server.close());
-		const tableId = listTables(loadDoc(server.store, INDEX_DOC_ID))[0]!.id;
+		const tableId = listTables(await loadDoc(server.store, INDEX_DOC_ID))[0]!.id;
 		const url = `${server.url}/api/docs/${tableId}/snapshots`;
 		expect((await fetch(url)).status).toBe(401);
 

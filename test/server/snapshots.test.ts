@@ -36,7 +36,7 @@ function openStore(dir?: string) {
 	const temp = dir ? null : tempDataDir();
 	const store = new SqliteStore(dir ?? temp!.dir);
 	cleanups.push(() => {
-		store.close();
+		store.closeNow();
 		temp?.remove();
 	});
 	return { store, snapshots: new SnapshotStore(store.db), dir: dir ?? temp!.dir };
@@ -97,7 +97,7 @@ describe('SnapshotStore', () => {
 			kind: 'quarter',
 			author: 'system'
 		});
-		store.close();
+		store.closeNow();
 		const reopened = openStore(dir).snapshots;
 		const old = snapshotSheet(reopened.get(id)!.state);
 		spliceText(textOf(roots(doc).items.get('p1s1i1')!, 'note')!, '後の編集');
@@ -119,7 +119,7 @@ describe('SnapshotStore', () => {
 		expect(make('名前', 'manual', '../etc')).toThrow(SnapshotError);
 	});
 
-	it('takes the automatic snapshots that are due, once', () => {
+	it('takes the automatic snapshots that are due, once', async () => {
 		const { snapshots } = openStore();
 		const doc = new Y.Doc();
 		sheetToDoc(reference(), doc);
@@ -129,14 +129,19 @@ describe('SnapshotStore', () => {
 			return Y.encodeStateAsUpdate(doc);
 		};
 		const julyFirst = jst('2020-07-01T00:10:00');
-		const taken = snapshots.takeAutomatic('r2', state, julyFirst, julyFirst.getTime() - 60_000);
+		const taken = await snapshots.takeAutomatic(
+			'r2',
+			state,
+			julyFirst,
+			julyFirst.getTime() - 60_000
+		);
 		// The quarter end is that day's copy too: one snapshot, not two identical ones.
 		expect(taken.map((s) => [s.kind, s.name])).toEqual([
 			['quarter', '第1四半期末 (2020年6月30日)']
 		]);
 		expect(encoded).toBe(1);
 		const later = jst('2020-07-01T18:00:00');
-		expect(snapshots.takeAutomatic('r2', state, later, later.getTime() - 1)).toEqual([]);
+		expect(await snapshots.takeAutomatic('r2', state, later, later.getTime() - 1)).toEqual([]);
 		expect(encoded).toBe(1);
 	});
 });

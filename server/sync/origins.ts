@@ -1,0 +1,16 @@
+// Who made a change to a room's doc: the transaction origins the room tells apart.
+import type { Connection } from './connection.ts';
+
+/** Updates read back from the store (written by another process or the CLI): not stored again. */
+export const FROM_STORE = { origin: 'store' } as const;
+/** The server's own time stamps on what clients wrote (see Room.stampAccepted). */
+export const SERVER_STAMP = { origin: 'stamp' } as const;
+
+export type Origin = Connection | typeof FROM_STORE | typeof SERVER_STAMP;
+
+/** The connection a transaction came from, if a client's. */
+export function clientOf(origin: unknown): Connection | undefined {
+	return (origin as Partial<Origin> | null)?.origin === 'client'
+		? (origin as Connection)
+		: undefined;
+}

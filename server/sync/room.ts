@@ -1,0 +1,591 @@
+// A room: one table's doc in memory, the connections editing it, and its group commit.
+//
+// An accepted update (checked, then applied to the doc) is relayed to the room's other
+// connections at once. The doc's update event also queues it; the group commit writes what is
+// queued in one store commit, one at a time: updates arriving while a commit is in flight wait
+// for the next. Only once the commit that holds an update has resolved is its sender told it is
+// saved (MESSAGE.savedAck). A relay does not wait for the disk because every replica that gets
+// it keeps it, and the sender keeps what is not acknowledged: if the server dies before the
+// commit, the sender sends it again and any replica that has it heals the server.
+import * as Y from 'yjs';
+import type { WebSocket } from 'ws';
+import { changesMap, stampChange } from '../../src/lib/doc/changes.ts';
+import { commentsMap, stampComment } from '../../src/lib/doc/comments.ts';
+import { INDEX_DOC_ID } from '../../src/lib/doc/index-doc.ts';
+import { SHAPE_ROOT } from '../../src/lib/doc/shape-doc.ts';
+import { CLOSE } from '../../src/lib/sync/protocol.ts';
+import type { Logger } from '../log.ts';
+import { docFromUpdates, type DocStore, type StoredDoc } from '../store.ts';
+import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '../update-guard.ts';
+import { Connection, type ConnectOptions, type Unsaved } from './connection.ts';
+import { MAX_PENDING_BYTES, STEP1_MIN_COST } from './limits.ts';
+import { answerMessage, askStateMessage, decodeClientMessage, updateMessage } from './messages.ts';
+import { clientOf, FROM_STORE, SERVER_STAMP } from './origins.ts';
+import { Presence } from './presence.ts';
+
+/** Roots of a table only admins may write into (server/update-guard.ts, AdminOnlyError). */
+const ADMIN_ONLY_ROOTS: ReadonlySet<string> = new Set([SHAPE_ROOT]);
+/**
+ * A room compacts its rows in the store once it has this many, a moment after the commit that
+ * reached it: a reload then reads one row (30 people typing write about 8,000 rows a minute).
+ */
+export const COMPACT_AFTER_ROWS = 2000;
+const COMPACT_DELAY_MS = 1000;
+
+/** What a room needs of the registry that holds it. */
+export interface RoomHost {
+	readonly store: DocStore;
+	readonly writerId: string;
+	readonly log: Logger;
+	readonly unloadAfterMs: number;
+	readonly presenceRenewMs: number;
+	readonly maxDocBytes: number;
+	readonly compactAfterRows: number;
+	/** The doc changed (for the daily snapshots). */
+	changed(docId: string): void;
+	/** The room failed (a commit, or a throw in it): it is dropped and its clients closed. */
+	fail(room: Room, err: unknown): void;
+	/** The room has been empty for unloadAfterMs. */
+	unload(room: Room): void;
+	/** Applies every row other writers committed; resolves with the seq read up to. */
+	readStore(): Promise<number>;
+}
+
+export class Room {
+	readonly doc: Y.Doc;
+	readonly presence: Presence;
+	readonly conns = new Set<Connection>();
+	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Updates applied and relayed but not yet in a commit. */
+	private queue: Uint8Array[] = [];
+	private commitSoon: ReturnType<typeof setImmediate> | null = null;
+	/** The commit (or compaction) in flight: one at a time. */
+	private inFlight: Promise<void> | null = null;
+	/** Commits started, and the last one resolved: commit n holds what was queued before it. */
+	private commitsStarted = 0;
+	private commitsDone = 0;
+	/** Set when the room failed and was dropped (see SyncServer.fail). */
+	private abandoned = false;
+	/** Whether the doc held updates waiting for history when the current message arrived. */
+	private hadPending = false;
+	/** Bytes of this doc in the store since its last compaction (what maxDocBytes bounds). */
+	private bytes = 0;
+	/** Rows of this doc in the store, how many make it due for compaction, and its timer. */
+	private rows: number;
+	private compactAt: number;
+	private compactTimer: ReturnType<typeof setTimeout> | null = null;
+	/** The highest seq of this doc's own rows and of the rows it was loaded from. */
+	private storedSeq: number;
+
+	/** Throws when the stored updates cannot be applied (the registry reports it). */
+	constructor(
+		readonly id: string,
+		private readonly host: RoomHost,
+		stored: StoredDoc
+	) {
+		this.doc = docFromUpdates(stored.updates);
+		for (const u of stored.updates) this.bytes += u.length;
+		this.rows = stored.updates.length;
+		this.storedSeq = stored.seq;
+		this.compactAt = host.compactAfterRows;
+		this.presence = new Presence(this.doc, {
+			roomId: id,
+			log: host.log,
+			connections: () => this.conns,
+			guarded: (fn) => this.guarded(fn),
+			renewMs: host.presenceRenewMs
+		});
+		this.doc.on('update', this.onDocUpdate);
+		changesMap(this.doc).observe(this.onChangeRecords);
+		commentsMap(this.doc).observe(this.onComments);
+	}
+
+	/**
+	 * A callback that cannot end the process: whatever it throws (a bug, a hostile structure Yjs
+	 * cannot handle) closes this room as a failed commit does, logged with the room's id.
+	 */
+	private guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+		return (...args) => {
+			try {
+				fn(...args);
+			} catch (err) {
+				this.host.fail(this, err);
+			}
+		};
+	}
+
+	// ——— the doc's changes: relayed at once, committed in groups ———
+
+	private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+		this.host.changed(this.id);
+		this.bytes += update.length;
+		// An update that also integrated others' updates waiting for history goes to its sender too.
+		const sender = this.hadPending ? undefined : clientOf(origin);
+		this.relay(update, sender);
+		if (origin === FROM_STORE) return;
+		this.queue.push(update);
+		this.scheduleCommit();
+	};
+
+	/** One message to every connection that has asked for the doc, but the update's sender. */
+	private relay(update: Uint8Array, sender: Connection | undefined): void {
+		let message: Uint8Array | undefined;
+		for (const conn of this.conns) {
+			if (conn === sender || !conn.askedForState) continue;
+			conn.send((message ??= updateMessage(update)));
+		}
+	}
+
+	private scheduleCommit(): void {
+		if (this.commitSoon || this.inFlight || this.abandoned) return;
+		this.commitSoon = setImmediate(this.guardedCommit);
+	}
+
+	private readonly guardedCommit = this.guarded(() => this.commit());
+
+	/**
+	 * Writes what is queued in one commit (the updates of this event-loop turn, or of the commit
+	 * before it), then acknowledges what it holds. A failed commit drops the room unacknowledged
+	 * (see SyncServer.fail): its clients send what it lacks when they reconnect.
+	 */
+	private commit(): void {
+		this.commitSoon = null;
+		if (this.abandoned || this.inFlight || this.queue.length === 0) return;
+		const batch = this.queue;
+		this.queue = [];
+		const number = ++this.commitsStarted;
+		const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+		const { store, writerId } = this.host;
+		this.inFlight = store.commit({ updates: [{ docId: this.id, update }] }, writerId).then(
+			this.guarded((seq: number | null) => {
+				this.inFlight = null;
+				if (this.abandoned) return;
+				this.commitsDone = number;
+				this.rows++;
+				if (seq !== null && seq > this.storedSeq) this.storedSeq = seq;
+				this.afterCommit();
+			}),
+			(err: unknown) => {
+				this.inFlight = null;
+				this.host.fail(this, err);
+			}
+		);
+	}
+
+	private afterCommit(): void {
+		for (const conn of this.conns) if (conn.unsaved.length > 0) this.sendSaved(conn);
+		if (this.queue.length > 0) this.scheduleCommit();
+		else if (this.rows >= this.compactAt)
+			this.compactTimer ??= setTimeout(this.guardedCompact, COMPACT_DELAY_MS);
+	}
+
+	/** The commit that will hold everything the doc holds now (done already when ≤ commitsDone). */
+	private commitHoldingNow(): number {
+		return this.queue.length > 0 ? this.commitsStarted + 1 : this.commitsStarted;
+	}
+
+	/** Resolves once everything the doc holds is committed (or the room failed). */
+	async settle(): Promise<void> {
+		while (!this.abandoned) {
+			if (this.inFlight) await this.inFlight;
+			else if (this.queue.length > 0) {
+				if (this.commitSoon) clearImmediate(this.commitSoon);
+				this.commitSoon = null;
+				this.guardedCommit();
+			} else return;
+		}
+	}
+
+	// ——— saved-acks ———
+
+	/** Counts an update a connection sent, saved once the commit holding it resolves. */
+	private received(conn: Connection, update: Uint8Array, reaches: Map<number, number>): void {
+		conn.updatesReceived++;
+		if (!conn.user.acks) return;
+		const entry: Unsaved = { index: conn.updatesReceived, commit: this.commitHoldingNow() };
+		const waiting = { update, to: reaches };
+		if (!this.integrated(waiting)) {
+			entry.commit = undefined;
+			entry.waiting = waiting;
+		}
+		conn.unsaved.push(entry);
+		this.sendSaved(conn);
+	}
+
+	/**
+	 * Acknowledges a connection's updates up to the first not yet committed. Parts of an update
+	 * may wait for history the room lacks (in memory only): it is acknowledged once they are
+	 * integrated and committed. Only a connection's own waiting updates hold its acks back, so a
+	 * client that sends a crafted gap cannot stall everyone's "saved".
+	 */
+	private sendSaved(conn: Connection): void {
+		let saved = 0;
+		let done = 0;
+		for (const entry of conn.unsaved) {
+			if (entry.commit === undefined) {
+				if (!this.integrated(entry.waiting!)) break;
+				entry.commit = this.commitHoldingNow();
+				entry.waiting = undefined;
+			}
+			if (entry.commit > this.commitsDone) break;
+			saved = entry.index;
+			done++;
+		}
+		if (done === 0) return;
+		conn.unsaved.splice(0, done);
+		conn.sendSaved(saved);
+	}
+
+	/** Whether every struct and deletion of an update is in the doc. */
+	private integrated(w: NonNullable<Unsaved['waiting']>): boolean {
+		const store = this.doc.store;
+		for (const [client, clock] of w.to) if (Y.getState(store, client) < clock) return false;
+		if (store.pendingDs === null) return true;
+		if (!w.deletes) {
+			w.deletes = new Map();
+			// An update ending in a 0 byte has no deletions (a varint ends in 0 only if it is 0).
+			if (w.update[w.update.length - 1] !== 0)
+				for (const [client, ranges] of Y.decodeUpdate(w.update).ds.clients) {
+					for (const r of ranges)
+						w.deletes.set(client, Math.max(w.deletes.get(client) ?? 0, r.clock + r.len));
+				}
+		}
+		for (const [client, end] of w.deletes) if (Y.getState(store, client) < end) return false;
+		return true;
+	}
+
+	// ——— the server's time stamps ———
+
+	/** Change records and comments a client wrote, for the server's time stamp (stampAccepted). */
+	private readonly toStamp = { changes: new Set<string>(), comments: new Set<string>() };
+
+	private readonly onChangeRecords = (event: Y.YMapEvent<unknown>, tr: Y.Transaction) => {
+		if (!this.fromClient(tr)) return;
+		for (const key of event.keysChanged) this.toStamp.changes.add(key);
+	};
+
+	private readonly onComments = (event: Y.YMapEvent<Y.Map<unknown>>, tr: Y.Transaction) => {
+		if (!this.fromClient(tr)) return;
+		for (const [key, change] of event.changes.keys) {
+			if (change.action !== 'delete') this.toStamp.comments.add(key);
+		}
+	};
+
+	private fromClient(tr: Y.Transaction): boolean {
+		const conn = clientOf(tr.origin);
+		return conn !== undefined && this.conns.has(conn);
+	}
+
+	/**
+	 * Times that order or filter (changes, comments) are the server's: what a client accepted just
+	 * now wrote with its device's clock is stamped with the time it arrived, in a change of the
+	 * server's own that goes to everyone (the sender too) and to the store like any other.
+	 */
+	private stampAccepted(): void {
+		const { changes, comments } = this.toStamp;
+		if (changes.size === 0 && comments.size === 0) return;
+		const now = Date.now();
+		this.doc.transact(() => {
+			for (const key of changes) stampChange(this.doc, key, now);
+			for (const id of comments) stampComment(this.doc, id, now);
+		}, SERVER_STAMP);
+		changes.clear();
+		comments.clear();
+	}
+
+	// ——— connections ———
+
+	/** Adds a connection; `early` holds what it sent while the room was loading. */
+	join(ws: WebSocket, user: ConnectOptions, early: (ArrayBuffer | Buffer)[] = []): void {
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		this.unloadTimer = null;
+		// The list of tables is the admins' to change (DESIGN.md: admin = users, tables).
+		const writable = user.role !== 'viewer' && (this.id !== INDEX_DOC_ID || user.role === 'admin');
+		const conn = new Connection(ws, user, writable);
+		this.conns.add(conn);
+		ws.on(
+			'message',
+			this.guarded((data: ArrayBuffer | Buffer) => this.receive(conn, data))
+		);
+		ws.on('pong', () => (conn.alive = true));
+		ws.on(
+			'close',
+			this.guarded(() => this.leave(conn))
+		);
+		conn.send(askStateMessage(this.doc));
+		const everyone = this.presence.all();
+		if (everyone) conn.send(everyone);
+		for (const data of early) this.guarded(() => this.receive(conn, data))();
+	}
+
+	private receive(conn: Connection, data: ArrayBuffer | Buffer): void {
+		// Frames already read when the room was abandoned still arrive: its doc is gone. Nothing
+		// from a connection being closed (an ended session, a refused message) is applied either.
+		if (this.abandoned || !conn.open) return;
+		try {
+			const bytes = new Uint8Array(data);
+			conn.throttle(bytes.length);
+			const message = decodeClientMessage(bytes);
+			switch (message.kind) {
+				case 'askState':
+					this.answer(conn, message.stateVector);
+					break;
+				case 'update':
+					this.applyFrom(conn, message.update);
+					break;
+				case 'presence':
+					this.presence.receive(conn, message.update);
+					break;
+				case 'queryPresence': {
+					if (!conn.queryTokens.take()) {
+						this.warnOnce(conn, 'query-rate', 'presence queries over the rate limit dropped');
+						break;
+					}
+					const everyone = this.presence.all();
+					if (everyone) conn.send(everyone);
+					break;
+				}
+				case 'auth':
+					break; // authentication happens at the upgrade, by cookie
+			}
+		} catch (err) {
+			// Past the guards, Yjs ran out of stack on a structure it cannot handle: the doc may hold
+			// part of the update, so the room is dropped unstored, as on a failed commit (guarded).
+			if (err instanceof RangeError) throw err;
+			this.refuse(conn, err);
+		}
+	}
+
+	private refuse(conn: Connection, err: unknown): void {
+		const authorship = err instanceof AuthorshipError;
+		const adminOnly = err instanceof AdminOnlyError;
+		this.host.log.warn(
+			authorship
+				? 'update names another author, closing connection'
+				: adminOnly
+					? 'update changes what only admins may change, closing connection'
+					: 'malformed message, closing connection',
+			{
+				room: this.id,
+				user: conn.user.username,
+				error: err instanceof Error ? err.message : String(err)
+			}
+		);
+		conn.close(
+			authorship || adminOnly ? CLOSE.forbidden : CLOSE.malformed,
+			authorship ? 'another author' : adminOnly ? 'admins only' : 'malformed message'
+		);
+	}
+
+	/**
+	 * Answers a sync step 1 with what the doc holds beyond the client's state vector (some of it
+	 * maybe not yet committed: every replica keeps what it gets). From then on the connection gets
+	 * updates as they come.
+	 */
+	private answer(conn: Connection, stateVector: Uint8Array): void {
+		// Its answer can be the whole table: a client asks once per connection.
+		if (!conn.askStateTokens.take(Math.max(STEP1_MIN_COST, this.bytes))) {
+			this.warnOnce(conn, 'step1-rate', 'sync step 1 over the rate limit dropped');
+			return;
+		}
+		conn.send(answerMessage(this.doc, stateVector));
+		conn.askedForState = true;
+	}
+
+	/** Checks an update (sync update or step 2), applies it, and counts it for the sender's acks. */
+	private applyFrom(conn: Connection, update: Uint8Array): void {
+		if (conn.readonly) {
+			this.warnOnce(
+				conn,
+				'read-only-write',
+				conn.user.role === 'viewer'
+					? 'ignored a write from a viewer'
+					: 'ignored a write to the list of tables from a non-admin'
+			);
+			return;
+		}
+		// Decoding a crafted update can take very long (yjs issue 687): check it first. Admins may
+		// send records in others' names: after a restore, an admin's device gives the server back
+		// everyone's records it lacks (for anyone else, a replay of them cannot be told from a
+		// forgery). Admins can change anything anyway.
+		const admin = conn.user.role === 'admin';
+		const check = checkUpdate(update, {
+			doc: this.doc,
+			author: admin ? undefined : conn.user.displayName,
+			// The table's shape is changed in 表の設定, by admins (src/lib/doc/shape-doc.ts).
+			adminOnlyRoots: admin ? undefined : ADMIN_ONLY_ROOTS
+		});
+		if (this.bytes + check.freshBytes > this.host.maxDocBytes) {
+			this.warnOnce(conn, 'doc-too-large', 'table at its size limit, closing connection');
+			conn.close(CLOSE.docTooLarge, 'table size limit');
+			return;
+		}
+		const store = this.doc.store;
+		this.hadPending = store.pendingStructs !== null || store.pendingDs !== null;
+		try {
+			Y.applyUpdate(this.doc, update, conn);
+		} finally {
+			this.hadPending = false;
+		}
+		this.stampAccepted();
+		this.limitPending();
+		this.received(conn, update, check.reaches);
+	}
+
+	/** Drops history that waits for too much that never came (see MAX_PENDING_BYTES). */
+	private limitPending(): void {
+		const store = this.doc.store;
+		const bytes = (store.pendingStructs?.update.length ?? 0) + (store.pendingDs?.length ?? 0);
+		if (bytes <= MAX_PENDING_BYTES) return;
+		store.pendingStructs = null;
+		store.pendingDs = null;
+		throw new UpdateGuardError(`${bytes} bytes of updates waiting for missing history`);
+	}
+
+	private warnOnce(conn: Connection, key: string, message: string): void {
+		conn.warnOnce(this.host.log, this.id, key, message);
+	}
+
+	private leave(conn: Connection): void {
+		if (!this.conns.delete(conn)) return;
+		this.presence.leave(conn);
+		this.idle();
+	}
+
+	/** Unloads the room after a while if nobody is in it. */
+	idle(): void {
+		if (this.conns.size > 0 || this.unloadTimer || this.abandoned) return;
+		this.unloadTimer = setTimeout(() => {
+			this.unloadTimer = null;
+			this.host.unload(this);
+		}, this.host.unloadAfterMs);
+	}
+
+	/** Applies an update written to the store by another writer. */
+	applyFromStore(update: Uint8Array): void {
+		Y.applyUpdate(this.doc, update, FROM_STORE);
+		this.rows++;
+	}
+
+	/** Closes the connections of one session (logout, expiry, removed user). */
+	closeSession(sessionId: string, reason = 'session ended'): void {
+		for (const conn of this.conns) {
+			if (conn.user.sessionId === sessionId) conn.close(CLOSE.unauthorized, reason);
+		}
+	}
+
+	sessionIds(): Set<string> {
+		return new Set(Array.from(this.conns, (c) => c.user.sessionId));
+	}
+
+	ping(): void {
+		for (const conn of this.conns) {
+			if (!conn.alive) {
+				conn.ws.terminate();
+				continue;
+			}
+			conn.alive = false;
+			conn.ws.ping();
+		}
+	}
+
+	// ——— compaction ———
+
+	private readonly guardedCompact = this.guarded(() => {
+		this.compactTimer = null;
+		this.compact().catch((err: unknown) => {
+			// The rows are as they were (a full disk, say): the table is served, and tried again later.
+			this.compactAt = this.rows + this.host.compactAfterRows;
+			this.host.log.warn('compacting a table failed; tried again later', {
+				room: this.id,
+				error: String(err)
+			});
+		});
+	});
+
+	private laterCompact(): void {
+		this.compactTimer ??= setTimeout(this.guardedCompact, COMPACT_DELAY_MS);
+	}
+
+	/** Whether the doc holds updates waiting for history (in memory only, never stored). */
+	private holdsPending(): boolean {
+		const { pendingStructs, pendingDs } = this.doc.store;
+		return pendingStructs !== null || pendingDs !== null;
+	}
+
+	/**
+	 * Replaces the doc's rows in the store by its state, while the server runs (a reload from tens
+	 * of thousands of rows blocks for seconds; from one, milliseconds). It takes the commit slot,
+	 * so the doc holds exactly what is committed plus what waits in the queue, once it has read
+	 * every row others committed. Rows committed after that stay. A failure leaves the rows as
+	 * they were.
+	 */
+	private async compact(): Promise<void> {
+		if (this.abandoned) return;
+		// The doc's state would carry updates waiting for history: wait until they are integrated
+		// or dropped.
+		if (this.queue.length > 0 || this.inFlight || this.commitSoon || this.holdsPending()) {
+			this.laterCompact();
+			return;
+		}
+		let release!: () => void;
+		this.inFlight = new Promise<void>((resolve) => (release = resolve));
+		try {
+			const started = performance.now();
+			const readUpTo = await this.host.readStore();
+			if (this.abandoned) return;
+			if (this.holdsPending()) {
+				this.laterCompact();
+				return;
+			}
+			const state = Y.encodeStateAsUpdate(this.doc);
+			const { store, writerId, log } = this.host;
+			const removed = await store.replaceLog(
+				this.id,
+				state,
+				Math.max(this.storedSeq, readUpTo),
+				writerId
+			);
+			this.rows = 1;
+			this.compactAt = this.host.compactAfterRows;
+			this.bytes = state.length;
+			log.info('compacted a table', {
+				room: this.id,
+				rows: removed,
+				bytes: this.bytes,
+				ms: Math.round(performance.now() - started)
+			});
+		} finally {
+			this.inFlight = null;
+			release();
+			if (this.queue.length > 0) this.scheduleCommit();
+		}
+	}
+
+	// ——— the end ———
+
+	/** Closes every connection without acknowledging what is not committed. */
+	abandon(): void {
+		if (this.abandoned) return;
+		this.abandoned = true;
+		if (this.commitSoon) clearImmediate(this.commitSoon);
+		this.commitSoon = null;
+		this.queue = [];
+		this.close(CLOSE.storeFailed, 'storage failed');
+	}
+
+	/** Commits and acknowledges what the doc holds, then closes (shutdown, unload). */
+	async destroy(): Promise<void> {
+		await this.settle(); // abandons the room instead if a commit fails
+		if (!this.abandoned) this.close(1001, 'server shutting down');
+	}
+
+	private close(code: number, reason: string): void {
+		this.presence.destroy();
+		if (this.unloadTimer) clearTimeout(this.unloadTimer);
+		if (this.compactTimer) clearTimeout(this.compactTimer);
+		for (const conn of this.conns) conn.close(code, reason);
+		this.conns.clear();
+		this.doc.destroy();
+	}
+}
