@@ -25,12 +25,15 @@ export interface ClientOptions {
 	claim?: Uint8Array;
 	/** Called with each relayed update's bytes. */
 	onUpdate?: (update: Uint8Array) => void;
+	/** Called with each saved-ack (ours, `?acks=1`): how many of our updates are stored. */
+	onSaved?: (count: number) => void;
 }
 
 const SYNC = 0;
 const AWARENESS = 1;
 const AUTH = 2;
 const SYNC_REPLY = 4; // Hocuspocus: the answer to our step 1
+const SAVED_ACK = 4; // ours: MESSAGE.savedAck
 const RENEW_MS = 15_000; // y-protocols renews presence after outdatedTimeout / 2
 
 export class BenchClient {
@@ -41,6 +44,8 @@ export class BenchClient {
 	messagesIn = 0;
 	bytesIn = 0;
 	bytesOut = 0;
+	/** Sync updates and steps 2 sent on this connection (what a saved-ack counts). */
+	updatesSent = 0;
 	private clock = 0;
 	private presence: Record<string, unknown> | null = null;
 	private renewTimer: ReturnType<typeof setInterval> | null = null;
@@ -108,12 +113,17 @@ export class BenchClient {
 		const d = decoding.createDecoder(data);
 		if (this.endpoint.framing === 'hocuspocus') decoding.readVarString(d);
 		const type = decoding.readVarUint(d);
+		if (type === SAVED_ACK && this.endpoint.framing === 'y') {
+			this.options.onSaved?.(decoding.readVarUint(d));
+			return;
+		}
 		if (type !== SYNC && !(type === SYNC_REPLY && this.endpoint.framing === 'hocuspocus')) return;
 		const sub = decoding.readVarUint(d);
 		const payload = decoding.readVarUint8Array(d);
 		const doc = this.options.doc;
 		if (sub === syncProtocol.messageYjsSyncStep1) {
 			const diff = doc ? Y.encodeStateAsUpdate(doc, payload) : new Uint8Array([0, 0]);
+			this.updatesSent++;
 			this.send(SYNC, (e) => {
 				encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
 				encoding.writeVarUint8Array(e, diff);
@@ -131,6 +141,7 @@ export class BenchClient {
 	}
 
 	sendUpdate(update: Uint8Array): void {
+		this.updatesSent++;
 		this.send(SYNC, (e) => {
 			encoding.writeVarUint(e, syncProtocol.messageYjsUpdate);
 			encoding.writeVarUint8Array(e, update);

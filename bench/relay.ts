@@ -13,10 +13,15 @@ async function writer(
 	server: RunningServer<ReferenceName>,
 	docId: string,
 	index: number,
-	onUpdate?: (u: Uint8Array) => void
+	onUpdate?: (u: Uint8Array) => void,
+	onSaved?: (client: BenchClient, count: number) => void
 ): Promise<Writer> {
 	const doc = seededDoc();
-	const client = new BenchClient(server.endpoint, docId, { doc, onUpdate });
+	const client: BenchClient = new BenchClient(server.endpoint, docId, {
+		doc,
+		onUpdate,
+		onSaved: onSaved && ((count) => onSaved(client, count))
+	});
 	await client.connect();
 	doc.on('update', (update: Uint8Array, origin: unknown) => {
 		if (origin !== client) client.sendUpdate(update);
@@ -25,20 +30,41 @@ async function writer(
 	return { client, edit: (seq) => typeInto(doc, rand, `#w${index}e${seq}#`) };
 }
 
+export interface RelayLatency {
+	p50: number;
+	p99: number;
+	/** Ours only (`?acks=1`): from an edit's send to its sender's saved-ack covering it. */
+	saved?: { p50: number; p99: number };
+}
+
 /**
  * `clients` connected (presence on), 4 of them writing 100 edits/s in total; latency from an
- * edit's send to its arrival at each other client.
+ * edit's send to its arrival at each other client, and, where the server acknowledges, to its
+ * sender's saved-ack.
  */
 export async function relayLatency(
 	server: RunningServer<ReferenceName>,
 	table: SharedTable,
 	clients: number,
 	seconds: number
-): Promise<{ p50: number; p99: number }> {
+): Promise<RelayLatency> {
 	const { docId, holder } = table;
 	const sentAt = new Map<string, number>();
 	const samples: number[] = [];
 	let measuring = false;
+	/** Per writer, its edits not yet acknowledged: [count of updates sent with it, time sent]. */
+	const unsaved = new Map<BenchClient, [number, number][]>();
+	const savedSamples: number[] = [];
+	const onSaved = (client: BenchClient, count: number) => {
+		const now = performance.now();
+		const pending = unsaved.get(client) ?? [];
+		let n = 0;
+		while (n < pending.length && pending[n]![0] <= count) {
+			if (measuring) savedSamples.push(now - pending[n]![1]);
+			n++;
+		}
+		pending.splice(0, n);
+	};
 	const receive = (self: number) => (u: Uint8Array) => {
 		if (!measuring) return;
 		const now = performance.now();
@@ -50,7 +76,7 @@ export async function relayLatency(
 	};
 	table.listen(receive(-1));
 	const writers: Writer[] = [];
-	for (let w = 0; w < 4; w++) writers.push(await writer(server, docId, w, receive(w)));
+	for (let w = 0; w < 4; w++) writers.push(await writer(server, docId, w, receive(w), onSaved));
 	const readers = Array.from(
 		{ length: clients - 5 },
 		() => new BenchClient(server.endpoint, docId, { onUpdate: receive(-1) })
@@ -71,8 +97,12 @@ export async function relayLatency(
 		const due = Math.floor((elapsed / 1000) * rate);
 		for (; sent < due; sent++) {
 			const w = writers[sent % writers.length]!;
-			sentAt.set(`${sent % writers.length}.${sent}`, performance.now());
+			const at = performance.now();
+			sentAt.set(`${sent % writers.length}.${sent}`, at);
 			w.edit(sent);
+			let pending = unsaved.get(w.client);
+			if (!pending) unsaved.set(w.client, (pending = []));
+			pending.push([w.client.updatesSent, at]);
 		}
 		// Writers move their presence to the cell they edit five times a second.
 		const moves = Math.floor((elapsed / 1000) * 5);
@@ -86,7 +116,14 @@ export async function relayLatency(
 	table.listen(null);
 	closeAll(all);
 	samples.sort((a, b) => a - b);
-	return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+	savedSamples.sort((a, b) => a - b);
+	return {
+		p50: percentile(samples, 50),
+		p99: percentile(samples, 99),
+		...(savedSamples.length > 0
+			? { saved: { p50: percentile(savedSamples, 50), p99: percentile(savedSamples, 99) } }
+			: {})
+	};
 }
 
 /**
@@ -94,7 +131,7 @@ export async function relayLatency(
  * updates fully delivered per second, and server CPU per update delivered to one receiver.
  */
 export async function throughput(
-	server: RunningServer,
+	server: RunningServer<ReferenceName>,
 	table: SharedTable,
 	seconds: number,
 	window = 200

@@ -1,7 +1,9 @@
 // A room: one table's doc in memory, the connections editing it, and its group commit.
 //
 // An accepted update (checked, then applied to the doc) is relayed to the room's other
-// connections at once. The doc's update event also queues it; the group commit writes what is
+// connections at once: at the end of the event-loop turn that applied it, the updates of that turn
+// merged into one message per connection. The doc's update event also queues it for the group
+// commit, which writes what is
 // queued in one store commit, one at a time: updates arriving while a commit is in flight wait
 // for the next. Only once the commit that holds an update has resolved is its sender told it is
 // saved (MESSAGE.savedAck). A relay does not wait for the disk because every replica that gets
@@ -56,7 +58,10 @@ export class Room {
 	readonly presence: Presence;
 	readonly conns = new Set<Connection>();
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
-	/** Updates applied and relayed but not yet in a commit. */
+	/** Updates applied this turn, to relay at its end, with the connection each came from. */
+	private toRelay: { update: Uint8Array; sender: Connection | undefined }[] = [];
+	private relaySoon: ReturnType<typeof setImmediate> | null = null;
+	/** Updates applied but not yet in a commit. */
 	private queue: Uint8Array[] = [];
 	private commitSoon: ReturnType<typeof setImmediate> | null = null;
 	/** The commit (or compaction) in flight: one at a time. */
@@ -121,18 +126,38 @@ export class Room {
 		this.bytes += update.length;
 		// An update that also integrated others' updates waiting for history goes to its sender too.
 		const sender = this.hadPending ? undefined : clientOf(origin);
-		this.relay(update, sender);
+		this.toRelay.push({ update, sender });
+		this.relaySoon ??= setImmediate(this.guardedRelay);
 		if (origin === FROM_STORE) return;
 		this.queue.push(update);
 		this.scheduleCommit();
 	};
 
-	/** One message to every connection that has asked for the doc, but the update's sender. */
-	private relay(update: Uint8Array, sender: Connection | undefined): void {
-		let message: Uint8Array | undefined;
+	private readonly guardedRelay = this.guarded(() => this.relay());
+
+	/**
+	 * One message per connection that has asked for the doc: this turn's updates merged, less the
+	 * connection's own. Each message is made only if someone is to get it. A burst read in one
+	 * turn (a TCP read of many messages) goes out as one message, not one per update.
+	 */
+	private relay(): void {
+		if (this.relaySoon) clearImmediate(this.relaySoon);
+		this.relaySoon = null;
+		const batch = this.toRelay;
+		if (batch.length === 0) return;
+		this.toRelay = [];
+		const senders = new Set(batch.map((r) => r.sender));
+		let all: Uint8Array | undefined;
+		const merged = (updates: Uint8Array[]) =>
+			updateMessage(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
 		for (const conn of this.conns) {
-			if (conn === sender || !conn.askedForState) continue;
-			conn.send((message ??= updateMessage(update)));
+			if (!conn.askedForState) continue;
+			if (!senders.has(conn)) {
+				conn.send((all ??= merged(batch.map((r) => r.update))));
+				continue;
+			}
+			const others = batch.filter((r) => r.sender !== conn).map((r) => r.update);
+			if (others.length > 0) conn.send(merged(others));
 		}
 	}
 
@@ -388,6 +413,9 @@ export class Room {
 			this.warnOnce(conn, 'step1-rate', 'sync step 1 over the rate limit dropped');
 			return;
 		}
+		// This turn's relays go out first: the answer carries those updates, which must not then
+		// be relayed to this connection again.
+		this.relay();
 		conn.send(answerMessage(this.doc, stateVector));
 		conn.askedForState = true;
 	}
@@ -570,12 +598,16 @@ export class Room {
 		this.abandoned = true;
 		if (this.commitSoon) clearImmediate(this.commitSoon);
 		this.commitSoon = null;
+		if (this.relaySoon) clearImmediate(this.relaySoon);
+		this.relaySoon = null;
 		this.queue = [];
+		this.toRelay = [];
 		this.close(CLOSE.storeFailed, 'storage failed');
 	}
 
 	/** Commits and acknowledges what the doc holds, then closes (shutdown, unload). */
 	async destroy(): Promise<void> {
+		this.relay();
 		await this.settle(); // abandons the room instead if a commit fails
 		if (!this.abandoned) this.close(1001, 'server shutting down');
 	}
