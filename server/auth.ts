@@ -161,10 +161,13 @@ export class Auth {
 		return own !== undefined && origin === own;
 	}
 
-	session(req: IncomingMessage, touch = false): { session: Session; token: string } | undefined {
+	async session(
+		req: IncomingMessage,
+		touch = false
+	): Promise<{ session: Session; token: string } | undefined> {
 		const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
 		if (!token || token.length > 200) return undefined;
-		const session = this.users.session(token, { touch });
+		const session = await this.users.session(token, { touch });
 		return session && { session, token };
 	}
 
@@ -177,8 +180,8 @@ export class Auth {
 	async handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
 		try {
 			if (path === '/api/login' && req.method === 'POST') await this.login(req, res);
-			else if (path === '/api/logout' && req.method === 'POST') this.logout(req, res);
-			else if (path === '/api/me' && req.method === 'GET') this.me(req, res);
+			else if (path === '/api/logout' && req.method === 'POST') await this.logout(req, res);
+			else if (path === '/api/me' && req.method === 'GET') await this.me(req, res);
 			else return false;
 		} catch (err) {
 			if (err instanceof HttpError) json(res, err.status, { error: err.code });
@@ -208,7 +211,7 @@ export class Auth {
 			[this.perUser, username]
 		]);
 		if ('wait' in attempt) return tooManyRequests(res, 'too_many_attempts', attempt.wait);
-		const found = this.users.get(username);
+		const found = await this.users.get(username);
 		// The same scrypt work whether or not the user exists: no timing oracle for user names.
 		const ok = (await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH)) && !!found;
 		if (!ok || !found) {
@@ -218,9 +221,9 @@ export class Auth {
 		// Only this attempt's own count: failures of others, maybe still in flight, stay counted.
 		attempt.release();
 		// A fresh id at every login (no session fixation); the old one, if any, ends now.
-		const previous = this.session(req);
-		if (previous) this.endSession(previous.token, previous.session.id);
-		const { token, session } = this.users.createSession(username);
+		const previous = await this.session(req);
+		if (previous) await this.endSession(previous.token, previous.session.id);
+		const { token, session } = await this.users.createSession(username);
 		json(
 			res,
 			200,
@@ -231,15 +234,15 @@ export class Auth {
 		);
 	}
 
-	private logout(req: IncomingMessage, res: ServerResponse): void {
+	private async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		this.checkOrigin(req);
-		const current = this.session(req);
-		if (current) this.endSession(current.token, current.session.id);
+		const current = await this.session(req);
+		if (current) await this.endSession(current.token, current.session.id);
 		json(res, 200, { ok: true }, { 'set-cookie': this.cookie(req, '', 0) });
 	}
 
-	private me(req: IncomingMessage, res: ServerResponse): void {
-		const current = this.session(req, true);
+	private async me(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const current = await this.session(req, true);
 		if (!current) throw new HttpError(401, 'login_required');
 		json(res, 200, {
 			user: publicUser(current.session.user),
@@ -249,9 +252,9 @@ export class Auth {
 		});
 	}
 
-	private endSession(token: string, sessionId: string): void {
+	private async endSession(token: string, sessionId: string): Promise<void> {
 		try {
-			this.users.deleteSession(token);
+			await this.users.deleteSession(token);
 		} finally {
 			// Even when the row could not be deleted (a full disk): its sockets close now, and the
 			// store refuses the session from here on (UserStore.deleteSession).

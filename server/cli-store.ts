@@ -22,17 +22,11 @@ import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { DOC_ID } from '../src/lib/model/sheet-constants.ts';
 import { readConfig } from './config.ts';
-import {
-	NAME_MAX,
-	SNAPSHOT_KINDS,
-	SnapshotStore,
-	snapshotSheet,
-	validSnapshotName
-} from './snapshots.ts';
+import { NAME_MAX, SNAPSHOT_KINDS, snapshotSheet, validSnapshotName } from './snapshots.ts';
 import { PASSWORD_HASH } from './passwords.ts';
 import { MARK_FILE, SqliteStore, STORE_FILE, writeCommitMark } from './store.ts';
 import { MAX_CLOCK } from './update-guard.ts';
-import { ROLES, roleSchema, usernameSchema, UserStore } from './users.ts';
+import { ROLES, roleSchema, usernameSchema } from './users.ts';
 
 export const STORE_USAGE = `  shinko backup --out FILE                ストア全体の一貫したバックアップ (サーバー稼働中も可)
   shinko restore FILE                     バックアップからストアを戻す (サーバー停止中に)`;
@@ -250,8 +244,9 @@ type Row = Record<string, unknown>;
 function buildStore(source: Database.Database, file: string, dir: string): string[] {
 	const store = new SqliteStore(dir);
 	try {
-		new UserStore(store.db, readConfig().sessionTtlMs);
-		new SnapshotStore(store.db);
+		// Their tables, made as the server makes them.
+		store.users(readConfig().sessionTtlMs);
+		store.snapshots();
 		const tables = tableNames(source);
 		const check = new RowCheck(file);
 		/** The backup's rows of `table` in `key` order, each with its checks. */

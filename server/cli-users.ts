@@ -4,7 +4,7 @@ import { cliDataDir, CliUsageError } from './cli-store.ts';
 import { readConfig } from './config.ts';
 import { hashPassword } from './passwords.ts';
 import { SqliteStore } from './store.ts';
-import { roleSchema, usernameSchema, UserError, UserStore } from './users.ts';
+import { roleSchema, usernameSchema, UserError, type UserStore } from './users.ts';
 
 export const USERS_USAGE = `  shinko users add NAME --role admin|editor|viewer [--display-name 表示名]
                                           パスワードは標準入力から (echo … | でも可)
@@ -62,7 +62,7 @@ async function newPassword(): Promise<string> {
 function openUsers(dataDir: string): { users: UserStore; close(): void } {
 	const store = new SqliteStore(dataDir);
 	return {
-		users: new UserStore(store.db, readConfig().sessionTtlMs),
+		users: store.users(readConfig().sessionTtlMs),
 		close: () => store.closeNow()
 	};
 }
@@ -97,7 +97,7 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 			const hash = await hashPassword(await newPassword());
 			const { users, close } = openUsers(dataDir);
 			try {
-				users.add(username, role.data, hash, values['display-name']?.trim() || username);
+				await users.add(username, role.data, hash, values['display-name']?.trim() || username);
 			} finally {
 				close();
 			}
@@ -107,7 +107,7 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 		case 'list': {
 			const { users, close } = openUsers(dataDir);
 			try {
-				for (const u of users.list()) out(`${u.username}\t${u.role}\t${u.displayName}`);
+				for (const u of await users.list()) out(`${u.username}\t${u.role}\t${u.displayName}`);
 			} finally {
 				close();
 			}
@@ -117,7 +117,7 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 			const username = name(positionals);
 			const { users, close } = openUsers(dataDir);
 			try {
-				if (!users.remove(username)) throw new UserError(`ユーザー ${username} はいません`);
+				if (!(await users.remove(username))) throw new UserError(`ユーザー ${username} はいません`);
 			} finally {
 				close();
 			}
@@ -133,7 +133,7 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 			const hash = await hashPassword(await newPassword());
 			const { users, close } = openUsers(dataDir);
 			try {
-				users.setPassword(username, hash);
+				await users.setPassword(username, hash);
 			} finally {
 				close();
 			}

@@ -12,7 +12,7 @@ import { DOC_ID } from '../src/lib/model/schema.ts';
 import { HttpError, json, readJson, tooManyRequests, type Auth } from './auth.ts';
 import type { Logger } from './log.ts';
 import { RateLimiter, reserveAll } from './rate-limit.ts';
-import { SnapshotError, snapshotSheet, type SnapshotStore } from './snapshots.ts';
+import { SnapshotError, snapshotSheet, type Snapshots } from './snapshots.ts';
 import { loadDoc, type DocStore } from './store.ts';
 import type { SyncServer } from './sync/registry.ts';
 
@@ -29,7 +29,7 @@ export class HistoryApi {
 	constructor(
 		private readonly options: {
 			auth: Auth;
-			snapshots: SnapshotStore;
+			snapshots: Snapshots;
 			store: DocStore;
 			sync: SyncServer;
 			log: Logger;
@@ -97,14 +97,14 @@ export class HistoryApi {
 				throw new HttpError(400, 'bad_doc_id');
 			}
 			if (!DOC_ID.test(docId)) throw new HttpError(400, 'bad_doc_id');
-			const current = this.options.auth.session(req, true);
+			const current = await this.options.auth.session(req, true);
 			if (!current) throw new HttpError(401, 'login_required');
 			await this.requireTable(docId);
 			const { snapshots } = this.options;
 			if (req.method === 'GET' && !match[2]) {
-				json(res, 200, { snapshots: snapshots.list(docId) });
+				json(res, 200, { snapshots: await snapshots.list(docId) });
 			} else if (req.method === 'GET') {
-				const found = snapshots.get(Number(match[2]));
+				const found = await snapshots.get(Number(match[2]));
 				if (!found || found.info.docId !== docId) throw new HttpError(404, 'not_found');
 				json(res, 200, { snapshot: found.info, sheet: snapshotSheet(found.state) });
 			} else if (req.method === 'POST' && !match[2]) {
@@ -124,7 +124,7 @@ export class HistoryApi {
 					if (!body.success) throw new HttpError(400, 'invalid_request');
 					if ((await this.options.store.load(docId)).updates.length === 0)
 						throw new HttpError(404, 'not_found');
-					const info = snapshots.create(docId, await this.state(docId), {
+					const info = await snapshots.create(docId, await this.state(docId), {
 						name: body.data.name,
 						kind: 'manual',
 						author: current.session.user.displayName

@@ -112,16 +112,14 @@ export function createHttpServer(
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
 		// Whatever fails here (the store, on a full disk) refuses this socket, never the process.
-		try {
-			upgrade(req, socket, head);
-		} catch (err) {
+		upgrade(req, socket, head).catch((err: unknown) => {
 			sync.log.error('a WebSocket upgrade failed', { error: String(err) });
 			if (socket.writable) refuseUpgrade(socket, 503, 'Service Unavailable');
 			else socket.destroy();
-		}
+		});
 	});
 
-	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+	async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		// Node's own check for a missing Host does not cover upgrades.
 		if (requestHost(req) === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
 		const url = new URL(req.url ?? '/', 'http://localhost');
@@ -137,7 +135,8 @@ export function createHttpServer(
 		// A page on another site must not get a socket carrying our user's cookie.
 		if (!auth.originAllowed(req, { required: true }))
 			return refuseUpgrade(socket, 403, 'Forbidden');
-		const current = auth.session(req, true);
+		const current = await auth.session(req, true);
+		if (socket.destroyed) return;
 		const acks = url.searchParams.get(ACKS_PARAM) === '1';
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			// Accept, then close with 4401: a browser cannot read an HTTP status, but it can read this.

@@ -13,9 +13,9 @@ import { openCheckedStore, StoreCheckError } from './store-check.ts';
 import { SyncServer } from './sync/registry.ts';
 import { seedIfEmpty } from './tables.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
-import { UserStore } from './users.ts';
 import { HistoryApi } from './history-api.ts';
-import { SnapshotStore } from './snapshots.ts';
+import { Snapshots } from './snapshots.ts';
+import type { UserStore } from './users.ts';
 
 export interface RunningServer {
 	url: string;
@@ -45,18 +45,18 @@ export async function startServer(
 	}
 	const seeded = await seedIfEmpty(store, writerId);
 	if (seeded) log.info('seeded the reference table', { docId: seeded });
-	const users = new UserStore(store.db, config.sessionTtlMs);
+	const users = store.users(config.sessionTtlMs);
 	try {
-		users.purgeExpired();
+		await users.purgeExpired();
 	} catch (err) {
 		log.warn('purging expired sessions failed; tried again at the next start', {
 			error: String(err)
 		});
 	}
 	let generatedAdminPassword: string | undefined;
-	if (users.count() === 0) {
+	if ((await users.count()) === 0) {
 		const password = config.initialAdminPassword ?? (generatedAdminPassword = randomPassword());
-		users.add('admin', 'admin', await hashPassword(password), '管理者');
+		await users.add('admin', 'admin', await hashPassword(password), '管理者');
 		log.info('created user admin', {
 			passwordFrom: config.initialAdminPassword ? 'INITIAL_ADMIN_PASSWORD' : 'generated'
 		});
@@ -79,7 +79,7 @@ export async function startServer(
 	});
 	const history = new HistoryApi({
 		auth,
-		snapshots: new SnapshotStore(store.db),
+		snapshots: new Snapshots(store.snapshots()),
 		store,
 		sync,
 		log

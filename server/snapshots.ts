@@ -1,4 +1,5 @@
-// Named snapshots of a table doc (manual, at each quarter end, daily), in the same SQLite file.
+// Named snapshots of a table doc (manual, at each quarter end, daily): the SnapshotStore interface,
+// its SQLite adapter (in the same file as the docs), and Snapshots, what is taken and kept.
 //
 // A snapshot is the doc's full state (Y.encodeStateAsUpdate) at a moment, kept as a read-only
 // copy to look at, compare and restore from. Restoring never writes these bytes back into the
@@ -71,7 +72,29 @@ export function validSnapshotName(name: unknown): string {
 	return trimmed;
 }
 
-export class SnapshotStore {
+/**
+ * Where snapshots are kept: the adapter of the store of record (SQLite here). Asynchronous, so
+ * that a networked store is an adapter too; what is due and what is kept is `Snapshots`' to say.
+ */
+export interface SnapshotStore {
+	insert(
+		docId: string,
+		info: { name: string; kind: SnapshotKind; author: string; createdAt: number },
+		state: Uint8Array
+	): Promise<SnapshotInfo>;
+	/** A doc's snapshots, newest first, without their contents. */
+	list(docId: string): Promise<SnapshotInfo[]>;
+	get(id: number): Promise<{ info: SnapshotInfo; state: Uint8Array } | undefined>;
+	/** The doc's latest snapshot (of a kind) created at or before `at`. */
+	latestAt(docId: string, at: number, kind?: SnapshotKind): Promise<SnapshotInfo | undefined>;
+	relabel(id: number, kind: SnapshotKind, name: string, createdAt: number): Promise<void>;
+	remove(id: number): Promise<boolean>;
+	/** Deletes daily ones created before `before`, never the doc's latest at or before `now`. */
+	expireDaily(docId: string, before: number, now: number): Promise<number>;
+}
+
+/** The SQLite adapter: better-sqlite3 does each method's work before its promise resolves. */
+export class SqliteSnapshotStore implements SnapshotStore {
 	private readonly stmts;
 
 	constructor(private readonly db: Database.Database) {
@@ -96,13 +119,6 @@ export class SnapshotStore {
 			list: db.prepare(
 				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? ORDER BY created_at DESC, id DESC`
 			),
-			latest: db.prepare(
-				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? ORDER BY created_at DESC, id DESC LIMIT 1`
-			),
-			latestOfKind: db.prepare(
-				`SELECT ${INFO} FROM snapshots WHERE doc_id = ? AND kind = ?
-				 ORDER BY created_at DESC, id DESC LIMIT 1`
-			),
 			remove: db.prepare('DELETE FROM snapshots WHERE id = ?'),
 			// The latest at or before a moment: one dated in the future (a clock ahead) is skipped.
 			latestAt: db.prepare(
@@ -123,7 +139,76 @@ export class SnapshotStore {
 		};
 	}
 
-	create(docId: string, state: Uint8Array, snapshot: NewSnapshot): SnapshotInfo {
+	async insert(
+		docId: string,
+		info: { name: string; kind: SnapshotKind; author: string; createdAt: number },
+		state: Uint8Array
+	): Promise<SnapshotInfo> {
+		const { name, kind, author, createdAt } = info;
+		const { lastInsertRowid } = this.stmts.insert.run(
+			docId,
+			name,
+			kind,
+			author,
+			createdAt,
+			Buffer.from(state)
+		);
+		return {
+			id: Number(lastInsertRowid),
+			docId,
+			name,
+			kind,
+			author,
+			createdAt,
+			size: state.length
+		};
+	}
+
+	async list(docId: string): Promise<SnapshotInfo[]> {
+		return (this.stmts.list.all(docId) as Row[]).map(toInfo);
+	}
+
+	async get(id: number): Promise<{ info: SnapshotInfo; state: Uint8Array } | undefined> {
+		return this.db.transaction(() => {
+			const row = this.stmts.info.get(id) as Row | undefined;
+			if (!row) return undefined;
+			const { state } = this.stmts.state.get(id) as { state: Buffer };
+			return { info: toInfo(row), state: new Uint8Array(state) };
+		})();
+	}
+
+	async latestAt(
+		docId: string,
+		at: number,
+		kind?: SnapshotKind
+	): Promise<SnapshotInfo | undefined> {
+		const row = (
+			kind === undefined
+				? this.stmts.latestAt.get(docId, at)
+				: this.stmts.latestOfKindAt.get(docId, kind, at)
+		) as Row | undefined;
+		return row && toInfo(row);
+	}
+
+	async relabel(id: number, kind: SnapshotKind, name: string, createdAt: number): Promise<void> {
+		this.stmts.relabel.run(kind, name, createdAt, id);
+	}
+
+	async remove(id: number): Promise<boolean> {
+		return this.stmts.remove.run(id).changes > 0;
+	}
+
+	async expireDaily(docId: string, before: number, now: number): Promise<number> {
+		return this.stmts.expire.run({ docId, now, before }).changes;
+	}
+}
+
+/** Taking, listing and keeping snapshots, on any SnapshotStore. */
+export class Snapshots {
+	constructor(private readonly store: SnapshotStore) {}
+
+	/** Stores a snapshot; rejects with a SnapshotError (in Japanese, for the UI) when it is wrong. */
+	async create(docId: string, state: Uint8Array, snapshot: NewSnapshot): Promise<SnapshotInfo> {
 		if (!DOC_ID.test(docId)) throw new SnapshotError(`表の ID「${docId}」が正しくありません`);
 		const name = validSnapshotName(snapshot.name);
 		if (!(SNAPSHOT_KINDS as readonly string[]).includes(snapshot.kind))
@@ -133,48 +218,25 @@ export class SnapshotStore {
 		if (!(state instanceof Uint8Array) || state.length === 0)
 			throw new SnapshotError('スナップショットの内容が空です');
 		const createdAt = snapshot.createdAt ?? Date.now();
-		const { lastInsertRowid } = this.stmts.insert.run(
-			docId,
-			name,
-			snapshot.kind,
-			author,
-			createdAt,
-			Buffer.from(state)
-		);
-		return {
-			id: Number(lastInsertRowid),
-			docId,
-			name,
-			kind: snapshot.kind,
-			author,
-			createdAt,
-			size: state.length
-		};
+		return this.store.insert(docId, { name, kind: snapshot.kind, author, createdAt }, state);
 	}
 
 	/** A doc's snapshots, newest first, without their contents. */
-	list(docId: string): SnapshotInfo[] {
-		return (this.stmts.list.all(docId) as Row[]).map(toInfo);
+	list(docId: string): Promise<SnapshotInfo[]> {
+		return this.store.list(docId);
 	}
 
-	get(id: number): { info: SnapshotInfo; state: Uint8Array } | undefined {
-		return this.db.transaction(() => {
-			const row = this.stmts.info.get(id) as Row | undefined;
-			if (!row) return undefined;
-			const { state } = this.stmts.state.get(id) as { state: Buffer };
-			return { info: toInfo(row), state: new Uint8Array(state) };
-		})();
+	get(id: number): Promise<{ info: SnapshotInfo; state: Uint8Array } | undefined> {
+		return this.store.get(id);
 	}
 
-	latest(docId: string, kind?: SnapshotKind): SnapshotInfo | undefined {
-		const row = (
-			kind === undefined ? this.stmts.latest.get(docId) : this.stmts.latestOfKind.get(docId, kind)
-		) as Row | undefined;
-		return row && toInfo(row);
+	/** The doc's latest snapshot (of a kind). */
+	latest(docId: string, kind?: SnapshotKind): Promise<SnapshotInfo | undefined> {
+		return this.store.latestAt(docId, Number.MAX_SAFE_INTEGER, kind);
 	}
 
-	remove(id: number): boolean {
-		return this.stmts.remove.run(id).changes > 0;
+	remove(id: number): Promise<boolean> {
+		return this.store.remove(id);
 	}
 
 	/**
@@ -192,34 +254,33 @@ export class SnapshotStore {
 	): Promise<SnapshotInfo[]> {
 		const checked = this.checked.get(docId);
 		const t = now.getTime();
-		const latestAt = (kind: SnapshotKind) =>
-			(this.stmts.latestOfKindAt.get(docId, kind, t) as Row | undefined)?.created_at;
+		const latestAt = async (kind: SnapshotKind) =>
+			(await this.store.latestAt(docId, t, kind))?.createdAt;
 		const last = {
-			quarter: latestOf(latestAt('quarter'), checked?.quarter),
+			quarter: latestOf(await latestAt('quarter'), checked?.quarter),
 			// A quarter-end snapshot is that day's copy too.
-			daily: latestOf(latestAt('daily'), latestAt('quarter'), checked?.daily)
+			daily: latestOf(await latestAt('daily'), await latestAt('quarter'), checked?.daily)
 		};
 		const due = automaticSnapshotsDue(now, last, lastChangeAt);
 		const kind: AutomaticKind | undefined = due.includes('quarter') ? 'quarter' : due[0];
 		const taken: SnapshotInfo[] = [];
 		if (kind !== undefined) {
 			const bytes = await state();
-			const row = this.stmts.latestAt.get(docId, t) as Row | undefined;
-			const latest = row && toInfo(row);
+			const latest = await this.store.latestAt(docId, t);
 			const name = kind === 'quarter' ? quarterSnapshotName(now) : dailySnapshotName(now);
-			if (latest && sameContent(bytes, this.get(latest.id)!.state)) {
+			if (latest && sameContent(bytes, (await this.store.get(latest.id))!.state)) {
 				if (kind === 'quarter' && latest.kind === 'daily') {
-					this.stmts.relabel.run(kind, name, t, latest.id);
+					await this.store.relabel(latest.id, kind, name, t);
 					taken.push({ ...latest, kind, name, createdAt: t });
 				} else {
 					// Nothing to store: remembered, so the check is not made again every ten minutes.
 					this.checked.set(docId, { ...checked, [kind]: t });
 				}
 			} else {
-				taken.push(this.create(docId, bytes, { name, kind, author: 'system', createdAt: t }));
+				taken.push(await this.create(docId, bytes, { name, kind, author: 'system', createdAt: t }));
 			}
 		}
-		this.stmts.expire.run({ docId, now: t, before: t - RETENTION.dailyDays * DAY_MS });
+		await this.store.expireDaily(docId, t - RETENTION.dailyDays * DAY_MS, t);
 		return taken;
 	}
 

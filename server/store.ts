@@ -6,6 +6,8 @@ import Database from 'better-sqlite3';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
+import { SqliteSnapshotStore } from './snapshots.ts';
+import { SqliteUserStore } from './users.ts';
 
 export const STORE_FILE = 'shinko.sqlite';
 /**
@@ -262,6 +264,16 @@ export class SqliteStore implements DocStore {
 			this.unmarked = true;
 			return removed;
 		});
+	}
+
+	/** Users and sessions, in this store's file. */
+	users(sessionTtlMs: number): SqliteUserStore {
+		return new SqliteUserStore(this.db, sessionTtlMs);
+	}
+
+	/** Snapshots, in this store's file. */
+	snapshots(): SqliteSnapshotStore {
+		return new SqliteSnapshotStore(this.db);
 	}
 
 	async getMeta(key: string): Promise<string | undefined> {

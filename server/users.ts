@@ -1,4 +1,5 @@
-// Users and their login sessions, in the same SQLite file as the docs.
+// Users and their login sessions: the UserStore interface, and its SQLite adapter (in the same
+// file as the docs). Asynchronous, so that a networked store is an adapter too.
 import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -49,7 +50,31 @@ function toUser(row: UserRow): User {
 	};
 }
 
-export class UserStore {
+/** Users and sessions, as the server and the CLI use them. */
+export interface UserStore {
+	readonly sessionTtlMs: number;
+	count(): Promise<number>;
+	get(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
+	list(): Promise<User[]>;
+	/** Throws a UserError when the user exists. */
+	add(username: string, role: Role, passwordHash: string, displayName?: string): Promise<User>;
+	/** Also ends every session of the user. Resolves false when there is no such user. */
+	remove(username: string): Promise<boolean>;
+	/** Also ends every session of the user: a changed password logs out everywhere. */
+	setPassword(username: string, passwordHash: string): Promise<boolean>;
+	/** A new random session; resolves with the cookie value (only its hash is stored). */
+	createSession(username: string): Promise<{ token: string; session: Session }>;
+	/** The live session for a cookie value, or undefined when unknown or expired. */
+	session(token: string, options?: { touch?: boolean }): Promise<Session | undefined>;
+	/** Still valid? (by stored id, for open connections) */
+	isLive(sessionId: string): Promise<boolean>;
+	/** Ends a session; refused from then on even if its row cannot be deleted (a full disk). */
+	deleteSession(token: string): Promise<void>;
+	purgeExpired(): Promise<number>;
+}
+
+/** The SQLite adapter: better-sqlite3 does each method's work before its promise resolves. */
+export class SqliteUserStore implements UserStore {
 	private readonly stmts;
 
 	constructor(
@@ -96,28 +121,37 @@ export class UserStore {
 		};
 	}
 
-	count(): number {
+	async count(): Promise<number> {
 		return (this.stmts.count.get() as { n: number }).n;
 	}
 
-	get(username: string): { user: User; passwordHash: string } | undefined {
-		const row = this.stmts.get.get(username) as UserRow | undefined;
+	async get(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
+		const row = this.row(username);
 		return row && { user: toUser(row), passwordHash: row.password_hash };
 	}
 
-	list(): User[] {
+	private row(username: string): UserRow | undefined {
+		return this.stmts.get.get(username) as UserRow | undefined;
+	}
+
+	async list(): Promise<User[]> {
 		return (this.stmts.list.all() as UserRow[]).map(toUser);
 	}
 
-	add(username: string, role: Role, passwordHash: string, displayName = username): User {
+	async add(
+		username: string,
+		role: Role,
+		passwordHash: string,
+		displayName = username
+	): Promise<User> {
 		usernameSchema.parse(username);
-		if (this.get(username)) throw new UserError(`ユーザー ${username} は既にいます`);
+		if (this.row(username)) throw new UserError(`ユーザー ${username} は既にいます`);
 		const createdAt = Date.now();
 		this.stmts.insert.run(username, role, displayName, passwordHash, createdAt);
 		return { username, role, displayName, createdAt };
 	}
 
-	remove(username: string): boolean {
+	async remove(username: string): Promise<boolean> {
 		return this.db.transaction(() => {
 			this.stmts.deleteUserSessions.run(username);
 			return this.stmts.remove.run(username).changes > 0;
@@ -125,7 +159,7 @@ export class UserStore {
 	}
 
 	/** Also ends every session of the user: a changed password logs out everywhere. */
-	setPassword(username: string, passwordHash: string): boolean {
+	async setPassword(username: string, passwordHash: string): Promise<boolean> {
 		return this.db.transaction(() => {
 			this.stmts.deleteUserSessions.run(username);
 			return this.stmts.setPassword.run(passwordHash, username).changes > 0;
@@ -133,18 +167,18 @@ export class UserStore {
 	}
 
 	/** A new random session; returns the cookie value (only its hash is stored). */
-	createSession(username: string): { token: string; session: Session } {
+	async createSession(username: string): Promise<{ token: string; session: Session }> {
 		const token = randomBytes(32).toString('base64url');
 		const id = sessionIdOf(token);
 		const now = Date.now();
 		this.stmts.insertSession.run(id, username, now, now + this.sessionTtlMs);
-		const session = this.session(token);
+		const session = await this.session(token);
 		if (!session) throw new UserError(`no user ${username}`);
 		return { token, session };
 	}
 
 	/** The live session for a cookie value, or undefined when unknown or expired. */
-	session(token: string, options: { touch?: boolean } = {}): Session | undefined {
+	async session(token: string, options: { touch?: boolean } = {}): Promise<Session | undefined> {
 		const id = sessionIdOf(token);
 		if (this.revoked.has(id)) return undefined;
 		const row = this.stmts.getSession.get(id) as
@@ -169,7 +203,7 @@ export class UserStore {
 	}
 
 	/** Still valid? (by stored id, for open connections) */
-	isLive(sessionId: string): boolean {
+	async isLive(sessionId: string): Promise<boolean> {
 		if (this.revoked.has(sessionId)) return false;
 		const row = this.stmts.getSession.get(sessionId) as { expires_at: number } | undefined;
 		return !!row && row.expires_at > Date.now();
@@ -179,7 +213,7 @@ export class UserStore {
 	 * Ends a session. If its row cannot be deleted (a full disk), it is refused from now on all the
 	 * same, by this process (another process sees it live until it expires or is deleted later).
 	 */
-	deleteSession(token: string): void {
+	async deleteSession(token: string): Promise<void> {
 		const id = sessionIdOf(token);
 		if (!bestEffort(() => this.stmts.deleteSession.run(id))) this.revoked.add(id);
 	}
@@ -187,7 +221,7 @@ export class UserStore {
 	/** Sessions ended whose rows could not be deleted (see deleteSession). */
 	private readonly revoked = new Set<string>();
 
-	purgeExpired(): number {
+	async purgeExpired(): Promise<number> {
 		return this.stmts.purge.run(Date.now()).changes;
 	}
 }

@@ -6,7 +6,7 @@ import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { hashPassword } from '../../server/passwords.ts';
 import { SqliteStore } from '../../server/store.ts';
-import { UserStore, type Role } from '../../server/users.ts';
+import { type Role } from '../../server/users.ts';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { ADMIN_PASSWORD } from './server.ts';
 
@@ -40,9 +40,9 @@ export const VIEWER: TestUser = {
 export async function addUsers(dataDir: string, users: TestUser[]): Promise<void> {
 	const store = new SqliteStore(dataDir);
 	try {
-		const userStore = new UserStore(store.db, 3600_000);
+		const userStore = store.users(3600_000);
 		for (const u of users) {
-			userStore.add(u.username, u.role, await hashPassword(u.password), u.displayName);
+			await userStore.add(u.username, u.role, await hashPassword(u.password), u.displayName);
 		}
 	} finally {
 		store.closeNow();

@@ -195,7 +195,7 @@ describe('a store that is not what was saved', () => {
 		await addUsers(data.dir, [EDITOR]);
 		const running = await startTestServer(data.dir);
 		cleanups.push(() => running.close());
-		expect(running.users.get(EDITOR.username)?.user.role).toBe('editor');
+		expect((await running.users.get(EDITOR.username))?.user.role).toBe('editor');
 	}, 60_000);
 });
 

@@ -20,7 +20,6 @@ import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { hashPassword } from '../../server/passwords.ts';
 import { MARK_FILE, SqliteStore, STORE_FILE } from '../../server/store.ts';
-import { UserStore } from '../../server/users.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { REFERENCE, shinko, tableCount } from '../helpers/cli.ts';
 import { tempDataDir } from '../helpers/server.ts';
@@ -177,9 +176,9 @@ describe('restore builds a fresh store from checked rows', { timeout: CLI_TIMEOU
 		const dir = join(parent, 'data');
 		const docId = await importReference(dir);
 		const store = new SqliteStore(dir);
-		const users = new UserStore(store.db, 3600_000);
-		users.add('root', 'admin', await hashPassword('root-password'));
-		users.add('guest', 'viewer', await hashPassword('guest-password'));
+		const users = store.users(3600_000);
+		await users.add('root', 'admin', await hashPassword('root-password'));
+		await users.add('guest', 'viewer', await hashPassword('guest-password'));
 		store.closeNow();
 		const backup = join(parent, 'backup.sqlite');
 		const done = await shinko(['backup', '--out', backup], dir);
@@ -214,9 +213,9 @@ describe('restore builds a fresh store from checked rows', { timeout: CLI_TIMEOU
 		}[];
 		expect(objects.filter((o) => o.type === 'trigger' || o.type === 'view')).toEqual([]);
 		expect(objects.map((o) => o.name)).not.toContain('notes');
-		const users = new UserStore(store.db, 3600_000);
-		users.createSession('guest');
-		expect(users.get('guest')?.user.role).toBe('viewer');
+		const users = store.users(3600_000);
+		await users.createSession('guest');
+		expect((await users.get('guest'))?.user.role).toBe('viewer');
 		expect(await tableCount(dir)).toBe(1);
 	});
 

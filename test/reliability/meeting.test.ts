@@ -6,7 +6,6 @@ import * as Y from 'yjs';
 import { hashPassword } from '../../server/passwords.ts';
 import { SESSION_COOKIE } from '../../server/auth.ts';
 import { SqliteStore } from '../../server/store.ts';
-import { UserStore } from '../../server/users.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import {
 	ADMIN_PASSWORD,
@@ -33,13 +32,15 @@ afterEach(async () => {
 async function meetingUsers(dir: string): Promise<string[]> {
 	const store = new SqliteStore(dir);
 	try {
-		const users = new UserStore(store.db, 3600_000);
-		users.add('admin', 'admin', await hashPassword(ADMIN_PASSWORD), '管理者');
+		const users = store.users(3600_000);
+		await users.add('admin', 'admin', await hashPassword(ADMIN_PASSWORD), '管理者');
 		const hash = await hashPassword('meeting-password');
-		return Array.from({ length: PEOPLE }, (_, i) => {
-			users.add(`user${i}`, 'editor', hash, `参加者${i + 1}`);
-			return `${SESSION_COOKIE}=${users.createSession(`user${i}`).token}`;
-		});
+		const cookies: string[] = [];
+		for (let i = 0; i < PEOPLE; i++) {
+			await users.add(`user${i}`, 'editor', hash, `参加者${i + 1}`);
+			cookies.push(`${SESSION_COOKIE}=${(await users.createSession(`user${i}`)).token}`);
+		}
+		return cookies;
 	} finally {
 		store.closeNow();
 	}

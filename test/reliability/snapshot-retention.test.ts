@@ -2,7 +2,7 @@
 // twice, and one dated in the future (the server's clock was once ahead) does not stop them.
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { RETENTION, SnapshotStore } from '../../server/snapshots.ts';
+import { RETENTION, Snapshots } from '../../server/snapshots.ts';
 import { SqliteStore } from '../../server/store.ts';
 import { tempDataDir } from '../helpers/server.ts';
 
@@ -22,7 +22,7 @@ function open() {
 		store.closeNow();
 		temp.remove();
 	});
-	return new SnapshotStore(store.db);
+	return new Snapshots(store.snapshots());
 }
 
 /** A table whose content changes when `edit` is called. */
@@ -42,14 +42,14 @@ describe('automatic snapshots', () => {
 		const snapshots = open();
 		const t = table();
 		const start = jst('2020-07-01T09:00:00').getTime();
-		snapshots.create('r2', t.state(), { name: '会議前', kind: 'manual', author: '佐藤' });
+		await snapshots.create('r2', t.state(), { name: '会議前', kind: 'manual', author: '佐藤' });
 		// 120 days of daily edits, checked every day at 09:00 as the server's timer would.
 		for (let day = 0; day < 120; day++) {
 			t.edit();
 			const now = new Date(start + day * DAY);
 			await snapshots.takeAutomatic('r2', t.state, now, now.getTime() - 60_000);
 		}
-		const list = snapshots.list('r2');
+		const list = await snapshots.list('r2');
 		const end = start + 119 * DAY;
 		const daily = list.filter((s) => s.kind === 'daily');
 		expect(daily.length).toBe(RETENTION.dailyDays);
@@ -72,7 +72,7 @@ describe('automatic snapshots', () => {
 		t.edit();
 		const edited = jst('2020-09-29T08:00:00').getTime();
 		await snapshots.takeAutomatic('r2', t.state, jst('2020-09-29T09:00:00'), edited);
-		const before = snapshots.list('r2');
+		const before = await snapshots.list('r2');
 		expect(before.map((s) => s.kind)).toEqual(['daily', 'quarter']);
 		// Said to have changed (an update that brought nothing new), the same by content.
 		const lastChange = jst('2020-09-30T10:00:00').getTime();
@@ -87,7 +87,7 @@ describe('automatic snapshots', () => {
 			lastChange
 		);
 		expect(quarter.map((s) => s.name)).toEqual(['第2四半期末 (2020年9月30日)']);
-		const after = snapshots.list('r2');
+		const after = await snapshots.list('r2');
 		expect(after.length).toBe(before.length);
 		expect(after[0]!.id).toBe(before[0]!.id);
 		expect(after[0]!.kind).toBe('quarter');
@@ -104,7 +104,7 @@ describe('automatic snapshots', () => {
 		t.edit();
 		// The server's clock was a year ahead when these were taken.
 		await snapshots.takeAutomatic('r2', t.state, jst('2021-10-02T09:00:00'), null);
-		expect(snapshots.list('r2').length).toBe(1);
+		expect((await snapshots.list('r2')).length).toBe(1);
 		// The clock is right again; the table changes; the next days' snapshots are taken.
 		t.edit();
 		const now = jst('2020-10-02T09:00:00');
@@ -122,7 +122,7 @@ describe('automatic snapshots', () => {
 		for (let day = 2; day < 62; day++) {
 			await snapshots.takeAutomatic('r2', t.state, new Date(now.getTime() + day * DAY), null);
 		}
-		const kept = snapshots.list('r2').map((s) => s.kind);
+		const kept = (await snapshots.list('r2')).map((s) => s.kind);
 		expect(kept.filter((k) => k === 'daily')).toHaveLength(1);
 		expect(kept).toHaveLength(3);
 	});

@@ -157,7 +157,7 @@ describe('WebSocket access', () => {
 
 	it('lets a viewer read and see presence, but neither relays nor stores its writes', async () => {
 		const s = await server();
-		s.users.add('mori', 'viewer', await hashPassword('viewer-password'), '森');
+		await s.users.add('mori', 'viewer', await hashPassword('viewer-password'), '森');
 		const adminCookie = await login(s.url);
 		await listTable(s.url, adminCookie, 'room');
 		const editor = connectClient(s.url, 'room', adminCookie);

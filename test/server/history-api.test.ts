@@ -36,7 +36,7 @@ describe('history API', () => {
 		};
 		expect(one.sheet.pillars.flatMap((p) => p.sections).flatMap((s) => s.items)).toHaveLength(68);
 
-		server.users.add('mori', 'viewer', await hashPassword('viewer-password'));
+		await server.users.add('mori', 'viewer', await hashPassword('viewer-password'));
 		const viewer = await login(server.url, 'mori', 'viewer-password');
 		const refused = await fetch(url, {
 			method: 'POST',

@@ -14,7 +14,7 @@ import {
 	quarterSnapshotName,
 	SnapshotError,
 	snapshotSheet,
-	SnapshotStore
+	Snapshots
 } from '../../server/snapshots.ts';
 import { SqliteStore } from '../../server/store.ts';
 import { tempDataDir } from '../helpers/server.ts';
@@ -39,15 +39,15 @@ function openStore(dir?: string) {
 		store.closeNow();
 		temp?.remove();
 	});
-	return { store, snapshots: new SnapshotStore(store.db), dir: dir ?? temp!.dir };
+	return { store, snapshots: new Snapshots(store.snapshots()), dir: dir ?? temp!.dir };
 }
 
 describe('SnapshotStore', () => {
-	it('stores a doc state and gives it back, listed newest first without contents', () => {
+	it('stores a doc state and gives it back, listed newest first without contents', async () => {
 		const { snapshots } = openStore();
 		const doc = new Y.Doc();
 		sheetToDoc(reference(), doc);
-		const first = snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
+		const first = await snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
 			name: '  4月の会議前  ',
 			kind: 'manual',
 			author: 'hanako',
@@ -60,63 +60,63 @@ describe('SnapshotStore', () => {
 			author: 'hanako'
 		});
 		spliceText(textOf(roots(doc).items.get('p1s1i1')!, 'note')!, '会議で書き換えた');
-		const second = snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
+		const second = await snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
 			name: '会議後',
 			kind: 'daily',
 			author: 'system',
 			createdAt: 2000
 		});
-		snapshots.create('other', Y.encodeStateAsUpdate(doc), {
+		await snapshots.create('other', Y.encodeStateAsUpdate(doc), {
 			name: '別の表',
 			kind: 'manual',
 			author: 'x'
 		});
 
-		const list = snapshots.list('r2');
+		const list = await snapshots.list('r2');
 		expect(list.map((s) => s.name)).toEqual(['会議後', '4月の会議前']);
 		expect(list[0]).not.toHaveProperty('state');
 		expect(list[0]!.size).toBeGreaterThan(1000);
-		expect(snapshots.latest('r2')?.id).toBe(second.id);
-		expect(snapshots.latest('r2', 'manual')?.id).toBe(first.id);
-		expect(snapshots.latest('r2', 'quarter')).toBeUndefined();
+		expect((await snapshots.latest('r2'))?.id).toBe(second.id);
+		expect((await snapshots.latest('r2', 'manual'))?.id).toBe(first.id);
+		expect(await snapshots.latest('r2', 'quarter')).toBeUndefined();
 
-		const got = snapshots.get(first.id)!;
+		const got = (await snapshots.get(first.id))!;
 		expect(got.info).toEqual(first);
 		expect(snapshotSheet(got.state)).toEqual(reference());
-		expect(snapshots.get(99_999)).toBeUndefined();
-		expect(snapshots.remove(first.id)).toBe(true);
-		expect(snapshots.list('r2').map((s) => s.id)).toEqual([second.id]);
+		expect(await snapshots.get(99_999)).toBeUndefined();
+		expect(await snapshots.remove(first.id)).toBe(true);
+		expect((await snapshots.list('r2')).map((s) => s.id)).toEqual([second.id]);
 	});
 
-	it('survives reopening the SQLite file, and a restored snapshot is a forward change', () => {
+	it('survives reopening the SQLite file, and a restored snapshot is a forward change', async () => {
 		const { store, snapshots, dir } = openStore();
 		const doc = new Y.Doc();
 		sheetToDoc(reference(), doc);
-		const { id } = snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
+		const { id } = await snapshots.create('r2', Y.encodeStateAsUpdate(doc), {
 			name: '第1四半期末',
 			kind: 'quarter',
 			author: 'system'
 		});
 		store.closeNow();
 		const reopened = openStore(dir).snapshots;
-		const old = snapshotSheet(reopened.get(id)!.state);
+		const old = snapshotSheet((await reopened.get(id))!.state);
 		spliceText(textOf(roots(doc).items.get('p1s1i1')!, 'note')!, '後の編集');
 		restoreSheet(doc, old, 'hanako');
 		expect(docToSheet(doc)).toEqual(reference());
 	});
 
-	it('rejects bad names, kinds and doc ids with a SnapshotError', () => {
+	it('rejects bad names, kinds and doc ids with a SnapshotError', async () => {
 		const { snapshots } = openStore();
 		const state = Y.encodeStateAsUpdate(new Y.Doc());
 		const make =
 			(name: string, kind = 'manual', docId = 'r2') =>
 			() =>
 				snapshots.create(docId, state, { name, kind: kind as 'manual', author: 'hanako' });
-		expect(make('   ')).toThrow(SnapshotError);
-		expect(make('あ'.repeat(101))).toThrow(/1〜100 文字/);
-		expect(make('🎌'.repeat(100))()).toMatchObject({ name: '🎌'.repeat(100) });
-		expect(make('名前', 'weekly')).toThrow(SnapshotError);
-		expect(make('名前', 'manual', '../etc')).toThrow(SnapshotError);
+		await expect(make('   ')()).rejects.toThrow(SnapshotError);
+		await expect(make('あ'.repeat(101))()).rejects.toThrow(/1〜100 文字/);
+		expect(await make('🎌'.repeat(100))()).toMatchObject({ name: '🎌'.repeat(100) });
+		await expect(make('名前', 'weekly')()).rejects.toThrow(SnapshotError);
+		await expect(make('名前', 'manual', '../etc')()).rejects.toThrow(SnapshotError);
 	});
 
 	it('takes the automatic snapshots that are due, once', async () => {
