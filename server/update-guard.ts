@@ -74,6 +74,8 @@ const COMMENT_AUTHOR_KEYS = new Set(['author', 'resolvedBy']);
 export interface UpdateCheck {
 	/** The clock each client's structs in it reach (for telling when it is integrated). */
 	reaches: Map<number, number>;
+	/** The end of each client's deleted ranges in it (likewise). */
+	deleteEnds: Map<number, number>;
 	/**
 	 * About how much of it the doc does not have yet, in bytes: a client replaying its device copy
 	 * re-sends a whole table the server has, which must not count against the table's size limit.
@@ -105,6 +107,7 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Update
 	// Yjs writes each client's deleted ranges sorted and merged, and applies them one by one, each
 	// walking the structs it covers: one range repeated 100,000 times would walk the table 100,000
 	// times (2 s for 5,000 entries). Anything else is a crafted delete set.
+	const deleteEnds = new Map<number, number>();
 	for (const [client, ranges] of ds.clients) {
 		let end = -1;
 		for (const { clock, len } of ranges) {
@@ -114,10 +117,11 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Update
 				);
 			end = clock + len;
 		}
+		if (end >= 0) deleteEnds.set(client, end);
 	}
 	const freshBytes = new Inspection(items(structs), context).run();
 	if (context?.adminOnlyRoots?.size) checkDeletions(ds, context.doc, context.adminOnlyRoots);
-	return { reaches, freshBytes };
+	return { reaches, deleteEnds, freshBytes };
 }
 
 function describe(err: unknown): string {

@@ -28,14 +28,20 @@ export interface ConnectOptions {
 
 /**
  * An update of this connection not yet acknowledged: the room's commit that stores what it
- * brought, or, while parts of it wait for history the room lacks (in memory only), the update
- * itself and the clock it reaches per client.
+ * brought, or, while parts of it wait for history the room lacks (in memory only), the clock it
+ * reaches per client and the end of its deletions per client.
  */
 export interface Unsaved {
 	/** Its number among the connection's updates (what a saved-ack counts). */
 	index: number;
 	commit: number | undefined;
-	waiting?: { update: Uint8Array; to: Map<number, number>; deletes?: Map<number, number> };
+	waiting?: Reach;
+}
+
+/** What an update reaches: per client, the clock of its structs and the end of its deletions. */
+export interface Reach {
+	to: Map<number, number>;
+	deletes: Map<number, number>;
 }
 
 export class Connection {

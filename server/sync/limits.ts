@@ -36,6 +36,12 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * them (never stored nor acknowledged, so nothing saved is lost) and closes the sender.
  */
 export const MAX_PENDING_BYTES = 1024 * 1024;
+/**
+ * Updates of one connection received and not yet acknowledged. Honest clients have a few commits'
+ * worth (each commit takes everything received meanwhile); past this one stalls its own acks with
+ * a gap it never fills, and is closed (1013) so that it reconnects and sends what it has again.
+ */
+export const MAX_UNSAVED_UPDATES = 10_000;
 /** The largest a table may grow in the store (its log since the last compaction), by default. */
 export const DEFAULT_MAX_DOC_BYTES = 64 * 1024 * 1024;
 

@@ -114,6 +114,10 @@ export class SyncServer implements RoomHost {
 		return this.rooms.get(docId)?.doc;
 	}
 
+	holds(room: Room): boolean {
+		return this.rooms.get(room.id) === room;
+	}
+
 	changed(docId: string): void {
 		this.lastChange.set(docId, Date.now());
 	}

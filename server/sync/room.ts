@@ -19,8 +19,8 @@ import { CLOSE } from '../../src/lib/sync/protocol.ts';
 import type { Logger } from '../log.ts';
 import { docFromUpdates, type DocStore, type StoredDoc } from '../store.ts';
 import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '../update-guard.ts';
-import { Connection, type ConnectOptions, type Unsaved } from './connection.ts';
-import { MAX_PENDING_BYTES, STEP1_MIN_COST } from './limits.ts';
+import { Connection, type ConnectOptions, type Reach, type Unsaved } from './connection.ts';
+import { MAX_PENDING_BYTES, MAX_UNSAVED_UPDATES, STEP1_MIN_COST } from './limits.ts';
 import { answerMessage, askStateMessage, decodeClientMessage, updateMessage } from './messages.ts';
 import { clientOf, FROM_STORE, SERVER_STAMP } from './origins.ts';
 import { Presence } from './presence.ts';
@@ -47,6 +47,8 @@ export interface RoomHost {
 	changed(docId: string): void;
 	/** The room failed (a commit, or a throw in it): it is dropped and its clients closed. */
 	fail(room: Room, err: unknown): void;
+	/** Whether this is the room the registry holds for its doc (not one unloading or dropped). */
+	holds(room: Room): boolean;
 	/** The room has been empty for unloadAfterMs. */
 	unload(room: Room): void;
 	/** Applies every row other writers committed; resolves with the seq read up to. */
@@ -73,6 +75,11 @@ export class Room {
 	private abandoned = false;
 	/** Whether the doc held updates waiting for history when the current message arrived. */
 	private hadPending = false;
+	/**
+	 * Whether a row read from the store is being applied to a doc holding updates waiting for
+	 * history: those it completes come out in its update event, and must be stored.
+	 */
+	private storeRowCompletes = false;
 	/** Bytes of this doc in the store since its last compaction (what maxDocBytes bounds). */
 	private bytes = 0;
 	/** Rows of this doc in the store, how many make it due for compaction, and its timer. */
@@ -128,7 +135,7 @@ export class Room {
 		const sender = this.hadPending ? undefined : clientOf(origin);
 		this.toRelay.push({ update, sender });
 		this.relaySoon ??= setImmediate(this.guardedRelay);
-		if (origin === FROM_STORE) return;
+		if (origin === FROM_STORE && !this.storeRowCompletes) return;
 		this.queue.push(update);
 		this.scheduleCommit();
 	};
@@ -224,17 +231,20 @@ export class Room {
 	// ——— saved-acks ———
 
 	/** Counts an update a connection sent, saved once the commit holding it resolves. */
-	private received(conn: Connection, update: Uint8Array, reaches: Map<number, number>): void {
+	private received(conn: Connection, reach: Reach): void {
 		conn.updatesReceived++;
 		if (!conn.user.acks) return;
 		const entry: Unsaved = { index: conn.updatesReceived, commit: this.commitHoldingNow() };
-		const waiting = { update, to: reaches };
-		if (!this.integrated(waiting)) {
+		if (!this.integrated(reach)) {
 			entry.commit = undefined;
-			entry.waiting = waiting;
+			entry.waiting = reach;
 		}
 		conn.unsaved.push(entry);
 		this.sendSaved(conn);
+		if (conn.unsaved.length > MAX_UNSAVED_UPDATES) {
+			this.warnOnce(conn, 'unsaved', 'too many updates waiting for their history, closing');
+			conn.close(CLOSE.tryAgainLater, 'too many updates waiting');
+		}
 	}
 
 	/**
@@ -262,20 +272,11 @@ export class Room {
 	}
 
 	/** Whether every struct and deletion of an update is in the doc. */
-	private integrated(w: NonNullable<Unsaved['waiting']>): boolean {
+	private integrated(reach: Reach): boolean {
 		const store = this.doc.store;
-		for (const [client, clock] of w.to) if (Y.getState(store, client) < clock) return false;
+		for (const [client, clock] of reach.to) if (Y.getState(store, client) < clock) return false;
 		if (store.pendingDs === null) return true;
-		if (!w.deletes) {
-			w.deletes = new Map();
-			// An update ending in a 0 byte has no deletions (a varint ends in 0 only if it is 0).
-			if (w.update[w.update.length - 1] !== 0)
-				for (const [client, ranges] of Y.decodeUpdate(w.update).ds.clients) {
-					for (const r of ranges)
-						w.deletes.set(client, Math.max(w.deletes.get(client) ?? 0, r.clock + r.len));
-				}
-		}
-		for (const [client, end] of w.deletes) if (Y.getState(store, client) < end) return false;
+		for (const [client, end] of reach.deletes) if (Y.getState(store, client) < end) return false;
 		return true;
 	}
 
@@ -322,6 +323,11 @@ export class Room {
 
 	/** Adds a connection; `early` holds what it sent while the room was loading. */
 	join(ws: WebSocket, user: ConnectOptions, early: (ArrayBuffer | Buffer)[] = []): void {
+		// Dropped while this socket waited for it to load (a failed commit, or a throw).
+		if (this.abandoned) {
+			ws.close(CLOSE.storeFailed, 'storage failed');
+			return;
+		}
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
 		this.unloadTimer = null;
 		// The list of tables is the admins' to change (DESIGN.md: admin = users, tables).
@@ -457,7 +463,7 @@ export class Room {
 		}
 		this.stampAccepted();
 		this.limitPending();
-		this.received(conn, update, check.reaches);
+		this.received(conn, { to: check.reaches, deletes: check.deleteEnds });
 	}
 
 	/** Drops history that waits for too much that never came (see MAX_PENDING_BYTES). */
@@ -467,6 +473,12 @@ export class Room {
 		if (bytes <= MAX_PENDING_BYTES) return;
 		store.pendingStructs = null;
 		store.pendingDs = null;
+		// Updates of other connections were waiting too: never to be acknowledged now, so their
+		// clients reconnect and send them again.
+		for (const other of this.conns) {
+			if (other.unsaved.some((entry) => entry.waiting !== undefined))
+				other.close(CLOSE.tryAgainLater, 'updates waiting for history dropped');
+		}
 		throw new UpdateGuardError(`${bytes} bytes of updates waiting for missing history`);
 	}
 
@@ -491,7 +503,12 @@ export class Room {
 
 	/** Applies an update written to the store by another writer. */
 	applyFromStore(update: Uint8Array): void {
-		Y.applyUpdate(this.doc, update, FROM_STORE);
+		this.storeRowCompletes = this.holdsPending();
+		try {
+			Y.applyUpdate(this.doc, update, FROM_STORE);
+		} finally {
+			this.storeRowCompletes = false;
+		}
 		this.rows++;
 	}
 
@@ -561,7 +578,9 @@ export class Room {
 		try {
 			const started = performance.now();
 			const readUpTo = await this.host.readStore();
-			if (this.abandoned) return;
+			// Rows of this doc read meanwhile went to the registry's room only: if this is no longer
+			// it (unloading, dropped), the state may lack them.
+			if (this.abandoned || !this.host.holds(this)) return;
 			if (this.holdsPending()) {
 				this.laterCompact();
 				return;

@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { join } from 'node:path';
-import { loadDoc } from '../../server/store.ts';
+import { loadDoc, SqliteStore } from '../../server/store.ts';
 import { mountSmallDisk } from '../helpers/disk.ts';
 import type { RunningServer } from '../../server/main.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
@@ -196,6 +196,34 @@ describe('group commits', () => {
 		const fresh = new Y.Doc();
 		for (const answer of answersIn(later)) Y.applyUpdate(fresh, answer);
 		expect(fresh.getText('note').toString()).toBe('helloworld');
+	});
+
+	it('stores an update that waited for history another writer committed, before saying saved', async () => {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		server = await startTestServer(data.dir, 0, { storePollMs: 50 });
+		cleanups.push(() => server.close());
+		cookie = await login(server.url);
+		const a = await openRawSocket(server.port, '/sync/completed?acks=1', cookie);
+		cleanups.push(() => a.destroy());
+		await waitFor(() => a.frames.length >= 1, "the server's sync step 1");
+		a.write(askForAll());
+		await waitFor(() => answersIn(a).length === 1, 'the answer to its step 1');
+		const [hello, world] = typed('hello', 'world') as [Uint8Array, Uint8Array];
+		// A sends "world"; the "hello" it follows reaches the server from the store (the CLI, another
+		// process), not from a client.
+		sendUpdates(a, world);
+		await new Promise((r) => setTimeout(r, 200));
+		const other = new SqliteStore(data.dir);
+		cleanups.push(() => other.close());
+		await other.commit({ updates: [{ docId: 'completed', update: hello }] }, 'cli');
+		const savedAcks = () =>
+			a.frames.filter(({ payload }) => payload[0] === MESSAGE.savedAck && payload[1] === 1);
+		await waitFor(() => savedAcks().length > 0, '"world" acknowledged');
+		// Acknowledged means stored: "world" is in the store, not only in the room's memory.
+		await server.close();
+		const stored = await loadDoc(other, 'completed');
+		expect(stored.getText('note').toString()).toBe('helloworld');
 	});
 
 	it('acknowledges nothing when a commit fails, and stores the edit once it can', async (ctx) => {
