@@ -33,6 +33,8 @@ const ADMIN_ONLY_ROOTS: ReadonlySet<string> = new Set([SHAPE_ROOT]);
  */
 export const COMPACT_AFTER_ROWS = 2000;
 const COMPACT_DELAY_MS = 1000;
+/** A commit's updates are merged into one row up to this many bytes (see Room.rowsOf). */
+const MERGE_IN_COMMIT_BYTES = 64 * 1024;
 
 /** What a room needs of the registry that holds it. */
 export interface RoomHost {
@@ -186,9 +188,8 @@ export class Room {
 		const batch = this.queue;
 		this.queue = [];
 		const number = ++this.commitsStarted;
-		const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
 		const { store, writerId } = this.host;
-		this.inFlight = store.commit({ updates: [{ docId: this.id, update }] }, writerId).then(
+		this.inFlight = store.commit({ updates: this.rowsOf(batch) }, writerId).then(
 			this.guarded((seq: number | null) => {
 				this.inFlight = null;
 				if (this.abandoned) return;
@@ -202,6 +203,19 @@ export class Room {
 				this.host.fail(this, err);
 			}
 		);
+	}
+
+	/**
+	 * The rows a commit writes: keystrokes merged into one row (fewer rows to read and compact),
+	 * big updates as they are, since merging costs time in proportion to their size and the relay
+	 * already merged them once.
+	 */
+	private rowsOf(batch: Uint8Array[]): { docId: string; update: Uint8Array }[] {
+		let bytes = 0;
+		for (const u of batch) bytes += u.length;
+		const updates =
+			batch.length > 1 && bytes <= MERGE_IN_COMMIT_BYTES ? [Y.mergeUpdates(batch)] : batch;
+		return updates.map((update) => ({ docId: this.id, update }));
 	}
 
 	private afterCommit(): void {
