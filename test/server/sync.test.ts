@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import {
 	authedSocket,
 	connectClient,
@@ -74,13 +75,14 @@ describe('sync server', () => {
 		expect(c.doc.getText('t').toString()).toBe(a.doc.getText('t').toString());
 	});
 
-	it('holds every relayed edit after kill -9', async () => {
+	it('holds every acknowledged edit after kill -9', async () => {
 		const data = tempDataDir();
 		cleanups.push(data.remove);
 		const server = await spawnServer(data.dir);
 		cleanups.push(() => server.child.kill('SIGKILL'));
 		const cookie = await login(server.url);
-		const a = connectClient(server.url, 'room3', cookie);
+		const a = connectClient(server.url, 'room3', cookie, { acks: true });
+		const acks = new SavedAcks(a.provider);
 		const b = connectClient(server.url, 'room3', cookie);
 		cleanups.push(
 			() => a.provider.destroy(),
@@ -91,6 +93,9 @@ describe('sync server', () => {
 		for (let i = 0; i < 200; i++) text.insert(text.length, i % 7 === 0 ? '\n' : 'あ');
 		await waitFor(() => b.doc.getText('t').length === 200, 'relay of 200 edits');
 		const relayed = b.doc.getText('t').toString();
+		// A relay may come before its commit (test/reliability/relay-before-commit.test.ts): what is
+		// acknowledged is on disk.
+		await waitFor(() => acks.allSaved, 'the 200 edits acknowledged');
 		server.child.kill('SIGKILL');
 		await new Promise((r) => server.child.once('exit', r));
 		a.provider.destroy();
