@@ -1,5 +1,6 @@
-// `node --import tsx bench/profile.ts [ours|stock|hocuspocus] [throughput|presence]`: runs the throughput and presence
-// workloads against one server under --cpu-prof and prints where its CPU time went (self time by
+// `node --import tsx bench/profile.ts [ours|stock|hocuspocus] [throughput|presence|relay]`: runs the
+// throughput and presence workloads (or the relay latency one, 100 clients) against one server under
+// --cpu-prof and prints where its CPU time went (self time by
 // function, top 25). Not part of `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedTable } from './common.ts';
 import { presenceCost } from './footprint.ts';
-import { throughput } from './relay.ts';
+import { relayLatency, throughput } from './relay.ts';
 import { ensureBuilt } from './cold-load.ts';
 import { CLIENT_CORE, startServer, type ServerName } from './servers.ts';
 
@@ -18,17 +19,22 @@ interface Node {
 }
 
 const name = (process.argv[2] ?? 'ours') as ServerName;
-const only = process.argv[3]; // 'throughput' or 'presence' to profile one workload
+const only = process.argv[3]; // 'throughput', 'presence' or 'relay' to profile one workload
 execFileSync('taskset', ['-a', '-pc', CLIENT_CORE, String(process.pid)], { stdio: 'ignore' });
 ensureBuilt();
 const dir = mkdtempSync(join(tmpdir(), 'shinko-prof-'));
 const server = await startServer(name, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-if (only !== 'presence') {
+if (only === 'relay') {
+	const table = await sharedTable(server, 'profile');
+	console.log('relay, 100 clients', await relayLatency(server, table, 100, 15));
+	table.holder.close();
+} else if (only !== 'presence') {
 	const table = await sharedTable(server, 'profile');
 	console.log('throughput', await throughput(server, table, 5));
 	table.holder.close();
 }
-if (only !== 'throughput') console.log('presence', await presenceCost(server, 200, 20));
+if (only !== 'throughput' && only !== 'relay')
+	console.log('presence', await presenceCost(server, 200, 20));
 await server.stop();
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
