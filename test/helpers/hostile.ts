@@ -6,6 +6,7 @@ import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { hashPassword } from '../../server/passwords.ts';
 import { SqliteStore } from '../../server/store.ts';
+import { encodePresence } from '../../server/sync/messages.ts';
 import { type Role } from '../../server/users.ts';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { ADMIN_PASSWORD } from './server.ts';
@@ -67,14 +68,7 @@ export const updateMessage = (update: Uint8Array) => syncMessage(2, update);
 export function presenceMessage(
 	entries: { id: number; clock: number; state: string }[]
 ): Uint8Array {
-	const e = encoding.createEncoder();
-	encoding.writeVarUint(e, entries.length);
-	for (const { id, clock, state } of entries) {
-		encoding.writeVarUint(e, id);
-		encoding.writeVarUint(e, clock);
-		encoding.writeVarString(e, state);
-	}
-	return wsMessage(MESSAGE.awareness, encoding.toUint8Array(e));
+	return wsMessage(MESSAGE.awareness, encodePresence(entries));
 }
 
 /**
