@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import { closeSync, constants, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { SqliteSnapshotStore } from './snapshots.ts';
-import { SqliteUserStore } from './users.ts';
+import { SqliteSnapshotStore, type SnapshotStore } from './snapshots.ts';
+import { SqliteUserStore, type UserStore } from './users.ts';
 
 export const STORE_FILE = 'shinko.sqlite';
 /**
@@ -43,16 +43,22 @@ function markText(seq: number): string {
 	return `${String(seq).padStart(MARK_WIDTH)}\n`;
 }
 
-export interface StoredUpdate {
-	seq: number;
-	docId: string;
-	data: Uint8Array;
-}
-
-/** A doc's stored updates in order, and the highest seq among them (0 when it has none). */
+/**
+ * A doc's stored updates in order, and the seq up to which they were read: the highest seq among
+ * them, or where the read started when there were none.
+ */
 export interface StoredDoc {
 	updates: Uint8Array[];
 	seq: number;
+}
+
+/**
+ * Where one commit left a doc's log: the seq of the last row it wrote, and of the row before it
+ * (0: the doc had none). Every row of the doc in between is this commit's.
+ */
+export interface Appended {
+	seq: number;
+	prev: number;
 }
 
 /** What one commit writes, all or nothing. */
@@ -74,32 +80,49 @@ export interface Commit {
  * Every method is asynchronous, so a networked store (PostgreSQL) is an adapter like SQLite. A
  * caller keeps at most one commit of a doc in flight: the sync layer relays an update at once and
  * says "saved" only once its commit has resolved.
+ *
+ * Each row has a seq, increasing along its doc's log in commit order: a row committed later has
+ * a higher seq than every row of its doc committed before, so a reader that has read a doc up to
+ * seq n finds everything written since by reading after n (SQLite numbers rows across docs,
+ * PostgreSQL per doc). Rows no caller has read are never replaced.
  */
 export interface DocStore {
-	/** Appends updates in one durable commit; resolves with the seq of the last one written. */
-	commit(commit: Commit, writer: string): Promise<number | null>;
-	/** Every stored update of one doc, in order. */
-	load(docId: string): Promise<StoredDoc>;
 	/**
-	 * Updates written by other writers (another process, the CLI) after `seq`, in seq order, at
-	 * most a page of them. Seqs follow commit order: a reader never skips a row committed late.
+	 * Appends updates in one durable commit; resolves with where it left each doc's log, or null
+	 * when `unlessMeta` was set.
 	 */
-	since(seq: number, exceptWriter: string): Promise<StoredUpdate[]>;
-	lastSeq(): Promise<number>;
+	commit(commit: Commit, writer: string): Promise<Map<string, Appended> | null>;
+	/** A doc's stored updates in order: all of them, or those after `afterSeq`. */
+	load(docId: string, afterSeq?: number): Promise<StoredDoc>;
+	/** The seq of the last row of each of these docs that has any. */
+	heads(docIds: string[]): Promise<Map<string, number>>;
 	docIds(): Promise<string[]>;
 	/** Replaces a doc's log by one merged update, atomically. Resolves with the rows removed. */
 	compact(docId: string): Promise<number>;
 	/**
-	 * Replaces a doc's rows up to `throughSeq` by `state`, which must hold them all (the caller
-	 * holds the doc and has read every row up to there), atomically; later rows stay. Resolves with
-	 * the rows removed.
+	 * Replaces a doc's rows up to `throughSeq` (the seq of one of its rows) by `state`, which must
+	 * hold them all (the caller holds the doc and has read every row up to there), atomically;
+	 * the new row takes seq `throughSeq`, so readers past it read nothing new, and later rows stay.
+	 * Resolves with the rows removed: 0, and nothing written, when none was left at or below
+	 * `throughSeq` (another writer replaced them, up to a later row).
 	 */
 	replaceLog(docId: string, state: Uint8Array, throughSeq: number, writer: string): Promise<number>;
 	getMeta(key: string): Promise<string | undefined>;
 	close(): Promise<void>;
 }
 
-export class SqliteStore implements DocStore {
+/** What the server keeps in one store: the docs, users and sessions, snapshots. */
+export interface ServerStore extends DocStore {
+	users(sessionTtlMs: number): UserStore;
+	snapshots(): SnapshotStore;
+	/**
+	 * Runs `fn` unless another process is running work of the same name (cluster mode: compaction
+	 * and automatic snapshots happen once, not once per process); resolves undefined if skipped.
+	 */
+	exclusively<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+}
+
+export class SqliteStore implements ServerStore {
 	readonly db: Database.Database;
 	private closed = false;
 	private readonly stmts;
@@ -123,24 +146,26 @@ export class SqliteStore implements DocStore {
 				created_at INTEGER NOT NULL
 			);
 			CREATE INDEX IF NOT EXISTS updates_doc ON updates (doc_id, seq);
-			-- For since(): a row's writer is stored after its data, which for a big update spills
-			-- into overflow pages that SQLite walks to reach it; the index holds it without them.
-			CREATE INDEX IF NOT EXISTS updates_writer ON updates (writer, seq);
+			-- Read by since(), before reads went by doc (heads, load after a seq): no longer kept up.
+			DROP INDEX IF EXISTS updates_writer;
 			CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 		`);
 		this.stmts = {
 			append: this.db.prepare(
 				'INSERT INTO updates (doc_id, data, writer, created_at) VALUES (?, ?, ?, ?)'
 			),
-			loadWithSeq: this.db.prepare('SELECT seq, data FROM updates WHERE doc_id = ? ORDER BY seq'),
-			// Other writers' rows as two ranges of updates_writer, never reading this writer's rows.
-			since: this.db.prepare(
-				`SELECT seq, doc_id AS docId, data FROM updates WHERE seq IN (
-					SELECT seq FROM updates WHERE writer < @writer AND seq > @seq
-					UNION ALL SELECT seq FROM updates WHERE writer > @writer AND seq > @seq
-				) ORDER BY seq LIMIT 1000`
+			// A compacted log's row takes the seq of the last row it replaces (see replaceLog).
+			appendAt: this.db.prepare(
+				'INSERT INTO updates (seq, doc_id, data, writer, created_at) VALUES (?, ?, ?, ?, ?)'
 			),
-			lastSeq: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates'),
+			loadAfter: this.db.prepare(
+				'SELECT seq, data FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq'
+			),
+			head: this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM updates WHERE doc_id = ?'),
+			heads: this.db.prepare(
+				`SELECT doc_id AS docId, MAX(seq) AS seq FROM updates
+				WHERE doc_id IN (SELECT value FROM json_each(?)) GROUP BY doc_id`
+			),
 			// AUTOINCREMENT's own record: the highest seq ever committed, deleted rows included.
 			highestSeq: this.db.prepare(
 				"SELECT COALESCE(MAX(seq), 0) AS seq FROM sqlite_sequence WHERE name = 'updates'"
@@ -158,26 +183,33 @@ export class SqliteStore implements DocStore {
 	// fsync per commit), so the event loop waits for the disk as it did; the interface is what a
 	// networked store needs.
 
-	async commit(commit: Commit, writer: string): Promise<number | null> {
+	async commit(commit: Commit, writer: string): Promise<Map<string, Appended> | null> {
 		return this.commitNow(commit, writer);
 	}
 
 	/** commit(), synchronously: for the offline tools (restore) that build a store in one go. */
-	commitNow(commit: Commit, writer: string): number | null {
+	commitNow(commit: Commit, writer: string): Map<string, Appended> | null {
 		return this.transaction(() => {
 			if (commit.unlessMeta !== undefined && this.metaNow(commit.unlessMeta) !== undefined)
 				return null;
-			let seq = 0;
+			const appended = new Map<string, Appended>();
 			const now = Date.now();
 			for (const { docId, update } of commit.updates) {
-				seq = Number(
+				// One transaction at a time writes (BEGIN IMMEDIATE), so the head read here is the
+				// row before this commit's.
+				let at = appended.get(docId);
+				if (!at) {
+					const prev = (this.stmts.head.get(docId) as { seq: number }).seq;
+					appended.set(docId, (at = { seq: prev, prev }));
+				}
+				at.seq = Number(
 					this.stmts.append.run(docId, Buffer.from(update), writer, now).lastInsertRowid
 				);
 				this.unmarked = true;
 			}
 			for (const [key, value] of Object.entries(commit.meta ?? {}))
 				this.stmts.setMeta.run(key, value);
-			return seq;
+			return appended;
 		});
 	}
 
@@ -195,31 +227,22 @@ export class SqliteStore implements DocStore {
 		}
 	}
 
-	async load(docId: string): Promise<StoredDoc> {
-		return this.loadNow(docId);
+	async load(docId: string, afterSeq = 0): Promise<StoredDoc> {
+		return this.loadNow(docId, afterSeq);
 	}
 
 	/** load(), synchronously (the offline tools). */
-	loadNow(docId: string): StoredDoc {
-		const rows = this.stmts.loadWithSeq.all(docId) as { seq: number; data: Buffer }[];
+	loadNow(docId: string, afterSeq = 0): StoredDoc {
+		const rows = this.stmts.loadAfter.all(docId, afterSeq) as { seq: number; data: Buffer }[];
 		return {
 			updates: rows.map((r) => new Uint8Array(r.data)),
-			seq: rows.length > 0 ? rows[rows.length - 1]!.seq : 0
+			seq: rows.length > 0 ? rows[rows.length - 1]!.seq : afterSeq
 		};
 	}
 
-	async since(seq: number, exceptWriter: string): Promise<StoredUpdate[]> {
-		return (
-			this.stmts.since.all({ seq, writer: exceptWriter }) as {
-				seq: number;
-				docId: string;
-				data: Buffer;
-			}[]
-		).map((r) => ({ seq: r.seq, docId: r.docId, data: new Uint8Array(r.data) }));
-	}
-
-	async lastSeq(): Promise<number> {
-		return (this.stmts.lastSeq.get() as { seq: number }).seq;
+	async heads(docIds: string[]): Promise<Map<string, number>> {
+		const rows = this.stmts.heads.all(JSON.stringify(docIds)) as { docId: string; seq: number }[];
+		return new Map(rows.map((r) => [r.docId, r.seq]));
 	}
 
 	/** The highest seq ever committed to this store (rows compacted away included). */
@@ -238,7 +261,7 @@ export class SqliteStore implements DocStore {
 
 	async compact(docId: string): Promise<number> {
 		return this.transaction(() => {
-			const rows = this.stmts.loadWithSeq.all(docId) as { seq: number; data: Buffer }[];
+			const rows = this.stmts.loadAfter.all(docId, 0) as { seq: number; data: Buffer }[];
 			if (rows.length <= 1) return 0;
 			const doc = new Y.Doc();
 			doc.transact(() => {
@@ -246,8 +269,9 @@ export class SqliteStore implements DocStore {
 			});
 			const merged = Y.encodeStateAsUpdate(doc);
 			doc.destroy();
-			this.stmts.deleteUpTo.run(docId, rows[rows.length - 1]!.seq);
-			this.stmts.append.run(docId, Buffer.from(merged), 'compact', Date.now());
+			const last = rows[rows.length - 1]!.seq;
+			this.stmts.deleteUpTo.run(docId, last);
+			this.stmts.appendAt.run(last, docId, Buffer.from(merged), 'compact', Date.now());
 			return rows.length;
 		});
 	}
@@ -260,10 +284,16 @@ export class SqliteStore implements DocStore {
 	): Promise<number> {
 		return this.transaction(() => {
 			const removed = this.stmts.deleteUpTo.run(docId, throughSeq).changes;
-			this.stmts.append.run(docId, Buffer.from(state), writer, Date.now());
-			this.unmarked = true;
+			// Replaced already, up to a later row: what is there holds them.
+			if (removed === 0) return 0;
+			this.stmts.appendAt.run(throughSeq, docId, Buffer.from(state), writer, Date.now());
 			return removed;
 		});
+	}
+
+	/** One process writes this file: nothing to share the work with. */
+	async exclusively<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+		return fn();
 	}
 
 	/** Users and sessions, in this store's file. */

@@ -5,7 +5,7 @@ import type * as Y from 'yjs';
 import { INDEX_DOC_ID, tablesMap } from '../../src/lib/doc/index-doc.ts';
 import { CLOSE } from '../../src/lib/sync/protocol.ts';
 import type { Logger } from '../log.ts';
-import type { DocStore, StoredUpdate } from '../store.ts';
+import type { DocStore } from '../store.ts';
 import type { ConnectOptions } from './connection.ts';
 import { DEFAULT_MAX_DOC_BYTES, INBOUND_BURST } from './limits.ts';
 import { PRESENCE_RENEW_MS } from './presence.ts';
@@ -57,11 +57,8 @@ export class SyncServer implements RoomHost {
 	private readonly loading = new Map<string, Promise<Room>>();
 	private readonly unloading = new Map<string, Promise<void>>();
 	/** Rows other writers committed to docs being loaded, applied once they are. */
-	private readonly rowsWhileLoading = new Map<string, StoredUpdate[]>();
-	/** The seq up to which other writers' rows are read, once known, and the read under way. */
-	private readonly started: Promise<void>;
-	private readSeq = 0;
-	private reading: Promise<number> | null = null;
+	/** The store read for other writers' rows under way. */
+	private reading: Promise<void> | null = null;
 	private checkingSessions = false;
 	private closed = false;
 	private readonly pollTimer: ReturnType<typeof setInterval>;
@@ -76,18 +73,12 @@ export class SyncServer implements RoomHost {
 		this.presenceRenewMs = options.presenceRenewMs ?? PRESENCE_RENEW_MS;
 		this.maxDocBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
 		this.compactAfterRows = options.compactAfterRows ?? COMPACT_AFTER_ROWS;
-		this.started = this.store.lastSeq().then((seq) => {
-			this.readSeq = seq;
-		});
-		this.started.catch((err: unknown) =>
-			this.log.error('reading the store failed', { error: String(err) })
-		);
 		// The CLI (or another process) may write to the store while we run: pick its updates up.
 		this.pollTimer = setInterval(() => {
 			if (this.reading) return;
-			this.readStore().catch((err: unknown) =>
-				this.log.error('reading the store failed', { error: String(err) })
-			);
+			this.reading = this.readStore()
+				.catch((err: unknown) => this.log.error('reading the store failed', { error: String(err) }))
+				.finally(() => (this.reading = null));
 		}, options.storePollMs ?? STORE_POLL_MS);
 		this.pingTimer = setInterval(() => {
 			for (const room of this.rooms.values()) room.ping();
@@ -156,24 +147,12 @@ export class SyncServer implements RoomHost {
 	private async load(docId: string): Promise<Room> {
 		// A room being unloaded commits what it holds first.
 		await this.unloading.get(docId);
-		await this.started;
-		const rows: StoredUpdate[] = [];
-		this.rowsWhileLoading.set(docId, rows);
-		try {
-			const stored = await this.store.load(docId);
-			if (this.closed) throw new Error('the server is shutting down');
-			const room = new Room(docId, this, stored);
-			try {
-				for (const row of rows) if (row.seq > stored.seq) room.applyFromStore(row.data);
-			} catch (err) {
-				room.abandon();
-				throw err;
-			}
-			this.rooms.set(docId, room);
-			return room;
-		} finally {
-			this.rowsWhileLoading.delete(docId);
-		}
+		const stored = await this.store.load(docId);
+		if (this.closed) throw new Error('the server is shutting down');
+		// Rows committed from here on are after stored.seq: the next read of the store brings them.
+		const room = new Room(docId, this, stored);
+		this.rooms.set(docId, room);
+		return room;
 	}
 
 	/**
@@ -255,39 +234,18 @@ export class SyncServer implements RoomHost {
 	}
 
 	/**
-	 * Applies every row other writers committed since the last read (one read at a time: a call
-	 * during one reads again after it). Resolves with the seq read up to; rejects if it cannot read.
+	 * Brings every loaded room up to its doc's last row in the store: the rows other writers (the
+	 * CLI, another process) committed. One query for the heads, then one per doc that moved.
 	 */
-	readStore(): Promise<number> {
-		const previous = this.reading ?? Promise.resolve(0);
-		const next = previous.catch(() => 0).then(() => this.drain());
-		this.reading = next;
-		const done = () => {
-			if (this.reading === next) this.reading = null;
-		};
-		next.then(done, done);
-		return next;
-	}
-
-	private async drain(): Promise<number> {
-		await this.started;
-		for (;;) {
-			const rows = await this.store.since(this.readSeq, this.writerId);
-			if (rows.length === 0) return this.readSeq;
-			for (const row of rows) {
-				if (row.seq > this.readSeq) this.readSeq = row.seq;
-				const room = this.rooms.get(row.docId);
-				if (!room) {
-					this.rowsWhileLoading.get(row.docId)?.push(row);
-					continue;
-				}
-				try {
-					room.applyFromStore(row.data);
-				} catch (err) {
-					this.fail(room, err);
-				}
-			}
-		}
+	private async readStore(): Promise<void> {
+		const rooms = Array.from(this.rooms.values());
+		if (rooms.length === 0) return;
+		const heads = await this.store.heads(rooms.map((room) => room.id));
+		await Promise.all(
+			rooms
+				.filter((room) => (heads.get(room.id) ?? 0) > room.readSeq && this.holds(room))
+				.map((room) => room.readStored().catch((err: unknown) => this.fail(room, err)))
+		);
 	}
 
 	/** Commits what every room holds, then closes them (shutdown). */

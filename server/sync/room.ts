@@ -17,7 +17,7 @@ import { INDEX_DOC_ID } from '../../src/lib/doc/index-doc.ts';
 import { SHAPE_ROOT } from '../../src/lib/doc/shape-doc.ts';
 import { CLOSE } from '../../src/lib/sync/protocol.ts';
 import type { Logger } from '../log.ts';
-import { docFromUpdates, type DocStore, type StoredDoc } from '../store.ts';
+import { docFromUpdates, type Appended, type DocStore, type StoredDoc } from '../store.ts';
 import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '../update-guard.ts';
 import { Connection, type ConnectOptions, type Reach, type Unsaved } from './connection.ts';
 import { MAX_PENDING_BYTES, MAX_UNSAVED_UPDATES, STEP1_MIN_COST } from './limits.ts';
@@ -53,8 +53,6 @@ export interface RoomHost {
 	holds(room: Room): boolean;
 	/** The room has been empty for unloadAfterMs. */
 	unload(room: Room): void;
-	/** Applies every row other writers committed; resolves with the seq read up to. */
-	readStore(): Promise<number>;
 }
 
 export class Room {
@@ -88,8 +86,10 @@ export class Room {
 	private rows: number;
 	private compactAt: number;
 	private compactTimer: ReturnType<typeof setTimeout> | null = null;
-	/** The highest seq of this doc's own rows and of the rows it was loaded from. */
-	private storedSeq: number;
+	/** Every row of this doc in the store up to this seq is in the doc. */
+	private stored: number;
+	/** The read of rows other writers committed under way (one at a time). */
+	private reading: Promise<void> | null = null;
 
 	/** Throws when the stored updates cannot be applied (the registry reports it). */
 	constructor(
@@ -100,7 +100,7 @@ export class Room {
 		this.doc = docFromUpdates(stored.updates);
 		for (const u of stored.updates) this.bytes += u.length;
 		this.rows = stored.updates.length;
-		this.storedSeq = stored.seq;
+		this.stored = stored.seq;
 		this.compactAt = host.compactAfterRows;
 		this.presence = new Presence(this.doc, {
 			roomId: id,
@@ -190,12 +190,13 @@ export class Room {
 		const number = ++this.commitsStarted;
 		const { store, writerId } = this.host;
 		this.inFlight = store.commit({ updates: this.rowsOf(batch) }, writerId).then(
-			this.guarded((seq: number | null) => {
+			this.guarded((appended: Map<string, Appended> | null) => {
 				this.inFlight = null;
 				if (this.abandoned) return;
 				this.commitsDone = number;
 				this.rows++;
-				if (seq !== null && seq > this.storedSeq) this.storedSeq = seq;
+				const at = appended?.get(this.id);
+				if (at) this.committedAt(at);
 				this.afterCommit();
 			}),
 			(err: unknown) => {
@@ -216,6 +217,44 @@ export class Room {
 		const updates =
 			batch.length > 1 && bytes <= MERGE_IN_COMMIT_BYTES ? [Y.mergeUpdates(batch)] : batch;
 		return updates.map((update) => ({ docId: this.id, update }));
+	}
+
+	/**
+	 * This room's rows are in the log from at.prev to at.seq. If every row before them is in the
+	 * doc, so is everything up to at.seq; if not, another writer committed since the last read.
+	 */
+	private committedAt(at: Appended): void {
+		if (at.prev <= this.stored) this.stored = Math.max(this.stored, at.seq);
+		else void this.readStored().catch((err: unknown) => this.host.fail(this, err));
+	}
+
+	/** The seq up to which every row of this doc in the store is in the doc. */
+	get readSeq(): number {
+		return this.stored;
+	}
+
+	/**
+	 * Applies the rows committed after readSeq (other writers', and this room's own, which change
+	 * nothing); rejects when they cannot be read or applied. One read at a time: a call during one
+	 * reads again after it.
+	 */
+	readStored(): Promise<void> {
+		const previous = this.reading ?? Promise.resolve();
+		const next = previous
+			.catch(() => undefined)
+			.then(async () => {
+				if (this.abandoned) return;
+				const rows = await this.host.store.load(this.id, this.stored);
+				if (this.abandoned) return;
+				for (const update of rows.updates) this.applyFromStore(update);
+				this.stored = Math.max(this.stored, rows.seq);
+			});
+		this.reading = next;
+		const done = () => {
+			if (this.reading === next) this.reading = null;
+		};
+		next.then(done, done);
+		return next;
 	}
 
 	private afterCommit(): void {
@@ -591,22 +630,17 @@ export class Room {
 		this.inFlight = new Promise<void>((resolve) => (release = resolve));
 		try {
 			const started = performance.now();
-			const readUpTo = await this.host.readStore();
-			// Rows of this doc read meanwhile went to the registry's room only: if this is no longer
-			// it (unloading, dropped), the state may lack them.
+			await this.readStored();
+			// A room unloading or dropped no longer reads the store: leave the log to the next one.
 			if (this.abandoned || !this.host.holds(this)) return;
 			if (this.holdsPending()) {
 				this.laterCompact();
 				return;
 			}
 			const state = Y.encodeStateAsUpdate(this.doc);
+			const through = this.stored;
 			const { store, writerId, log } = this.host;
-			const removed = await store.replaceLog(
-				this.id,
-				state,
-				Math.max(this.storedSeq, readUpTo),
-				writerId
-			);
+			const removed = await store.replaceLog(this.id, state, through, writerId);
 			this.rows = 1;
 			this.compactAt = this.host.compactAfterRows;
 			this.bytes = state.length;
