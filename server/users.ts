@@ -171,6 +171,7 @@ export class SqliteUserStore implements UserStore {
 		const token = randomBytes(32).toString('base64url');
 		const id = sessionIdOf(token);
 		const now = Date.now();
+		if (!this.row(username)) throw new UserError(`no user ${username}`);
 		this.stmts.insertSession.run(id, username, now, now + this.sessionTtlMs);
 		const session = await this.session(token);
 		if (!session) throw new UserError(`no user ${username}`);
