@@ -33,6 +33,18 @@ function keepBuildErrors(plugins: Plugin[]): Plugin[] {
 	});
 }
 
+/** The suites that run on both stores: the store contract, sync, durability, history. */
+const POSTGRES_SUITES = [
+	'test/server/sync.test.ts',
+	'test/reliability/update-log.test.ts',
+	'test/server/durability.test.ts',
+	'test/server/group-commit.test.ts',
+	'test/reliability/relay-before-commit.test.ts',
+	'test/reliability/crash.test.ts',
+	'test/server/presence.test.ts',
+	'test/server/history-api.test.ts'
+];
+
 export default defineConfig({
 	plugins: [
 		sveltekit(),
@@ -92,14 +104,32 @@ export default defineConfig({
 		}
 	},
 	test: {
-		include: [
-			'test/unit/**/*.test.ts',
-			'test/server/**/*.test.ts',
-			'test/reliability/**/*.test.ts'
-		],
 		environment: 'node',
 		expect: { requireAssertions: true },
 		testTimeout: 30_000,
-		hookTimeout: 30_000
+		hookTimeout: 30_000,
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'sqlite',
+					include: [
+						'test/unit/**/*.test.ts',
+						'test/server/**/*.test.ts',
+						'test/reliability/**/*.test.ts'
+					]
+				}
+			},
+			{
+				// The store and sync suites again, on PostgreSQL (cluster mode's store of record).
+				extends: true,
+				test: {
+					name: 'postgres',
+					include: POSTGRES_SUITES,
+					env: { SHINKO_TEST_STORE: 'postgres' },
+					globalSetup: ['test/helpers/postgres-setup.ts']
+				}
+			}
+		]
 	}
 });

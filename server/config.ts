@@ -26,7 +26,12 @@ const envSchema = z.object({
 		.min(1024 * 1024)
 		.default(64 * 1024 * 1024),
 	PUBLIC_ORIGIN: z.url().optional(),
-	BUILD_DIR: z.string().min(1).optional()
+	BUILD_DIR: z.string().min(1).optional(),
+	// Cluster mode: the store of record in PostgreSQL.
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+		.optional()
 });
 
 export interface Config {
@@ -41,6 +46,8 @@ export interface Config {
 	publicOrigin?: string;
 	/** The built app to serve (default: ./build beside the server). */
 	buildDir?: string;
+	/** Cluster mode: the store of record is this PostgreSQL database, not SQLite in dataDir. */
+	databaseUrl?: string;
 	/** How often renewed presence is sent on (tests shorten it; not an env var). */
 	presenceRenewMs?: number;
 	/** Rows of a table that make it due for compaction while running (tests; not an env var). */
@@ -69,6 +76,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		initialAdminPassword: e.INITIAL_ADMIN_PASSWORD,
 		sessionTtlMs: e.SESSION_TTL_HOURS * 3600 * 1000,
 		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, ''),
-		buildDir: e.BUILD_DIR ? resolve(e.BUILD_DIR) : undefined
+		buildDir: e.BUILD_DIR ? resolve(e.BUILD_DIR) : undefined,
+		databaseUrl: e.DATABASE_URL
 	};
 }

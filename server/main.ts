@@ -8,20 +8,22 @@ import { Auth } from './auth.ts';
 import { readConfig, type Config } from './config.ts';
 import { createHttpServer, DEFAULT_BUILD_DIR } from './http.ts';
 import { consoleLogger, type Logger } from './log.ts';
-import { SqliteStore } from './store.ts';
+import { PgStore } from './pg/store.ts';
+import type { ServerStore } from './store.ts';
 import { openCheckedStore, StoreCheckError } from './store-check.ts';
 import { SyncServer } from './sync/registry.ts';
 import { seedIfEmpty } from './tables.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
 import { HistoryApi } from './history-api.ts';
 import { Snapshots } from './snapshots.ts';
-import type { UserStore } from './users.ts';
+import { UserError, type UserStore } from './users.ts';
 
 export interface RunningServer {
 	url: string;
 	port: number;
 	sync: SyncServer;
-	store: SqliteStore;
+	/** SQLite in the data dir, or PostgreSQL in cluster mode (DATABASE_URL). */
+	store: ServerStore;
 	users: UserStore;
 	/** Set when this start created the admin with a random password (printed once). */
 	generatedAdminPassword?: string;
@@ -32,17 +34,24 @@ export async function startServer(
 	config: Config,
 	log: Logger = consoleLogger
 ): Promise<RunningServer> {
-	const store = openCheckedStore(config.dataDir);
+	const store: ServerStore = config.databaseUrl
+		? await PgStore.open(config.databaseUrl, log)
+		: openCheckedStore(config.dataDir);
 	const writerId = `server-${process.pid}-${randomBytes(4).toString('hex')}`;
-	let compacted = 0;
-	for (const docId of await store.docIds()) {
-		// One table that cannot be read (or written) must not keep the others from being served.
-		try {
-			compacted += await store.compact(docId);
-		} catch (err) {
-			reportCompactionFailure(log, docId, err, config.dataDir);
-		}
-	}
+	// In cluster mode the first process to start compacts; the others find it doing so and go on.
+	const compacted =
+		(await store.exclusively('startup-compaction', async () => {
+			let rows = 0;
+			for (const docId of await store.docIds()) {
+				// One table that cannot be read (or written) must not keep the others from being served.
+				try {
+					rows += await store.compact(docId);
+				} catch (err) {
+					reportCompactionFailure(log, docId, err, config.dataDir);
+				}
+			}
+			return rows;
+		})) ?? 0;
 	const seeded = await seedIfEmpty(store, writerId);
 	if (seeded) log.info('seeded the reference table', { docId: seeded });
 	const users = store.users(config.sessionTtlMs);
@@ -55,11 +64,17 @@ export async function startServer(
 	}
 	let generatedAdminPassword: string | undefined;
 	if ((await users.count()) === 0) {
-		const password = config.initialAdminPassword ?? (generatedAdminPassword = randomPassword());
-		await users.add('admin', 'admin', await hashPassword(password), '管理者');
-		log.info('created user admin', {
-			passwordFrom: config.initialAdminPassword ? 'INITIAL_ADMIN_PASSWORD' : 'generated'
-		});
+		const password = config.initialAdminPassword ?? randomPassword();
+		try {
+			await users.add('admin', 'admin', await hashPassword(password), '管理者');
+			if (!config.initialAdminPassword) generatedAdminPassword = password;
+			log.info('created user admin', {
+				passwordFrom: config.initialAdminPassword ? 'INITIAL_ADMIN_PASSWORD' : 'generated'
+			});
+		} catch (err) {
+			// Another process starting at the same time created it first (cluster mode).
+			if (!(err instanceof UserError)) throw err;
+		}
 	}
 	const sync = new SyncServer({
 		store,
@@ -84,9 +99,12 @@ export async function startServer(
 		sync,
 		log
 	});
-	// Quarter-end and daily snapshots: checked at start and every ten minutes.
-	await history.takeAutomatic();
-	const snapshotTimer = setInterval(() => void history.takeAutomatic(), 10 * 60 * 1000);
+	// Quarter-end and daily snapshots: checked at start and every ten minutes, by one process at a
+	// time in cluster mode.
+	const takeSnapshots = () =>
+		store.exclusively('automatic-snapshots', () => history.takeAutomatic());
+	await takeSnapshots();
+	const snapshotTimer = setInterval(() => void takeSnapshots(), 10 * 60 * 1000);
 	snapshotTimer.unref();
 	const { server, wss } = createHttpServer(sync, auth, {
 		history,
@@ -119,7 +137,11 @@ export async function startServer(
 		? undefined
 		: setInterval(() => writePid() && clearInterval(pidTimer), 5000);
 	pidTimer?.unref();
-	log.info('listening', { url, dataDir: config.dataDir, compactedRows: compacted });
+	log.info('listening', {
+		url,
+		store: config.databaseUrl ? 'postgresql' : config.dataDir,
+		compactedRows: compacted
+	});
 
 	let closing: Promise<void> | null = null;
 	return {

@@ -12,6 +12,7 @@ import { addTable, INDEX_DOC_ID } from '../../src/lib/doc/index-doc.ts';
 import { countingSocket, SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { startServer, type RunningServer } from '../../server/main.ts';
 import type { Config } from '../../server/config.ts';
+import { databaseUrlOf } from './store.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,7 +23,8 @@ export function tempDataDir(): { dir: string; remove(): void } {
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 
-export function startTestServer(
+/** A server on the store of `dataDir`: SQLite there, or its PostgreSQL database (store.ts). */
+export async function startTestServer(
 	dataDir: string,
 	port = 0,
 	overrides: Partial<Config> = {}
@@ -32,6 +34,7 @@ export function startTestServer(
 			port,
 			host: '127.0.0.1',
 			dataDir,
+			databaseUrl: await databaseUrlOf(dataDir),
 			maxMessageBytes: 16 * 1024 * 1024,
 			initialAdminPassword: ADMIN_PASSWORD,
 			sessionTtlMs: 3600_000,
@@ -80,10 +83,12 @@ export async function spawnServer(
 		from === 'sources'
 			? [join(ROOT, 'bin/serve.js')]
 			: ['--enable-source-maps', join(ROOT, 'dist/server.js')];
+	const databaseUrl = await databaseUrlOf(dataDir);
 	const child = spawn(process.execPath, args, {
 		cwd: ROOT,
 		env: {
 			...process.env,
+			...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
 			DATA_DIR: dataDir,
 			PORT: String(port),
 			HOST: '127.0.0.1',

@@ -8,6 +8,7 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { openStore } from '../helpers/store.ts';
 import { countingSocket, SavedAcks, type CountingSocket } from '../../src/lib/sync/saved-acks.ts';
 import {
 	authedSocket,
@@ -154,10 +155,12 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 }
 
 async function checkStore(dataDir: string, acknowledged: Edit[], round: number): Promise<void> {
-	const store = new SqliteStore(dataDir);
+	const store = await openStore(dataDir);
 	try {
-		const integrity = store.db.pragma('integrity_check', { simple: true });
-		if (integrity !== 'ok') throw new Error(`round ${round}: integrity_check says ${integrity}`);
+		if (store instanceof SqliteStore) {
+			const integrity = store.db.pragma('integrity_check', { simple: true });
+			if (integrity !== 'ok') throw new Error(`round ${round}: integrity_check says ${integrity}`);
+		}
 		const doc = await loadDoc(store, DOC_ID);
 		const text = doc.getText('t').toString();
 		const map = doc.getMap('m');
@@ -175,7 +178,7 @@ async function checkStore(dataDir: string, acknowledged: Edit[], round: number):
 		}
 		doc.destroy();
 	} finally {
-		store.closeNow();
+		await store.close();
 	}
 }
 
@@ -206,7 +209,7 @@ async function converge(
 			throw new Error(`${err.message} (${distinct.size} distinct client states)`);
 		});
 		// The server relays before it commits: what the probe has reaches the disk a moment later.
-		const store = new SqliteStore(dataDir);
+		const store = await openStore(dataDir);
 		try {
 			await waitFor(
 				async () => {
@@ -219,7 +222,7 @@ async function converge(
 				5_000
 			);
 		} finally {
-			store.closeNow();
+			await store.close();
 		}
 	} finally {
 		probe.provider.destroy();

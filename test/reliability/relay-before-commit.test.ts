@@ -6,7 +6,8 @@
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { loadDoc } from '../../server/store.ts';
+import { openStore } from '../helpers/store.ts';
 import { countingSocket, SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import {
@@ -25,14 +26,14 @@ const ROUNDS = 12;
 
 /** What the store says, read with the server stopped. */
 async function storedWords(dataDir: string): Promise<string[]> {
-	const store = new SqliteStore(dataDir);
+	const store = await openStore(dataDir);
 	try {
 		const doc = await loadDoc(store, DOC);
 		const words = Array.from(doc.getMap('w').keys()).sort();
 		doc.destroy();
 		return words;
 	} finally {
-		store.closeNow();
+		await store.close();
 	}
 }
 

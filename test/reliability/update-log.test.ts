@@ -3,9 +3,17 @@
 // meanwhile.
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { loadDoc } from '../../server/store.ts';
+import { openStore } from '../helpers/store.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
-import { connectClient, login, startCleanedServer, synced, waitFor } from '../helpers/server.ts';
+import {
+	connectClient,
+	login,
+	startTestServer,
+	synced,
+	tempDataDir,
+	waitFor
+} from '../helpers/server.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,10 +25,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the update log under a long run', () => {
 	it('keeps a row another writer commits just before a compaction', async () => {
 		// The store is read only by the compaction itself here: no poll in between.
-		const running = await startCleanedServer(cleanups, {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const running = await startTestServer(data.dir, 0, {
 			compactAfterRows: 5,
 			storePollMs: 3600_000
 		});
+		cleanups.push(() => running.close());
 		const cookie = await login(running.url);
 		const client = connectClient(running.url, 'log', cookie, { acks: true });
 		cleanups.push(() => client.provider.destroy());
@@ -32,12 +43,16 @@ describe('the update log under a long run', () => {
 			await waitFor(() => acks.allSaved, 'the edit saved');
 		}
 		// The compaction is due a second after the commit that reached 5 rows.
-		const other = new SqliteStore(running.store.db.name.replace(/\/[^/]+$/, ''));
+		const other = await openStore(data.dir);
 		cleanups.push(() => other.close());
 		const doc = new Y.Doc();
 		doc.getMap('m').set('other', 1);
 		await other.commit({ updates: [{ docId: 'log', update: Y.encodeStateAsUpdate(doc) }] }, 'cli');
-		await waitFor(() => other.loadNow('log').updates.length === 1, 'the log compacted', 5000);
+		await waitFor(
+			async () => (await other.load('log')).updates.length === 1,
+			'the log compacted',
+			5000
+		);
 		const stored = await loadDoc(other, 'log');
 		expect(stored.getMap('m').get('other')).toBe(1);
 		expect(stored.getMap('m').size).toBe(7);
@@ -46,7 +61,10 @@ describe('the update log under a long run', () => {
 
 	it('stays compacted while people type and another writer appends, and loses nothing', async () => {
 		const COMPACT_AFTER = 10;
-		const running = await startCleanedServer(cleanups, { compactAfterRows: COMPACT_AFTER });
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const running = await startTestServer(data.dir, 0, { compactAfterRows: COMPACT_AFTER });
+		cleanups.push(() => running.close());
 		const cookie = await login(running.url);
 		const clients = Array.from({ length: 5 }, () => {
 			const c = connectClient(running.url, 'log', cookie, { acks: true });
@@ -56,7 +74,7 @@ describe('the update log under a long run', () => {
 		for (const c of clients) await synced(c.provider);
 
 		// Another writer's rows, committed through its own connection to the store.
-		const other = new SqliteStore(running.store.db.name.replace(/\/[^/]+$/, ''));
+		const other = await openStore(data.dir);
 		cleanups.push(() => other.close());
 		const rowCounts: number[] = [];
 		let written = 0;
@@ -75,12 +93,12 @@ describe('the update log under a long run', () => {
 				written++;
 			}
 			await sleep(100);
-			rowCounts.push(other.loadNow('log').updates.length);
+			rowCounts.push((await other.load('log')).updates.length);
 		}
 		await waitFor(() => clients.every((c) => c.acks.allSaved), 'every edit saved', 20_000);
 		// A moment for the last compaction.
 		await sleep(1500);
-		rowCounts.push(other.loadNow('log').updates.length);
+		rowCounts.push((await other.load('log')).updates.length);
 
 		// 40 rounds of 25 edits wrote a row per commit, a few each round: the log was cut back while
 		// running, again and again (at most a second's rows after reaching the limit).

@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
-import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { loadDoc, STORE_FILE } from '../../server/store.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import {
 	authedSocket,
@@ -17,16 +19,17 @@ import {
 	wsUrl
 } from '../helpers/server.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
+import { ON_POSTGRES, openStore } from '../helpers/store.ts';
 
 const cleanups = useCleanups();
 
 async function storedText(dataDir: string, docId: string, name: string): Promise<string> {
-	const store = new SqliteStore(dataDir);
+	const store = await openStore(dataDir);
 	try {
 		const doc = await loadDoc(store, docId);
 		return doc.getText(name).toString();
 	} finally {
-		store.closeNow();
+		await store.close();
 	}
 }
 
@@ -64,6 +67,8 @@ describe('sync server', () => {
 		b.provider.destroy();
 		await server.close();
 		expect(await storedText(data.dir, 'room2', 't')).toBe(a.doc.getText('t').toString());
+		// On PostgreSQL (cluster mode) nothing of the docs is in the data dir.
+		expect(existsSync(join(data.dir, STORE_FILE))).toBe(!ON_POSTGRES);
 
 		server = await startTestServer(data.dir);
 		cleanups.push(() => server.close());
@@ -171,14 +176,14 @@ describe('sync server', () => {
 		const client = connectClient(server.url, 'room5', await login(server.url));
 		cleanups.push(() => client.provider.destroy());
 		await synced(client.provider);
-		const other = new SqliteStore(data.dir);
+		const other = await openStore(data.dir);
 		const doc = new Y.Doc();
 		doc.getText('t').insert(0, '外部から');
 		await other.commit(
 			{ updates: [{ docId: 'room5', update: Y.encodeStateAsUpdate(doc) }] },
 			'cli'
 		);
-		other.closeNow();
+		await other.close();
 		await waitFor(() => client.doc.getText('t').toString() === '外部から', 'external write');
 		expect(client.doc.getText('t').toString()).toBe('外部から');
 	});
