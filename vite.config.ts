@@ -112,11 +112,12 @@ export default defineConfig({
 			{
 				extends: true,
 				test: {
-					name: 'sqlite',
+					name: 'default',
 					include: [
 						'test/unit/**/*.test.ts',
 						'test/server/**/*.test.ts',
-						'test/reliability/**/*.test.ts'
+						'test/reliability/**/*.test.ts',
+						'test/cluster/**/*.test.ts'
 					]
 				}
 			},

@@ -1,0 +1,152 @@
+// Several server processes on one PostgreSQL (cluster mode): started together they create the
+// admin and seed the reference table once; a login on one is valid on all; stock y-websocket
+// clients spread across them converge; kill -9 of one mid-edit loses nothing acknowledged, and
+// its clients converge through another.
+import type { ChildProcess } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { silentLogger } from '../../server/log.ts';
+import { PgStore } from '../../server/pg/store.ts';
+import { loadDoc } from '../../server/store.ts';
+import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
+import { countingSocket } from '../../src/lib/sync/saved-acks.ts';
+import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import {
+	authedSocket,
+	exited,
+	login,
+	spawnServer,
+	synced,
+	tempDataDir,
+	waitFor,
+	wsUrl
+} from '../helpers/server.ts';
+
+const cleanups = useCleanups();
+let postgres: TestPostgres;
+beforeAll(async () => {
+	postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.remove());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Process {
+	url: string;
+	child: ChildProcess;
+}
+
+/** `n` server processes on one database, started at the same moment. */
+async function startProcesses(n: number, databaseUrl: string): Promise<Process[]> {
+	return Promise.all(
+		Array.from({ length: n }, async () => {
+			const data = tempDataDir();
+			cleanups.push(data.remove);
+			const server = await spawnServer(data.dir, 0, { DATABASE_URL: databaseUrl });
+			cleanups.push(async () => {
+				server.child.kill('SIGKILL');
+				await exited(server.child);
+			});
+			return server;
+		})
+	);
+}
+
+/** A stock y-websocket client on one process, counting what it sends (for the saved-acks). */
+function client(url: string, docId: string, cookie: string, doc = new Y.Doc()) {
+	const provider = new WebsocketProvider(wsUrl(url), docId, doc, {
+		WebSocketPolyfill: countingSocket(authedSocket(url, cookie)),
+		disableBc: true,
+		params: { acks: '1' }
+	});
+	cleanups.push(() => provider.destroy());
+	return { doc, provider, acks: new SavedAcks(provider) };
+}
+
+describe('several server processes on one PostgreSQL', () => {
+	it('start together once, share logins, and converge with clients spread across them', async () => {
+		const databaseUrl = await postgres.createDatabase();
+		const processes = await startProcesses(3, databaseUrl);
+		const store = await PgStore.open(databaseUrl, silentLogger);
+		cleanups.push(() => store.close());
+		expect((await store.users(3600_000).list()).map((u) => u.username)).toEqual(['admin']);
+		expect(listTables(await loadDoc(store, INDEX_DOC_ID))).toHaveLength(1);
+
+		// One login, used on every process.
+		const cookie = await login(processes[0]!.url);
+		const clients = processes.flatMap((p) => [0, 1].map(() => client(p.url, 'spread', cookie)));
+		await Promise.all(clients.map((c) => synced(c.provider)));
+		clients.forEach((c, i) => c.doc.getMap('m').set(`c${i}`, i));
+		const expected = Object.fromEntries(clients.map((_, i) => [`c${i}`, i]));
+		await waitFor(
+			() => clients.every((c) => isDeepStrictEqual(c.doc.getMap('m').toJSON(), expected)),
+			'every client to have every edit',
+			10_000
+		);
+		await waitFor(() => clients.every((c) => c.acks.allSaved), 'every edit saved');
+		expect((await loadDoc(store, 'spread')).getMap('m').toJSON()).toEqual(expected);
+	}, 60_000);
+
+	it('loses nothing acknowledged when one is killed -9 mid-edit; its clients converge through another', async () => {
+		const databaseUrl = await postgres.createDatabase();
+		const processes = await startProcesses(3, databaseUrl);
+		const cookie = await login(processes[0]!.url);
+		const clients = processes.flatMap((p, n) =>
+			[0, 1].map(() => ({ n, ...client(p.url, 'kill', cookie) }))
+		);
+		await Promise.all(clients.map((c) => synced(c.provider)));
+
+		// Everyone types; each word remembers how many updates its client had sent with it.
+		const words: { client: number; token: string; sentAt: number }[] = [];
+		let typing = true;
+		const typists = clients.map(async (c, i) => {
+			const text = c.doc.getText('t');
+			for (let k = 0; typing; k++) {
+				const token = `<${i}:${k}>`;
+				text.insert(text.length, token);
+				words.push({ client: i, token, sentAt: c.acks.sent });
+				await sleep(5);
+			}
+		});
+		await sleep(600);
+		const victim = processes[2]!;
+		// Words typed from here on may go to a socket that is closing or not yet open.
+		const typedBeforeKill = words.length;
+		const ackedAtKill = clients.map((c) => c.acks.acked);
+		victim.child.kill('SIGKILL');
+		await exited(victim.child);
+		await sleep(200);
+		typing = false;
+		await Promise.all(typists);
+
+		const orphans = clients.filter((c) => c.n === 2);
+		const acknowledged = words
+			.slice(0, typedBeforeKill)
+			.filter((w) => clients[w.client]!.n === 2 && w.sentAt <= ackedAtKill[w.client]!);
+		expect(acknowledged.length).toBeGreaterThan(5);
+		const store = await PgStore.open(databaseUrl, silentLogger);
+		cleanups.push(() => store.close());
+		const stored = (await loadDoc(store, 'kill')).getText('t').toString();
+		expect(acknowledged.filter((w) => !stored.includes(w.token))).toEqual([]);
+
+		// The load balancer sends the dead process's clients to another: same replica, new socket.
+		const moved = orphans.map((c) => {
+			c.provider.destroy();
+			return client(processes[0]!.url, 'kill', cookie, c.doc);
+		});
+		const everyone = [...clients.filter((c) => c.n !== 2), ...moved];
+		await Promise.all(moved.map((c) => synced(c.provider)));
+		const all = () => everyone.map((c) => c.doc.getText('t').toString());
+		await waitFor(() => new Set(all()).size === 1, 'every replica to converge', 15_000);
+		for (const w of words) expect(all()[0]).toContain(w.token);
+		await waitFor(
+			async () => (await loadDoc(store, 'kill')).getText('t').toString() === all()[0],
+			'the store to hold it all',
+			10_000
+		);
+	}, 90_000);
+});
