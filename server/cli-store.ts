@@ -17,6 +17,7 @@ import {
 	rmSync,
 	statSync
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
@@ -24,7 +25,10 @@ import { DOC_ID } from '../src/lib/model/sheet-constants.ts';
 import { readConfig } from './config.ts';
 import { NAME_MAX, SNAPSHOT_KINDS, snapshotSheet, validSnapshotName } from './snapshots.ts';
 import { PASSWORD_HASH } from './passwords.ts';
-import { MARK_FILE, SqliteStore, STORE_FILE, writeCommitMark } from './store.ts';
+import { silentLogger } from './log.ts';
+import { copyPostgresToSqlite, copySqliteToPostgres, type Copied } from './pg/copy.ts';
+import { PgStore } from './pg/store.ts';
+import { MARK_FILE, SqliteStore, STORE_FILE, writeCommitMark, type ServerStore } from './store.ts';
 import { MAX_CLOCK } from './update-guard.ts';
 import { ROLES, roleSchema, usernameSchema } from './users.ts';
 
@@ -55,6 +59,38 @@ export function cliDataDir(): string {
 	const note = explicit ? '' : '（DATA_DIR 未設定のため既定の ./data）';
 	process.stderr.write(`shinko: ストア ${store}${note}\n`);
 	return dataDir;
+}
+
+/** Where the commands read and write: the data dir's SQLite, or cluster mode's PostgreSQL. */
+export type StoreTarget = { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string };
+
+/**
+ * The store every command works on, said on stderr: PostgreSQL when DATABASE_URL is set (cluster
+ * mode, its password not shown), or else the data dir's SQLite (cliDataDir).
+ */
+export function cliStoreTarget(): StoreTarget {
+	const { databaseUrl } = readConfig();
+	if (!databaseUrl) return { kind: 'sqlite', dataDir: cliDataDir() };
+	process.stderr.write(`shinko: ストア ${shownUrl(databaseUrl)} (DATABASE_URL)\n`);
+	return { kind: 'postgres', url: databaseUrl };
+}
+
+/** A database URL without its password, for messages. */
+export function shownUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = '***';
+		return parsed.toString();
+	} catch {
+		return 'postgres://…';
+	}
+}
+
+/** Opens the store of a target (close it when done). */
+export async function openStoreAt(target: StoreTarget): Promise<ServerStore> {
+	return target.kind === 'postgres'
+		? PgStore.open(target.url, silentLogger)
+		: new SqliteStore(target.dataDir);
 }
 
 /** The path a write to `path` lands on: symlinks followed, even dangling ones, to the last part. */
@@ -149,7 +185,13 @@ function tableNames(db: Database.Database): Set<string> {
 export async function backupCommand(args: string[], out: (line: string) => void): Promise<number> {
 	const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
 	if (!values.out) throw new CliUsageError(STORE_USAGE);
-	const dataDir = cliDataDir();
+	const target = cliStoreTarget();
+	if (target.kind === 'postgres') {
+		const copied = await backupPostgres(target.url, values.out);
+		out(`バックアップしました: ${values.out} (${copiedText(copied)})`);
+		return 0;
+	}
+	const dataDir = target.dataDir;
 	checkOutPath(values.out, dataDir);
 	const store = new SqliteStore(dataDir);
 	try {
@@ -163,11 +205,147 @@ export async function backupCommand(args: string[], out: (line: string) => void)
 	return 0;
 }
 
-export function restoreCommand(args: string[], out: (line: string) => void): number {
+/**
+ * Cluster mode's backup: the same SQLite file a single server's backup is, made from one
+ * consistent snapshot of the database while servers go on writing.
+ */
+async function backupPostgres(url: string, out: string): Promise<Copied> {
+	// Beside --out, so the final rename is atomic; removed whatever happens.
+	const staging = mkdtempSync(join(dirname(resolve(out)), '.shinko-backup-'));
+	try {
+		const built = new SqliteStore(staging);
+		let copied: Copied;
+		try {
+			built.users(readConfig().sessionTtlMs);
+			built.snapshots();
+			const store = await PgStore.open(url, silentLogger);
+			try {
+				copied = await copyPostgresToSqlite(store.pool, built);
+			} finally {
+				await store.close();
+			}
+			built.db.pragma('wal_checkpoint(TRUNCATE)');
+		} finally {
+			built.closeNow();
+		}
+		const file = join(staging, STORE_FILE);
+		openStoreFile(file).close();
+		const fd = openSync(file, 'r+');
+		fsyncSync(fd);
+		closeSync(fd);
+		renameSync(file, out);
+		return copied;
+	} finally {
+		rmSync(staging, { recursive: true, force: true });
+	}
+}
+
+function copiedText(c: Copied): string {
+	return `表 ${c.docs}、履歴 ${c.rows} 行、利用者 ${c.users}、スナップショット ${c.snapshots}`;
+}
+
+/**
+ * A backup file checked as a restore checks it, built into a new SQLite store in a temp dir:
+ * `use` gets it (read-only) with the notes on what was left behind.
+ */
+async function withCheckedBackup<T>(
+	file: string,
+	use: (built: Database.Database, notes: string[]) => Promise<T>
+): Promise<T> {
+	const source = openStoreFile(file);
+	const staging = mkdtempSync(join(tmpdir(), 'shinko-restore-'));
+	try {
+		const notes = buildStore(source, file, staging);
+		source.close();
+		const built = new Database(join(staging, STORE_FILE), { readonly: true, fileMustExist: true });
+		try {
+			return await use(built, notes);
+		} finally {
+			built.close();
+		}
+	} finally {
+		source.close();
+		rmSync(staging, { recursive: true, force: true });
+	}
+}
+
+/** Cluster mode's restore: the database replaced by the backup, what it held kept in a file. */
+async function restorePostgres(
+	url: string,
+	file: string,
+	out: (line: string) => void
+): Promise<number> {
+	return withCheckedBackup(file, async (built, notes) => {
+		const store = await PgStore.open(url, silentLogger);
+		try {
+			if ((await store.docIds()).length > 0 || (await store.users(1).count()) > 0) {
+				const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+				const keep = join(dirname(resolve(file)), `shinko-before-restore-${stamp}.sqlite`);
+				await backupPostgres(url, keep);
+				out(`元のデータは ${keep} に残しました`);
+			}
+			const copied = await copySqliteToPostgres(built, store.pool, { replace: true });
+			for (const note of notes) out(note);
+			out(`戻しました: ${file} → ${shownUrl(url)} (${copiedText(copied)})`);
+			return 0;
+		} finally {
+			await store.close();
+		}
+	});
+}
+
+export const MIGRATE_USAGE = `  shinko migrate-store --to postgres://…   DATA_DIR のストア全体を空の PostgreSQL に移す`;
+
+/**
+ * `shinko migrate-store --to postgres://…`: the data dir's whole store (tables and their history,
+ * users, snapshots) into an empty PostgreSQL database, from a consistent copy, checked as a
+ * restore checks a backup.
+ */
+export async function migrateStoreCommand(
+	args: string[],
+	out: (line: string) => void
+): Promise<number> {
+	const { values } = parseArgs({ args, options: { to: { type: 'string' } } });
+	const to = values.to;
+	if (!to || !/^postgres(ql)?:\/\//.test(to)) throw new CliUsageError(MIGRATE_USAGE);
+	const dataDir = cliDataDir();
+	if (!existsSync(join(dataDir, STORE_FILE)))
+		throw new CliUsageError(`ストア ${join(dataDir, STORE_FILE)} がありません`);
+	const staging = mkdtempSync(join(tmpdir(), 'shinko-migrate-'));
+	try {
+		const copy = join(staging, 'copy.sqlite');
+		const live = new SqliteStore(dataDir);
+		try {
+			// SQLite's online backup: consistent even while a server writes.
+			await live.db.backup(copy);
+		} finally {
+			live.closeNow();
+		}
+		return await withCheckedBackup(copy, async (built, notes) => {
+			const store = await PgStore.open(to, silentLogger);
+			try {
+				const copied = await copySqliteToPostgres(built, store.pool, { replace: false });
+				for (const note of notes) out(note);
+				out(`移しました: ${join(dataDir, STORE_FILE)} → ${shownUrl(to)} (${copiedText(copied)})`);
+				if (runningServer(dataDir) !== null)
+					out('サーバーが動いています。この後の書き込みは移っていません。');
+				return 0;
+			} finally {
+				await store.close();
+			}
+		});
+	} finally {
+		rmSync(staging, { recursive: true, force: true });
+	}
+}
+
+export async function restoreCommand(args: string[], out: (line: string) => void): Promise<number> {
 	const { positionals } = parseArgs({ args, allowPositionals: true });
 	const file = positionals[0];
 	if (!file || positionals.length !== 1) throw new CliUsageError(STORE_USAGE);
-	const dataDir = cliDataDir();
+	const target = cliStoreTarget();
+	if (target.kind === 'postgres') return restorePostgres(target.url, file, out);
+	const dataDir = target.dataDir;
 	const pid = runningServer(dataDir);
 	if (pid !== null) {
 		throw new CliUsageError(`サーバーが動いています (pid ${pid})。停止してから戻してください。`);

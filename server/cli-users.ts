@@ -1,9 +1,8 @@
 // `shinko users …`: manage logins in DATA_DIR (works while the server runs; SQLite WAL).
 import { parseArgs } from 'node:util';
-import { cliDataDir, CliUsageError } from './cli-store.ts';
+import { cliStoreTarget, CliUsageError, openStoreAt, type StoreTarget } from './cli-store.ts';
 import { readConfig } from './config.ts';
 import { hashPassword } from './passwords.ts';
-import { SqliteStore } from './store.ts';
 import { roleSchema, usernameSchema, UserError, type UserStore } from './users.ts';
 
 export const USERS_USAGE = `  shinko users add NAME --role admin|editor|viewer [--display-name 表示名]
@@ -59,11 +58,13 @@ async function newPassword(): Promise<string> {
 	return password;
 }
 
-function openUsers(dataDir: string): { users: UserStore; close(): void } {
-	const store = new SqliteStore(dataDir);
+async function openUsers(
+	target: StoreTarget
+): Promise<{ users: UserStore; close(): Promise<void> }> {
+	const store = await openStoreAt(target);
 	return {
 		users: store.users(readConfig().sessionTtlMs),
-		close: () => store.closeNow()
+		close: () => store.close()
 	};
 }
 
@@ -88,54 +89,54 @@ export async function usersCommand(args: string[], out: (line: string) => void):
 		throw new CliUsageError(USERS_USAGE);
 	}
 	// Before a password is asked for: a store no server reads would take it silently.
-	const dataDir = cliDataDir();
+	const target = cliStoreTarget();
 	switch (sub) {
 		case 'add': {
 			const username = name(positionals);
 			const role = roleSchema.safeParse(values.role);
 			if (!role.success) throw new CliUsageError('--role は admin / editor / viewer のどれかです');
 			const hash = await hashPassword(await newPassword());
-			const { users, close } = openUsers(dataDir);
+			const { users, close } = await openUsers(target);
 			try {
 				await users.add(username, role.data, hash, values['display-name']?.trim() || username);
 			} finally {
-				close();
+				await close();
 			}
 			out(`ユーザー ${username} (${role.data}) を追加しました`);
 			return 0;
 		}
 		case 'list': {
-			const { users, close } = openUsers(dataDir);
+			const { users, close } = await openUsers(target);
 			try {
 				for (const u of await users.list()) out(`${u.username}\t${u.role}\t${u.displayName}`);
 			} finally {
-				close();
+				await close();
 			}
 			return 0;
 		}
 		case 'remove': {
 			const username = name(positionals);
-			const { users, close } = openUsers(dataDir);
+			const { users, close } = await openUsers(target);
 			try {
 				if (!(await users.remove(username))) throw new UserError(`ユーザー ${username} はいません`);
 			} finally {
-				close();
+				await close();
 			}
 			out(`ユーザー ${username} を削除しました（ログイン中の接続は切断されます）`);
 			return 0;
 		}
 		case 'passwd': {
 			const username = name(positionals);
-			const { users: check, close: closeCheck } = openUsers(dataDir);
-			const exists = !!check.get(username);
-			closeCheck();
+			const { users: check, close: closeCheck } = await openUsers(target);
+			const exists = (await check.get(username)) !== undefined;
+			await closeCheck();
 			if (!exists) throw new UserError(`ユーザー ${username} はいません`);
 			const hash = await hashPassword(await newPassword());
-			const { users, close } = openUsers(dataDir);
+			const { users, close } = await openUsers(target);
 			try {
 				await users.setPassword(username, hash);
 			} finally {
-				close();
+				await close();
 			}
 			out(`ユーザー ${username} のパスワードを変更しました（他の端末はログアウトされます）`);
 			return 0;

@@ -14,13 +14,17 @@ import { DOC_ID } from '../src/lib/model/schema.ts';
 import {
 	backupCommand,
 	checkOutPath,
-	cliDataDir,
+	cliStoreTarget,
+	migrateStoreCommand,
+	MIGRATE_USAGE,
 	CliUsageError,
+	openStoreAt,
 	restoreCommand,
 	STORE_USAGE
 } from './cli-store.ts';
 import { usersCommand, USERS_USAGE } from './cli-users.ts';
-import { docFromUpdates, SqliteStore } from './store.ts';
+import { StoreCopyError } from './pg/copy.ts';
+import { docFromUpdates } from './store.ts';
 import { storeNewTable } from './tables.ts';
 import { UserError } from './users.ts';
 
@@ -34,9 +38,11 @@ const USAGE = `使い方 / usage:
   shinko export DOC --format xlsx|csv|json [--out FILE]
                                           表を書き出す (--out がなければ標準出力)
 ${STORE_USAGE}
+${MIGRATE_USAGE}
 ${USERS_USAGE}
 
 環境変数: DATA_DIR サーバーのデータディレクトリ (未設定なら ./data、ただし既存のストアがある場合のみ)
+         DATABASE_URL クラスタ構成の PostgreSQL (postgres://…)。あればどのコマンドもそちらを使う
 --out にはデータディレクトリの中を指定できません`;
 
 class CliError extends Error {
@@ -119,14 +125,14 @@ async function importCommand(args: string[]): Promise<number> {
 		out(sheetToJson(sheet));
 		return 0;
 	}
-	const store = new SqliteStore(cliDataDir());
+	const store = await openStoreAt(cliStoreTarget());
 	try {
 		const id = await storeNewTable(store, sheet, 'cli');
 		const items = sheet.pillars.flatMap((p) => p.sections).flatMap((s) => s.items).length;
 		out(`「${sheet.title}」を取り込みました (${items} 項目)`);
 		out(id);
 	} finally {
-		store.closeNow();
+		await store.close();
 	}
 	return 0;
 }
@@ -146,9 +152,9 @@ async function exportCommand(args: string[]): Promise<number> {
 	if (!FORMATS.includes(format)) {
 		throw new CliError(`--format は xlsx / csv / json のどれかです (${values.format})`);
 	}
-	const dataDir = cliDataDir();
-	if (values.out) checkOutPath(values.out, dataDir);
-	const store = new SqliteStore(dataDir);
+	const target = cliStoreTarget();
+	if (values.out && target.kind === 'sqlite') checkOutPath(values.out, target.dataDir);
+	const store = await openStoreAt(target);
 	let sheet;
 	try {
 		const stored = await store.load(docId);
@@ -157,7 +163,7 @@ async function exportCommand(args: string[]): Promise<number> {
 		sheet = docToSheet(doc);
 		doc.destroy();
 	} finally {
-		store.closeNow();
+		await store.close();
 	}
 	const data: string | Uint8Array =
 		format === 'xlsx'
@@ -181,7 +187,9 @@ export async function run(argv: string[]): Promise<number> {
 			case 'backup':
 				return await backupCommand(rest, out);
 			case 'restore':
-				return restoreCommand(rest, out);
+				return await restoreCommand(rest, out);
+			case 'migrate-store':
+				return await migrateStoreCommand(rest, out);
 			case 'users':
 				return await usersCommand(rest, out);
 			case undefined:
@@ -198,6 +206,7 @@ export async function run(argv: string[]): Promise<number> {
 			isImportError(err) ||
 			err instanceof CliError ||
 			err instanceof CliUsageError ||
+			err instanceof StoreCopyError ||
 			err instanceof UserError
 		) {
 			process.stderr.write(`shinko: ${err.message}\n`);

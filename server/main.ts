@@ -34,9 +34,13 @@ export async function startServer(
 	config: Config,
 	log: Logger = consoleLogger
 ): Promise<RunningServer> {
-	const store: ServerStore = config.databaseUrl
-		? await PgStore.open(config.databaseUrl, log)
-		: openCheckedStore(config.dataDir);
+	let store: ServerStore;
+	if (config.databaseUrl) {
+		const pgStore = await PgStore.open(config.databaseUrl, log);
+		// `shinko restore` waits for no server to run on the database.
+		await pgStore.markServing();
+		store = pgStore;
+	} else store = openCheckedStore(config.dataDir);
 	const writerId = `server-${process.pid}-${randomBytes(4).toString('hex')}`;
 	// In cluster mode the first process to start compacts; the others find it doing so and go on.
 	const compacted =

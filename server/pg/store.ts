@@ -5,10 +5,11 @@
 // raises it under the row's lock, held until the commit ends. So a doc's rows are numbered in the
 // order their commits end, and a reader that has read a doc up to seq n never later finds a row
 // below n: a commit still open holds the lock, and the next one numbers after it.
-import type pg from 'pg';
+import pg from 'pg';
 import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Appended, Commit, ServerStore, StoredDoc } from '../store.ts';
+import { SERVER_LOCK } from './copy.ts';
 import { createPool, inTransaction } from './pool.ts';
 import { PgSnapshotStore, SNAPSHOT_SCHEMA } from './snapshots.ts';
 import { PgUserStore, USER_SCHEMA } from './users.ts';
@@ -61,7 +62,15 @@ async function append(
 }
 
 export class PgStore implements ServerStore {
-	private constructor(readonly pool: pg.Pool) {}
+	/** The connection holding SERVER_LOCK while a server runs on this store (markServing). */
+	private serving: pg.Client | null = null;
+	private closed = false;
+
+	private constructor(
+		readonly pool: pg.Pool,
+		private readonly url: string,
+		private readonly log: Logger
+	) {}
 
 	/** Connects and creates (or migrates) the schema. */
 	static async open(url: string, log: Logger): Promise<PgStore> {
@@ -72,7 +81,35 @@ export class PgStore implements ServerStore {
 			await pool.end();
 			throw err;
 		}
-		return new PgStore(pool);
+		return new PgStore(pool, url, log);
+	}
+
+	/**
+	 * Holds SERVER_LOCK (shared) while this process serves, on a connection of its own: `shinko
+	 * restore` refuses while any server holds it. Taken again if that connection breaks.
+	 */
+	async markServing(): Promise<void> {
+		const client = new pg.Client({ connectionString: this.url });
+		client.on('error', (err) => {
+			this.log.warn('the connection marking this server as running failed', {
+				error: String(err)
+			});
+			if (this.serving === client) this.serving = null;
+			const retry = () => {
+				if (this.closed || this.serving) return;
+				this.markServing().catch(() => setTimeout(retry, 2000).unref());
+			};
+			setTimeout(retry, 2000).unref();
+		});
+		await client.connect();
+		try {
+			await client.query('SELECT pg_advisory_lock_shared($1)', [SERVER_LOCK]);
+		} catch (err) {
+			await client.end().catch(() => undefined);
+			throw err;
+		}
+		if (this.closed) await client.end();
+		else this.serving = client;
 	}
 
 	async commit(commit: Commit, writer: string): Promise<Map<string, Appended> | null> {
@@ -219,6 +256,9 @@ export class PgStore implements ServerStore {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
+		await this.serving?.end().catch(() => undefined);
+		this.serving = null;
 		await this.pool.end();
 	}
 }

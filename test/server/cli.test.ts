@@ -97,6 +97,9 @@ describe('shinko users', () => {
 		);
 		await expect(login(server.url, 'sato', 'first-password')).rejects.toThrow('401');
 		await expect(login(server.url, 'sato', 'second-password')).resolves.toMatch(/^shinko_session=/);
+		const nobody = shinkoWithInput(['users', 'passwd', 'nobody'], data.dir, 'third-password\n');
+		expect(nobody.code).toBe(2);
+		expect(nobody.stderr).toContain('nobody はいません');
 		expect((await shinko(['users', 'remove', 'sato'], data.dir)).code).toBe(0);
 		await expect(login(server.url, 'sato', 'second-password')).rejects.toThrow('401');
 	});
