@@ -27,10 +27,14 @@ const envSchema = z.object({
 		.default(64 * 1024 * 1024),
 	PUBLIC_ORIGIN: z.url().optional(),
 	BUILD_DIR: z.string().min(1).optional(),
-	// Cluster mode: the store of record in PostgreSQL.
+	// Cluster mode: the store of record in PostgreSQL, traffic between processes through Redis.
 	DATABASE_URL: z
 		.string()
 		.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+		.optional(),
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// (or rediss://) URL')
 		.optional()
 });
 
@@ -48,6 +52,8 @@ export interface Config {
 	buildDir?: string;
 	/** Cluster mode: the store of record is this PostgreSQL database, not SQLite in dataDir. */
 	databaseUrl?: string;
+	/** Cluster mode: processes relay commits and presence to each other through this Redis. */
+	redisUrl?: string;
 	/** How often renewed presence is sent on (tests shorten it; not an env var). */
 	presenceRenewMs?: number;
 	/** Rows of a table that make it due for compaction while running (tests; not an env var). */
@@ -67,6 +73,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new ConfigError(`invalid ${issue?.path.join('.') ?? 'environment'}: ${issue?.message}`);
 	}
 	const e = parsed.data;
+	if (e.REDIS_URL && !e.DATABASE_URL)
+		throw new ConfigError(
+			'invalid REDIS_URL: it relays between processes on one DATABASE_URL; set that too'
+		);
 	return {
 		port: e.PORT,
 		host: e.HOST,
@@ -77,6 +87,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		sessionTtlMs: e.SESSION_TTL_HOURS * 3600 * 1000,
 		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, ''),
 		buildDir: e.BUILD_DIR ? resolve(e.BUILD_DIR) : undefined,
-		databaseUrl: e.DATABASE_URL
+		databaseUrl: e.DATABASE_URL,
+		redisUrl: e.REDIS_URL
 	};
 }

@@ -11,6 +11,7 @@ import { consoleLogger, type Logger } from './log.ts';
 import { PgStore } from './pg/store.ts';
 import type { ServerStore } from './store.ts';
 import { openCheckedStore, StoreCheckError } from './store-check.ts';
+import { RedisRelay } from './redis-relay.ts';
 import { SyncServer } from './sync/registry.ts';
 import { seedIfEmpty } from './tables.ts';
 import { hashPassword, randomPassword } from './passwords.ts';
@@ -80,8 +81,10 @@ export async function startServer(
 			if (!(err instanceof UserError)) throw err;
 		}
 	}
+	const relay = config.redisUrl ? new RedisRelay(config.redisUrl, writerId, log) : undefined;
 	const sync = new SyncServer({
 		store,
+		relay,
 		writerId,
 		log,
 		isSessionLive: (id) => users.isLive(id),
@@ -161,6 +164,7 @@ export async function startServer(
 				clearInterval(pidTimer);
 				// What the rooms hold is committed and acknowledged before their sockets close.
 				await sync.destroy();
+				await relay?.close();
 				for (const ws of wss.clients) ws.terminate();
 				wss.close();
 				await new Promise<void>((resolve) => {

@@ -5,8 +5,10 @@ import type { Connection } from './connection.ts';
 export const FROM_STORE = { origin: 'store' } as const;
 /** The server's own time stamps on what clients wrote (see Room.stampAccepted). */
 export const SERVER_STAMP = { origin: 'stamp' } as const;
+/** Presence of another process's clients (cluster mode's relay): never published again. */
+export const FROM_RELAY = { origin: 'relay' } as const;
 
-export type Origin = Connection | typeof FROM_STORE | typeof SERVER_STAMP;
+export type Origin = Connection | typeof FROM_STORE | typeof SERVER_STAMP | typeof FROM_RELAY;
 
 /** The connection a transaction came from, if a client's. */
 export function clientOf(origin: unknown): Connection | undefined {

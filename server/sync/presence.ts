@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Connection } from './connection.ts';
 import { MAX_PRESENCE_IDS } from './limits.ts';
 import { encodePresence, presenceMessage } from './messages.ts';
-import { clientOf } from './origins.ts';
+import { clientOf, FROM_RELAY } from './origins.ts';
 
 /** Presence changes are gathered for this long, then sent in one message. */
 const PRESENCE_TICK_MS = 50;
@@ -36,6 +36,8 @@ export interface PresenceContext {
 	/** Wraps a timer's callback so that a throw closes the room, not the process. */
 	guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
 	renewMs: number;
+	/** Sends a batch of this process's clients' presence to the other processes (cluster mode). */
+	publish?: (update: Uint8Array) => void;
 }
 
 export class Presence {
@@ -45,8 +47,14 @@ export class Presence {
 	private readonly renewed = new Set<number>();
 	private tick: ReturnType<typeof setTimeout> | null = null;
 	private readonly renewTimer: ReturnType<typeof setInterval>;
-	/** Which connection controls each presence id: nobody else may set or remove it. */
-	private readonly owners = new Map<number, Connection>();
+	/**
+	 * Which connection controls each presence id, or another process (FROM_RELAY): nobody else
+	 * may set or remove it.
+	 */
+	private readonly owners = new Map<number, Connection | typeof FROM_RELAY>();
+	/** Ids of this process's clients changed or renewed since their batch: what is published. */
+	private readonly localChanged = new Set<number>();
+	private readonly localRenewed = new Set<number>();
 
 	constructor(
 		doc: Y.Doc,
@@ -109,6 +117,25 @@ export class Presence {
 		awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(accepted), conn);
 	}
 
+	/**
+	 * A batch of another process's clients' presence: applied, sent on to this process's clients
+	 * in the next batch, never published again. A process that dies stops renewing its states,
+	 * and they time out here as a client's do.
+	 */
+	receiveRemote(update: Uint8Array): void {
+		const entries = readAwarenessUpdate(update);
+		if (!entries) return;
+		const accepted: AwarenessEntry[] = [];
+		for (const entry of entries) {
+			const owner = this.owners.get(entry.id);
+			if (owner && owner !== FROM_RELAY) continue; // a client of this process has it
+			if (entry.state !== 'null') this.owners.set(entry.id, FROM_RELAY);
+			accepted.push(entry);
+		}
+		if (accepted.length > 0)
+			awarenessProtocol.applyAwarenessUpdate(this.awareness, encodePresence(accepted), FROM_RELAY);
+	}
+
 	/** Removes the states of a connection that left. */
 	leave(conn: Connection): void {
 		const ids = this.idsOf(conn);
@@ -132,11 +159,15 @@ export class Presence {
 		// Removed by its owner, by its owner leaving, or timed out: anyone may claim the id again.
 		for (const id of removed) this.owners.delete(id);
 		for (const id of updated) this.renewed.add(id);
+		if (conn) for (const id of updated) this.localRenewed.add(id);
 	};
 
 	/** Real changes (a state added, changed or removed): sent at the next tick. */
-	private readonly onChange = ({ added, updated, removed }: AwarenessChanges) => {
+	private readonly onChange = ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
 		for (const id of added.concat(updated, removed)) this.changed.add(id);
+		// A client's own change, or its states removed as it left (origin null); not a timeout.
+		if (clientOf(origin) || origin === null)
+			for (const id of added.concat(updated, removed)) this.localChanged.add(id);
 		this.tick ??= setTimeout(this.guardedChanges, PRESENCE_TICK_MS);
 	};
 
@@ -149,6 +180,10 @@ export class Presence {
 		this.changed.clear();
 		for (const id of ids) this.renewed.delete(id);
 		if (ids.length > 0) this.broadcast(ids);
+		const local = Array.from(this.localChanged);
+		this.localChanged.clear();
+		for (const id of local) this.localRenewed.delete(id);
+		this.publish(local);
 	};
 
 	/** The clocks of all states renewed since the last renewal message, in one message. */
@@ -157,7 +192,16 @@ export class Presence {
 		const ids = Array.from(this.renewed).filter((id) => states.has(id));
 		this.renewed.clear();
 		if (ids.length > 0) this.broadcast(ids);
+		const local = Array.from(this.localRenewed).filter((id) => states.has(id));
+		this.localRenewed.clear();
+		this.publish(local);
 	};
+
+	/** This process's clients' states of `ids`, to the other processes. */
+	private publish(ids: number[]): void {
+		if (ids.length === 0 || !this.context.publish) return;
+		this.context.publish(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+	}
 
 	/**
 	 * Sends the states of `ids` to every connection but those whose own states are all it has and

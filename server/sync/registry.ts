@@ -9,6 +9,7 @@ import type { DocStore } from '../store.ts';
 import type { ConnectOptions } from './connection.ts';
 import { DEFAULT_MAX_DOC_BYTES, INBOUND_BURST } from './limits.ts';
 import { PRESENCE_RENEW_MS } from './presence.ts';
+import type { Relay } from './relay.ts';
 import { COMPACT_AFTER_ROWS, Room, type RoomHost } from './room.ts';
 
 export type { ConnectOptions } from './connection.ts';
@@ -40,6 +41,8 @@ export interface SyncOptions {
 	compactAfterRows?: number;
 	/** How often the store is read for other writers' rows (default STORE_POLL_MS). */
 	storePollMs?: number;
+	/** Cluster mode: the other server processes on the same store. */
+	relay?: Relay;
 }
 
 export class SyncServer implements RoomHost {
@@ -52,6 +55,7 @@ export class SyncServer implements RoomHost {
 	readonly presenceRenewMs: number;
 	readonly maxDocBytes: number;
 	readonly compactAfterRows: number;
+	readonly relay?: Relay;
 	private readonly rooms = new Map<string, Room>();
 	/** Rooms being loaded (one load per doc, shared by whoever joins meanwhile) or unloaded. */
 	private readonly loading = new Map<string, Promise<Room>>();
@@ -73,6 +77,11 @@ export class SyncServer implements RoomHost {
 		this.presenceRenewMs = options.presenceRenewMs ?? PRESENCE_RENEW_MS;
 		this.maxDocBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
 		this.compactAfterRows = options.compactAfterRows ?? COMPACT_AFTER_ROWS;
+		this.relay = options.relay;
+		this.relay?.listen({
+			commit: (commit) => this.rooms.get(commit.docId)?.relayed(commit),
+			presence: (docId, update) => this.rooms.get(docId)?.presence.receiveRemote(update)
+		});
 		// The CLI (or another process) may write to the store while we run: pick its updates up.
 		this.pollTimer = setInterval(() => {
 			if (this.reading) return;
@@ -139,7 +148,10 @@ export class SyncServer implements RoomHost {
 			loading = this.load(docId);
 			this.loading.set(docId, loading);
 			const done = () => this.loading.delete(docId);
-			loading.then(done, done);
+			loading.then(done, () => {
+				done();
+				this.unfollowIfGone(docId);
+			});
 		}
 		return loading;
 	}
@@ -147,6 +159,8 @@ export class SyncServer implements RoomHost {
 	private async load(docId: string): Promise<Room> {
 		// A room being unloaded commits what it holds first.
 		await this.unloading.get(docId);
+		// Followed first: a commit published while the doc loads is relayed or already loaded.
+		await this.relay?.follow(docId);
 		const stored = await this.store.load(docId);
 		if (this.closed) throw new Error('the server is shutting down');
 		// Rows committed from here on are after stored.seq: the next read of the store brings them.
@@ -220,6 +234,12 @@ export class SyncServer implements RoomHost {
 		});
 		if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
 		room.abandon();
+		this.unfollowIfGone(room.id);
+	}
+
+	/** Stops following a doc on the relay once no room holds it or is loading it. */
+	private unfollowIfGone(docId: string): void {
+		if (!this.rooms.has(docId) && !this.loading.has(docId)) this.relay?.unfollow(docId);
 	}
 
 	unload(room: Room): void {
@@ -230,6 +250,7 @@ export class SyncServer implements RoomHost {
 		this.unloading.set(room.id, unloading);
 		void unloading.then(() => {
 			if (this.unloading.get(room.id) === unloading) this.unloading.delete(room.id);
+			this.unfollowIfGone(room.id);
 		});
 	}
 

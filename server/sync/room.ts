@@ -24,6 +24,7 @@ import { MAX_PENDING_BYTES, MAX_UNSAVED_UPDATES, STEP1_MIN_COST } from './limits
 import { answerMessage, askStateMessage, decodeClientMessage, updateMessage } from './messages.ts';
 import { clientOf, FROM_STORE, SERVER_STAMP } from './origins.ts';
 import { Presence } from './presence.ts';
+import type { Relay, RelayedCommit } from './relay.ts';
 
 /** Roots of a table only admins may write into (server/update-guard.ts, AdminOnlyError). */
 const ADMIN_ONLY_ROOTS: ReadonlySet<string> = new Set([SHAPE_ROOT]);
@@ -45,6 +46,8 @@ export interface RoomHost {
 	readonly presenceRenewMs: number;
 	readonly maxDocBytes: number;
 	readonly compactAfterRows: number;
+	/** Cluster mode: the other processes, told of each commit and of presence. */
+	readonly relay?: Relay;
 	/** The doc changed (for the daily snapshots). */
 	changed(docId: string): void;
 	/** The room failed (a commit, or a throw in it): it is dropped and its clients closed. */
@@ -107,7 +110,8 @@ export class Room {
 			log: host.log,
 			connections: () => this.conns,
 			guarded: (fn) => this.guarded(fn),
-			renewMs: host.presenceRenewMs
+			renewMs: host.presenceRenewMs,
+			publish: host.relay && ((update) => host.relay!.publishPresence(id, update))
 		});
 		this.doc.on('update', this.onDocUpdate);
 		changesMap(this.doc).observe(this.onChangeRecords);
@@ -188,15 +192,19 @@ export class Room {
 		const batch = this.queue;
 		this.queue = [];
 		const number = ++this.commitsStarted;
-		const { store, writerId } = this.host;
-		this.inFlight = store.commit({ updates: this.rowsOf(batch) }, writerId).then(
+		const { store, writerId, relay } = this.host;
+		const rows = this.rowsOf(batch);
+		this.inFlight = store.commit({ updates: rows }, writerId).then(
 			this.guarded((appended: Map<string, Appended> | null) => {
 				this.inFlight = null;
 				if (this.abandoned) return;
 				this.commitsDone = number;
 				this.rows++;
 				const at = appended?.get(this.id);
-				if (at) this.committedAt(at);
+				if (at) {
+					relay?.publishCommit({ docId: this.id, ...at, updates: rows.map((r) => r.update) });
+					this.committedAt(at);
+				}
 				this.afterCommit();
 			}),
 			(err: unknown) => {
@@ -226,6 +234,24 @@ export class Room {
 	private committedAt(at: Appended): void {
 		if (at.prev <= this.stored) this.stored = Math.max(this.stored, at.seq);
 		else void this.readStored().catch((err: unknown) => this.host.fail(this, err));
+	}
+
+	/**
+	 * Another process's commit of this doc (cluster mode's relay): applied at once when every row
+	 * before it is in the doc and it came with its updates; otherwise the rows are read from the
+	 * store.
+	 */
+	relayed(commit: RelayedCommit): void {
+		if (this.abandoned || commit.seq <= this.stored) return;
+		if (commit.updates && commit.prev <= this.stored) {
+			try {
+				for (const update of commit.updates) this.applyFromStore(update);
+			} catch (err) {
+				this.host.fail(this, err);
+				return;
+			}
+			this.stored = commit.seq;
+		} else void this.readStored().catch((err: unknown) => this.host.fail(this, err));
 	}
 
 	/** The seq up to which every row of this doc in the store is in the doc. */

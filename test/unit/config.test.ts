@@ -12,6 +12,15 @@ describe('readConfig', () => {
 		);
 	});
 
+	it('takes REDIS_URL only beside a DATABASE_URL', () => {
+		const env = { DATABASE_URL: 'postgres://db/shinko', REDIS_URL: 'redis://cache:6379' };
+		expect(readConfig(env).redisUrl).toBe('redis://cache:6379');
+		expect(() => readConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(
+			/REDIS_URL.*DATABASE_URL/
+		);
+		expect(() => readConfig({ ...env, REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+	});
+
 	it('refuses a DATABASE_URL that is not a postgres:// URL, naming it', () => {
 		expect(() => readConfig({ DATABASE_URL: 'mysql://localhost/x' })).toThrow(ConfigError);
 		expect(() => readConfig({ DATABASE_URL: 'mysql://localhost/x' })).toThrow(/DATABASE_URL/);

@@ -1,0 +1,210 @@
+// Cluster mode's relay between server processes (REDIS_URL): each commit goes to a Redis stream
+// per doc, carrying the doc's seq and the seq before it, so that a process holding the doc applies
+// it at once, or sees the gap and reads the store; presence goes over a channel per doc, in the
+// batches each process sends its own clients. Redis holds nothing of record: a stream keeps only
+// its last entries, and while Redis is down processes catch up from the store (STORE_POLL_MS).
+import { Redis } from 'ioredis';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import type { Logger } from './log.ts';
+import type { Relay, RelayedCommit, RelayListener } from './sync/relay.ts';
+
+/** Entries a doc's stream keeps (about: Redis trims whole nodes). */
+const STREAM_LENGTH = 256;
+/** A commit bigger than this is published without its updates: receivers read the store. */
+const MAX_RELAYED_BYTES = 64 * 1024;
+/** How long one XREAD waits for entries before it is made again (for docs followed since). */
+const READ_BLOCK_MS = 250;
+const RETRY_MS = 1000;
+
+const streamKey = (docId: string) => `shinko:doc:${docId}`;
+const presenceChannel = (docId: string) => `shinko:presence:${docId}`;
+const PRESENCE_PREFIX = 'shinko:presence:';
+
+export class RedisRelay implements Relay {
+	/** Commands (XADD, PUBLISH): they fail at once while Redis is down rather than queue up. */
+	private readonly commands: Redis;
+	/** The blocking XREAD of every followed doc's stream. */
+	private readonly reader: Redis;
+	private readonly subscriber: Redis;
+	/** The stream id read up to, per followed doc. */
+	private readonly following = new Map<string, string>();
+	private listener: RelayListener | null = null;
+	private closed = false;
+	private down = false;
+	private readonly reading: Promise<void>;
+
+	constructor(
+		url: string,
+		/** This process (its own publications are not applied again). */
+		private readonly processId: string,
+		private readonly log: Logger
+	) {
+		const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false };
+		this.commands = new Redis(url, options);
+		// A read in flight when the connection drops fails, and the loop waits and reads again.
+		this.reader = new Redis(url, { ...options, maxRetriesPerRequest: 0 });
+		this.subscriber = new Redis(url, {
+			...options,
+			enableOfflineQueue: true,
+			maxRetriesPerRequest: null
+		});
+		for (const redis of [this.commands, this.reader, this.subscriber]) {
+			// Reported once per outage (reading); ioredis reconnects by itself.
+			redis.on('error', () => undefined);
+		}
+		this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
+			this.onPresence(channel.toString(), message)
+		);
+		this.reading = this.readLoop();
+	}
+
+	listen(listener: RelayListener): void {
+		this.listener = listener;
+	}
+
+	async follow(docId: string): Promise<void> {
+		if (this.following.has(docId)) return;
+		const key = streamKey(docId);
+		// From the stream's last entry now: everything published later is read.
+		let last = '0-0';
+		try {
+			const entries = await this.commands.xrevrange(key, '+', '-', 'COUNT', 1);
+			if (entries[0]) last = entries[0][0];
+		} catch {
+			// Redis is down: read what the stream holds once it is back (old entries are skipped).
+		}
+		if (!this.following.has(docId)) this.following.set(docId, last);
+		// Not waited for: while Redis is down it is sent once it is back (and again after every
+		// reconnection), and a doc loads meanwhile.
+		this.subscriber.subscribe(presenceChannel(docId)).catch(() => undefined);
+	}
+
+	unfollow(docId: string): void {
+		this.following.delete(docId);
+		this.subscriber.unsubscribe(presenceChannel(docId)).catch(() => undefined);
+	}
+
+	publishCommit(commit: RelayedCommit): void {
+		const fields: (string | Buffer)[] = [
+			'from',
+			this.processId,
+			'seq',
+			String(commit.seq),
+			'prev',
+			String(commit.prev)
+		];
+		const bytes = commit.updates?.reduce((n, u) => n + u.length, 0) ?? Infinity;
+		if (commit.updates && bytes <= MAX_RELAYED_BYTES) {
+			const e = encoding.createEncoder();
+			encoding.writeVarUint(e, commit.updates.length);
+			for (const u of commit.updates) encoding.writeVarUint8Array(e, u);
+			fields.push('updates', Buffer.from(encoding.toUint8Array(e)));
+		}
+		this.commands
+			.xadd(streamKey(commit.docId), 'MAXLEN', '~', STREAM_LENGTH, '*', ...fields)
+			.catch(() => undefined);
+	}
+
+	publishPresence(docId: string, update: Uint8Array): void {
+		const e = encoding.createEncoder();
+		encoding.writeVarString(e, this.processId);
+		encoding.writeVarUint8Array(e, update);
+		this.commands
+			.publish(presenceChannel(docId), Buffer.from(encoding.toUint8Array(e)))
+			.catch(() => undefined);
+	}
+
+	private onPresence(channel: string, message: Buffer): void {
+		if (!channel.startsWith(PRESENCE_PREFIX)) return;
+		const docId = channel.slice(PRESENCE_PREFIX.length);
+		try {
+			const d = decoding.createDecoder(message);
+			if (decoding.readVarString(d) === this.processId) return;
+			this.listener?.presence(docId, decoding.readVarUint8Array(d));
+		} catch (err) {
+			this.log.warn('a malformed presence message on the relay', { error: String(err) });
+		}
+	}
+
+	/** Reads every followed doc's stream, as long as the relay is open. */
+	private async readLoop(): Promise<void> {
+		while (!this.closed) {
+			const docs = Array.from(this.following.keys());
+			if (docs.length === 0) {
+				await sleep(READ_BLOCK_MS);
+				continue;
+			}
+			let result: [Buffer, [Buffer, Buffer[]][]][] | null;
+			try {
+				result = (await this.reader.xreadBuffer(
+					'COUNT',
+					100,
+					'BLOCK',
+					READ_BLOCK_MS,
+					'STREAMS',
+					...docs.map(streamKey),
+					...docs.map((id) => this.following.get(id)!)
+				)) as [Buffer, [Buffer, Buffer[]][]][] | null;
+				if (this.down) {
+					this.down = false;
+					this.log.info('the relay (Redis) is back');
+				}
+			} catch (err) {
+				if (this.closed) return;
+				if (!this.down) {
+					this.down = true;
+					this.log.warn('the relay (Redis) is unreachable; catching up from the store meanwhile', {
+						error: String(err)
+					});
+				}
+				await sleep(RETRY_MS);
+				continue;
+			}
+			for (const [key, entries] of result ?? []) {
+				const docId = key.toString().slice('shinko:doc:'.length);
+				for (const [id, fields] of entries) {
+					if (!this.following.has(docId)) break;
+					this.following.set(docId, id.toString());
+					this.onCommit(docId, fields);
+				}
+			}
+		}
+	}
+
+	private onCommit(docId: string, fields: Buffer[]): void {
+		const values = new Map<string, Buffer>();
+		for (let i = 0; i + 1 < fields.length; i += 2)
+			values.set(fields[i]!.toString(), fields[i + 1]!);
+		if (values.get('from')?.toString() === this.processId) return;
+		const seq = Number(values.get('seq')?.toString());
+		const prev = Number(values.get('prev')?.toString());
+		if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(prev)) return;
+		let updates: Uint8Array[] | null = null;
+		const data = values.get('updates');
+		if (data) {
+			try {
+				const d = decoding.createDecoder(data);
+				const n = decoding.readVarUint(d);
+				updates = [];
+				for (let i = 0; i < n; i++) updates.push(decoding.readVarUint8Array(d));
+			} catch {
+				updates = null; // read from the store instead
+			}
+		}
+		this.listener?.commit({ docId, seq, prev, updates });
+	}
+
+	async close(): Promise<void> {
+		this.closed = true;
+		this.reader.disconnect();
+		await this.reading.catch(() => undefined);
+		await Promise.all(
+			[this.commands, this.subscriber].map((r) => r.quit().catch(() => r.disconnect()))
+		);
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,176 @@
+// Cluster mode's relay (REDIS_URL): commits and presence cross processes through Redis; Redis
+// killed and restarted loses nothing (processes catch up from PostgreSQL meanwhile); a dead
+// process's presence times out.
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebsocketProvider } from 'y-websocket';
+import { silentLogger } from '../../server/log.ts';
+import { PgStore } from '../../server/pg/store.ts';
+import { loadDoc } from '../../server/store.ts';
+import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
+import { useCleanups } from '../helpers/cleanup.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import {
+	connectClient,
+	exited,
+	login,
+	spawnServer,
+	startTestServer,
+	synced,
+	tempDataDir,
+	waitFor
+} from '../helpers/server.ts';
+import type { Config } from '../../server/config.ts';
+
+const cleanups = useCleanups();
+let postgres: TestPostgres;
+let redis: TestRedis;
+beforeAll(async () => {
+	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+}, 60_000);
+afterAll(async () => {
+	postgres?.remove();
+	await redis?.remove();
+});
+
+/** `n` servers in this process, each with its own SyncServer, on one database and one Redis. */
+async function servers(n: number, overrides: Partial<Config> = {}) {
+	const databaseUrl = await postgres.createDatabase();
+	const started = [];
+	for (let i = 0; i < n; i++) {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		const server = await startTestServer(data.dir, 0, {
+			databaseUrl,
+			redisUrl: redis.url,
+			...overrides
+		});
+		cleanups.push(() => server.close());
+		started.push(server);
+	}
+	return { databaseUrl, servers: started };
+}
+
+function client(url: string, docId: string, cookie: string) {
+	const c = connectClient(url, docId, cookie, { acks: true });
+	cleanups.push(() => c.provider.destroy());
+	return { ...c, acks: new SavedAcks(c.provider) };
+}
+
+/** The presence names a provider sees, other than its own. */
+function othersSeen(provider: WebsocketProvider): string[] {
+	const { awareness } = provider;
+	return Array.from(awareness.getStates())
+		.filter(([id, state]) => id !== awareness.clientID && state.user)
+		.map(([, state]) => (state as { user: { name: string } }).user.name)
+		.sort();
+}
+
+describe('the relay between processes (Redis)', () => {
+	it('carries commits and presence between processes that never read the store meanwhile', async () => {
+		// Reading the store once an hour: whatever crosses, crosses through Redis.
+		const {
+			servers: [one, two]
+		} = await servers(2, { storePollMs: 3600_000 });
+		const cookie = await login(one!.url);
+		const a = client(one!.url, 'relayed', cookie);
+		const b = client(two!.url, 'relayed', cookie);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		for (let i = 0; i < 20; i++) {
+			a.doc.getMap('m').set(`a${i}`, i);
+			b.doc.getMap('m').set(`b${i}`, i);
+		}
+		await waitFor(
+			() =>
+				isDeepStrictEqual(a.doc.getMap('m').toJSON(), b.doc.getMap('m').toJSON()) &&
+				a.doc.getMap('m').size === 40,
+			'both replicas to hold all 40 edits'
+		);
+		await waitFor(() => a.acks.allSaved && b.acks.allSaved, 'every edit saved');
+
+		a.provider.awareness.setLocalStateField('user', { name: 'A', colour: '#112233' });
+		b.provider.awareness.setLocalStateField('user', { name: 'B', colour: '#445566' });
+		// The server writes the session's display name into each state.
+		await waitFor(
+			() => othersSeen(a.provider).length === 1 && othersSeen(b.provider).length === 1,
+			'each to see the other across processes'
+		);
+		expect(othersSeen(a.provider)).toEqual(['管理者']);
+		// Leaving crosses too.
+		b.provider.destroy();
+		await waitFor(() => othersSeen(a.provider).length === 0, 'the other gone');
+	}, 30_000);
+
+	it('goes on acknowledging while Redis is down, converges through the store, and again once it is back', async () => {
+		const {
+			databaseUrl,
+			servers: [one, two]
+		} = await servers(2);
+		const cookie = await login(one!.url);
+		const a = client(one!.url, 'outage', cookie);
+		const b = client(two!.url, 'outage', cookie);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		const text = (c: typeof a) => c.doc.getText('t').toString();
+		a.doc.getText('t').insert(0, 'A');
+		await waitFor(() => text(b) === 'A', 'the first edit relayed');
+
+		await redis.kill();
+		a.doc.getText('t').insert(1, 'B');
+		b.doc.getText('t').insert(0, 'C');
+		await waitFor(() => a.acks.allSaved && b.acks.allSaved, 'edits saved without Redis');
+		await waitFor(() => text(a) === text(b) && text(a).length === 3, 'converged through the store');
+
+		await redis.start();
+		a.doc.getText('t').insert(0, 'D');
+		b.doc.getText('t').insert(0, 'E');
+		await waitFor(
+			() => text(a) === text(b) && text(a).length === 5,
+			'converged with Redis back',
+			15_000
+		);
+		await waitFor(() => a.acks.allSaved && b.acks.allSaved, 'all saved');
+		const store = await PgStore.open(databaseUrl, silentLogger);
+		cleanups.push(() => store.close());
+		expect((await loadDoc(store, 'outage')).getText('t').toString()).toBe(text(a));
+	}, 60_000);
+
+	it("times out a dead process's presence", async () => {
+		const databaseUrl = await postgres.createDatabase();
+		const spawned = await Promise.all(
+			[0, 1].map(async () => {
+				const data = tempDataDir();
+				cleanups.push(data.remove);
+				const server = await spawnServer(data.dir, 0, {
+					DATABASE_URL: databaseUrl,
+					REDIS_URL: redis.url
+				});
+				cleanups.push(async () => {
+					server.child.kill('SIGKILL');
+					await exited(server.child);
+				});
+				return server;
+			})
+		);
+		const cookie = await login(spawned[0]!.url);
+		const a = client(spawned[0]!.url, 'ghost', cookie);
+		const b = client(spawned[1]!.url, 'ghost', cookie);
+		await Promise.all([synced(a.provider), synced(b.provider)]);
+		a.provider.awareness.setLocalStateField('user', { name: 'A', colour: '#112233' });
+		await waitFor(() => othersSeen(b.provider).length === 1, 'the state across processes');
+		// Its process dies; its client cannot reach anyone to say it left.
+		spawned[0]!.child.kill('SIGKILL');
+		a.provider.disconnect();
+		await waitFor(
+			() => othersSeen(b.provider).length === 0,
+			"the dead process's state gone",
+			45_000
+		);
+		// Gone from the server too, not only from this client's view: one who joins now gets none.
+		const c = client(spawned[1]!.url, 'ghost', cookie);
+		c.provider.awareness.setLocalStateField('user', { name: 'C', colour: '#778899' });
+		await synced(c.provider);
+		await waitFor(() => othersSeen(b.provider).length === 1, 'the newcomer seen');
+		expect(othersSeen(c.provider)).toEqual([]);
+	}, 70_000);
+});
