@@ -81,7 +81,16 @@ export function createHttpServer(
 		}
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (url.pathname === '/healthz') {
-			json(res, 200, { ok: true, rooms: sync.roomCount, eventLoopDelayMs: loopDelay.last() });
+			// 503 while the store cannot be read (cluster mode's PostgreSQL down): a load balancer
+			// sends no one here. A relay that is down only slows what crosses processes.
+			const store = sync.storeReachable;
+			json(res, store ? 200 : 503, {
+				ok: store,
+				rooms: sync.roomCount,
+				eventLoopDelayMs: loopDelay.last(),
+				store: store ? 'ok' : 'unreachable',
+				...(sync.relay ? { relay: sync.relay.reachable ? 'ok' : 'unreachable' } : {})
+			});
 			return;
 		}
 		if (url.pathname.startsWith('/api/')) {

@@ -59,6 +59,10 @@ export class RedisRelay implements Relay {
 		this.reading = this.readLoop();
 	}
 
+	get reachable(): boolean {
+		return !this.down;
+	}
+
 	listen(listener: RelayListener): void {
 		this.listener = listener;
 	}

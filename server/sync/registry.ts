@@ -63,6 +63,8 @@ export class SyncServer implements RoomHost {
 	/** Rows other writers committed to docs being loaded, applied once they are. */
 	/** The store read for other writers' rows under way. */
 	private reading: Promise<void> | null = null;
+	/** Whether the last read of the store succeeded (for /healthz: a networked store may be down). */
+	storeReachable = true;
 	private checkingSessions = false;
 	private closed = false;
 	private readonly pollTimer: ReturnType<typeof setInterval>;
@@ -86,7 +88,18 @@ export class SyncServer implements RoomHost {
 		this.pollTimer = setInterval(() => {
 			if (this.reading) return;
 			this.reading = this.readStore()
-				.catch((err: unknown) => this.log.error('reading the store failed', { error: String(err) }))
+				.then(
+					() => {
+						if (!this.storeReachable) this.log.info('the store is reachable again');
+						this.storeReachable = true;
+					},
+					(err: unknown) => {
+						// Said once per outage, not every poll.
+						if (this.storeReachable)
+							this.log.error('reading the store failed', { error: String(err) });
+						this.storeReachable = false;
+					}
+				)
 				.finally(() => (this.reading = null));
 		}, options.storePollMs ?? STORE_POLL_MS);
 		this.pingTimer = setInterval(() => {
@@ -260,8 +273,9 @@ export class SyncServer implements RoomHost {
 	 */
 	private async readStore(): Promise<void> {
 		const rooms = Array.from(this.rooms.values());
-		if (rooms.length === 0) return;
-		const heads = await this.store.heads(rooms.map((room) => room.id));
+		// The list of tables' head is read even when no room is loaded: the store's reachability.
+		const ids = new Set([INDEX_DOC_ID, ...rooms.map((room) => room.id)]);
+		const heads = await this.store.heads(Array.from(ids));
 		await Promise.all(
 			rooms
 				.filter((room) => (heads.get(room.id) ?? 0) > room.readSeq && this.holds(room))

@@ -19,6 +19,8 @@ export interface RelayListener {
 }
 
 export interface Relay {
+	/** Whether the last attempt to reach the relay succeeded (for /healthz). */
+	readonly reachable: boolean;
 	listen(listener: RelayListener): void;
 	/** Starts receiving a doc's commits and presence; resolves once nothing published after it is missed. */
 	follow(docId: string): Promise<void>;

@@ -56,12 +56,26 @@ describe('PostgreSQL stopped under a running server', () => {
 		expect(Math.max(0, ...beforeClose)).toBeLessThan(sent);
 		expect(acks.allSaved).toBe(false);
 
+		// A load balancer's health check sends no one to a process that cannot reach its store.
+		await waitFor(
+			async () => (await fetch(`${server.url}/healthz`)).status === 503,
+			'/healthz 503'
+		);
+		expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({
+			ok: false,
+			store: 'unreachable'
+		});
+
 		postgres.start();
 		await waitFor(() => acks.allSaved, 'the edit saved once the database is back', 30_000);
 		await waitFor(
 			() => b.doc.getText('t').toString() === '停止前・停止中',
 			'the other client to converge',
 			15_000
+		);
+		await waitFor(
+			async () => (await fetch(`${server.url}/healthz`)).status === 200,
+			'/healthz 200'
 		);
 		const store = await PgStore.open(postgres.url, silentLogger);
 		cleanups.push(() => store.close());

@@ -116,6 +116,11 @@ describe('the relay between processes (Redis)', () => {
 		await waitFor(() => text(b) === 'A', 'the first edit relayed');
 
 		await redis.kill();
+		const health = async () =>
+			(await (await fetch(`${one!.url}/healthz`)).json()) as { relay?: string };
+		// Still serving (200): the relay only speeds up what crosses processes.
+		await waitFor(async () => (await health()).relay === 'unreachable', '/healthz to say so');
+		expect(await health()).toMatchObject({ ok: true, store: 'ok' });
 		a.doc.getText('t').insert(1, 'B');
 		b.doc.getText('t').insert(0, 'C');
 		await waitFor(() => a.acks.allSaved && b.acks.allSaved, 'edits saved without Redis');
@@ -130,6 +135,7 @@ describe('the relay between processes (Redis)', () => {
 			15_000
 		);
 		await waitFor(() => a.acks.allSaved && b.acks.allSaved, 'all saved');
+		await waitFor(async () => (await health()).relay === 'ok', '/healthz: the relay back');
 		const store = await PgStore.open(databaseUrl, silentLogger);
 		cleanups.push(() => store.close());
 		expect((await loadDoc(store, 'outage')).getText('t').toString()).toBe(text(a));
