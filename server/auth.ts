@@ -1,22 +1,16 @@
 // Login, logout and "who am I" over HTTP, and the checks every request and upgrade goes through:
 // the session cookie and the Origin header.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isIPv6 } from 'node:net';
+import { isIPv6, type BlockList } from 'node:net';
 import { z } from 'zod';
 import type { Logger } from './log.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
-import { RateLimiter, reserveAll } from './rate-limit.ts';
+import { clientAddress, LocalLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 import type { Session, User, UserStore } from './users.ts';
 
 export const SESSION_COOKIE = 'shinko_session';
 
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-/**
- * Login attempts allowed per user and per address within the window. An attempt counts from the
- * moment its password check starts; a successful one gives its count back.
- */
-export const LOGIN_LIMIT_PER_USER = 5;
-export const LOGIN_LIMIT_PER_IP = 20;
+export { LOGIN_LIMIT_PER_IP, LOGIN_LIMIT_PER_USER } from './login-throttle.ts';
 const MAX_JSON_BYTES = 8 * 1024;
 
 const loginSchema = z.object({
@@ -127,17 +121,21 @@ export interface AuthOptions {
 	publicOrigin?: string;
 	/** Called when a session ends, so its open connections close (4401). */
 	onSessionEnd?: (sessionId: string) => void;
+	/** Login attempts counted (default: in this process). */
+	throttle?: LoginThrottle;
+	/** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES); else it is ignored. */
+	trustedProxies?: BlockList;
 }
 
 export class Auth {
-	private readonly perUser = new RateLimiter(LOGIN_LIMIT_PER_USER, LOGIN_WINDOW_MS);
-	private readonly perIp = new RateLimiter(LOGIN_LIMIT_PER_IP, LOGIN_WINDOW_MS);
+	private readonly throttle: LoginThrottle;
 
 	/** PUBLIC_ORIGIN as browsers spell an origin (lower-case host, no default port, no path). */
 	private readonly publicOrigin: string | undefined;
 
 	constructor(private readonly options: AuthOptions) {
 		this.publicOrigin = options.publicOrigin && new URL(options.publicOrigin).origin;
+		this.throttle = options.throttle ?? new LocalLoginThrottle();
 	}
 
 	get users(): UserStore {
@@ -203,13 +201,10 @@ export class Auth {
 		const parsed = loginSchema.safeParse(await readJson(req));
 		if (!parsed.success) throw new HttpError(400, 'invalid_request');
 		const { username, password } = parsed.data;
-		const ip = req.socket.remoteAddress ?? 'unknown';
-		// Counted before the password check, in the same synchronous step as the limit check:
-		// attempts still being checked count, so parallel guesses get no more than serial ones.
-		const attempt = reserveAll([
-			[this.perIp, ip],
-			[this.perUser, username]
-		]);
+		const ip = clientAddress(req, this.options.trustedProxies);
+		// Counted before the password check, in the same step as the limit check: attempts still
+		// being checked count, so parallel guesses get no more than serial ones.
+		const attempt = await this.throttle.attempt(ip, username);
 		if ('wait' in attempt) return tooManyRequests(res, 'too_many_attempts', attempt.wait);
 		const found = await this.users.get(username);
 		// The same scrypt work whether or not the user exists: no timing oracle for user names.

@@ -1,5 +1,7 @@
 // Environment → validated configuration, with the defaults from DESIGN.md.
+import type { BlockList } from 'node:net';
 import { resolve } from 'node:path';
+import { trustedProxies } from './login-throttle.ts';
 import { z } from 'zod';
 
 const envSchema = z.object({
@@ -32,6 +34,8 @@ const envSchema = z.object({
 		.string()
 		.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
 		.optional(),
+	// Proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client, for login counts.
+	TRUSTED_PROXIES: z.string().optional(),
 	REDIS_URL: z
 		.string()
 		.regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// (or rediss://) URL')
@@ -54,6 +58,8 @@ export interface Config {
 	databaseUrl?: string;
 	/** Cluster mode: processes relay commits and presence to each other through this Redis. */
 	redisUrl?: string;
+	/** Proxies whose X-Forwarded-For is believed (else the header is ignored). */
+	trustedProxies?: BlockList;
 	/** How often renewed presence is sent on (tests shorten it; not an env var). */
 	presenceRenewMs?: number;
 	/** Rows of a table that make it due for compaction while running (tests; not an env var). */
@@ -77,6 +83,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		throw new ConfigError(
 			'invalid REDIS_URL: it relays between processes on one DATABASE_URL; set that too'
 		);
+	let proxies: BlockList | undefined;
+	try {
+		proxies = e.TRUSTED_PROXIES ? trustedProxies(e.TRUSTED_PROXIES) : undefined;
+	} catch (err) {
+		throw new ConfigError(`invalid TRUSTED_PROXIES: ${(err as Error).message}`);
+	}
 	return {
 		port: e.PORT,
 		host: e.HOST,
@@ -88,6 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, ''),
 		buildDir: e.BUILD_DIR ? resolve(e.BUILD_DIR) : undefined,
 		databaseUrl: e.DATABASE_URL,
-		redisUrl: e.REDIS_URL
+		redisUrl: e.REDIS_URL,
+		trustedProxies: proxies
 	};
 }

@@ -97,7 +97,9 @@ export async function startServer(
 		users,
 		log,
 		publicOrigin: config.publicOrigin,
-		onSessionEnd: (id) => sync.closeSession(id)
+		onSessionEnd: (id) => sync.closeSession(id),
+		throttle: relay?.loginThrottle(),
+		trustedProxies: config.trustedProxies
 	});
 	const history = new HistoryApi({
 		auth,

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { Logger } from './log.ts';
+import { RedisLoginThrottle } from './login-throttle.ts';
 import type { Relay, RelayedCommit, RelayListener } from './sync/relay.ts';
 
 /** Entries a doc's stream keeps (about: Redis trims whole nodes). */
@@ -57,6 +58,11 @@ export class RedisRelay implements Relay {
 			this.onPresence(channel.toString(), message)
 		);
 		this.reading = this.readLoop();
+	}
+
+	/** Login attempts counted across processes, on this relay's connection. */
+	loginThrottle(): RedisLoginThrottle {
+		return new RedisLoginThrottle(this.commands, this.processId, this.log);
 	}
 
 	get reachable(): boolean {

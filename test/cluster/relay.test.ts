@@ -11,6 +11,8 @@ import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { LOGIN_LIMIT_PER_USER } from '../../server/login-throttle.ts';
+import { hashPassword } from '../../server/passwords.ts';
 import {
 	connectClient,
 	exited,
@@ -140,6 +142,28 @@ describe('the relay between processes (Redis)', () => {
 		cleanups.push(() => store.close());
 		expect((await loadDoc(store, 'outage')).getText('t').toString()).toBe(text(a));
 	}, 60_000);
+
+	it('counts login attempts across processes', async () => {
+		const {
+			databaseUrl,
+			servers: [one, two]
+		} = await servers(2);
+		// A user of its own: the counts in Redis outlive the test.
+		const store = await PgStore.open(databaseUrl, silentLogger);
+		cleanups.push(() => store.close());
+		await store.users(3600_000).add('guessed', 'editor', await hashPassword('right-password'));
+		const attempt = (url: string, password: string) =>
+			fetch(`${url}/api/login`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', origin: url },
+				body: JSON.stringify({ username: 'guessed', password })
+			}).then((r) => r.status);
+		// Guesses spread over both processes: five in all, then both refuse.
+		for (let i = 0; i < LOGIN_LIMIT_PER_USER; i++)
+			expect(await attempt(i % 2 ? one!.url : two!.url, `wrong-${i}`)).toBe(401);
+		expect(await attempt(one!.url, 'wrong-again')).toBe(429);
+		expect(await attempt(two!.url, 'right-password')).toBe(429);
+	}, 30_000);
 
 	it("times out a dead process's presence", async () => {
 		const databaseUrl = await postgres.createDatabase();
