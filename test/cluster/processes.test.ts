@@ -15,9 +15,11 @@ import { countingSocket } from '../../src/lib/sync/saved-acks.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { hashPassword } from '../../server/passwords.ts';
 import {
 	authedSocket,
 	exited,
+	listTable,
 	login,
 	spawnServer,
 	synced,
@@ -89,6 +91,40 @@ describe('several server processes on one PostgreSQL', () => {
 		);
 		await waitFor(() => clients.every((c) => c.acks.allSaved), 'every edit saved');
 		expect((await loadDoc(store, 'spread')).getMap('m').toJSON()).toEqual(expected);
+	}, 60_000);
+
+	it("ends a removed user's and a logged-out session's connections on every process within a second or so", async () => {
+		const databaseUrl = await postgres.createDatabase();
+		const [one, two] = await startProcesses(2, databaseUrl);
+		const store = await PgStore.open(databaseUrl, silentLogger);
+		cleanups.push(() => store.close());
+		await store.users(3600_000).add('leaving', 'editor', await hashPassword('leaving-password'));
+		const admin = await login(one!.url);
+		await listTable(one!.url, admin, 'shared');
+		const leaving = await login(one!.url, 'leaving', 'leaving-password');
+		const other = await login(one!.url);
+		// Connected to the other process than the one that will end their sessions.
+		const watch = (cookie: string) => {
+			const c = client(two!.url, 'shared', cookie);
+			const closes: number[] = [];
+			c.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+			return { ...c, closes };
+		};
+		const removed = watch(leaving);
+		const loggedOut = watch(other);
+		await Promise.all([synced(removed.provider), synced(loggedOut.provider)]);
+
+		const logout = await fetch(`${one!.url}/api/logout`, {
+			method: 'POST',
+			headers: { origin: one!.url, cookie: other }
+		});
+		expect(logout.status).toBeLessThan(300);
+		expect(await store.users(3600_000).remove('leaving')).toBe(true);
+		await waitFor(
+			() => removed.closes.includes(4401) && loggedOut.closes.includes(4401),
+			'both closed with 4401 by the other process',
+			5_000
+		);
 	}, 60_000);
 
 	it('loses nothing acknowledged when one is killed -9 mid-edit; its clients converge through another', async () => {
