@@ -26,7 +26,12 @@ import { readConfig } from './config.ts';
 import { NAME_MAX, SNAPSHOT_KINDS, snapshotSheet, validSnapshotName } from './snapshots.ts';
 import { PASSWORD_HASH } from './passwords.ts';
 import { silentLogger } from './log.ts';
-import { copyPostgresToSqlite, copySqliteToPostgres, type Copied } from './pg/copy.ts';
+import {
+	copyPostgresToSqlite,
+	copySqliteToPostgres,
+	StoreCopyError,
+	type Copied
+} from './pg/copy.ts';
 import { PgStore } from './pg/store.ts';
 import { MARK_FILE, SqliteStore, STORE_FILE, writeCommitMark, type ServerStore } from './store.ts';
 import { MAX_CLOCK } from './update-guard.ts';
@@ -278,6 +283,11 @@ async function restorePostgres(
 	return withCheckedBackup(file, async (built, notes) => {
 		const store = await PgStore.open(url, silentLogger);
 		try {
+			// Asked before the copy of what is there is made (the restore asks again, locked).
+			if (await store.serversRunning())
+				throw new StoreCopyError(
+					'このデータベースでサーバーが動いています。すべて停止してから行ってください。'
+				);
 			if ((await store.docIds()).length > 0 || (await store.users(1).count()) > 0) {
 				const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 				const keep = join(dirname(resolve(file)), `shinko-before-restore-${stamp}.sqlite`);

@@ -81,7 +81,9 @@ export async function startServer(
 			if (!(err instanceof UserError)) throw err;
 		}
 	}
-	const relay = config.redisUrl ? new RedisRelay(config.redisUrl, writerId, log) : undefined;
+	const relay = config.redisUrl
+		? new RedisRelay(config.redisUrl, (await store.getMeta('store-id')) ?? 'store', writerId, log)
+		: undefined;
 	const sync = new SyncServer({
 		store,
 		relay,
@@ -113,7 +115,13 @@ export async function startServer(
 	const takeSnapshots = () =>
 		store.exclusively('automatic-snapshots', () => history.takeAutomatic());
 	await takeSnapshots();
-	const snapshotTimer = setInterval(() => void takeSnapshots(), 10 * 60 * 1000);
+	const snapshotTimer = setInterval(
+		() =>
+			void takeSnapshots().catch((err: unknown) =>
+				log.error('automatic snapshots failed; tried again in ten minutes', { error: String(err) })
+			),
+		10 * 60 * 1000
+	);
 	snapshotTimer.unref();
 	const { server, wss } = createHttpServer(sync, auth, {
 		history,

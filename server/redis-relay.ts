@@ -12,15 +12,15 @@ import type { Relay, RelayedCommit, RelayListener } from './sync/relay.ts';
 
 /** Entries a doc's stream keeps (about: Redis trims whole nodes). */
 const STREAM_LENGTH = 256;
+/** A doc's stream is dropped this long after its last commit: it only ever serves the moment. */
+const STREAM_TTL_S = 600;
 /** A commit bigger than this is published without its updates: receivers read the store. */
-const MAX_RELAYED_BYTES = 64 * 1024;
+const MAX_RELAYED_BYTES = 16 * 1024;
 /** How long one XREAD waits for entries before it is made again (for docs followed since). */
 const READ_BLOCK_MS = 250;
+/** A command Redis has not answered by then fails (a hung Redis is treated as a down one). */
+const COMMAND_TIMEOUT_MS = 1000;
 const RETRY_MS = 1000;
-
-const streamKey = (docId: string) => `shinko:doc:${docId}`;
-const presenceChannel = (docId: string) => `shinko:presence:${docId}`;
-const PRESENCE_PREFIX = 'shinko:presence:';
 
 export class RedisRelay implements Relay {
 	/** Commands (XADD, PUBLISH): they fail at once while Redis is down rather than queue up. */
@@ -35,18 +35,31 @@ export class RedisRelay implements Relay {
 	private down = false;
 	private readonly reading: Promise<void>;
 
+	/** Keys of this store's docs: one Redis may serve several stores (and a restored one). */
+	private readonly prefix: string;
+
 	constructor(
 		url: string,
+		/** The store's id (its meta 'store-id'), new after a restore or a migration. */
+		storeId: string,
 		/** This process (its own publications are not applied again). */
 		private readonly processId: string,
 		private readonly log: Logger
 	) {
-		const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false };
+		this.prefix = `shinko:${storeId}:`;
+		const options = {
+			enableOfflineQueue: false,
+			maxRetriesPerRequest: 1,
+			commandTimeout: COMMAND_TIMEOUT_MS
+		};
 		this.commands = new Redis(url, options);
 		// A read in flight when the connection drops fails, and the loop waits and reads again.
-		this.reader = new Redis(url, { ...options, maxRetriesPerRequest: 0 });
-		this.subscriber = new Redis(url, {
+		this.reader = new Redis(url, {
 			...options,
+			maxRetriesPerRequest: 0,
+			commandTimeout: READ_BLOCK_MS + COMMAND_TIMEOUT_MS
+		});
+		this.subscriber = new Redis(url, {
 			enableOfflineQueue: true,
 			maxRetriesPerRequest: null
 		});
@@ -73,26 +86,36 @@ export class RedisRelay implements Relay {
 		this.listener = listener;
 	}
 
+	private streamKey(docId: string): string {
+		return `${this.prefix}doc:${docId}`;
+	}
+
+	private presenceChannel(docId: string): string {
+		return `${this.prefix}presence:${docId}`;
+	}
+
 	async follow(docId: string): Promise<void> {
 		if (this.following.has(docId)) return;
-		const key = streamKey(docId);
+		const key = this.streamKey(docId);
 		// From the stream's last entry now: everything published later is read.
-		let last = '0-0';
+		let last: string;
 		try {
 			const entries = await this.commands.xrevrange(key, '+', '-', 'COUNT', 1);
-			if (entries[0]) last = entries[0][0];
+			last = entries[0]?.[0] ?? '0-0';
 		} catch {
-			// Redis is down: read what the stream holds once it is back (old entries are skipped).
+			// Redis is down or hung: from a few seconds ago by this clock, once it is back. What
+			// that misses (a clock far ahead of Redis's) the store's poll brings.
+			last = `${Date.now() - 5000}-0`;
 		}
 		if (!this.following.has(docId)) this.following.set(docId, last);
 		// Not waited for: while Redis is down it is sent once it is back (and again after every
 		// reconnection), and a doc loads meanwhile.
-		this.subscriber.subscribe(presenceChannel(docId)).catch(() => undefined);
+		this.subscriber.subscribe(this.presenceChannel(docId)).catch(() => undefined);
 	}
 
 	unfollow(docId: string): void {
 		this.following.delete(docId);
-		this.subscriber.unsubscribe(presenceChannel(docId)).catch(() => undefined);
+		this.subscriber.unsubscribe(this.presenceChannel(docId)).catch(() => undefined);
 	}
 
 	publishCommit(commit: RelayedCommit): void {
@@ -111,8 +134,12 @@ export class RedisRelay implements Relay {
 			for (const u of commit.updates) encoding.writeVarUint8Array(e, u);
 			fields.push('updates', Buffer.from(encoding.toUint8Array(e)));
 		}
+		const key = this.streamKey(commit.docId);
 		this.commands
-			.xadd(streamKey(commit.docId), 'MAXLEN', '~', STREAM_LENGTH, '*', ...fields)
+			.pipeline()
+			.xadd(key, 'MAXLEN', '~', STREAM_LENGTH, '*', ...fields)
+			.expire(key, STREAM_TTL_S)
+			.exec()
 			.catch(() => undefined);
 	}
 
@@ -121,13 +148,14 @@ export class RedisRelay implements Relay {
 		encoding.writeVarString(e, this.processId);
 		encoding.writeVarUint8Array(e, update);
 		this.commands
-			.publish(presenceChannel(docId), Buffer.from(encoding.toUint8Array(e)))
+			.publish(this.presenceChannel(docId), Buffer.from(encoding.toUint8Array(e)))
 			.catch(() => undefined);
 	}
 
 	private onPresence(channel: string, message: Buffer): void {
-		if (!channel.startsWith(PRESENCE_PREFIX)) return;
-		const docId = channel.slice(PRESENCE_PREFIX.length);
+		const prefix = `${this.prefix}presence:`;
+		if (!channel.startsWith(prefix)) return;
+		const docId = channel.slice(prefix.length);
 		try {
 			const d = decoding.createDecoder(message);
 			if (decoding.readVarString(d) === this.processId) return;
@@ -153,7 +181,7 @@ export class RedisRelay implements Relay {
 					'BLOCK',
 					READ_BLOCK_MS,
 					'STREAMS',
-					...docs.map(streamKey),
+					...docs.map((id) => this.streamKey(id)),
 					...docs.map((id) => this.following.get(id)!)
 				)) as [Buffer, [Buffer, Buffer[]][]][] | null;
 				if (this.down) {
@@ -172,7 +200,7 @@ export class RedisRelay implements Relay {
 				continue;
 			}
 			for (const [key, entries] of result ?? []) {
-				const docId = key.toString().slice('shinko:doc:'.length);
+				const docId = key.toString().slice(`${this.prefix}doc:`.length);
 				for (const [id, fields] of entries) {
 					if (!this.following.has(docId)) break;
 					this.following.set(docId, id.toString());

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { SqliteStore } from '../store.ts';
-import { inTransaction } from './pool.ts';
+import { checkOut, inTransaction } from './pool.ts';
 
 /** Held (shared) by every server process on the database; a restore needs it alone. */
 export const SERVER_LOCK = 0x53525652; // 'SRVR'
@@ -94,8 +94,15 @@ export async function copySqliteToPostgres(
 			key: string;
 			value: string;
 		}>) {
-			await client.query('INSERT INTO meta (key, value) VALUES ($1, $2)', [row.key, row.value]);
+			await client.query(
+				'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+				[row.key, row.value]
+			);
 		}
+		// A new store, as far as the relay is concerned (see the schema's 'store-id').
+		await client.query(
+			"INSERT INTO meta (key, value) VALUES ('store-id', gen_random_uuid()::text) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+		);
 		const users = source
 			.prepare('SELECT username, role, display_name, password_hash, created_at FROM users')
 			.all() as Record<string, unknown>[];
@@ -138,7 +145,7 @@ export async function copySqliteToPostgres(
  * database while servers go on writing.
  */
 export async function copyPostgresToSqlite(pool: pg.Pool, target: SqliteStore): Promise<Copied> {
-	const client = await pool.connect();
+	const { client, release } = await checkOut(pool);
 	try {
 		await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 		const copied: Copied = { docs: 0, rows: 0, users: 0, snapshots: 0 };
@@ -198,7 +205,7 @@ export async function copyPostgresToSqlite(pool: pg.Pool, target: SqliteStore): 
 		await client.query('ROLLBACK').catch(() => undefined);
 		throw err;
 	} finally {
-		client.release();
+		release();
 	}
 }
 

@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { Appended, Commit, ServerStore, StoredDoc } from '../store.ts';
 import { SERVER_LOCK } from './copy.ts';
-import { createPool, inTransaction } from './pool.ts';
+import { checkOut, createPool, inTransaction } from './pool.ts';
 import { PgSnapshotStore, SNAPSHOT_SCHEMA } from './snapshots.ts';
 import { PgUserStore, USER_SCHEMA } from './users.ts';
 
@@ -28,8 +28,13 @@ const SCHEMA = [
 		created_at BIGINT NOT NULL,
 		PRIMARY KEY (doc_id, seq)
 	)`,
-	`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
+	`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	// This store's id, in the relay's keys: a Redis shared by several stores, or holding what a
+	// store was before a restore, never mixes them up. A restore or migration gives a new one.
+	`INSERT INTO meta (key, value) VALUES ('store-id', gen_random_uuid()::text) ON CONFLICT DO NOTHING`
 ];
+/** Rows of one doc in one INSERT statement at most. */
+const APPEND_ROWS = 500;
 /** Taken by whoever creates or migrates the schema; the others wait for it. */
 const SCHEMA_LOCK = 0x5348494e; // 'SHIN'
 
@@ -120,8 +125,14 @@ export class PgStore implements ServerStore {
 			list.push(update);
 		}
 		const now = Date.now();
-		// The sync path: one doc, no meta, one statement (its own transaction).
-		if (byDoc.size === 1 && !commit.meta && commit.unlessMeta === undefined) {
+		// The sync path: one doc, no meta, a few rows, one statement (its own transaction).
+		const rows = commit.updates.length;
+		if (
+			byDoc.size === 1 &&
+			rows <= APPEND_ROWS &&
+			!commit.meta &&
+			commit.unlessMeta === undefined
+		) {
 			const [docId, updates] = byDoc.entries().next().value!;
 			return new Map([[docId, await append(this.pool, docId, updates, writer, now)]]);
 		}
@@ -137,7 +148,16 @@ export class PgStore implements ServerStore {
 			const appended = new Map<string, Appended>();
 			// In one order for every commit, so two commits of the same docs cannot deadlock.
 			for (const docId of Array.from(byDoc.keys()).sort()) {
-				appended.set(docId, await append(client, docId, byDoc.get(docId)!, writer, now));
+				const updates = byDoc.get(docId)!;
+				// A statement's parameters are few (65,535 at most): many rows go in several, one
+				// after the other under the doc row's lock the first one takes.
+				let first: Appended | undefined;
+				let last!: Appended;
+				for (let i = 0; i < updates.length; i += APPEND_ROWS) {
+					last = await append(client, docId, updates.slice(i, i + APPEND_ROWS), writer, now);
+					first ??= last;
+				}
+				appended.set(docId, { seq: last.seq, prev: first!.prev });
 			}
 			for (const [key, value] of Object.entries(commit.meta ?? {})) {
 				await client.query(
@@ -179,7 +199,6 @@ export class PgStore implements ServerStore {
 	async compact(docId: string): Promise<number> {
 		return inTransaction(this.pool, async (client) => {
 			if (!(await compactionLock(client, docId))) return 0;
-			await client.query('SELECT head FROM docs WHERE doc_id = $1 FOR UPDATE', [docId]);
 			const { rows } = await client.query<{ seq: string; data: Buffer }>(
 				'SELECT seq, data FROM updates WHERE doc_id = $1 ORDER BY seq',
 				[docId]
@@ -205,7 +224,6 @@ export class PgStore implements ServerStore {
 	): Promise<number> {
 		return inTransaction(this.pool, async (client) => {
 			if (!(await compactionLock(client, docId))) return 0;
-			await client.query('SELECT head FROM docs WHERE doc_id = $1 FOR UPDATE', [docId]);
 			return replaceRows(client, docId, state, throughSeq, writer);
 		});
 	}
@@ -213,7 +231,7 @@ export class PgStore implements ServerStore {
 	async exclusively<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
 		// A session-level lock on a connection of its own, held while fn runs. A connection that
 		// fails to unlock is closed, not reused: closing it lets the lock go.
-		const client = await this.pool.connect();
+		const { client, release } = await checkOut(this.pool);
 		const key = `shinko.${name}`;
 		let broken = false;
 		try {
@@ -233,8 +251,19 @@ export class PgStore implements ServerStore {
 			broken = true;
 			throw err;
 		} finally {
-			client.release(broken);
+			release(broken);
 		}
+	}
+
+	/** Whether a server process runs on this database (holds SERVER_LOCK). */
+	async serversRunning(): Promise<boolean> {
+		return inTransaction(this.pool, async (client) => {
+			const { rows } = await client.query<{ free: boolean }>(
+				'SELECT pg_try_advisory_xact_lock($1) AS free',
+				[SERVER_LOCK]
+			);
+			return !rows[0]!.free;
+		});
 	}
 
 	/** Users and sessions, in this database. */
@@ -265,7 +294,8 @@ export class PgStore implements ServerStore {
 
 /**
  * Whether this transaction may replace a doc's log: a process that finds another doing it leaves
- * it be (compaction happens once, not once per process). Commits wait only for the row lock.
+ * it be (compaction happens once, not once per process). Commits are not held up: they only add
+ * rows above the head, and a replacement only touches rows at or below a seq it has read.
  */
 async function compactionLock(client: pg.PoolClient, docId: string): Promise<boolean> {
 	const { rows } = await client.query<{ locked: boolean }>(

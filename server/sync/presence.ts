@@ -218,6 +218,15 @@ export class Presence {
 	}
 
 	destroy(): void {
+		// The other processes hear at once that this one's clients are gone (shutdown, a failed
+		// room), rather than seeing them until they time out.
+		const local = Array.from(this.owners)
+			.filter(([, owner]) => owner !== FROM_RELAY)
+			.map(([id]) => id);
+		if (this.context.publish && local.length > 0) {
+			awarenessProtocol.removeAwarenessStates(this.awareness, local, null);
+			this.publish(local);
+		}
 		// Listeners off first: destroying the awareness emits the removal of its own state.
 		this.awareness.off('update', this.onUpdate);
 		this.awareness.off('change', this.onChange);

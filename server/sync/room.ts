@@ -215,16 +215,32 @@ export class Room {
 	}
 
 	/**
-	 * The rows a commit writes: keystrokes merged into one row (fewer rows to read and compact),
-	 * big updates as they are, since merging costs time in proportion to their size and the relay
-	 * already merged them once.
+	 * The rows a commit writes: keystrokes merged, up to MERGE_IN_COMMIT_BYTES a row (fewer rows
+	 * to read and compact, and however many queued behind a slow commit, a bounded number of rows
+	 * in one statement), big updates as they are, since merging costs time in proportion to their
+	 * size and the relay already merged them once.
 	 */
 	private rowsOf(batch: Uint8Array[]): { docId: string; update: Uint8Array }[] {
+		const rows: Uint8Array[] = [];
+		let group: Uint8Array[] = [];
 		let bytes = 0;
-		for (const u of batch) bytes += u.length;
-		const updates =
-			batch.length > 1 && bytes <= MERGE_IN_COMMIT_BYTES ? [Y.mergeUpdates(batch)] : batch;
-		return updates.map((update) => ({ docId: this.id, update }));
+		const flush = () => {
+			if (group.length > 0) rows.push(group.length === 1 ? group[0]! : Y.mergeUpdates(group));
+			group = [];
+			bytes = 0;
+		};
+		for (const update of batch) {
+			if (update.length > MERGE_IN_COMMIT_BYTES) {
+				flush();
+				rows.push(update);
+				continue;
+			}
+			if (bytes + update.length > MERGE_IN_COMMIT_BYTES) flush();
+			group.push(update);
+			bytes += update.length;
+		}
+		flush();
+		return rows.map((update) => ({ docId: this.id, update }));
 	}
 
 	/**

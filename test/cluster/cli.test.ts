@@ -104,7 +104,7 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 		await expect(login(server.url, 'sato', 'sato-password')).rejects.toThrow(/401/);
 	}, 60_000);
 
-	it('migrates a SQLite store into an empty PostgreSQL, and refuses one already in use', async () => {
+	it('migrates a SQLite store into an empty PostgreSQL, never into one in use or served', async () => {
 		const data = tempDataDir();
 		cleanups.push(data.remove);
 		expect((await shinko(['import', REFERENCE], { DATA_DIR: data.dir })).code).toBe(0);
@@ -148,6 +148,20 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 		const again = await shinko(['migrate-store', '--to', url], { DATA_DIR: data.dir });
 		expect(again.code).toBe(2);
 		expect(again.stderr).toContain('サーバーが動いています');
+		// A database already in use, with no server on it, is refused too.
+		const used = await postgres.createDatabase();
+		expect(
+			(
+				await shinko(
+					['users', 'add', 'kato', '--role', 'viewer'],
+					{ DATABASE_URL: used },
+					'kato-password\n'
+				)
+			).code
+		).toBe(0);
+		const refused = await shinko(['migrate-store', '--to', used], { DATA_DIR: data.dir });
+		expect(refused.code).toBe(2);
+		expect(refused.stderr).toContain('既に表か利用者があります');
 	}, 60_000);
 
 	it('backs the database up into a file and restores it, never while a server runs', async () => {

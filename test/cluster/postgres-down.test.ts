@@ -81,4 +81,21 @@ describe('PostgreSQL stopped under a running server', () => {
 		cleanups.push(() => store.close());
 		expect((await loadDoc(store, 'down')).getText('t').toString()).toBe('停止前・停止中');
 	}, 90_000);
+
+	it('survives the database going away under a connection it holds (a lock, a transaction)', async () => {
+		const store = await PgStore.open(postgres.url, silentLogger);
+		cleanups.push(() => store.close());
+		let finish: (() => void) | undefined;
+		const held = store.exclusively('held', () => new Promise<void>((r) => (finish = r)));
+		await waitFor(() => finish !== undefined, 'the lock taken');
+		// A connection checked out of the pool, idle in a session lock, when the server goes.
+		postgres.stop();
+		await new Promise((r) => setTimeout(r, 300));
+		finish!();
+		await held;
+		postgres.start();
+		// The pool works again, with a fresh connection for the lock.
+		expect(await store.exclusively('held', async () => 'again')).toBe('again');
+		expect(await store.getMeta('nothing')).toBeUndefined();
+	}, 30_000);
 });

@@ -70,8 +70,9 @@ function othersSeen(provider: WebsocketProvider): string[] {
 }
 
 describe('the relay between processes (Redis)', () => {
-	it('carries commits and presence between processes that never read the store meanwhile', async () => {
-		// Reading the store once an hour: whatever crosses, crosses through Redis.
+	it('carries commits and presence between processes that do not poll the store', async () => {
+		// Polling the store once an hour: the last commit of each process crosses through Redis (a
+		// process reads the store itself only when its own commit shows a gap).
 		const {
 			servers: [one, two]
 		} = await servers(2, { storePollMs: 3600_000 });

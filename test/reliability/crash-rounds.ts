@@ -1,4 +1,5 @@
-// Crash rounds shared by crash.test.ts and the soak: clients type while the server is killed -9.
+// Crash rounds shared by crash.test.ts and the soak: clients type while the server is killed -9
+// (or, in cluster mode, one of several server processes on one PostgreSQL and Redis).
 //
 // Each round: every client edits a Y.Text and a Y.Map at a steady rate; at a random moment the
 // server process gets SIGKILL; clients keep typing offline for a moment; then the store is checked
@@ -7,7 +8,9 @@
 // through a fresh client), every client and a doc rebuilt from the database must converge.
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { loadDoc, SqliteStore } from '../../server/store.ts';
+import { silentLogger } from '../../server/log.ts';
+import { PgStore } from '../../server/pg/store.ts';
+import { loadDoc, SqliteStore, type DocStore } from '../../server/store.ts';
 import { openStore } from '../helpers/store.ts';
 import { countingSocket, SavedAcks, type CountingSocket } from '../../src/lib/sync/saved-acks.ts';
 import {
@@ -32,11 +35,18 @@ export interface CrashOptions {
 	offlineMs?: number;
 	random?: () => number;
 	onRound?: (round: RoundReport) => void;
+	/**
+	 * Cluster mode: this many server processes on this database (and relay); clients spread over
+	 * them, and each round kills one at random.
+	 */
+	cluster?: { processes: number; databaseUrl: string; redisUrl?: string };
 }
 
 export interface RoundReport {
 	round: number;
 	killAtMs: number;
+	/** Which process was killed (0 when there is one). */
+	killed: number;
 	edits: number;
 	acknowledged: number;
 	/** Time from the restart until server, clients and store agreed. */
@@ -66,15 +76,24 @@ export function fingerprint(doc: Y.Doc): string {
 export async function runCrashRounds(options: CrashOptions): Promise<RoundReport[]> {
 	const { rounds, clients: clientCount = 8, rate = 20, windowMs = 1200, offlineMs = 150 } = options;
 	const random = options.random ?? Math.random;
-	const data = tempDataDir();
-	let server = await spawnServer(data.dir);
-	const port = server.port;
-	const cookie = await login(server.url);
-	const Socket = countingSocket(authedSocket(server.url, cookie));
-	const clients = Array.from({ length: clientCount }, () => {
+	const cluster = options.cluster;
+	const env: Record<string, string> = cluster
+		? {
+				DATABASE_URL: cluster.databaseUrl,
+				...(cluster.redisUrl ? { REDIS_URL: cluster.redisUrl } : {})
+			}
+		: {};
+	const dirs = Array.from({ length: cluster?.processes ?? 1 }, () => tempDataDir());
+	const servers = await Promise.all(dirs.map((d) => spawnServer(d.dir, 0, env)));
+	const ports = servers.map((s) => s.port);
+	const openStoreOf = () =>
+		cluster ? PgStore.open(cluster.databaseUrl, silentLogger) : openStore(dirs[0]!.dir);
+	const cookie = await login(servers[0]!.url);
+	const clients = Array.from({ length: clientCount }, (_, n) => {
+		const url = servers[n % servers.length]!.url;
 		const doc = new Y.Doc();
-		const provider = new WebsocketProvider(wsUrl(server.url), DOC_ID, doc, {
-			WebSocketPolyfill: Socket,
+		const provider = new WebsocketProvider(wsUrl(url), DOC_ID, doc, {
+			WebSocketPolyfill: countingSocket(authedSocket(url, cookie)),
 			disableBc: true,
 			params: { acks: '1' },
 			// The default backoff (up to 2.5 s) would dominate a short round.
@@ -85,7 +104,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 		const acks = new SavedAcks(provider, () => {
 			if (provider.ws) ackedBySocket.set(provider.ws, acks.acked);
 		});
-		return { doc, provider, ackedBySocket };
+		return { doc, provider, ackedBySocket, process: n % servers.length };
 	});
 	const reports: RoundReport[] = [];
 	try {
@@ -111,13 +130,14 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 				}, 1000 / rate)
 			);
 			const killAtMs = Math.floor(100 + random() * (windowMs - 100));
+			const killed = Math.floor(random() * servers.length);
 			await sleep(killAtMs);
-			server.child.kill('SIGKILL');
+			servers[killed]!.child.kill('SIGKILL');
 			await sleep(offlineMs);
 			timers.forEach(clearInterval);
-			await exited(server.child);
+			await exited(servers[killed]!.child);
 			await waitFor(
-				() => clients.every((c) => !c.provider.wsconnected),
+				() => clients.every((c) => c.process !== killed || !c.provider.wsconnected),
 				'clients noticed the crash',
 				10_000
 			);
@@ -126,14 +146,15 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 				if (!e.ws) return false;
 				return (clients[e.client]!.ackedBySocket.get(e.ws) ?? 0) >= e.sentAt;
 			});
-			await checkStore(data.dir, acknowledged, round);
+			await checkStore(openStoreOf, acknowledged, round);
 
 			const restartedAt = Date.now();
-			server = await spawnServer(data.dir, port);
-			await converge(server.url, cookie, clients, data.dir, round);
+			servers[killed] = await spawnServer(dirs[killed]!.dir, ports[killed], env);
+			await converge(servers[0]!.url, cookie, clients, openStoreOf, round);
 			reports.push({
 				round,
 				killAtMs,
+				killed,
 				edits: edits.length,
 				acknowledged: acknowledged.length,
 				convergeMs: Date.now() - restartedAt
@@ -147,15 +168,21 @@ export async function runCrashRounds(options: CrashOptions): Promise<RoundReport
 			c.provider.destroy();
 			c.doc.destroy();
 		}
-		server.child.kill('SIGKILL');
-		await exited(server.child);
-		data.remove();
+		for (const server of servers) {
+			server.child.kill('SIGKILL');
+			await exited(server.child);
+		}
+		for (const d of dirs) d.remove();
 	}
 	return reports;
 }
 
-async function checkStore(dataDir: string, acknowledged: Edit[], round: number): Promise<void> {
-	const store = await openStore(dataDir);
+async function checkStore(
+	open: () => Promise<DocStore>,
+	acknowledged: Edit[],
+	round: number
+): Promise<void> {
+	const store = await open();
 	try {
 		if (store instanceof SqliteStore) {
 			const integrity = store.db.pragma('integrity_check', { simple: true });
@@ -186,7 +213,7 @@ async function converge(
 	url: string,
 	cookie: string,
 	clients: { doc: Y.Doc; provider: WebsocketProvider }[],
-	dataDir: string,
+	open: () => Promise<DocStore>,
 	round: number
 ): Promise<void> {
 	await waitFor(
@@ -209,7 +236,7 @@ async function converge(
 			throw new Error(`${err.message} (${distinct.size} distinct client states)`);
 		});
 		// The server relays before it commits: what the probe has reaches the disk a moment later.
-		const store = await openStore(dataDir);
+		const store = await open();
 		try {
 			await waitFor(
 				async () => {

@@ -6,6 +6,9 @@
 //   npm run soak -- --rounds 50 --duration 120
 //   npm run soak -- --load-only       only the load (with --duration, --clients)
 //   npm run soak -- --attacks-only    only the hostile-user attacks of issue #17 (20 s each; quick: 5 s)
+//   npm run soak -- --cluster-only    only the crash rounds across processes (issue #23): three
+//                                     server processes on a PostgreSQL and a Redis the soak starts,
+//                                     one killed -9 each round (50 rounds; quick: 5; --cluster-rounds)
 //
 // Prints what it measured and exits non-zero if any promise failed.
 import Database from 'better-sqlite3';
@@ -14,6 +17,8 @@ import { join } from 'node:path';
 import * as Y from 'yjs';
 import { runAttacks } from './attacks.ts';
 import { runCrashRounds } from './crash-rounds.ts';
+import { startPostgres } from '../helpers/postgres.ts';
+import { startRedis } from '../helpers/redis.ts';
 import { STORE_FILE } from '../../server/store.ts';
 import { healthMs, percentile } from '../helpers/hostile.ts';
 import { connectClient, login, spawnServer, tempDataDir, waitFor } from '../helpers/server.ts';
@@ -33,6 +38,8 @@ const RATE = 2;
 const ATTACKS_ONLY = args.includes('--attacks-only');
 const LOAD_ONLY = args.includes('--load-only');
 const ATTACK_S = option('--attack-duration', quick ? 5 : 20);
+const CLUSTER_ROUNDS = option('--cluster-rounds', quick ? 5 : 50);
+const CLUSTER_ONLY = args.includes('--cluster-only');
 
 process.setMaxListeners(0); // every y-websocket provider adds an exit listener
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +65,40 @@ async function crash(): Promise<void> {
 	);
 	if (acknowledged === 0)
 		throw new Error('no edit was ever acknowledged: the rounds tested nothing');
+}
+
+/** Crash rounds across three processes on one PostgreSQL and Redis, started here. */
+async function clusterCrash(): Promise<void> {
+	const started = Date.now();
+	const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+	try {
+		let acknowledged = 0;
+		let edits = 0;
+		const killed = [0, 0, 0];
+		const reports = await runCrashRounds({
+			rounds: CLUSTER_ROUNDS,
+			clients: 9,
+			cluster: { processes: 3, databaseUrl: postgres.url, redisUrl: redis.url },
+			onRound: (r) => {
+				edits += r.edits;
+				acknowledged += r.acknowledged;
+				killed[r.killed]!++;
+				if ((r.round + 1) % 10 === 0) log(`cluster round ${r.round + 1}/${CLUSTER_ROUNDS}`);
+			}
+		});
+		const converge = reports.map((r) => r.convergeMs);
+		log(
+			`cluster: ${reports.length} kill -9 rounds over 3 processes (killed ${killed.join('/')} ` +
+				`times), ${edits} edits, ${acknowledged} acknowledged before a kill, 0 lost; converged ` +
+				`in p50 ${percentile(converge, 50)} ms, max ${Math.max(...converge)} ms ` +
+				`(${((Date.now() - started) / 1000).toFixed(0)} s)`
+		);
+		if (acknowledged === 0)
+			throw new Error('no edit was ever acknowledged: the rounds tested nothing');
+	} finally {
+		postgres.remove();
+		await redis.remove();
+	}
 }
 
 async function load(): Promise<void> {
@@ -210,9 +251,12 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	if (LOAD_ONLY) {
 		await load();
+	} else if (CLUSTER_ONLY) {
+		await clusterCrash();
 	} else {
 		if (!ATTACKS_ONLY) {
 			await crash();
+			await clusterCrash();
 			await load();
 		}
 		await runAttacks(ATTACK_S * 1000, log);
@@ -226,7 +270,7 @@ const deadline = setTimeout(
 		log('FAILED: the soak did not finish in time');
 		process.exit(2);
 	},
-	(ROUNDS * 10 + DURATION_S + ATTACK_S * 10 + 300) * 1000
+	(ROUNDS * 10 + CLUSTER_ROUNDS * 10 + DURATION_S + ATTACK_S * 10 + 300) * 1000
 );
 deadline.unref();
 main().then(

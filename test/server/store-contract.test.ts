@@ -225,6 +225,24 @@ describe.each(backends)('DocStore on $name', (backend) => {
 		expect(await store.compact('c')).toBe(0);
 	});
 
+	it('writes many rows of one doc in one commit, numbered one after the other', async () => {
+		const { store } = await backend.open(cleanups);
+		const updates = Array.from({ length: 1200 }, (_, i) => ({
+			docId: 'many',
+			update: setting(`k${i}`, i)
+		}));
+		const at = (await store.commit({ updates }, 'test'))!.get('many')!;
+		const { updates: rows, seq } = await store.load('many');
+		expect(rows).toHaveLength(1200);
+		expect(seq).toBe(at.seq);
+		expect(Object.keys(valuesOf(rows))).toHaveLength(1200);
+		const next = (await store.commit(
+			{ updates: [{ docId: 'many', update: setting('x', 1) }] },
+			'test'
+		))!;
+		expect(next.get('many')!.prev).toBe(at.seq);
+	});
+
 	it('stores updates of any size byte for byte', async () => {
 		const { store } = await backend.open(cleanups);
 		const big = new Uint8Array(3 * 1024 * 1024);
