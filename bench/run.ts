@@ -46,6 +46,11 @@ import {
 	type RunningServer
 } from './servers.ts';
 
+// `npm run bench -- --cluster`: cluster mode's own run (bench/cluster.ts), instead of this one.
+if (process.argv.includes('--cluster')) {
+	await import('./cluster.ts');
+	process.exit(0);
+}
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;

@@ -47,10 +47,14 @@ function command(name: ReferenceName): string[] {
 	return [join(ROOT, 'bench', `${name}-server.js`)];
 }
 
-/** `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…'] (bench/profile.ts). */
+/**
+ * `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…'] (bench/profile.ts); `env` e.g. cluster mode's
+ * DATABASE_URL and REDIS_URL (bench/cluster.ts).
+ */
 export async function startServer<N extends ReferenceName>(
 	name: N,
-	nodeArgs: string[] = []
+	nodeArgs: string[] = [],
+	env: Record<string, string> = {}
 ): Promise<RunningServer<N>> {
 	const dataDir = mkdtempSync(join(tmpdir(), 'shinko-bench-'));
 	const child: ChildProcess = spawn(
@@ -64,7 +68,8 @@ export async function startServer<N extends ReferenceName>(
 				HOST: '127.0.0.1',
 				DATA_DIR: dataDir,
 				INITIAL_ADMIN_PASSWORD: PASSWORD,
-				NODE_ENV: 'production'
+				NODE_ENV: 'production',
+				...env
 			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		}
