@@ -21,6 +21,9 @@ const READ_BLOCK_MS = 250;
 /** A command Redis has not answered by then fails (a hung Redis is treated as a down one). */
 const COMMAND_TIMEOUT_MS = 1000;
 const RETRY_MS = 1000;
+/** What a message on a doc's live channel carries. */
+const LIVE_UPDATE = 0;
+const LIVE_PRESENCE = 1;
 
 export class RedisRelay implements Relay {
 	/** Commands (XADD, PUBLISH): they fail at once while Redis is down rather than queue up. */
@@ -68,7 +71,7 @@ export class RedisRelay implements Relay {
 			redis.on('error', () => undefined);
 		}
 		this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
-			this.onPresence(channel.toString(), message)
+			this.onLive(channel.toString(), message)
 		);
 		this.reading = this.readLoop();
 	}
@@ -90,8 +93,9 @@ export class RedisRelay implements Relay {
 		return `${this.prefix}doc:${docId}`;
 	}
 
-	private presenceChannel(docId: string): string {
-		return `${this.prefix}presence:${docId}`;
+	/** The doc's live traffic: updates before their commit, and presence batches. */
+	private liveChannel(docId: string): string {
+		return `${this.prefix}live:${docId}`;
 	}
 
 	async follow(docId: string): Promise<void> {
@@ -110,12 +114,12 @@ export class RedisRelay implements Relay {
 		if (!this.following.has(docId)) this.following.set(docId, last);
 		// Not waited for: while Redis is down it is sent once it is back (and again after every
 		// reconnection), and a doc loads meanwhile.
-		this.subscriber.subscribe(this.presenceChannel(docId)).catch(() => undefined);
+		this.subscriber.subscribe(this.liveChannel(docId)).catch(() => undefined);
 	}
 
 	unfollow(docId: string): void {
 		this.following.delete(docId);
-		this.subscriber.unsubscribe(this.presenceChannel(docId)).catch(() => undefined);
+		this.subscriber.unsubscribe(this.liveChannel(docId)).catch(() => undefined);
 	}
 
 	publishCommit(commit: RelayedCommit): void {
@@ -143,25 +147,37 @@ export class RedisRelay implements Relay {
 			.catch(() => undefined);
 	}
 
+	publishUpdate(docId: string, update: Uint8Array): void {
+		if (update.length <= MAX_RELAYED_BYTES) this.publishLive(docId, LIVE_UPDATE, update);
+	}
+
 	publishPresence(docId: string, update: Uint8Array): void {
+		this.publishLive(docId, LIVE_PRESENCE, update);
+	}
+
+	private publishLive(docId: string, kind: number, payload: Uint8Array): void {
 		const e = encoding.createEncoder();
 		encoding.writeVarString(e, this.processId);
-		encoding.writeVarUint8Array(e, update);
+		encoding.writeVarUint(e, kind);
+		encoding.writeVarUint8Array(e, payload);
 		this.commands
-			.publish(this.presenceChannel(docId), Buffer.from(encoding.toUint8Array(e)))
+			.publish(this.liveChannel(docId), Buffer.from(encoding.toUint8Array(e)))
 			.catch(() => undefined);
 	}
 
-	private onPresence(channel: string, message: Buffer): void {
-		const prefix = `${this.prefix}presence:`;
+	private onLive(channel: string, message: Buffer): void {
+		const prefix = `${this.prefix}live:`;
 		if (!channel.startsWith(prefix)) return;
 		const docId = channel.slice(prefix.length);
 		try {
 			const d = decoding.createDecoder(message);
 			if (decoding.readVarString(d) === this.processId) return;
-			this.listener?.presence(docId, decoding.readVarUint8Array(d));
+			const kind = decoding.readVarUint(d);
+			const payload = decoding.readVarUint8Array(d);
+			if (kind === LIVE_UPDATE) this.listener?.update(docId, payload);
+			else if (kind === LIVE_PRESENCE) this.listener?.presence(docId, payload);
 		} catch (err) {
-			this.log.warn('a malformed presence message on the relay', { error: String(err) });
+			this.log.warn('a malformed message on the relay', { error: String(err) });
 		}
 	}
 

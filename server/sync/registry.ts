@@ -82,6 +82,7 @@ export class SyncServer implements RoomHost {
 		this.relay = options.relay;
 		this.relay?.listen({
 			commit: (commit) => this.rooms.get(commit.docId)?.relayed(commit),
+			update: (docId, update) => this.rooms.get(docId)?.relayedUpdate(update),
 			presence: (docId, update) => this.rooms.get(docId)?.presence.receiveRemote(update)
 		});
 		// The CLI (or another process) may write to the store while we run: pick its updates up.

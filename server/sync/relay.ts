@@ -14,6 +14,8 @@ export interface RelayedCommit {
 
 export interface RelayListener {
 	commit(commit: RelayedCommit): void;
+	/** Another process's clients' update, as its room relayed it (before its commit). */
+	update(docId: string, update: Uint8Array): void;
 	/** A presence batch (y-protocols awareness update) of another process's clients. */
 	presence(docId: string, update: Uint8Array): void;
 }
@@ -27,6 +29,12 @@ export interface Relay {
 	unfollow(docId: string): void;
 	/** Sends a commit of this process on (never throws: a relay that is down loses it). */
 	publishCommit(commit: RelayedCommit): void;
+	/**
+	 * Sends this process's clients' updates on as they are relayed here, before their commit, so
+	 * that other processes' clients get them as quickly as this one's (only small ones: the rest
+	 * cross with their commit).
+	 */
+	publishUpdate(docId: string, update: Uint8Array): void;
 	publishPresence(docId: string, update: Uint8Array): void;
 	close(): Promise<void>;
 }

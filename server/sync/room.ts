@@ -22,7 +22,7 @@ import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '
 import { Connection, type ConnectOptions, type Reach, type Unsaved } from './connection.ts';
 import { MAX_PENDING_BYTES, MAX_UNSAVED_UPDATES, STEP1_MIN_COST } from './limits.ts';
 import { answerMessage, askStateMessage, decodeClientMessage, updateMessage } from './messages.ts';
-import { clientOf, FROM_STORE, SERVER_STAMP } from './origins.ts';
+import { clientOf, FROM_RELAY, FROM_STORE, SERVER_STAMP } from './origins.ts';
 import { Presence } from './presence.ts';
 import type { Relay, RelayedCommit } from './relay.ts';
 
@@ -63,8 +63,11 @@ export class Room {
 	readonly presence: Presence;
 	readonly conns = new Set<Connection>();
 	private unloadTimer: ReturnType<typeof setTimeout> | null = null;
-	/** Updates applied this turn, to relay at its end, with the connection each came from. */
-	private toRelay: { update: Uint8Array; sender: Connection | undefined }[] = [];
+	/**
+	 * Updates applied this turn, to relay at its end, with the connection each came from and
+	 * whether it is this process's to publish to the others.
+	 */
+	private toRelay: { update: Uint8Array; sender: Connection | undefined; publish: boolean }[] = [];
 	private relaySoon: ReturnType<typeof setImmediate> | null = null;
 	/** Updates applied but not yet in a commit. */
 	private queue: Uint8Array[] = [];
@@ -139,7 +142,9 @@ export class Room {
 		this.bytes += update.length;
 		// An update that also integrated others' updates waiting for history goes to its sender too.
 		const sender = this.hadPending ? undefined : clientOf(origin);
-		this.toRelay.push({ update, sender });
+		// This process's own (its clients', its stamps) go to the other processes too.
+		const publish = origin !== FROM_STORE && origin !== FROM_RELAY;
+		this.toRelay.push({ update, sender, publish });
 		this.relaySoon ??= setImmediate(this.guardedRelay);
 		if (origin === FROM_STORE && !this.storeRowCompletes) return;
 		this.queue.push(update);
@@ -171,6 +176,12 @@ export class Room {
 			}
 			const others = batch.filter((r) => r.sender !== conn).map((r) => r.update);
 			if (others.length > 0) conn.send(merged(others));
+		}
+		const relay = this.host.relay;
+		if (relay) {
+			const own = batch.filter((r) => r.publish).map((r) => r.update);
+			if (own.length > 0)
+				relay.publishUpdate(this.id, own.length === 1 ? own[0]! : Y.mergeUpdates(own));
 		}
 	}
 
@@ -594,6 +605,20 @@ export class Room {
 			this.unloadTimer = null;
 			this.host.unload(this);
 		}, this.host.unloadAfterMs);
+	}
+
+	/**
+	 * Another process's clients' update, sent on before its commit (cluster mode): relayed to this
+	 * room's clients at once, and committed here too, so that whatever this room's clients write
+	 * on top of it never sits in the store without it. Never published again.
+	 */
+	relayedUpdate(update: Uint8Array): void {
+		if (this.abandoned) return;
+		try {
+			Y.applyUpdate(this.doc, update, FROM_RELAY);
+		} catch (err) {
+			this.host.fail(this, err);
+		}
 	}
 
 	/** Applies an update written to the store by another writer. */
