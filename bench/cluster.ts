@@ -240,7 +240,7 @@ const lines = [
 	),
 	'',
 	`Relay latency with one process is from a writer to readers on the same process; with 2 and 4, to`,
-	`readers on another process (through PostgreSQL's commit and Redis). Goal: cross-process relay`,
+	`readers on another process (through Redis, before the commit). Goal: cross-process relay`,
 	`p99 ≤ 2× the single-process p99 on PostgreSQL (${ms(2 * pg1.relayP99)} ms): ${goalMet ? 'met' : '**not met**'}.`,
 	'Scaling efficiency is throughput(N) / (N × throughput(1)) on PostgreSQL.',
 	''

@@ -15,6 +15,7 @@ import { countingSocket } from '../../src/lib/sync/saved-acks.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { startRedis, type TestRedis } from '../helpers/redis.ts';
 import { hashPassword } from '../../server/passwords.ts';
 import {
 	authedSocket,
@@ -30,10 +31,14 @@ import {
 
 const cleanups = useCleanups();
 let postgres: TestPostgres;
+let redis: TestRedis;
 beforeAll(async () => {
-	postgres = await startPostgres();
+	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 }, 60_000);
-afterAll(() => postgres?.remove());
+afterAll(async () => {
+	postgres?.remove();
+	await redis?.remove();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,12 +48,16 @@ interface Process {
 }
 
 /** `n` server processes on one database, started at the same moment. */
-async function startProcesses(n: number, databaseUrl: string): Promise<Process[]> {
+async function startProcesses(
+	n: number,
+	databaseUrl: string,
+	env: Record<string, string> = {}
+): Promise<Process[]> {
 	return Promise.all(
 		Array.from({ length: n }, async () => {
 			const data = tempDataDir();
 			cleanups.push(data.remove);
-			const server = await spawnServer(data.dir, 0, { DATABASE_URL: databaseUrl });
+			const server = await spawnServer(data.dir, 0, { DATABASE_URL: databaseUrl, ...env });
 			cleanups.push(async () => {
 				server.child.kill('SIGKILL');
 				await exited(server.child);
@@ -70,9 +79,9 @@ function client(url: string, docId: string, cookie: string, doc = new Y.Doc()) {
 }
 
 describe('several server processes on one PostgreSQL', () => {
-	it('start together once, share logins, and converge with clients spread across them', async () => {
+	it('start together once, share logins, and converge, presence included, with clients spread across them', async () => {
 		const databaseUrl = await postgres.createDatabase();
-		const processes = await startProcesses(3, databaseUrl);
+		const processes = await startProcesses(3, databaseUrl, { REDIS_URL: redis.url });
 		const store = await PgStore.open(databaseUrl, silentLogger);
 		cleanups.push(() => store.close());
 		expect((await store.users(3600_000).list()).map((u) => u.username)).toEqual(['admin']);
@@ -91,6 +100,13 @@ describe('several server processes on one PostgreSQL', () => {
 		);
 		await waitFor(() => clients.every((c) => c.acks.allSaved), 'every edit saved');
 		expect((await loadDoc(store, 'spread')).getMap('m').toJSON()).toEqual(expected);
+		// Presence crosses too: everyone sees the five others, wherever they are connected.
+		clients.forEach((c, i) => c.provider.awareness.setLocalStateField('cursor', { cell: i }));
+		const seen = (c: (typeof clients)[number]) =>
+			Array.from(c.provider.awareness.getStates().entries()).filter(
+				([id, state]) => id !== c.provider.awareness.clientID && state.cursor
+			).length;
+		await waitFor(() => clients.every((c) => seen(c) === 5), 'every presence everywhere');
 	}, 60_000);
 
 	it("ends a removed user's and a logged-out session's connections on every process within a second or so", async () => {
