@@ -2,7 +2,15 @@
 // `npm start`: builds the app and the server bundle when the sources are newer than the last
 // build, then runs the bundle (dist/server.js, plain JavaScript; bin/serve.js runs the sources).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	existsSync,
+	openSync,
+	readdirSync,
+	readFileSync,
+	statSync,
+	writeFileSync
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -31,9 +39,28 @@ function newest(path) {
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const bundle = join(root, 'dist', 'server.js');
 if (!existsSync(bundle) || Math.max(...inputs.map((p) => newest(join(root, p)))) > builtAt) {
-	process.stdout.write('Building the app (npm run build)…\n');
-	const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-	if (result.status !== 0) process.exit(result.status ?? 1);
+	// The build's own output (some 150 lines) goes to build.log, so that what matters of a start
+	// (where the app is, the admin password) is not lost in it; `--verbose` shows it instead.
+	const verbose = process.argv.includes('--verbose');
+	const log = join(root, 'build.log');
+	process.stdout.write(
+		verbose
+			? 'アプリをビルドしています (npm run build)…\n'
+			: 'アプリをビルドしています (npm run build、1〜2 分。出力は build.log に)…\n'
+	);
+	const fd = verbose ? undefined : openSync(log, 'w');
+	const result = spawnSync('npm', ['run', 'build'], {
+		cwd: root,
+		stdio: fd === undefined ? 'inherit' : ['ignore', fd, fd]
+	});
+	if (fd !== undefined) closeSync(fd);
+	if (result.status !== 0) {
+		if (!verbose) {
+			const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-40).join('\n');
+			process.stderr.write(`${tail}\n\nビルドに失敗しました。出力の全体: ${log}\n`);
+		}
+		process.exit(result.status ?? 1);
+	}
 	writeFileSync(stamp, new Date().toISOString() + '\n');
 }
 

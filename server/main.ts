@@ -215,6 +215,36 @@ function reportCompactionFailure(log: Logger, docId: string, err: unknown, dataD
 	});
 }
 
+/** Columns a character takes in a terminal: two for the wide (CJK, full-width) ones. */
+function columns(text: string): number {
+	let n = 0;
+	for (const ch of text) {
+		const c = ch.codePointAt(0)!;
+		const wide =
+			(c >= 0x1100 && c <= 0x115f) ||
+			(c >= 0x2e80 && c <= 0xa4cf) ||
+			(c >= 0xac00 && c <= 0xd7a3) ||
+			(c >= 0xf900 && c <= 0xfaff) ||
+			(c >= 0xfe30 && c <= 0xfe4f) ||
+			(c >= 0xff00 && c <= 0xff60) ||
+			(c >= 0xffe0 && c <= 0xffe6);
+		n += wide ? 2 : 1;
+	}
+	return n;
+}
+
+/** Lines in a box drawn with box-drawing characters, padded to the widest. */
+export function boxed(lines: string[]): string {
+	const width = Math.max(...lines.map(columns));
+	const bar = '─'.repeat(width + 2);
+	return [
+		`┌${bar}┐`,
+		...lines.map((line) => `│ ${line}${' '.repeat(width - columns(line))} │`),
+		`└${bar}┘`,
+		''
+	].join('\n');
+}
+
 export async function main(): Promise<void> {
 	const config = readConfig();
 	let running: RunningServer;
@@ -230,10 +260,14 @@ export async function main(): Promise<void> {
 	}
 	// A line for people (and for tests that start the server and wait for it).
 	if (running.generatedAdminPassword) {
-		// Printed once, on the terminal only (never into the logs).
+		// Printed once, on the terminal only (never into the logs), in a box: it must not be missed.
 		process.stdout.write(
-			`管理者ユーザー admin を作成しました。パスワード: ${running.generatedAdminPassword}\n` +
-				`(この表示は一度だけです。npx shinko users passwd admin で変更できます)\n`
+			boxed([
+				'管理者ユーザー admin を作成しました。',
+				`パスワード: ${running.generatedAdminPassword}`,
+				'この表示は一度だけです。控えてください。',
+				'変更: npx shinko users passwd admin'
+			])
 		);
 	}
 	process.stdout.write(`Shinko: ${running.url}\n`);
