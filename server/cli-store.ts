@@ -29,7 +29,7 @@ import { silentLogger } from './log.ts';
 import {
 	copyPostgresToSqlite,
 	copySqliteToPostgres,
-	StoreCopyError,
+	serversRunningError,
 	type Copied
 } from './pg/copy.ts';
 import { PgStore } from './pg/store.ts';
@@ -284,10 +284,7 @@ async function restorePostgres(
 		const store = await PgStore.open(url, silentLogger);
 		try {
 			// Asked before the copy of what is there is made (the restore asks again, locked).
-			if (await store.serversRunning())
-				throw new StoreCopyError(
-					'このデータベースでサーバーが動いています。すべて停止してから行ってください。'
-				);
+			if (await store.serversRunning()) throw serversRunningError();
 			if ((await store.docIds()).length > 0 || (await store.users(1).count()) > 0) {
 				const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 				const keep = join(dirname(resolve(file)), `shinko-before-restore-${stamp}.sqlite`);

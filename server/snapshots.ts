@@ -38,26 +38,27 @@ export class SnapshotError extends Error {
 	override name = 'SnapshotError';
 }
 
-interface Row {
-	id: number;
+/** A snapshots row without its state (PostgreSQL hands BIGINT columns over as strings). */
+export interface SnapshotRow {
+	id: number | string;
 	doc_id: string;
 	name: string;
 	kind: SnapshotKind;
 	author: string;
-	created_at: number;
+	created_at: number | string;
 	size: number;
 }
 
 const INFO = 'id, doc_id, name, kind, author, created_at, length(state) AS size';
 
-function toInfo(row: Row): SnapshotInfo {
+export function toInfo(row: SnapshotRow): SnapshotInfo {
 	return {
-		id: row.id,
+		id: Number(row.id),
 		docId: row.doc_id,
 		name: row.name,
 		kind: row.kind,
 		author: row.author,
-		createdAt: row.created_at,
+		createdAt: Number(row.created_at),
 		size: row.size
 	};
 }
@@ -165,12 +166,12 @@ export class SqliteSnapshotStore implements SnapshotStore {
 	}
 
 	async list(docId: string): Promise<SnapshotInfo[]> {
-		return (this.stmts.list.all(docId) as Row[]).map(toInfo);
+		return (this.stmts.list.all(docId) as SnapshotRow[]).map(toInfo);
 	}
 
 	async get(id: number): Promise<{ info: SnapshotInfo; state: Uint8Array } | undefined> {
 		return this.db.transaction(() => {
-			const row = this.stmts.info.get(id) as Row | undefined;
+			const row = this.stmts.info.get(id) as SnapshotRow | undefined;
 			if (!row) return undefined;
 			const { state } = this.stmts.state.get(id) as { state: Buffer };
 			return { info: toInfo(row), state: new Uint8Array(state) };
@@ -186,7 +187,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
 			kind === undefined
 				? this.stmts.latestAt.get(docId, at)
 				: this.stmts.latestOfKindAt.get(docId, kind, at)
-		) as Row | undefined;
+		) as SnapshotRow | undefined;
 		return row && toInfo(row);
 	}
 

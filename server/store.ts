@@ -263,12 +263,7 @@ export class SqliteStore implements ServerStore {
 		return this.transaction(() => {
 			const rows = this.stmts.loadAfter.all(docId, 0) as { seq: number; data: Buffer }[];
 			if (rows.length <= 1) return 0;
-			const doc = new Y.Doc();
-			doc.transact(() => {
-				for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
-			});
-			const merged = Y.encodeStateAsUpdate(doc);
-			doc.destroy();
+			const merged = mergedState(rows.map((r) => new Uint8Array(r.data)));
 			const last = rows[rows.length - 1]!.seq;
 			this.stmts.deleteUpTo.run(docId, last);
 			this.stmts.appendAt.run(last, docId, Buffer.from(merged), 'compact', Date.now());
@@ -357,6 +352,16 @@ export function docFromUpdates(updates: Uint8Array[]): Y.Doc {
 		throw err;
 	}
 	return doc;
+}
+
+/** One update holding everything these hold: a compacted log's row. */
+export function mergedState(updates: Uint8Array[]): Uint8Array {
+	const doc = docFromUpdates(updates);
+	try {
+		return Y.encodeStateAsUpdate(doc);
+	} finally {
+		doc.destroy();
+	}
 }
 
 /**

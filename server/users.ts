@@ -33,20 +33,21 @@ export function sessionIdOf(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
 }
 
-interface UserRow {
+/** A users row as a store reads it (PostgreSQL hands BIGINT columns over as strings). */
+export interface UserRow {
 	username: string;
 	role: Role;
 	display_name: string;
 	password_hash: string;
-	created_at: number;
+	created_at: number | string;
 }
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
 	return {
 		username: row.username,
 		role: row.role,
 		displayName: row.display_name,
-		createdAt: row.created_at
+		createdAt: Number(row.created_at)
 	};
 }
 

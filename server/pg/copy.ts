@@ -13,6 +13,13 @@ export class StoreCopyError extends Error {
 	override name = 'StoreCopyError';
 }
 
+/** A restore or migration refused because a server runs on the database. */
+export function serversRunningError(): StoreCopyError {
+	return new StoreCopyError(
+		'このデータベースでサーバーが動いています。すべて停止してから行ってください。'
+	);
+}
+
 export interface Copied {
 	docs: number;
 	rows: number;
@@ -40,10 +47,7 @@ export async function copySqliteToPostgres(
 			'SELECT pg_try_advisory_xact_lock($1) AS locked',
 			[SERVER_LOCK]
 		);
-		if (!lock[0]!.locked)
-			throw new StoreCopyError(
-				'このデータベースでサーバーが動いています。すべて停止してから行ってください。'
-			);
+		if (!lock[0]!.locked) throw serversRunningError();
 		if (options.replace) {
 			await client.query('TRUNCATE docs, updates, meta, sessions, users, snapshots');
 		} else {

@@ -1,7 +1,13 @@
 // Snapshots in PostgreSQL (cluster mode): the SnapshotStore SQLite's adapter implements, on the
 // pool of the PgStore.
 import type pg from 'pg';
-import type { SnapshotInfo, SnapshotKind, SnapshotStore } from '../snapshots.ts';
+import {
+	toInfo,
+	type SnapshotInfo,
+	type SnapshotKind,
+	type SnapshotRow,
+	type SnapshotStore
+} from '../snapshots.ts';
 
 export const SNAPSHOT_SCHEMA = [
 	`CREATE TABLE IF NOT EXISTS snapshots (
@@ -16,29 +22,7 @@ export const SNAPSHOT_SCHEMA = [
 	'CREATE INDEX IF NOT EXISTS snapshots_doc ON snapshots (doc_id, created_at)'
 ];
 
-interface Row {
-	id: string;
-	doc_id: string;
-	name: string;
-	kind: SnapshotKind;
-	author: string;
-	created_at: string;
-	size: number;
-}
-
 const INFO = 'id, doc_id, name, kind, author, created_at, octet_length(state) AS size';
-
-function toInfo(row: Row): SnapshotInfo {
-	return {
-		id: Number(row.id),
-		docId: row.doc_id,
-		name: row.name,
-		kind: row.kind,
-		author: row.author,
-		createdAt: Number(row.created_at),
-		size: row.size
-	};
-}
 
 export class PgSnapshotStore implements SnapshotStore {
 	constructor(private readonly pool: pg.Pool) {}
@@ -49,7 +33,7 @@ export class PgSnapshotStore implements SnapshotStore {
 		state: Uint8Array
 	): Promise<SnapshotInfo> {
 		const { name, kind, author, createdAt } = info;
-		const { rows } = await this.pool.query<Row>(
+		const { rows } = await this.pool.query<SnapshotRow>(
 			`INSERT INTO snapshots (doc_id, name, kind, author, created_at, state)
 			 VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${INFO}`,
 			[docId, name, kind, author, createdAt, Buffer.from(state)]
@@ -58,7 +42,7 @@ export class PgSnapshotStore implements SnapshotStore {
 	}
 
 	async list(docId: string): Promise<SnapshotInfo[]> {
-		const { rows } = await this.pool.query<Row>(
+		const { rows } = await this.pool.query<SnapshotRow>(
 			`SELECT ${INFO} FROM snapshots WHERE doc_id = $1 ORDER BY created_at DESC, id DESC`,
 			[docId]
 		);
@@ -66,7 +50,7 @@ export class PgSnapshotStore implements SnapshotStore {
 	}
 
 	async get(id: number): Promise<{ info: SnapshotInfo; state: Uint8Array } | undefined> {
-		const { rows } = await this.pool.query<Row & { state: Buffer }>(
+		const { rows } = await this.pool.query<SnapshotRow & { state: Buffer }>(
 			`SELECT ${INFO}, state FROM snapshots WHERE id = $1`,
 			[id]
 		);
@@ -80,7 +64,7 @@ export class PgSnapshotStore implements SnapshotStore {
 		kind?: SnapshotKind
 	): Promise<SnapshotInfo | undefined> {
 		// The latest at or before a moment: one dated in the future (a clock ahead) is skipped.
-		const { rows } = await this.pool.query<Row>(
+		const { rows } = await this.pool.query<SnapshotRow>(
 			`SELECT ${INFO} FROM snapshots WHERE doc_id = $1 AND created_at <= $2
 			 AND ($3::text IS NULL OR kind = $3) ORDER BY created_at DESC, id DESC LIMIT 1`,
 			[docId, at, kind ?? null]

@@ -6,9 +6,14 @@
 // order their commits end, and a reader that has read a doc up to seq n never later finds a row
 // below n: a commit still open holds the lock, and the next one numbers after it.
 import pg from 'pg';
-import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
-import type { Appended, Commit, ServerStore, StoredDoc } from '../store.ts';
+import {
+	mergedState,
+	type Appended,
+	type Commit,
+	type ServerStore,
+	type StoredDoc
+} from '../store.ts';
 import { SERVER_LOCK } from './copy.ts';
 import { checkOut, createPool, inTransaction } from './pool.ts';
 import { PgSnapshotStore, SNAPSHOT_SCHEMA } from './snapshots.ts';
@@ -204,12 +209,7 @@ export class PgStore implements ServerStore {
 				[docId]
 			);
 			if (rows.length <= 1) return 0;
-			const doc = new Y.Doc();
-			doc.transact(() => {
-				for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
-			});
-			const merged = Y.encodeStateAsUpdate(doc);
-			doc.destroy();
+			const merged = mergedState(rows.map((r) => new Uint8Array(r.data)));
 			const last = rows[rows.length - 1]!.seq;
 			await replaceRows(client, docId, merged, Number(last), 'compact');
 			return rows.length;

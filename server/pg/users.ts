@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
 	sessionIdOf,
+	toUser,
+	type UserRow,
 	usernameSchema,
 	UserError,
 	type Role,
@@ -29,23 +31,6 @@ export const USER_SCHEMA = [
 	)`,
 	'CREATE INDEX IF NOT EXISTS sessions_user ON sessions (username)'
 ];
-
-interface UserRow {
-	username: string;
-	role: Role;
-	display_name: string;
-	password_hash: string;
-	created_at: string;
-}
-
-function toUser(row: UserRow): User {
-	return {
-		username: row.username,
-		role: row.role,
-		displayName: row.display_name,
-		createdAt: Number(row.created_at)
-	};
-}
 
 export class PgUserStore implements UserStore {
 	constructor(

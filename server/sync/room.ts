@@ -165,23 +165,27 @@ export class Room {
 		if (batch.length === 0) return;
 		this.toRelay = [];
 		const senders = new Set(batch.map((r) => r.sender));
+		const mergedOf = (updates: Uint8Array[]) =>
+			updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+		// The whole batch merged once, for every connection that sent none of it and for the other
+		// processes when all of it is this process's own (the usual case).
+		let everything: Uint8Array | undefined;
+		const whole = () => (everything ??= mergedOf(batch.map((r) => r.update)));
 		let all: Uint8Array | undefined;
-		const merged = (updates: Uint8Array[]) =>
-			updateMessage(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates));
 		for (const conn of this.conns) {
 			if (!conn.askedForState) continue;
 			if (!senders.has(conn)) {
-				conn.send((all ??= merged(batch.map((r) => r.update))));
+				conn.send((all ??= updateMessage(whole())));
 				continue;
 			}
 			const others = batch.filter((r) => r.sender !== conn).map((r) => r.update);
-			if (others.length > 0) conn.send(merged(others));
+			if (others.length > 0) conn.send(updateMessage(mergedOf(others)));
 		}
 		const relay = this.host.relay;
 		if (relay) {
-			const own = batch.filter((r) => r.publish).map((r) => r.update);
-			if (own.length > 0)
-				relay.publishUpdate(this.id, own.length === 1 ? own[0]! : Y.mergeUpdates(own));
+			const own = batch.filter((r) => r.publish);
+			if (own.length === batch.length) relay.publishUpdate(this.id, whole());
+			else if (own.length > 0) relay.publishUpdate(this.id, mergedOf(own.map((r) => r.update)));
 		}
 	}
 
@@ -214,7 +218,7 @@ export class Room {
 				const at = appended?.get(this.id);
 				if (at) {
 					relay?.publishCommit({ docId: this.id, ...at, updates: rows.map((r) => r.update) });
-					this.committedAt(at);
+					this.reached(at, []);
 				}
 				this.afterCommit();
 			}),
@@ -254,30 +258,28 @@ export class Room {
 		return rows.map((update) => ({ docId: this.id, update }));
 	}
 
-	/**
-	 * This room's rows are in the log from at.prev to at.seq. If every row before them is in the
-	 * doc, so is everything up to at.seq; if not, another writer committed since the last read.
-	 */
-	private committedAt(at: Appended): void {
-		if (at.prev <= this.stored) this.stored = Math.max(this.stored, at.seq);
-		else void this.readStored().catch((err: unknown) => this.host.fail(this, err));
+	/** Another process's commit of this doc (cluster mode's relay). */
+	relayed(commit: RelayedCommit): void {
+		this.reached(commit, commit.updates);
 	}
 
 	/**
-	 * Another process's commit of this doc (cluster mode's relay): applied at once when every row
-	 * before it is in the doc and it came with its updates; otherwise the rows are read from the
-	 * store.
+	 * Rows of this doc are in the log from at.prev (exclusive) to at.seq: this room's own commit
+	 * (`updates` empty: they are in the doc already), or another process's (`updates` null when
+	 * too big to relay). If every row before them is in the doc, so is everything up to at.seq
+	 * once `updates` are applied; if not, another writer committed since the last read, and the
+	 * rows are read from the store.
 	 */
-	relayed(commit: RelayedCommit): void {
-		if (this.abandoned || commit.seq <= this.stored) return;
-		if (commit.updates && commit.prev <= this.stored) {
+	private reached(at: Appended, updates: Uint8Array[] | null): void {
+		if (this.abandoned || at.seq <= this.stored) return;
+		if (updates && at.prev <= this.stored) {
 			try {
-				for (const update of commit.updates) this.applyFromStore(update);
+				for (const update of updates) this.applyFromStore(update);
 			} catch (err) {
 				this.host.fail(this, err);
 				return;
 			}
-			this.stored = commit.seq;
+			this.stored = at.seq;
 		} else void this.readStored().catch((err: unknown) => this.host.fail(this, err));
 	}
 
