@@ -3,32 +3,27 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../server/log.ts';
 import { PgStore } from '../../server/pg/store.ts';
 import { loadDoc } from '../../server/store.ts';
 import { docToSheet } from '../../src/lib/doc/sheet-doc.ts';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
+import { useServices } from '../helpers/services.ts';
 import { REFERENCE } from '../helpers/cli.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import {
 	connectClient,
-	exited,
 	login,
 	ROOT,
-	spawnServer,
+	spawnCleanedServer,
 	synced,
 	tempDataDir,
 	waitFor
 } from '../helpers/server.ts';
 
 const cleanups = useCleanups();
-let postgres: TestPostgres;
-beforeAll(async () => {
-	postgres = await startPostgres();
-}, 60_000);
-afterAll(() => postgres?.remove());
+const services = useServices();
 
 /** bin/shinko.js with this environment (DATA_DIR and DATABASE_URL only as given), and stdin. */
 function shinko(
@@ -59,14 +54,8 @@ async function openPg(url: string): Promise<PgStore> {
 
 describe('shinko in cluster mode (DATABASE_URL)', () => {
 	it('imports, exports and manages users on PostgreSQL; a running server picks the import up', async () => {
-		const url = await postgres.createDatabase();
-		const data = tempDataDir();
-		cleanups.push(data.remove);
-		const server = await spawnServer(data.dir, 0, { DATABASE_URL: url });
-		cleanups.push(async () => {
-			server.child.kill('SIGKILL');
-			await exited(server.child);
-		});
+		const url = await services.postgres.createDatabase();
+		const server = await spawnCleanedServer(cleanups, { DATABASE_URL: url });
 		const cookie = await login(server.url);
 		const index = connectClient(server.url, INDEX_DOC_ID, cookie);
 		cleanups.push(() => index.provider.destroy());
@@ -117,7 +106,7 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 				)
 			).code
 		).toBe(0);
-		const url = await postgres.createDatabase();
+		const url = await services.postgres.createDatabase();
 		const migrated = await shinko(['migrate-store', '--to', url], { DATA_DIR: data.dir });
 		expect(migrated.stderr).toBe(`shinko: ストア ${join(data.dir, 'shinko.sqlite')}\n`);
 		expect(migrated.code).toBe(0);
@@ -130,14 +119,14 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 		expect(listTables(index)).toHaveLength(1);
 		expect((await store.users(3600_000).list()).map((u) => u.username)).toEqual(['ito']);
 		// A server on it serves the migrated table to the migrated user.
-		const server = await spawnServer(data.dir, 0, {
-			DATABASE_URL: url,
-			INITIAL_ADMIN_PASSWORD: 'unused-password'
-		});
-		cleanups.push(async () => {
-			server.child.kill('SIGKILL');
-			await exited(server.child);
-		});
+		const server = await spawnCleanedServer(
+			cleanups,
+			{
+				DATABASE_URL: url,
+				INITIAL_ADMIN_PASSWORD: 'unused-password'
+			},
+			data.dir
+		);
 		const cookie = await login(server.url, 'ito', 'ito-password');
 		const id = listTables(index)[0]!.id;
 		const table = connectClient(server.url, id, cookie);
@@ -149,7 +138,7 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 		expect(again.code).toBe(2);
 		expect(again.stderr).toContain('サーバーが動いています');
 		// A database already in use, with no server on it, is refused too.
-		const used = await postgres.createDatabase();
+		const used = await services.postgres.createDatabase();
 		expect(
 			(
 				await shinko(
@@ -165,7 +154,7 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 	}, 60_000);
 
 	it('backs the database up into a file and restores it, never while a server runs', async () => {
-		const url = await postgres.createDatabase();
+		const url = await services.postgres.createDatabase();
 		expect((await shinko(['import', REFERENCE], { DATABASE_URL: url })).code).toBe(0);
 		expect(
 			(
@@ -188,7 +177,7 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 		expect((await shinko(['restore', backup], { DATA_DIR: single.dir })).code).toBe(0);
 
 		// Into another database: everything back, what it held kept beside the backup.
-		const other = await postgres.createDatabase();
+		const other = await services.postgres.createDatabase();
 		expect(
 			(
 				await shinko(
@@ -217,13 +206,8 @@ describe('shinko in cluster mode (DATABASE_URL)', () => {
 		);
 		expect(next!.get(id!)!.prev).toBe(head);
 
-		const data = tempDataDir();
-		cleanups.push(data.remove);
-		const server = await spawnServer(data.dir, 0, { DATABASE_URL: other });
-		cleanups.push(async () => {
-			server.child.kill('SIGKILL');
-			await exited(server.child);
-		});
+		// A server running on it.
+		await spawnCleanedServer(cleanups, { DATABASE_URL: other });
 		const refused = await shinko(['restore', backup], { DATABASE_URL: other });
 		expect(refused.code).toBe(2);
 		expect(refused.stderr).toContain('サーバーが動いています');

@@ -2,20 +2,11 @@
 // spread over them, one process killed -9 at a random moment each round and started again.
 // Nothing acknowledged is lost; every client, the processes and the database converge. (`npm run
 // soak` runs 50 rounds.)
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useServices } from '../helpers/services.ts';
 import { runCrashRounds } from '../reliability/crash-rounds.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
 
-let postgres: TestPostgres;
-let redis: TestRedis;
-beforeAll(async () => {
-	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-}, 60_000);
-afterAll(async () => {
-	postgres?.remove();
-	await redis?.remove();
-});
+const services = useServices({ redis: true });
 
 describe('kill -9 across processes', () => {
 	it('loses nothing acknowledged over 6 rounds, and everyone converges through the others', async () => {
@@ -24,7 +15,7 @@ describe('kill -9 across processes', () => {
 			clients: 6,
 			rate: 20,
 			windowMs: 1000,
-			cluster: { processes: 3, databaseUrl: postgres.url, redisUrl: redis.url }
+			cluster: { processes: 3, databaseUrl: services.postgres.url, redisUrl: services.redis.url }
 		});
 		expect(reports).toHaveLength(6);
 		const acknowledged = reports.reduce((n, r) => n + r.acknowledged, 0);

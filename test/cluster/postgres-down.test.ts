@@ -1,13 +1,13 @@
 // Cluster mode's store of record going away: PostgreSQL stopped under a running server. Rooms
 // close with 1011 and acknowledge nothing they could not commit; nothing acknowledged is lost;
 // once the database is back, clients reconnect, send what it lacks, and everyone converges.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../server/log.ts';
 import { PgStore } from '../../server/pg/store.ts';
 import { loadDoc } from '../../server/store.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { useServices } from '../helpers/services.ts';
 import {
 	connectClient,
 	login,
@@ -18,17 +18,13 @@ import {
 } from '../helpers/server.ts';
 
 const cleanups = useCleanups();
-let postgres: TestPostgres;
-beforeAll(async () => {
-	postgres = await startPostgres();
-}, 60_000);
-afterAll(() => postgres?.remove());
+const services = useServices();
 
 describe('PostgreSQL stopped under a running server', () => {
 	it('closes rooms with 1011, acknowledges nothing unstored, and recovers when it returns', async () => {
 		const data = tempDataDir();
 		cleanups.push(data.remove);
-		const server = await startTestServer(data.dir, 0, { databaseUrl: postgres.url });
+		const server = await startTestServer(data.dir, 0, { databaseUrl: services.postgres.url });
 		cleanups.push(() => server.close());
 		const cookie = await login(server.url);
 		const a = connectClient(server.url, 'down', cookie, { acks: true });
@@ -47,7 +43,7 @@ describe('PostgreSQL stopped under a running server', () => {
 		a.doc.getText('t').insert(0, '停止前');
 		await waitFor(() => acks.allSaved, 'the first edit saved');
 
-		postgres.stop();
+		services.postgres.stop();
 		a.doc.getText('t').insert(3, '・停止中');
 		const sent = acks.sent;
 		await waitFor(() => closes.length >= 2, 'both connections closed', 15_000);
@@ -66,7 +62,7 @@ describe('PostgreSQL stopped under a running server', () => {
 			store: 'unreachable'
 		});
 
-		postgres.start();
+		services.postgres.start();
 		await waitFor(() => acks.allSaved, 'the edit saved once the database is back', 30_000);
 		await waitFor(
 			() => b.doc.getText('t').toString() === '停止前・停止中',
@@ -77,23 +73,23 @@ describe('PostgreSQL stopped under a running server', () => {
 			async () => (await fetch(`${server.url}/healthz`)).status === 200,
 			'/healthz 200'
 		);
-		const store = await PgStore.open(postgres.url, silentLogger);
+		const store = await PgStore.open(services.postgres.url, silentLogger);
 		cleanups.push(() => store.close());
 		expect((await loadDoc(store, 'down')).getText('t').toString()).toBe('停止前・停止中');
 	}, 90_000);
 
 	it('survives the database going away under a connection it holds (a lock, a transaction)', async () => {
-		const store = await PgStore.open(postgres.url, silentLogger);
+		const store = await PgStore.open(services.postgres.url, silentLogger);
 		cleanups.push(() => store.close());
 		let finish: (() => void) | undefined;
 		const held = store.exclusively('held', () => new Promise<void>((r) => (finish = r)));
 		await waitFor(() => finish !== undefined, 'the lock taken');
 		// A connection checked out of the pool, idle in a session lock, when the server goes.
-		postgres.stop();
+		services.postgres.stop();
 		await new Promise((r) => setTimeout(r, 300));
 		finish!();
 		await held;
-		postgres.start();
+		services.postgres.start();
 		// The pool works again, with a fresh connection for the lock.
 		expect(await store.exclusively('held', async () => 'again')).toBe('again');
 		expect(await store.getMeta('nothing')).toBeUndefined();

@@ -4,41 +4,26 @@
 // its clients converge through another.
 import type { ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../server/log.ts';
 import { PgStore } from '../../server/pg/store.ts';
 import { loadDoc } from '../../server/store.ts';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
-import { countingSocket } from '../../src/lib/sync/saved-acks.ts';
-import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { useServices } from '../helpers/services.ts';
 import { hashPassword } from '../../server/passwords.ts';
 import {
-	authedSocket,
+	ackingClient,
 	exited,
 	listTable,
 	login,
-	spawnServer,
+	spawnCleanedServer,
 	synced,
-	tempDataDir,
-	waitFor,
-	wsUrl
+	waitFor
 } from '../helpers/server.ts';
 
 const cleanups = useCleanups();
-let postgres: TestPostgres;
-let redis: TestRedis;
-beforeAll(async () => {
-	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-}, 60_000);
-afterAll(async () => {
-	postgres?.remove();
-	await redis?.remove();
-});
+const services = useServices({ redis: true });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,33 +40,16 @@ async function startProcesses(
 ): Promise<Process[]> {
 	return Promise.all(
 		Array.from({ length: n }, async () => {
-			const data = tempDataDir();
-			cleanups.push(data.remove);
-			const server = await spawnServer(data.dir, 0, { DATABASE_URL: databaseUrl, ...env });
-			cleanups.push(async () => {
-				server.child.kill('SIGKILL');
-				await exited(server.child);
-			});
+			const server = await spawnCleanedServer(cleanups, { DATABASE_URL: databaseUrl, ...env });
 			return server;
 		})
 	);
 }
 
-/** A stock y-websocket client on one process, counting what it sends (for the saved-acks). */
-function client(url: string, docId: string, cookie: string, doc = new Y.Doc()) {
-	const provider = new WebsocketProvider(wsUrl(url), docId, doc, {
-		WebSocketPolyfill: countingSocket(authedSocket(url, cookie)),
-		disableBc: true,
-		params: { acks: '1' }
-	});
-	cleanups.push(() => provider.destroy());
-	return { doc, provider, acks: new SavedAcks(provider) };
-}
-
 describe('several server processes on one PostgreSQL', () => {
 	it('start together once, share logins, and converge, presence included, with clients spread across them', async () => {
-		const databaseUrl = await postgres.createDatabase();
-		const processes = await startProcesses(3, databaseUrl, { REDIS_URL: redis.url });
+		const databaseUrl = await services.postgres.createDatabase();
+		const processes = await startProcesses(3, databaseUrl, { REDIS_URL: services.redis.url });
 		const store = await PgStore.open(databaseUrl, silentLogger);
 		cleanups.push(() => store.close());
 		expect((await store.users(3600_000).list()).map((u) => u.username)).toEqual(['admin']);
@@ -89,7 +57,9 @@ describe('several server processes on one PostgreSQL', () => {
 
 		// One login, used on every process.
 		const cookie = await login(processes[0]!.url);
-		const clients = processes.flatMap((p) => [0, 1].map(() => client(p.url, 'spread', cookie)));
+		const clients = processes.flatMap((p) =>
+			[0, 1].map(() => ackingClient(cleanups, p.url, 'spread', cookie))
+		);
 		await Promise.all(clients.map((c) => synced(c.provider)));
 		clients.forEach((c, i) => c.doc.getMap('m').set(`c${i}`, i));
 		const expected = Object.fromEntries(clients.map((_, i) => [`c${i}`, i]));
@@ -110,7 +80,7 @@ describe('several server processes on one PostgreSQL', () => {
 	}, 60_000);
 
 	it("ends a removed user's and a logged-out session's connections on every process within a second or so", async () => {
-		const databaseUrl = await postgres.createDatabase();
+		const databaseUrl = await services.postgres.createDatabase();
 		const [one, two] = await startProcesses(2, databaseUrl);
 		const store = await PgStore.open(databaseUrl, silentLogger);
 		cleanups.push(() => store.close());
@@ -121,7 +91,7 @@ describe('several server processes on one PostgreSQL', () => {
 		const other = await login(one!.url);
 		// Connected to the other process than the one that will end their sessions.
 		const watch = (cookie: string) => {
-			const c = client(two!.url, 'shared', cookie);
+			const c = ackingClient(cleanups, two!.url, 'shared', cookie);
 			const closes: number[] = [];
 			c.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
 			return { ...c, closes };
@@ -144,11 +114,11 @@ describe('several server processes on one PostgreSQL', () => {
 	}, 60_000);
 
 	it('loses nothing acknowledged when one is killed -9 mid-edit; its clients converge through another', async () => {
-		const databaseUrl = await postgres.createDatabase();
+		const databaseUrl = await services.postgres.createDatabase();
 		const processes = await startProcesses(3, databaseUrl);
 		const cookie = await login(processes[0]!.url);
 		const clients = processes.flatMap((p, n) =>
-			[0, 1].map(() => ({ n, ...client(p.url, 'kill', cookie) }))
+			[0, 1].map(() => ({ n, ...ackingClient(cleanups, p.url, 'kill', cookie) }))
 		);
 		await Promise.all(clients.map((c) => synced(c.provider)));
 
@@ -188,7 +158,7 @@ describe('several server processes on one PostgreSQL', () => {
 		// The load balancer sends the dead process's clients to another: same replica, new socket.
 		const moved = orphans.map((c) => {
 			c.provider.destroy();
-			return client(processes[0]!.url, 'kill', cookie, c.doc);
+			return ackingClient(cleanups, processes[0]!.url, 'kill', cookie, c.doc);
 		});
 		const everyone = [...clients.filter((c) => c.n !== 2), ...moved];
 		await Promise.all(moved.map((c) => synced(c.provider)));

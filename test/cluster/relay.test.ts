@@ -2,22 +2,19 @@
 // killed and restarted loses nothing (processes catch up from PostgreSQL meanwhile); a dead
 // process's presence times out.
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebsocketProvider } from 'y-websocket';
 import { silentLogger } from '../../server/log.ts';
 import { PgStore } from '../../server/pg/store.ts';
 import { loadDoc } from '../../server/store.ts';
-import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { startRedis, type TestRedis } from '../helpers/redis.ts';
+import { useServices } from '../helpers/services.ts';
 import { LOGIN_LIMIT_PER_USER } from '../../server/login-throttle.ts';
 import { hashPassword } from '../../server/passwords.ts';
 import {
-	connectClient,
-	exited,
+	ackingClient,
 	login,
-	spawnServer,
+	spawnCleanedServer,
 	startTestServer,
 	synced,
 	tempDataDir,
@@ -26,38 +23,24 @@ import {
 import type { Config } from '../../server/config.ts';
 
 const cleanups = useCleanups();
-let postgres: TestPostgres;
-let redis: TestRedis;
-beforeAll(async () => {
-	[postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-}, 60_000);
-afterAll(async () => {
-	postgres?.remove();
-	await redis?.remove();
-});
+const services = useServices({ redis: true });
 
 /** `n` servers in this process, each with its own SyncServer, on one database and one Redis. */
 async function servers(n: number, overrides: Partial<Config> = {}) {
-	const databaseUrl = await postgres.createDatabase();
+	const databaseUrl = await services.postgres.createDatabase();
 	const started = [];
 	for (let i = 0; i < n; i++) {
 		const data = tempDataDir();
 		cleanups.push(data.remove);
 		const server = await startTestServer(data.dir, 0, {
 			databaseUrl,
-			redisUrl: redis.url,
+			redisUrl: services.redis.url,
 			...overrides
 		});
 		cleanups.push(() => server.close());
 		started.push(server);
 	}
 	return { databaseUrl, servers: started };
-}
-
-function client(url: string, docId: string, cookie: string) {
-	const c = connectClient(url, docId, cookie, { acks: true });
-	cleanups.push(() => c.provider.destroy());
-	return { ...c, acks: new SavedAcks(c.provider) };
 }
 
 /** The presence names a provider sees, other than its own. */
@@ -77,8 +60,8 @@ describe('the relay between processes (Redis)', () => {
 			servers: [one, two]
 		} = await servers(2, { storePollMs: 3600_000 });
 		const cookie = await login(one!.url);
-		const a = client(one!.url, 'relayed', cookie);
-		const b = client(two!.url, 'relayed', cookie);
+		const a = ackingClient(cleanups, one!.url, 'relayed', cookie);
+		const b = ackingClient(cleanups, two!.url, 'relayed', cookie);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
 		for (let i = 0; i < 20; i++) {
 			a.doc.getMap('m').set(`a${i}`, i);
@@ -111,14 +94,14 @@ describe('the relay between processes (Redis)', () => {
 			servers: [one, two]
 		} = await servers(2);
 		const cookie = await login(one!.url);
-		const a = client(one!.url, 'outage', cookie);
-		const b = client(two!.url, 'outage', cookie);
+		const a = ackingClient(cleanups, one!.url, 'outage', cookie);
+		const b = ackingClient(cleanups, two!.url, 'outage', cookie);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
 		const text = (c: typeof a) => c.doc.getText('t').toString();
 		a.doc.getText('t').insert(0, 'A');
 		await waitFor(() => text(b) === 'A', 'the first edit relayed');
 
-		await redis.kill();
+		await services.redis.kill();
 		const health = async () =>
 			(await (await fetch(`${one!.url}/healthz`)).json()) as { relay?: string };
 		// Still serving (200): the relay only speeds up what crosses processes.
@@ -129,7 +112,7 @@ describe('the relay between processes (Redis)', () => {
 		await waitFor(() => a.acks.allSaved && b.acks.allSaved, 'edits saved without Redis');
 		await waitFor(() => text(a) === text(b) && text(a).length === 3, 'converged through the store');
 
-		await redis.start();
+		await services.redis.start();
 		a.doc.getText('t').insert(0, 'D');
 		b.doc.getText('t').insert(0, 'E');
 		await waitFor(
@@ -167,25 +150,19 @@ describe('the relay between processes (Redis)', () => {
 	}, 30_000);
 
 	it("times out a dead process's presence", async () => {
-		const databaseUrl = await postgres.createDatabase();
+		const databaseUrl = await services.postgres.createDatabase();
 		const spawned = await Promise.all(
 			[0, 1].map(async () => {
-				const data = tempDataDir();
-				cleanups.push(data.remove);
-				const server = await spawnServer(data.dir, 0, {
+				const server = await spawnCleanedServer(cleanups, {
 					DATABASE_URL: databaseUrl,
-					REDIS_URL: redis.url
-				});
-				cleanups.push(async () => {
-					server.child.kill('SIGKILL');
-					await exited(server.child);
+					REDIS_URL: services.redis.url
 				});
 				return server;
 			})
 		);
 		const cookie = await login(spawned[0]!.url);
-		const a = client(spawned[0]!.url, 'ghost', cookie);
-		const b = client(spawned[1]!.url, 'ghost', cookie);
+		const a = ackingClient(cleanups, spawned[0]!.url, 'ghost', cookie);
+		const b = ackingClient(cleanups, spawned[1]!.url, 'ghost', cookie);
 		await Promise.all([synced(a.provider), synced(b.provider)]);
 		a.provider.awareness.setLocalStateField('user', { name: 'A', colour: '#112233' });
 		await waitFor(() => othersSeen(b.provider).length === 1, 'the state across processes');
@@ -198,7 +175,7 @@ describe('the relay between processes (Redis)', () => {
 			45_000
 		);
 		// Gone from the server too, not only from this client's view: one who joins now gets none.
-		const c = client(spawned[1]!.url, 'ghost', cookie);
+		const c = ackingClient(cleanups, spawned[1]!.url, 'ghost', cookie);
 		c.provider.awareness.setLocalStateField('user', { name: 'C', colour: '#778899' });
 		await synced(c.provider);
 		await waitFor(() => othersSeen(b.provider).length === 1, 'the newcomer seen');

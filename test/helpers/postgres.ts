@@ -51,6 +51,19 @@ export function freePort(): Promise<number> {
 
 let databases = 0;
 
+/** Creates an empty database on a server (`postgres://user@host:port`); resolves with its URL. */
+export async function createDatabase(server: string, name: string): Promise<string> {
+	const { default: pg } = await import('pg');
+	const client = new pg.Client({ connectionString: `${server}/postgres` });
+	await client.connect();
+	try {
+		await client.query(`CREATE DATABASE "${name}"`);
+	} finally {
+		await client.end();
+	}
+	return `${server}/${name}`;
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
 	const bin = binDir();
 	const asRoot = userInfo().uid === 0;
@@ -85,20 +98,9 @@ export async function startPostgres(): Promise<TestPostgres> {
 		}
 	};
 	const base = `postgres://shinko@127.0.0.1:${port}`;
-	const createDatabase = async (name = `t${process.pid}_${++databases}`) => {
-		const { default: pg } = await import('pg');
-		const client = new pg.Client({ connectionString: `${base}/postgres` });
-		await client.connect();
-		try {
-			await client.query(`CREATE DATABASE "${name}"`);
-		} finally {
-			await client.end();
-		}
-		return `${base}/${name}`;
-	};
 	return {
-		url: await createDatabase('shinko'),
-		createDatabase,
+		url: await createDatabase(base, 'shinko'),
+		createDatabase: (name = `t${process.pid}_${++databases}`) => createDatabase(base, name),
 		stop,
 		start: () => void start(),
 		remove: () => {

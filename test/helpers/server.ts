@@ -119,6 +119,29 @@ export async function spawnServer(
 	return { url, port: Number(new URL(url).port), child, stderr: () => log };
 }
 
+/**
+ * A server process on `dataDir` (default: a fresh one) with `env` (e.g. cluster mode's
+ * DATABASE_URL), killed -9 and its data dir removed with the test's cleanups.
+ */
+export async function spawnCleanedServer(
+	cleanups: (() => unknown)[],
+	env: Record<string, string> = {},
+	dataDir?: string
+): Promise<Awaited<ReturnType<typeof spawnServer>>> {
+	let dir = dataDir;
+	if (dir === undefined) {
+		const data = tempDataDir();
+		cleanups.push(data.remove);
+		dir = data.dir;
+	}
+	const server = await spawnServer(dir, 0, env);
+	cleanups.push(async () => {
+		server.child.kill('SIGKILL');
+		await exited(server.child);
+	});
+	return server;
+}
+
 /** Resolves once a child process has exited (at once if it has). */
 export function exited(child: ChildProcess): Promise<void> {
 	return child.exitCode !== null || child.signalCode !== null
@@ -178,6 +201,19 @@ export function connectClient(
 		params: options.acks ? { acks: '1' } : {}
 	});
 	return { doc, provider };
+}
+
+/** A stock client asking for saved-acks, with them counted, destroyed with the test's cleanups. */
+export function ackingClient(
+	cleanups: (() => unknown)[],
+	httpUrl: string,
+	docId: string,
+	cookie: string,
+	doc?: Y.Doc
+) {
+	const c = connectClient(httpUrl, docId, cookie, { doc, acks: true });
+	cleanups.push(() => c.provider.destroy());
+	return { ...c, acks: new SavedAcks(c.provider) };
 }
 
 /**

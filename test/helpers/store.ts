@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { silentLogger } from '../../server/log.ts';
 import { PgStore } from '../../server/pg/store.ts';
 import { SqliteStore, type ServerStore } from '../../server/store.ts';
+import { createDatabase } from './postgres.ts';
 
 export const ON_POSTGRES = process.env.SHINKO_TEST_STORE === 'postgres';
 
@@ -19,16 +20,7 @@ export function databaseUrlOf(dataDir: string): Promise<string | undefined> {
 		url = (async () => {
 			// Imported here: the browser tests (Playwright) use these helpers too, outside Vitest.
 			const { inject } = await import('vitest');
-			const server = inject('postgresServer');
-			const { default: pg } = await import('pg');
-			const client = new pg.Client({ connectionString: `${server}/postgres` });
-			await client.connect();
-			try {
-				await client.query(`CREATE DATABASE ${name}`);
-			} finally {
-				await client.end();
-			}
-			return `${server}/${name}`;
+			return createDatabase(inject('postgresServer'), name);
 		})();
 		created.set(dataDir, url);
 	}

@@ -1,57 +1,13 @@
 // What the user and snapshot stores promise (server/users.ts, server/snapshots.ts), shown on SQLite
 // and on a real PostgreSQL through the interfaces only: the same tests on both.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../server/log.ts';
-import { PgStore } from '../../server/pg/store.ts';
-import type { SnapshotStore } from '../../server/snapshots.ts';
-import { SqliteStore } from '../../server/store.ts';
-import { UserError, type UserStore } from '../../server/users.ts';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../server/users.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { useServices } from '../helpers/services.ts';
+import { storeBackends } from '../helpers/store-backends.ts';
 
-interface Stores {
-	users(ttlMs: number): UserStore;
-	snapshots(): SnapshotStore;
-}
-
-/** Opens the stores of one data set; each call is another process on the same data. */
-interface Backend {
-	name: string;
-	open(cleanups: (() => unknown)[]): Promise<() => Promise<Stores>>;
-}
-
-let postgres: TestPostgres | undefined;
-beforeAll(async () => {
-	postgres = await startPostgres();
-}, 60_000);
-afterAll(() => postgres?.remove());
-
-const backends: Backend[] = [
-	{
-		name: 'SQLite',
-		async open(cleanups) {
-			const data = tempDataDir();
-			cleanups.push(data.remove);
-			return async () => {
-				const store = new SqliteStore(data.dir);
-				cleanups.push(() => store.close());
-				return store;
-			};
-		}
-	},
-	{
-		name: 'PostgreSQL',
-		async open(cleanups) {
-			const url = await postgres!.createDatabase();
-			return async () => {
-				const store = await PgStore.open(url, silentLogger);
-				cleanups.push(() => store.close());
-				return store;
-			};
-		}
-	}
-];
+const services = useServices();
+const backends = storeBackends(services);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOUR = 3600_000;

@@ -1,55 +1,22 @@
 // What every DocStore promises the sync layer (server/store.ts), shown on SQLite and on a real
 // PostgreSQL: the same tests, through the interface only.
 import * as Y from 'yjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../server/log.ts';
-import { PgStore } from '../../server/pg/store.ts';
-import { loadDoc, SqliteStore, type Appended, type DocStore } from '../../server/store.ts';
+import { describe, expect, it } from 'vitest';
+import { loadDoc, type Appended, type DocStore } from '../../server/store.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { tempDataDir } from '../helpers/server.ts';
+import { useServices } from '../helpers/services.ts';
+import { storeBackends, type StoreBackend } from '../helpers/store-backends.ts';
 
-/** Opens a store, and a second one on the same data (another process, the CLI). */
-interface Backend {
-	name: string;
-	open(cleanups: (() => unknown)[]): Promise<{ store: DocStore; another(): Promise<DocStore> }>;
+const services = useServices();
+
+/** A store, and how to open a second one on the same data (another process, the CLI). */
+async function stores(
+	backend: StoreBackend,
+	cleanups: (() => unknown)[]
+): Promise<{ store: DocStore; another(): Promise<DocStore> }> {
+	const open = await backend.open(cleanups);
+	return { store: await open(), another: open };
 }
-
-let postgres: TestPostgres | undefined;
-beforeAll(async () => {
-	postgres = await startPostgres();
-}, 60_000);
-afterAll(() => postgres?.remove());
-
-const backends: Backend[] = [
-	{
-		name: 'SQLite',
-		async open(cleanups) {
-			const data = tempDataDir();
-			cleanups.push(data.remove);
-			const opened: SqliteStore[] = [];
-			const open = async () => {
-				const store = new SqliteStore(data.dir);
-				opened.push(store);
-				cleanups.push(() => store.close());
-				return store;
-			};
-			return { store: await open(), another: open };
-		}
-	},
-	{
-		name: 'PostgreSQL',
-		async open(cleanups) {
-			const url = await postgres!.createDatabase();
-			const open = async () => {
-				const store = await PgStore.open(url, silentLogger);
-				cleanups.push(() => store.close());
-				return store;
-			};
-			return { store: await open(), another: open };
-		}
-	}
-];
 
 /** An update setting `key` to `value` in map 'm', from a fresh client. */
 function setting(key: string, value: unknown): Uint8Array {
@@ -64,11 +31,11 @@ function valuesOf(updates: Uint8Array[]): Record<string, unknown> {
 	return doc.getMap('m').toJSON();
 }
 
-describe.each(backends)('DocStore on $name', (backend) => {
+describe.each(storeBackends(services))('DocStore on $name', (backend) => {
 	const cleanups = useCleanups();
 
 	it('appends, loads in order, after a seq, and says where each commit left the log', async () => {
-		const { store } = await backend.open(cleanups);
+		const { store } = await stores(backend, cleanups);
 		expect(await store.load('a')).toEqual({ updates: [], seq: 0 });
 		const first = (await store.commit(
 			{
@@ -111,7 +78,7 @@ describe.each(backends)('DocStore on $name', (backend) => {
 	});
 
 	it('sets meta with a commit, and commits unlessMeta exactly once among racing writers', async () => {
-		const { store, another } = await backend.open(cleanups);
+		const { store, another } = await stores(backend, cleanups);
 		const others = await Promise.all([another(), another(), another()]);
 		expect(await store.getMeta('seeded')).toBeUndefined();
 		const results = await Promise.all(
@@ -133,7 +100,7 @@ describe.each(backends)('DocStore on $name', (backend) => {
 	});
 
 	it('never lets a reader skip a row committed late, with writers racing on one doc', async () => {
-		const { another } = await backend.open(cleanups);
+		const { another } = await stores(backend, cleanups);
 		const writers = await Promise.all([another(), another(), another()]);
 		const reader = await another();
 		const PER_WRITER = 40;
@@ -172,7 +139,7 @@ describe.each(backends)('DocStore on $name', (backend) => {
 	}, 60_000);
 
 	it('replaces the rows up to a seq by a state, keeps later rows, and leaves a replaced log be', async () => {
-		const { store, another } = await backend.open(cleanups);
+		const { store, another } = await stores(backend, cleanups);
 		const appended: Appended[] = [];
 		for (let k = 0; k < 5; k++) {
 			const done = await store.commit(
@@ -213,7 +180,7 @@ describe.each(backends)('DocStore on $name', (backend) => {
 	});
 
 	it('compacts a log into one row holding all of it', async () => {
-		const { store } = await backend.open(cleanups);
+		const { store } = await stores(backend, cleanups);
 		for (let k = 0; k < 4; k++)
 			await store.commit({ updates: [{ docId: 'c', update: setting(`k${k}`, k) }] }, 'test');
 		const head = (await store.heads(['c'])).get('c');
@@ -226,7 +193,7 @@ describe.each(backends)('DocStore on $name', (backend) => {
 	});
 
 	it('writes many rows of one doc in one commit, numbered one after the other', async () => {
-		const { store } = await backend.open(cleanups);
+		const { store } = await stores(backend, cleanups);
 		const updates = Array.from({ length: 1200 }, (_, i) => ({
 			docId: 'many',
 			update: setting(`k${i}`, i)
@@ -244,7 +211,7 @@ describe.each(backends)('DocStore on $name', (backend) => {
 	});
 
 	it('stores updates of any size byte for byte', async () => {
-		const { store } = await backend.open(cleanups);
+		const { store } = await stores(backend, cleanups);
 		const big = new Uint8Array(3 * 1024 * 1024);
 		for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
 		const slice = big.subarray(1000, 2000);
