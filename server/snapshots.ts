@@ -7,7 +7,9 @@
 import type Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import { docToSheet } from '../src/lib/doc/sheet-doc.ts';
-import { DOC_ID, type SheetJSON } from '../src/lib/model/schema.ts';
+import { roots } from '../src/lib/doc/table-doc.ts';
+import { warekiDate, warekiLabel } from '../src/lib/model/fiscal-year.ts';
+import { DOC_ID, sheetSchema, type SheetJSON } from '../src/lib/model/schema.ts';
 
 export const SNAPSHOT_KINDS = ['manual', 'quarter', 'daily'] as const;
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
@@ -268,7 +270,11 @@ export class Snapshots {
 		if (kind !== undefined) {
 			const bytes = await state();
 			const latest = await this.store.latestAt(docId, t);
-			const name = kind === 'quarter' ? quarterSnapshotName(now) : dailySnapshotName(now);
+			const fiscalYear = stateFiscalYear(bytes);
+			const name =
+				kind === 'quarter'
+					? quarterSnapshotName(now, fiscalYear)
+					: dailySnapshotName(now, fiscalYear);
 			if (latest && sameContent(bytes, (await this.store.get(latest.id))!.state)) {
 				if (kind === 'quarter' && latest.kind === 'daily') {
 					await this.store.relabel(latest.id, kind, name, t);
@@ -316,6 +322,21 @@ function sameContent(a: Uint8Array, b: Uint8Array): boolean {
 	return ka.length === kb.length && ka.every((byte, i) => byte === kb[i]);
 }
 
+/**
+ * The table's own fiscal year in a doc state, or null when it has none (or one no table could
+ * have): only the meta map is read, not the whole table as snapshotSheet would.
+ */
+export function stateFiscalYear(state: Uint8Array): number | null {
+	const doc = new Y.Doc();
+	try {
+		Y.applyUpdate(doc, state);
+		const parsed = sheetSchema.shape.fiscalYear.safeParse(roots(doc).meta.get('fiscalYear'));
+		return parsed.success ? parsed.data : null;
+	} finally {
+		doc.destroy();
+	}
+}
+
 /** A snapshot's contents as plain JSON, to show or diff against the live table. */
 export function snapshotSheet(state: Uint8Array): SheetJSON {
 	const doc = new Y.Doc();
@@ -328,6 +349,7 @@ export function snapshotSheet(state: Uint8Array): SheetJSON {
 }
 
 // Japan has no daylight saving time, so Japan time is UTC+9 all year round.
+const JAPAN = 'Asia/Tokyo';
 const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -360,16 +382,35 @@ export function lastQuarterEnd(now: Date): {
 	return { quarter, ...end, passedAt };
 }
 
-/** 「第1四半期末 (2020年6月30日)」 for the latest quarter end passed at `now`. */
-export function quarterSnapshotName(now: Date): string {
-	const q = lastQuarterEnd(now);
-	return `第${q.quarter}四半期末 (${q.year}年${q.month}月${q.day}日)`;
+/** 「令和2年度 」: what starts a name for a table of `fiscalYear`; nothing when it is unknown. */
+function fiscalYearPrefix(fiscalYear: number | null): string {
+	return fiscalYear === null ? '' : `${warekiLabel(fiscalYear)} `;
 }
 
-/** 「自動保存 2020年7月1日」: the Japan date of `now`. */
-export function dailySnapshotName(now: Date): string {
-	const d = jstDate(now.getTime());
-	return `自動保存 ${d.year}年${d.month}月${d.day}日`;
+/**
+ * The name of the quarter-end snapshot taken at `now` of a table of `fiscalYear` (null: unknown),
+ * dated in 和暦, Japan time. 「令和2年度 第2四半期末 (令和2年9月30日)」 only when it is that: a
+ * quarter of the table's own fiscal year, taken on the day after its end (so it holds what the
+ * quarter end held). Otherwise the name claims no quarter of the table: 「令和2年度 四半期ごとの保存
+ * (令和8年9月30日)」 for a past year's table still kept, and the day it was taken when that was
+ * later (a table made mid-quarter, a server down over the quarter end): 「… (令和2年12月5日)」.
+ */
+export function quarterSnapshotName(now: Date, fiscalYear: number | null): string {
+	const q = lastQuarterEnd(now);
+	const prefix = fiscalYearPrefix(fiscalYear);
+	if (jstDayNumber(now.getTime()) !== jstDayNumber(q.passedAt))
+		return `${prefix}四半期ごとの保存 (${warekiDate(now, JAPAN)})`;
+	const lastDay = warekiDate(q.passedAt - 1, JAPAN);
+	// The fourth quarter (January–March) ends the fiscal year that began the April before.
+	const quarterFiscalYear = q.quarter === 4 ? q.year - 1 : q.year;
+	return fiscalYear === null || fiscalYear === quarterFiscalYear
+		? `${prefix}第${q.quarter}四半期末 (${lastDay})`
+		: `${prefix}四半期ごとの保存 (${lastDay})`;
+}
+
+/** 「令和2年度 自動保存 (令和8年12月5日)」: a table of `fiscalYear`, on the Japan day of `now`. */
+export function dailySnapshotName(now: Date, fiscalYear: number | null): string {
+	return `${fiscalYearPrefix(fiscalYear)}自動保存 (${warekiDate(now, JAPAN)})`;
 }
 
 /**

@@ -17,6 +17,10 @@ test('snapshot, diff against now, and a forward restore that reaches another win
 	await a.getByLabel('スナップショットの名前').fill('第2四半期会議後');
 	await a.locator('[data-take-snapshot]').click();
 	await expect(a.locator('[data-snapshot="第2四半期会議後"]')).toBeVisible();
+	// Dated in 和暦, as the office writes dates (not 2026/12/5).
+	await expect(a.locator('[data-snapshot="第2四半期会議後"] .meta')).toContainText(
+		/^令和(元|\d+)年\d+月\d+日 \d\d:\d\d · 手動 · /
+	);
 
 	// Edits after it: a note and a mark.
 	await a.locator('a', { hasText: '表に戻る' }).click();

@@ -58,8 +58,8 @@ describe('automatic snapshots', () => {
 		);
 		// Quarter ends passed: June 30 (at the first check) and September 30.
 		expect(list.filter((s) => s.kind === 'quarter').map((s) => s.name)).toEqual([
-			'第2四半期末 (2020年9月30日)',
-			'第1四半期末 (2020年6月30日)'
+			'第2四半期末 (令和2年9月30日)',
+			'第1四半期末 (令和2年6月30日)'
 		]);
 		expect(list.filter((s) => s.kind === 'manual').map((s) => s.name)).toEqual(['会議前']);
 	});
@@ -86,7 +86,7 @@ describe('automatic snapshots', () => {
 			jst('2020-10-01T09:00:00'),
 			lastChange
 		);
-		expect(quarter.map((s) => s.name)).toEqual(['第2四半期末 (2020年9月30日)']);
+		expect(quarter.map((s) => s.name)).toEqual(['第2四半期末 (令和2年9月30日)']);
 		const after = await snapshots.list('r2');
 		expect(after.length).toBe(before.length);
 		expect(after[0]!.id).toBe(before[0]!.id);

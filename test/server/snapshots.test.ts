@@ -14,7 +14,8 @@ import {
 	quarterSnapshotName,
 	SnapshotError,
 	snapshotSheet,
-	Snapshots
+	Snapshots,
+	stateFiscalYear
 } from '../../server/snapshots.ts';
 import { SqliteStore } from '../../server/store.ts';
 import { tempDataDir } from '../helpers/server.ts';
@@ -137,12 +138,90 @@ describe('SnapshotStore', () => {
 		);
 		// The quarter end is that day's copy too: one snapshot, not two identical ones.
 		expect(taken.map((s) => [s.kind, s.name])).toEqual([
-			['quarter', '第1四半期末 (2020年6月30日)']
+			['quarter', '令和2年度 第1四半期末 (令和2年6月30日)']
 		]);
 		expect(encoded).toBe(1);
 		const later = jst('2020-07-01T18:00:00');
 		expect(await snapshots.takeAutomatic('r2', state, later, later.getTime() - 1)).toEqual([]);
 		expect(encoded).toBe(1);
+	});
+});
+
+describe('automatic snapshot names', () => {
+	/** The reference table (令和2年度) as the server would snapshot it, with a way to edit it. */
+	function fy2020Table() {
+		const doc = new Y.Doc();
+		sheetToDoc(reference(), doc);
+		let n = 0;
+		return {
+			state: () => Y.encodeStateAsUpdate(doc),
+			edit: () => spliceText(textOf(roots(doc).items.get('p1s1i1')!, 'note')!, `${n++}`)
+		};
+	}
+
+	it('name a past year’s table by its own year, not by the quarter the server is in', async () => {
+		const { snapshots } = openStore();
+		const table = fy2020Table();
+		expect(stateFiscalYear(table.state())).toBe(2020);
+		// Still on the server in 2026: the quarter end is dated, but it is not the table's quarter.
+		const octoberFirst = jst('2026-10-01T00:10:00');
+		const quarter = await snapshots.takeAutomatic('r2', table.state, octoberFirst, null);
+		expect(quarter.map((s) => [s.kind, s.name])).toEqual([
+			['quarter', '令和2年度 四半期ごとの保存 (令和8年9月30日)']
+		]);
+		table.edit();
+		const december = jst('2026-12-05T09:00:00');
+		const daily = await snapshots.takeAutomatic('r2', table.state, december, december.getTime());
+		expect(daily.map((s) => [s.kind, s.name])).toEqual([
+			['daily', '令和2年度 自動保存 (令和8年12月5日)']
+		]);
+	});
+
+	it('date a quarter snapshot taken late by the day it was taken, which is what it holds', async () => {
+		const { snapshots } = openStore();
+		// First seen on December 5: it holds that day's table, not September 30's.
+		const taken = await snapshots.takeAutomatic(
+			'r2',
+			fy2020Table().state,
+			jst('2020-12-05T09:00:00'),
+			null
+		);
+		expect(taken.map((s) => [s.kind, s.name])).toEqual([
+			['quarter', '令和2年度 四半期ごとの保存 (令和2年12月5日)']
+		]);
+	});
+
+	it('leave the year out when the doc has none', async () => {
+		const { snapshots } = openStore();
+		const doc = new Y.Doc();
+		doc.getMap('meta').set('title', '年度のない表');
+		const state = () => Y.encodeStateAsUpdate(doc);
+		expect(stateFiscalYear(state())).toBeNull();
+		const taken = await snapshots.takeAutomatic('r2', state, jst('2020-07-01T09:00:00'), null);
+		expect(taken.map((s) => s.name)).toEqual(['第1四半期末 (令和2年6月30日)']);
+		doc.getMap('meta').set('fiscalYear', '2020');
+		expect(stateFiscalYear(state())).toBeNull();
+		doc.getMap('meta').set('fiscalYear', 1e300);
+		expect(stateFiscalYear(state())).toBeNull();
+	});
+
+	it('cross from 平成 to 令和 with the quarter ends and days around May 1, 2019', () => {
+		// 平成30年度's last quarter ended on 平成31年3月31日.
+		expect(quarterSnapshotName(jst('2019-04-01T00:10:00'), 2018)).toBe(
+			'平成30年度 第4四半期末 (平成31年3月31日)'
+		);
+		expect(quarterSnapshotName(jst('2019-07-01T00:10:00'), 2019)).toBe(
+			'令和元年度 第1四半期末 (令和元年6月30日)'
+		);
+		expect(dailySnapshotName(jst('2019-04-30T23:59:00'), 2019)).toBe(
+			'令和元年度 自動保存 (平成31年4月30日)'
+		);
+		expect(dailySnapshotName(jst('2019-05-01T00:00:00'), 2019)).toBe(
+			'令和元年度 自動保存 (令和元年5月1日)'
+		);
+		expect(quarterSnapshotName(jst('2019-05-01T00:00:00'), 2018)).toBe(
+			'平成30年度 四半期ごとの保存 (令和元年5月1日)'
+		);
 	});
 });
 
@@ -192,17 +271,26 @@ describe('automaticSnapshotsDue', () => {
 			day: 30,
 			passedAt: day('2020-07-01T00:00:00')
 		});
-		expect(quarterSnapshotName(jst('2020-07-01T09:00:00'))).toBe('第1四半期末 (2020年6月30日)');
-		expect(quarterSnapshotName(jst('2020-11-20T09:00:00'))).toBe('第2四半期末 (2020年9月30日)');
-		expect(quarterSnapshotName(jst('2021-01-01T00:00:00'))).toBe('第3四半期末 (2020年12月31日)');
-		expect(quarterSnapshotName(jst('2021-04-01T00:00:00'))).toBe('第4四半期末 (2021年3月31日)');
+		const named = (local: string) => quarterSnapshotName(jst(local), 2020);
+		expect(named('2020-07-01T09:00:00')).toBe('令和2年度 第1四半期末 (令和2年6月30日)');
+		expect(named('2020-10-01T23:59:00')).toBe('令和2年度 第2四半期末 (令和2年9月30日)');
+		expect(named('2021-01-01T00:00:00')).toBe('令和2年度 第3四半期末 (令和2年12月31日)');
+		// The fourth quarter ends in the next calendar year, still the table's fiscal year.
+		expect(named('2021-04-01T00:00:00')).toBe('令和2年度 第4四半期末 (令和3年3月31日)');
+		// The first quarter end of the next fiscal year is not this table's.
+		expect(named('2021-07-01T00:00:00')).toBe('令和2年度 四半期ごとの保存 (令和3年6月30日)');
 		// 2020-06-30T15:30Z is already July 1 in Japan.
-		expect(quarterSnapshotName(new Date('2020-06-30T15:30:00Z'))).toBe(
-			'第1四半期末 (2020年6月30日)'
+		expect(quarterSnapshotName(new Date('2020-06-30T15:30:00Z'), 2020)).toBe(
+			'令和2年度 第1四半期末 (令和2年6月30日)'
 		);
-		expect(quarterSnapshotName(new Date('2020-06-30T14:59:59Z'))).toBe(
-			'第4四半期末 (2020年3月31日)'
+		expect(quarterSnapshotName(new Date('2020-04-01T14:59:59Z'), 2019)).toBe(
+			'令和元年度 第4四半期末 (令和2年3月31日)'
 		);
-		expect(dailySnapshotName(new Date('2020-06-30T15:30:00Z'))).toBe('自動保存 2020年7月1日');
+		expect(dailySnapshotName(new Date('2020-06-30T15:30:00Z'), 2020)).toBe(
+			'令和2年度 自動保存 (令和2年7月1日)'
+		);
+		expect(dailySnapshotName(new Date('2020-06-30T14:59:59Z'), null)).toBe(
+			'自動保存 (令和2年6月30日)'
+		);
 	});
 });

@@ -32,6 +32,21 @@ export const en: Messages = {
 	loadingTables: 'Loading the list…',
 	archived: 'Archived',
 	fiscalYearLabel: (fy: number) => `FY${fy}`,
+	dateTime: (at: number) =>
+		new Date(at).toLocaleString('en-GB', {
+			year: 'numeric',
+			month: 'numeric',
+			day: 'numeric',
+			hour: '2-digit',
+			minute: '2-digit'
+		}),
+	dateTimeShort: (at: number) =>
+		new Date(at).toLocaleString('en-GB', {
+			month: 'numeric',
+			day: 'numeric',
+			hour: '2-digit',
+			minute: '2-digit'
+		}),
 	loadingTable: 'Loading the table…',
 	tableNotOnDevice: 'This table is not on this device yet. It loads when the network is back.',
 	newerVersion: 'This table was written by a newer Shinko. Please reload.',
@@ -58,7 +73,8 @@ export const en: Messages = {
 	syncUnsaved: 'Unsaved',
 	syncSaved: 'Saved',
 	syncPending: (n: number) => `${n} waiting`,
-	syncSavedAt: (time: string) => `saved at ${time}`,
+	syncSavedAt: (at: number) =>
+		`saved at ${new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`,
 	syncLogin: 'Login required',
 	syncRefused: 'Sync stopped',
 	syncRefusedMessage: (reason: Refusal) =>
@@ -116,6 +132,7 @@ export const en: Messages = {
 		'This browser may delete offline data when space runs low. Installing the app makes it more likely to be kept.',
 	dismiss: 'Dismiss',
 	settings: 'Settings',
+	skipToMain: 'Skip to content',
 	settingsTitle: 'Settings and data on this device',
 	storageUsed: 'Storage used',
 	storageOf: (used: string, quota: string) => `${used} (of ${quota})`,
@@ -290,5 +307,11 @@ export const en: Messages = {
 	filterAnyQuarter: 'Any period',
 	filterNone: 'Not assessed',
 	filterClear: 'Clear filters',
-	filterShown: (shown: number, total: number) => `${shown} of ${total} items shown`
+	filterShown: (shown: number, total: number) => `${shown} of ${total} items shown`,
+	filterQuoted: (text: string) => `“${text}”`,
+	printFooter: (title: string, at: number, filtered: boolean) =>
+		`${title}${filtered ? ' (filtered view)' : ''} · printed ${new Date(at).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })}`,
+	printPages: 'Page {page} of {pages}',
+	printFiltered: (terms: [string, string][], shown: number, total: number) =>
+		`Filtered view: ${terms.map(([label, value]) => `${label} = ${value}`).join(', ')} (${shown} of ${total} items)`
 };

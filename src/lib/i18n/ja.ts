@@ -1,4 +1,5 @@
 // Every UI string, in Japanese (the default locale).
+import { warekiDate, warekiDateTime, warekiLabel, warekiMoment } from '../model/fiscal-year.ts';
 import type { Refusal } from '../sync/reconnect.ts';
 
 const REFUSED_REASON = {
@@ -29,7 +30,11 @@ export const ja = {
 	noTables: '表がまだありません。',
 	loadingTables: '一覧を読み込み中…',
 	archived: 'アーカイブ済み',
-	fiscalYearLabel: (fy: number) => `${fy}年度`,
+	fiscalYearLabel: warekiLabel,
+	/** A moment in full, in 和暦: 令和8年12月6日 14:05. */
+	dateTime: (at: number) => warekiDateTime(at),
+	/** A recent moment, briefly: 14:05 today, 12月6日 14:05 this year, else in full. */
+	dateTimeShort: (at: number) => warekiMoment(at),
 	loadingTable: '表を読み込み中…',
 	tableNotOnDevice: 'この表はまだこの端末にありません。ネットワークにつながると読み込みます。',
 	newerVersion: 'この表は新しいバージョンの Shinko で作られています。再読み込みしてください。',
@@ -55,7 +60,7 @@ export const ja = {
 	syncUnsaved: '未保存',
 	syncSaved: '保存済み',
 	syncPending: (n: number) => `未送信 ${n} 件`,
-	syncSavedAt: (time: string) => `${time} に保存`,
+	syncSavedAt: (at: number) => `${warekiMoment(at)} に保存`,
 	syncLogin: 'ログインが必要',
 	syncRefused: '同期停止',
 	syncRefusedMessage: (reason: Refusal) =>
@@ -112,6 +117,7 @@ export const ja = {
 		'このブラウザーは、空き容量が少ないときにオフラインのデータを消去することがあります。アプリとしてインストールすると保持されやすくなります。',
 	dismiss: '閉じる',
 	settings: '設定',
+	skipToMain: '本文へ移動',
 	settingsTitle: '設定とこの端末のデータ',
 	storageUsed: '使用中の保存容量',
 	storageOf: (used: string, quota: string) => `${used}（上限 ${quota}）`,
@@ -284,7 +290,15 @@ export const ja = {
 	filterAnyQuarter: 'どの期間でも',
 	filterNone: '未評価',
 	filterClear: '絞り込みを解除',
-	filterShown: (shown: number, total: number) => `${shown} / ${total} 項目を表示`
+	filterShown: (shown: number, total: number) => `${shown} / ${total} 項目を表示`,
+	filterQuoted: (text: string) => `「${text}」`,
+	/** Printed pages: the footer in each page's margin, and the note over a filtered view. */
+	printFooter: (title: string, at: number, filtered: boolean) =>
+		`${title}${filtered ? '（絞り込み表示）' : ''}　印刷日 ${warekiDate(at)}`,
+	/** {page} and {pages} are the page's number and the number of pages. */
+	printPages: '{page} / {pages} ページ',
+	printFiltered: (terms: [string, string][], shown: number, total: number) =>
+		`絞り込み表示：${terms.map(([label, value]) => `${label}＝${value}`).join('、')}（${shown} / ${total} 項目）`
 };
 
 export type Messages = typeof ja;
