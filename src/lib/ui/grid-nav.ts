@@ -80,7 +80,19 @@ export function moveFocus(from: HTMLElement, direction: Direction): boolean {
 	if (!best) return false;
 	best.focus();
 	best.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+	revealUnderHeader(best);
 	return true;
+}
+
+/**
+ * Scrolls a cell the sticky header row covers (scrolled to, going up, it is at the window's top,
+ * under the app bar and the table's header) down to just below it.
+ */
+function revealUnderHeader(cell: HTMLElement): void {
+	const header = cell.closest('table')?.querySelector('thead th');
+	if (!header || header.contains(cell)) return;
+	const covered = header.getBoundingClientRect().bottom - cell.getBoundingClientRect().top;
+	if (covered > 0) window.scrollBy({ top: -(covered + 4) });
 }
 
 function overlap(a1: number, a2: number, b1: number, b2: number): boolean {
