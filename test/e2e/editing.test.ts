@@ -67,12 +67,19 @@ test('a KPI takes Japanese numbers, refuses garbage in Japanese, and shows the r
 	tableId
 }) => {
 	await openTable(page, baseUrl, tableId);
+	// The baseline column is headed as the published table heads it, with its year.
+	await expect(page.locator('section.kpis [data-kpi-baseline]')).toHaveText('現状 (H29)');
 	const row = page.locator('[data-kpi-id="k1"]');
+	// 令和2年度: 2,034 of the plan-period target 3,000, with one decimal.
+	await expect(row.locator('.rate-col')).toHaveText('67.8%');
 	const actual = row.locator('[data-kpi-field="year-actual"]').nth(3);
+	// No actual yet: a bare —, no brackets around it.
+	await expect(row.locator('.actual').nth(3)).toHaveText('—');
 	await actual.click();
 	await actual.locator('input').fill('2千9百人');
 	await actual.locator('input').press('Enter');
 	await expect(actual).toHaveText('2,900人');
+	await expect(row.locator('.actual').nth(3)).toHaveText(/\(\s*2,900人\s*\)/);
 	// 2,900 of the plan-period target 3,000
 	await expect(row.locator('.rate-col')).toHaveText('96.7%');
 	await actual.click();

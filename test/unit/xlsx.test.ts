@@ -8,6 +8,7 @@ import { parseTextTable } from '../../src/lib/import/text-table.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { sheetShapeFields } from '../../src/lib/model/sheet-shape.ts';
 import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
+import { kpiRows } from '../helpers/office-workbooks.ts';
 import { item } from '../helpers/sheet.ts';
 
 const reference = parseTextTable(
@@ -120,11 +121,26 @@ async function edited(edit: (ws: ExcelJS.Worksheet) => void): Promise<Uint8Array
 }
 
 /**
+ * The KPI sheet as format 2 and before wrote it, built by hand: each value a text, a year's
+ * target and its actual in one cell (2,600人 (2,252人)), and the note on the brackets.
+ */
+function textKpiSheet(workbook: ExcelJS.Workbook, sheet: SheetJSON): void {
+	workbook.getWorksheet('_shinko')!.getCell('B1').value = 2;
+	workbook.removeWorksheet(workbook.getWorksheet('計画期間の目標')!.id);
+	const ws = workbook.addWorksheet('計画期間の目標');
+	ws.addRow(['<計画期間の目標>']);
+	for (const row of kpiRows(sheet)) ws.addRow(row.map((text) => (text === '' ? null : text)));
+	ws.addRow([]);
+	ws.addRow(['※括弧は年度実績']);
+}
+
+/**
  * The reference workbook as an older Shinko wrote it (format 1): no shape in _shinko, the four
- * quarters' labels on one quarterLabels row.
+ * quarters' labels on one quarterLabels row, the KPIs as texts.
  */
 async function formatOne(): Promise<Uint8Array> {
 	const workbook = await load(await sheetToXlsx(reference));
+	textKpiSheet(workbook, reference);
 	const data = workbook.getWorksheet('_shinko')!;
 	data.getCell('B1').value = 1;
 	const shapeRows = [
@@ -254,12 +270,7 @@ describe('sheetToXlsx → xlsxToSheet', () => {
 		expect((ws.getRow(6).height ?? 0) + 21).toBeGreaterThanOrEqual(3 * 16);
 
 		const kpis = workbook.getWorksheet('計画期間の目標')!;
-		expect(kpis.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape' });
-		const texts: string[] = [];
-		kpis.eachRow((row) => row.eachCell((cell) => texts.push(String(cell.value))));
-		expect(texts).toContain('11億2千万円 (10億7千万円)');
-		expect(texts).toContain('2,600人 (2,252人)');
-		expect(texts).toContain('※括弧は年度実績');
+		expect(kpis.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1 });
 	});
 
 	it('keeps the table’s shape in the hidden sheet; the reference table needs no legend', async () => {
@@ -271,7 +282,7 @@ describe('sheetToXlsx → xlsxToSheet', () => {
 				rows.push(values);
 		});
 		expect(rows).toEqual([
-			['shinko-xlsx', 2],
+			['shinko-xlsx', 3],
 			['schemaVersion', 2],
 			['title', reference.title],
 			['planName', '第3次基本計画'],
@@ -294,6 +305,24 @@ describe('sheetToXlsx → xlsxToSheet', () => {
 
 	it('reads a workbook an older Shinko wrote (format 1) as the reference shape', async () => {
 		expect(await xlsxToSheet(await formatOne())).toStrictEqual(reference);
+	});
+
+	it('reads the KPI sheet of format 2, each year one text with its actual in brackets', async () => {
+		const workbook = await load(await sheetToXlsx(reference));
+		textKpiSheet(workbook, reference);
+		expect(await xlsxToSheet(await save(workbook))).toStrictEqual(reference);
+
+		const kpis = workbook.getWorksheet('計画期間の目標')!;
+		expect(kpis.getCell('D3').value).toBe('2,600人 (2,252人)');
+		kpis.getCell('D4').value = '11億3千万円 (10億8千万円)';
+		kpis.getCell('G5').value = '';
+		const [, money, accidents] = (await xlsxToSheet(await save(workbook))).kpis;
+		expect(money!.years[0]).toMatchObject({ target: 1_130_000_000, actual: 1_080_000_000 });
+		expect(accidents!.years[3]).toMatchObject({ target: null, actual: null });
+
+		kpis.getCell('E3').value = '2,700人 (2,189件)';
+		const error = await importError(await save(workbook));
+		expect([error.cell, error.message]).toEqual(['E3', expect.stringContaining('単位')]);
 	});
 
 	it('writes text starting with = as text, never as a formula', async () => {
@@ -321,17 +350,22 @@ describe('xlsxToSheet on an edited workbook', () => {
 		workbook.getWorksheet('進行管理表')!.getCell('A1').value = '令和2年度 進行管理表（修正版）';
 		const kpis = workbook.getWorksheet('計画期間の目標')!;
 		kpis.getCell('A3').value = '1 会員数（登録）';
-		kpis.getCell('B3').value = '２，５００人'; // full-width, as typed with an IME
-		kpis.getCell('D4').value = '11億3千万円 (10億8千万円)';
-		kpis.getCell('H5').value = '';
+		kpis.getCell('B3').value = '２，５００人'; // text, full-width, as typed with an IME
+		kpis.getCell('K3').value = 1990.5; // a number typed into the blank actual of 令和3年度
+		kpis.getCell('D4').value = 1_130_000_000;
+		kpis.getCell('E4').value = '10億8千万円';
+		kpis.getCell('L5').value = null;
+		kpis.getCell('I5').value = '—'; // a dash, as the screen shows no value
 		const sheet = await xlsxToSheet(await save(workbook));
 		expect(sheet.title).toBe('令和2年度 進行管理表（修正版）');
 		const [members, money, accidents] = sheet.kpis;
 		expect(members!.name).toBe('会員数（登録）');
 		expect(members!.baseline.value).toBe(2500);
 		expect(members!.target).toBe(reference.kpis[0]!.target);
+		expect(members!.years[3]).toMatchObject({ label: '令和3年度', target: 2900, actual: 1990.5 });
 		expect(money!.years[0]).toMatchObject({ target: 1_130_000_000, actual: 1_080_000_000 });
 		expect(money!.years.slice(1)).toEqual(reference.kpis[1]!.years.slice(1));
+		expect(accidents!.years[2]).toMatchObject({ target: 0, actual: null });
 		expect(accidents!.years.at(-1)).toMatchObject({ target: null, actual: null });
 		expect(accidents!.lowerIsBetter).toBe(reference.kpis[2]!.lowerIsBetter);
 	});

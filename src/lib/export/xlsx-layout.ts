@@ -1,5 +1,5 @@
 // The shape of Shinko's .xlsx, shared by the writer and the reader so the two cannot drift apart.
-import type { MarkCell, SectionJSON, SheetJSON } from '../model/schema.ts';
+import type { KpiJSON, MarkCell, SectionJSON, SheetJSON } from '../model/schema.ts';
 import type { StandardColumn } from '../model/shape.ts';
 
 export const SHEET_TABLE = '進行管理表';
@@ -7,14 +7,25 @@ export const SHEET_KPIS = '計画期間の目標';
 /** The very hidden sheet with what the printed layout cannot carry exactly (ids, raw numbers). */
 export const SHEET_DATA = '_shinko';
 export const FORMAT_MARKER = 'shinko-xlsx';
-/** 2: the table's shape (periods, mark scale, departments, columns) in _shinko. 1: four quarters. */
-export const FORMAT_VERSION = 2;
+/**
+ * 3: the KPI sheet holds numbers, a target and an actual column per year. 2: the table's shape
+ * (periods, mark scale, departments, columns) in _shinko, and each KPI year as one text
+ * (2,600人 (2,252人)). 1: four quarters.
+ */
+export const FORMAT_VERSION = 3;
+/** The last format whose KPI sheet wrote each year as text, its actual in brackets. */
+export const KPI_TEXT_FORMAT = 2;
 
 export const ITEMS_MARKER = '<基本計画の取り組み>';
 export const HEADER_FIRST = '取り組み項目';
 export const MARKS_LABEL = '進行管理';
 export const NOTE_HEADER = '達成状況及び今後の方針';
-export const KPI_NOTE = '※括弧は年度実績';
+/** Under the KPIs of a format 2 file, which wrote each year's actual in brackets. */
+export const KPI_TEXT_NOTE = '※括弧は年度実績';
+export const KPI_TARGET = '目標';
+export const KPI_ACTUAL = '実績';
+export const KPI_RATE = '達成率';
+export const KPI_NOTE = '※達成率は、直近の実績の計画期間の目標に対する割合';
 /** Competing marks of a conflict share one cell: ○/×. */
 export const MARK_SEPARATOR = '/';
 
@@ -65,6 +76,42 @@ export function tableColumns(periods: number, extras: number) {
 	};
 }
 export type TableColumns = ReturnType<typeof tableColumns>;
+
+/**
+ * The KPI sheet's years as columns: every KPI's year labels, in the order they first appear; a
+ * KPI without one of them leaves it blank.
+ */
+export function kpiYearLabels(kpis: readonly Pick<KpiJSON, 'years'>[]): string[] {
+	return [...new Set(kpis.flatMap((kpi) => kpi.years.map((year) => year.label)))];
+}
+
+/**
+ * 1-based columns of the KPI sheet: name, baseline, plan-period target, a target and an actual
+ * column for each year, and the plan-period rate.
+ */
+export function kpiColumns(years: number) {
+	return {
+		name: 1,
+		baseline: 2,
+		target: 3,
+		yearTarget: (index: number) => 4 + 2 * index,
+		yearActual: (index: number) => 5 + 2 * index,
+		rate: 4 + 2 * years
+	};
+}
+
+/** The KPI sheet's headings, in the order of kpiColumns: a year's two on two lines each. */
+export function kpiHeadings(baseline: string, years: readonly string[]): string[] {
+	return [
+		HEADER_FIRST,
+		baseline,
+		KPI_TARGET,
+		...years.flatMap((year) => [`${year}\n${KPI_TARGET}`, `${year}\n${KPI_ACTUAL}`]),
+		KPI_RATE
+	];
+}
+export const KPI_HEADER_ROW = 2;
+export const KPI_FIRST_ROW = 3;
 
 export const TITLE_ROW = 1;
 /** The row under the title: the items marker, and the mark scale's legend. */

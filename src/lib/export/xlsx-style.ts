@@ -54,11 +54,16 @@ export function textHeight(text: string, width: number): number {
 	const perLine = Math.max(1, width - 1);
 	let lines = 0;
 	for (const paragraph of text.split('\n')) {
-		let units = 0;
-		for (const char of paragraph) units += char.charCodeAt(0) > 0xff ? 2 : 1;
-		lines += Math.max(1, Math.ceil(units / perLine));
+		lines += Math.max(1, Math.ceil(textWidth(paragraph) / perLine));
 	}
 	return lines * LINE_HEIGHT;
+}
+
+/** The width of one line of text in Excel's units: a full-width character takes about two. */
+export function textWidth(text: string): number {
+	let units = 0;
+	for (const char of text) units += char.charCodeAt(0) > 0xff ? 2 : 1;
+	return units;
 }
 
 /** Sets a cell's style and, unless empty, its text: always a string, so `=…` is never a formula. */

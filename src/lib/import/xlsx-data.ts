@@ -27,6 +27,8 @@ export type PillarRef = ItemRef & { sections: SectionRef[] };
 export type Meta = Record<string, unknown>;
 
 export type DataSheet = {
+	/** The file's format (FORMAT_VERSION when written): it says how the KPI sheet is laid out. */
+	version: number;
 	meta: Meta;
 	pillars: PillarRef[];
 	kpis: KpiJSON[];
@@ -206,7 +208,7 @@ export function readDataSheet(ws: ExcelJS.Worksheet): DataSheet {
 	}
 	const shape = version === 1 ? {} : { departments: [], columnLabels: {}, extraColumns: [] };
 	const full: Meta = { planName: '', organisation: '', ...shape, ...meta };
-	return { meta: full, pillars, kpis, cells };
+	return { version, meta: full, pillars, kpis, cells };
 }
 
 // Columns B… of a mark row, as paths inside the scale's entry.

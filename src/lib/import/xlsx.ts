@@ -107,7 +107,7 @@ export function shinkoWorkbookToSheet(workbook: ExcelJS.Workbook): SheetJSON {
 		throw new XlsxImportError(table.name, cellAddress(TITLE_ROW, 1), '表題が空です');
 	const kpiSheet = workbook.getWorksheet(SHEET_KPIS);
 	if (kpiSheet) checkNoFormulas(kpiSheet);
-	const kpis = kpiSheet ? readKpiSheet(kpiSheet, stored.kpis) : stored.kpis;
+	const kpis = kpiSheet ? readKpiSheet(kpiSheet, stored.kpis, stored.version) : stored.kpis;
 	return validated({ ...stored.meta, title, pillars, kpis }, origins);
 }
 

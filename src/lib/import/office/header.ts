@@ -2,6 +2,7 @@
 // 取り組み項目 / 具体的内容 / 担当課 / 令和2年度 / ～6月 … / 評価 / 達成状況及び今後の方針 / others.
 import { cellAt, columnLetter, coveringMerge, squash, tidy, type Grid } from './grid.ts';
 import type { ColumnMapping } from './mapping.ts';
+import { looksLikeKpiHeader } from './rows.ts';
 import { headerRole, isYearHeader, isYearlyMark, periodIn, subHeaderRole } from './words.ts';
 
 /** Rows searched for a header from the top of each sheet. */
@@ -26,6 +27,8 @@ function headerText(grid: Grid, row: number, column: number): string {
 
 /** How many distinct known column names a row holds, and whether it names the item itself. */
 function headerScore(grid: Grid, row: number): number {
+	// A KPI table's header (目標 | 令和2年度 目標 | 令和2年度 実績 …) names years, not the items'.
+	if (looksLikeKpiHeader(grid.rows[row] ?? [])) return 0;
 	const roles = new Set<string>();
 	let periods = 0;
 	for (const text of grid.rows[row] ?? []) {
