@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+	describeFilter,
 	filterToParams,
 	isActive,
 	matchingItemIds,
 	parseFilter
 } from '../../src/lib/model/filter.ts';
+import { REFERENCE_SHAPE } from '../../src/lib/model/shape.ts';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
+import { en } from '../../src/lib/i18n/en.ts';
+import { ja } from '../../src/lib/i18n/ja.ts';
 
 const source = readFileSync(
 	new URL('../../server/seed/r2-progress-table.txt', import.meta.url),
@@ -96,5 +100,51 @@ describe('filters in the URL', () => {
 		);
 		expect(isActive({})).toBe(false);
 		expect(isActive({ pillar: '1' })).toBe(true);
+	});
+});
+
+describe('a filter in words (the note on a filtered printout)', () => {
+	it('names each term as the filter bar does, in its order', () => {
+		const filter = parseFilter(
+			new URLSearchParams('search=HP&quarter=2&mark=×&yearPlan=検討&dept=総務&pillar=2')
+		);
+		expect(describeFilter(filter, REFERENCE_SHAPE, ja)).toEqual([
+			['基本計画', '2'],
+			['担当課', '総務'],
+			['年度計画', '検討'],
+			['進行管理', '× 未実施'],
+			['期間', '～9月'],
+			['検索', '「HP」']
+		]);
+		expect(describeFilter({}, REFERENCE_SHAPE, ja)).toEqual([]);
+	});
+
+	it('follows the table’s shape, and keeps a value the shape no longer has', () => {
+		const shape = {
+			levelLabels: ['重点目標'],
+			periods: [{ id: 'h1', label: '上期' }],
+			marks: [{ id: 'a', mark: 'A', label: '達成', tone: 'good' as const, key: 'a' }]
+		};
+		expect(describeFilter({ pillar: '1', mark: 'A', quarter: 1 }, shape, ja)).toEqual([
+			['重点目標', '1'],
+			['進行管理', 'A 達成'],
+			['期間', '上期']
+		]);
+		expect(describeFilter({ mark: '×', quarter: 3 }, shape, ja)).toEqual([
+			['進行管理', '×'],
+			['期間', '3']
+		]);
+		expect(describeFilter({ mark: 'none' }, shape, ja)).toEqual([['進行管理', '未評価']]);
+	});
+
+	it('reads as a sentence with the counts, in either language', () => {
+		const terms = describeFilter({ dept: '総務', mark: '×' }, REFERENCE_SHAPE, ja);
+		expect(ja.printFiltered(terms, 7, 68)).toBe(
+			'絞り込み表示：担当課＝総務、進行管理＝× 未実施（7 / 68 項目）'
+		);
+		const english = describeFilter({ dept: '総務', search: 'HP' }, REFERENCE_SHAPE, en);
+		expect(en.printFiltered(english, 3, 68)).toBe(
+			'Filtered view: Dept. = 総務, Search = “HP” (3 of 68 items)'
+		);
 	});
 });

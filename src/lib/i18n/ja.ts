@@ -294,7 +294,7 @@ export const ja = {
 	filterQuoted: (text: string) => `「${text}」`,
 	/** Printed pages: the footer in each page's margin, and the note over a filtered view. */
 	printFooter: (title: string, at: number, filtered: boolean) =>
-		`${title}${filtered ? '（絞り込み表示）' : ''}　印刷日 ${warekiDate(at)}`,
+		`${title}${filtered ? '（絞り込み表示）' : ''}\u3000印刷日 ${warekiDate(at)}`,
 	/** {page} and {pages} are the page's number and the number of pages. */
 	printPages: '{page} / {pages} ページ',
 	printFiltered: (terms: [string, string][], shown: number, total: number) =>

@@ -2,7 +2,7 @@
 // `quarter` is the period's number (1 … 12; the name stays, as links people keep use it).
 import { z } from 'zod/mini';
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
-import { LIMITS } from './shape.ts';
+import { LIMITS, type TableShape } from './shape.ts';
 
 /** `none` finds marks not yet assessed; any other value is a mark of the table's scale. */
 export const MARK_NONE = 'none';
@@ -43,6 +43,44 @@ export function filterToParams(filter: Filter): URLSearchParams {
 
 export function isActive(filter: Filter): boolean {
 	return FILTER_KEYS.some((k) => filter[k] !== undefined);
+}
+
+/** The filter bar's labels, which describeFilter names the terms by (the UI's messages have them). */
+export interface FilterWords {
+	filterPillar: string;
+	filterDept: string;
+	filterYearPlan: string;
+	filterMark: string;
+	filterQuarter: string;
+	filterSearch: string;
+	filterNone: string;
+	filterQuoted: (text: string) => string;
+}
+
+/**
+ * The filter in words, for a printout that must say what it leaves out: a [label, value] pair a
+ * term, in the filter bar's order and as the bar shows them (the pillars by the name of the
+ * table's first level, a mark with its meaning, a period by its label).
+ */
+export function describeFilter(
+	filter: Filter,
+	shape: Pick<TableShape, 'levelLabels' | 'marks' | 'periods'>,
+	words: FilterWords
+): [label: string, value: string][] {
+	const terms: [string, string][] = [];
+	const { pillar, dept, yearPlan, mark, quarter, search } = filter;
+	if (pillar !== undefined) terms.push([shape.levelLabels[0] ?? words.filterPillar, pillar]);
+	if (dept !== undefined) terms.push([words.filterDept, dept]);
+	if (yearPlan !== undefined) terms.push([words.filterYearPlan, yearPlan]);
+	if (mark !== undefined) {
+		const def = shape.marks.find((m) => m.mark === mark);
+		const value = mark === MARK_NONE ? words.filterNone : def ? `${def.mark} ${def.label}` : mark;
+		terms.push([words.filterMark, value]);
+	}
+	if (quarter !== undefined)
+		terms.push([words.filterQuarter, shape.periods[quarter - 1]?.label ?? String(quarter)]);
+	if (search !== undefined) terms.push([words.filterSearch, words.filterQuoted(search)]);
+	return terms;
 }
 
 /** Full-width and half-width alike, case-insensitive: 'ＨＰ' finds 'HP'. */
