@@ -1,6 +1,7 @@
 // Importing an office's own 進行管理表 from its grids (sheets of an .xlsx, or a PDF's pages): find
 // the header, infer the mapping (column roles, periods, mark scale, fiscal year, title), read the
 // rows, and build the table — or build it with a mapping the preview or `--map` corrected.
+import { warekiLabel } from '../../model/fiscal-year.ts';
 import { markOf } from '../../model/marks.ts';
 import { SCHEMA_VERSION, sheetSchema, type SheetJSON } from '../../model/schema.ts';
 import { MARK_PRESETS } from '../../model/shape-presets.ts';
@@ -295,7 +296,7 @@ function inferFiscalYear(title: string, first: Found, warnings: Warning[]): numb
 	const year = now.getMonth() < 3 ? now.getFullYear() - 1 : now.getFullYear();
 	warnings.push({
 		where: where(first.grid, 0),
-		message: `表題「${title}」や見出しから年度が読み取れないため、${year}年度とします（例: 令和2年度）。`
+		message: `表題「${title}」や見出しから年度が読み取れないため、${warekiLabel(year)}とします（例: 令和2年度）。`
 	});
 	return year;
 }
