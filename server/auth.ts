@@ -67,7 +67,8 @@ export function tooManyRequests(res: ServerResponse, error: string, waitMs: numb
 	json(res, 429, { error, retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
+/** A request's JSON body, read up to `maxBytes` (past them 413, nothing more read). */
+export async function readJson(req: IncomingMessage, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
 	if (!(req.headers['content-type'] ?? '').includes('application/json')) {
 		throw new HttpError(415, 'json_required');
 	}
@@ -75,7 +76,7 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 	let size = 0;
 	for await (const chunk of req as AsyncIterable<Buffer>) {
 		size += chunk.length;
-		if (size > MAX_JSON_BYTES) throw new HttpError(413, 'too_large');
+		if (size > maxBytes) throw new HttpError(413, 'too_large');
 		chunks.push(chunk);
 	}
 	try {

@@ -1,4 +1,5 @@
-// The HTTP side: the built SPA, /healthz, the JSON API and the WebSocket upgrade at /sync/<docId>.
+// The HTTP side: the built SPA, /healthz, the JSON API (auth, history, comments) and the
+// WebSocket upgrade at /sync/<docId>.
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
 import { json, requestHost, type Auth } from './auth.ts';
+import { CommentsApi } from './comments-api.ts';
 import type { HistoryApi } from './history-api.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { SyncServer } from './sync/registry.ts';
@@ -67,6 +69,7 @@ export function createHttpServer(
 		: null;
 
 	const loopDelay = eventLoopDelay();
+	const comments = new CommentsApi({ auth, sync, log: sync.log });
 
 	// Hashed once: the build the server serves does not change under it (sirv lists it at start).
 	const headers = Object.entries(securityHeaders(options.buildDir));
@@ -97,6 +100,7 @@ export function createHttpServer(
 			auth
 				.handle(req, res, url.pathname)
 				.then((handled) => handled || options.history.handle(req, res, url.pathname))
+				.then((handled) => handled || comments.handle(req, res, url.pathname))
 				.then(
 					(handled) => {
 						if (!handled) json(res, 404, { error: 'not_found' });

@@ -193,6 +193,23 @@ export class SyncServer implements RoomHost {
 	}
 
 	/**
+	 * A change of the server's own to a doc (what a user sent through the HTTP API), applied in its
+	 * room, loaded if need be: relayed to every client of this process and the others, and
+	 * committed, as their updates are. Resolves with what `change` returned once it is stored;
+	 * rejects when the doc cannot be loaded, with DocFullError when about `bytes` more would take
+	 * it past its size limit, and with RoomFailedError when its room fails first.
+	 */
+	async applyChange<T>(docId: string, change: (doc: Y.Doc) => T, bytes: number): Promise<T> {
+		const room = await this.room(docId);
+		try {
+			return await room.applyOwn(change, bytes);
+		} finally {
+			// Loaded for this change alone, it unloads after a while like a room everyone left.
+			room.idle();
+		}
+	}
+
+	/**
 	 * Joins a socket to a doc's room once it is loaded. What the client sends meanwhile is kept
 	 * (past INBOUND_BURST its socket is no longer read until then) and handled once it has joined.
 	 */

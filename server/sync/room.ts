@@ -22,7 +22,7 @@ import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '
 import { Connection, type ConnectOptions, type Reach, type Unsaved } from './connection.ts';
 import { MAX_PENDING_BYTES, MAX_UNSAVED_UPDATES, STEP1_MIN_COST } from './limits.ts';
 import { answerMessage, askStateMessage, decodeClientMessage, updateMessage } from './messages.ts';
-import { clientOf, FROM_RELAY, FROM_STORE, SERVER_STAMP } from './origins.ts';
+import { clientOf, FROM_API, FROM_RELAY, FROM_STORE, SERVER_STAMP } from './origins.ts';
 import { Presence } from './presence.ts';
 import type { Relay, RelayedCommit } from './relay.ts';
 
@@ -36,6 +36,16 @@ export const COMPACT_AFTER_ROWS = 2000;
 const COMPACT_DELAY_MS = 1000;
 /** A commit's updates are merged into one row up to this many bytes (see Room.rowsOf). */
 const MERGE_IN_COMMIT_BYTES = 64 * 1024;
+
+/** A change of the server's own would take a table past its size limit (maxDocBytes). */
+export class DocFullError extends Error {
+	override name = 'DocFullError';
+}
+
+/** The room failed (a commit, or a throw in it) before a change of the server's own was stored. */
+export class RoomFailedError extends Error {
+	override name = 'RoomFailedError';
+}
 
 /** What a room needs of the registry that holds it. */
 export interface RoomHost {
@@ -425,6 +435,37 @@ export class Room {
 		}, SERVER_STAMP);
 		changes.clear();
 		comments.clear();
+	}
+
+	// ——— the server's own changes ———
+
+	/**
+	 * Applies a change of the server's own (what a user sent through the HTTP API) in one
+	 * transaction: relayed to every connection and to the other processes, and committed, like any
+	 * client's update. Resolves with what `change` returned once the commit holding it has
+	 * resolved; rejects with DocFullError, before changing anything, when about `bytes` more would
+	 * take the table past its size limit, and with RoomFailedError when the room fails first. A
+	 * change that throws before writing anything (a refusal) changes nothing and rejects with it.
+	 */
+	async applyOwn<T>(change: (doc: Y.Doc) => T, bytes: number): Promise<T> {
+		if (this.abandoned) throw new RoomFailedError(`room ${this.id} was closed`);
+		if (this.bytes + bytes > this.host.maxDocBytes)
+			throw new DocFullError(`table ${this.id} is at its size limit`);
+		let result!: T;
+		this.doc.transact(() => (result = change(this.doc)), FROM_API);
+		await this.committedThrough(this.commitHoldingNow());
+		return result;
+	}
+
+	/** Resolves once commit `n` has resolved; rejects when the room fails before. */
+	private async committedThrough(n: number): Promise<void> {
+		while (this.commitsDone < n) {
+			if (this.abandoned) throw new RoomFailedError(`room ${this.id} failed before its commit`);
+			// The commit in flight (or a compaction holding the slot), else the one scheduled for
+			// the next turn of the event loop.
+			if (this.inFlight) await this.inFlight;
+			else await new Promise((resolve) => setImmediate(resolve));
+		}
 	}
 
 	// ——— connections ———

@@ -110,7 +110,10 @@ test('a comment written offline appears in another window after reconnecting', a
 	await button.click();
 	const thread = b.locator('[data-comments-panel="p2s1i2"] [data-comment]');
 	await expect(thread).toContainText('チラシの配架先を次回までに確認');
-	await thread.getByRole('button', { name: '解決' }).click();
+	await b
+		.locator('[data-comments-panel="p2s1i2"]')
+		.getByRole('button', { name: '解決済みにする' })
+		.click();
 	await expect(a.locator('[data-item-id="p2s1i2"] [data-comments-button]')).toHaveAttribute(
 		'data-comments-button',
 		'0'

@@ -86,6 +86,13 @@ export const en: Messages = {
 	syncLostMessage: (n: number) =>
 		`${n === 1 ? '1 unsent edit' : `${n} unsent edits`} kept on this device ${n === 1 ? 'was' : 'were'} lost (the browser's data may have been cleared). ${n === 1 ? 'It has' : 'They have'} not reached the server: enter again what you still need.`,
 	syncLostDismiss: 'Understood',
+	syncAnnounce: {
+		offline: 'Offline. Edits are kept on this device and sent when the connection is back.',
+		login: 'Login required. Edits are kept on this device.',
+		refused: 'Sync with the server has stopped.',
+		lost: 'Unsent edits were lost.',
+		saved: 'All edits are saved on the server.'
+	},
 	/** A table this device has no copy of, which the server refuses to send (e.g. 4404). */
 	tableRefused: (reason: Refusal) => `${REFUSED_REASON[reason]} ${REFUSED_ACTION[reason]}`,
 	markPickerTitle: 'Progress mark',
@@ -94,6 +101,7 @@ export const en: Messages = {
 	markConflictHelp: 'Different marks were set on different devices. Pick the right one.',
 	markOutsideScale: "not in the table's scale",
 	markNotAssessed: 'Not assessed',
+	markByImport: 'as imported',
 	markBy: (by: string, mark: string) => `${by}: ${mark}`,
 	invalidValue: 'Invalid value',
 	undo: 'Undo',
@@ -133,6 +141,7 @@ export const en: Messages = {
 	dismiss: 'Dismiss',
 	settings: 'Settings',
 	skipToMain: 'Skip to content',
+	kpiNoValue: 'not entered',
 	settingsTitle: 'Settings and data on this device',
 	storageUsed: 'Storage used',
 	storageOf: (used: string, quota: string) => `${used} (of ${quota})`,
@@ -145,6 +154,9 @@ export const en: Messages = {
 	},
 	deviceTables: 'Tables stored on this device',
 	pendingOnDevice: (n: number) => `Edits not yet on the server: ${n}`,
+	deviceIndexDoc: 'List of tables',
+	deviceTableUnlisted: 'A table no longer listed',
+	deviceTableId: (id: string) => `ID: ${id}`,
 	logoutTitle: 'Log out',
 	logoutKeep: 'Log out (keep the data on this device)',
 	logoutErase: 'Log out and delete the data on this device',
@@ -174,9 +186,26 @@ export const en: Messages = {
 	commentsNone: 'No comments yet.',
 	commentWrite: 'Write a comment (Ctrl+Enter sends)',
 	commentSend: 'Send',
-	commentResolve: 'Resolve',
+	commentResolve: 'Mark as resolved',
 	commentReopen: 'Reopen',
-	commentResolved: (by: string) => `resolved by ${by}`,
+	commentResolved: (by: string, when: string | null) =>
+		when ? `Resolved by ${by} at ${when}` : `Resolved by ${by}`,
+	commentShowResolved: (n: number) => (n === 1 ? 'Show 1 comment' : `Show ${n} comments`),
+	commentReplyReopens: 'Writing a comment reopens this thread.',
+	commentSending: 'Sending…',
+	commentNotSent: {
+		offline:
+			'Not sent: there is no network. Your text is kept; send it again once you are connected.',
+		loginRequired: 'Not sent: your login has expired. Copy your text somewhere, then log in again.',
+		tableGone: 'Not sent: the server does not have this table.',
+		itemGone: 'Not sent: this item has been deleted.',
+		tooLong: 'The comment is too long: 10,000 characters at most.',
+		tableFull: 'Not sent: the table is at its size limit. Please tell an administrator.',
+		noAnswer: 'The server did not answer. If your comment is not shown, send it again.',
+		failed: 'The server could not save it. Your text is kept; try again in a moment.'
+	},
+	commentRateLimited: (seconds: number) =>
+		`Too many comments in a short time. Wait about ${seconds} seconds, then send it again.`,
 	commentsButton: (open: number, total: number) =>
 		total === 0 ? 'Write a comment' : `${total} comments (${open} open)`,
 	highlightLabel: 'Highlight changes',
@@ -219,6 +248,7 @@ export const en: Messages = {
 	archive: 'Archive',
 	unarchive: 'Unarchive',
 	archivedTables: (n: number) => `Archived tables (${n})`,
+	tableCreated: (when: string, by: string) => (by ? `created ${when} by ${by}` : `created ${when}`),
 	save: 'Save',
 	addItem: '+ Item',
 	addSection: (level: string) => `+ ${level === '施策' ? 'Section' : level}`,
@@ -278,10 +308,41 @@ export const en: Messages = {
 	diffPlan: (period: string) => `Plan, ${period}`,
 	diffMark: (quarter: string) => `Progress ${quarter}`,
 	diffEmpty: '(empty)',
+	diffMetaField: {
+		title: 'Title',
+		planName: 'Plan name',
+		organisation: 'Organisation',
+		fiscalYear: 'Fiscal year',
+		periodLabels: 'Periods',
+		markScale: 'Marks',
+		departments: 'Departments',
+		levelLabels: 'Heading levels',
+		columns: 'Item columns'
+	},
+	diffAbsent: '(none)',
+	diffKpisTitle: 'Plan-period targets',
+	diffKpiField: {
+		name: 'Target name',
+		unit: 'Unit',
+		baselineLabel: 'Baseline heading',
+		baseline: 'Baseline',
+		target: 'Target',
+		lowerIsBetter: 'Lower is better',
+		year: 'Year'
+	},
+	diffKpiYearLabel: (year: string) => `${year}, heading`,
+	diffKpiYearTarget: (year: string) => `${year}, target`,
+	diffKpiYearActual: (year: string) => `${year}, actual`,
+	diffYes: 'Yes',
+	diffNo: 'No',
 	restoreAll: 'Restore this version (whole table)',
 	restoreAllConfirm:
 		'The whole table goes back to this version, as a new change that reaches everyone and can be undone.',
 	restoreItem: 'Restore this item',
+	restoreKpi: 'Restore this target',
+	restoreKpis: 'Restore all targets of this version',
+	restoreKpisConfirm:
+		'All plan-period targets go back to this version; targets added since are removed. This is a new change that reaches everyone and can be undone.',
 	restoredWithoutShape:
 		'Restored, except the shape of this version (periods, marks, …), which cannot be used with the table as it is: check 表の設定.',
 	restored: 'Restored.',
@@ -306,6 +367,12 @@ export const en: Messages = {
 	filterAll: 'All',
 	filterAnyQuarter: 'Any period',
 	filterNone: 'Not assessed',
+	filterConflict: 'In conflict',
+	conflictCount: (n: number) => (n === 1 ? '1 conflict' : `${n} conflicts`),
+	conflictShow: 'Show only the items whose marks compete',
+	conflictAppeared: (item: string, period: string, others: number) =>
+		`Competing marks for “${item}”, progress ${period}${others > 0 ? ` (and ${others} more)` : ''}.`,
+	conflictUntitled: 'untitled item',
 	filterClear: 'Clear filters',
 	filterShown: (shown: number, total: number) => `${shown} of ${total} items shown`,
 	filterQuoted: (text: string) => `“${text}”`,

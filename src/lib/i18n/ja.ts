@@ -71,6 +71,14 @@ export const ja = {
 	syncLostMessage: (n: number) =>
 		`この端末に保存されていた未送信の変更 ${n} 件が失われました（ブラウザーのデータが消去された可能性があります）。これらの変更はサーバーに届いていません。必要なものは、もう一度入力してください。`,
 	syncLostDismiss: '確認しました',
+	/** Said to a screen reader only when it matters (sync-announcement.ts), not at each save. */
+	syncAnnounce: {
+		offline: 'オフラインになりました。編集はこの端末に保存され、接続が戻ると送信されます。',
+		login: 'ログインが必要です。編集はこの端末に保存されています。',
+		refused: 'サーバーとの同期が停止しました。',
+		lost: '未送信の変更が失われました。',
+		saved: 'すべての変更をサーバーに保存しました。'
+	},
 	/** A table this device has no copy of, which the server refuses to send (e.g. 4404). */
 	tableRefused: (reason: Refusal) => `${REFUSED_REASON[reason]}${REFUSED_ACTION[reason]}`,
 	markPickerTitle: '進行管理のマーク',
@@ -79,6 +87,7 @@ export const ja = {
 	markConflictHelp: '別々の端末で違うマークが付けられました。正しいものを選んでください。',
 	markOutsideScale: '評価の記号にありません',
 	markNotAssessed: '未評価',
+	markByImport: '取り込み時の値',
 	markBy: (by: string, mark: string) => `${by}: ${mark}`,
 	invalidValue: '不正な値',
 	undo: '元に戻す',
@@ -118,6 +127,7 @@ export const ja = {
 	dismiss: '閉じる',
 	settings: '設定',
 	skipToMain: '本文へ移動',
+	kpiNoValue: '未入力',
 	settingsTitle: '設定とこの端末のデータ',
 	storageUsed: '使用中の保存容量',
 	storageOf: (used: string, quota: string) => `${used}（上限 ${quota}）`,
@@ -130,6 +140,9 @@ export const ja = {
 	} as Record<string, string>,
 	deviceTables: 'この端末に保存された表',
 	pendingOnDevice: (n: number) => `サーバー未送信の編集: ${n} 件`,
+	deviceIndexDoc: '表の一覧',
+	deviceTableUnlisted: '一覧にない表',
+	deviceTableId: (id: string) => `ID: ${id}`,
 	logoutTitle: 'ログアウト',
 	logoutKeep: 'ログアウト（この端末のデータは残す）',
 	logoutErase: 'ログアウトしてこの端末のデータを消去',
@@ -158,9 +171,30 @@ export const ja = {
 	commentsNone: 'コメントはまだありません。',
 	commentWrite: 'コメントを書く（Ctrl+Enter で送信）',
 	commentSend: '送信',
-	commentResolve: '解決',
+	commentResolve: '解決済みにする',
 	commentReopen: '再開',
-	commentResolved: (by: string) => `${by} が解決済みにしました`,
+	commentResolved: (by: string, when: string | null) =>
+		when ? `${by} が ${when} に解決済みにしました` : `${by} が解決済みにしました`,
+	commentShowResolved: (n: number) => `コメント ${n} 件を表示`,
+	commentReplyReopens: 'コメントを書き込むと、未解決に戻ります。',
+	commentSending: '送信中…',
+	/** Why a viewer's comment, which the server writes, was not written. */
+	commentNotSent: {
+		offline:
+			'ネットワークにつながっていないため、送信できませんでした。書いた内容は残してあります。つながってから、もう一度送信してください。',
+		loginRequired:
+			'ログインの有効期限が切れたため、送信できませんでした。書いた内容を控えてから、ログインし直してください。',
+		tableGone: 'この表はサーバーにないため、送信できませんでした。',
+		itemGone: 'この取り組み項目は削除されたため、送信できませんでした。',
+		tooLong: 'コメントが長すぎます。10,000 文字以内にしてください。',
+		tableFull: '表の容量が上限に達しているため、送信できませんでした。管理者に連絡してください。',
+		noAnswer:
+			'サーバーから応答がありません。コメントが表示されていなければ、もう一度送信してください。',
+		failed:
+			'サーバーに保存できませんでした。書いた内容は残してあります。しばらくしてから、もう一度送信してください。'
+	},
+	commentRateLimited: (seconds: number) =>
+		`短い間に続けて送信されたため、受け付けを止めています。${seconds} 秒ほど待ってから、もう一度送信してください。`,
 	commentsButton: (open: number, total: number) =>
 		total === 0 ? 'コメントを書く' : `コメント ${total} 件（未解決 ${open} 件）`,
 	highlightLabel: '変更を強調',
@@ -203,6 +237,7 @@ export const ja = {
 	archive: 'アーカイブ',
 	unarchive: 'アーカイブから戻す',
 	archivedTables: (n: number) => `アーカイブ済みの表 (${n})`,
+	tableCreated: (when: string, by: string) => (by ? `${when} 作成（${by}）` : `${when} 作成`),
 	save: '保存',
 	addItem: '＋ 取り組み項目',
 	addSection: (level: string) => `＋ ${level}`,
@@ -261,10 +296,42 @@ export const ja = {
 	diffPlan: (period: string) => `${period} の計画`,
 	diffMark: (quarter: string) => `${quarter} の進行管理`,
 	diffEmpty: '（空）',
+	/** The table's settings a version differed in, named as 表の設定 names them. */
+	diffMetaField: {
+		title: '表題',
+		planName: '基本計画の名前',
+		organisation: '団体名',
+		fiscalYear: '年度',
+		periodLabels: '期間',
+		markScale: '評価の記号',
+		departments: '担当課の一覧',
+		levelLabels: '見出しの階層',
+		columns: '項目の列'
+	} as Record<string, string>,
+	diffAbsent: '（なし）',
+	diffKpisTitle: '計画期間の目標',
+	diffKpiField: {
+		name: '目標の名前',
+		unit: '単位',
+		baselineLabel: '現状の見出し',
+		baseline: '現状',
+		target: '目標',
+		lowerIsBetter: '少ないほどよい',
+		year: '年度'
+	} as Record<string, string>,
+	diffKpiYearLabel: (year: string) => `${year}の見出し`,
+	diffKpiYearTarget: (year: string) => `${year}の目標`,
+	diffKpiYearActual: (year: string) => `${year}の実績`,
+	diffYes: 'はい',
+	diffNo: 'いいえ',
 	restoreAll: 'この版に戻す（表全体）',
 	restoreAllConfirm:
 		'表全体をこの版の内容に戻します。戻した内容は新しい変更として全員に届き、元に戻すこともできます。',
 	restoreItem: 'この項目を戻す',
+	restoreKpi: 'この目標を戻す',
+	restoreKpis: '目標をすべてこの版に戻す',
+	restoreKpisConfirm:
+		'計画期間の目標をすべてこの版の内容に戻します。その後に追加した目標は削除されます。戻した内容は新しい変更として全員に届き、元に戻すこともできます。',
 	restoredWithoutShape:
 		'戻しました。ただし、この版の表の形（期間・評価の記号など）は今の表と合わないため戻していません。表の設定で確かめてください。',
 	restored: '戻しました。',
@@ -289,6 +356,14 @@ export const ja = {
 	filterAll: 'すべて',
 	filterAnyQuarter: 'どの期間でも',
 	filterNone: '未評価',
+	filterConflict: '競合あり',
+	/** The filter bar's count of mark cells whose marks compete, which shows them when pressed. */
+	conflictCount: (n: number) => `競合 ${n} 件`,
+	conflictShow: '評価が競合している項目だけを表示します',
+	/** Said (a polite live region) when marks set on two devices meet in a cell. */
+	conflictAppeared: (item: string, period: string, others: number) =>
+		`「${item}」の${period}の進行管理で評価が競合しています${others > 0 ? `（ほかに ${others} 件）` : ''}。`,
+	conflictUntitled: '名前のない項目',
 	filterClear: '絞り込みを解除',
 	filterShown: (shown: number, total: number) => `${shown} / ${total} 項目を表示`,
 	filterQuoted: (text: string) => `「${text}」`,

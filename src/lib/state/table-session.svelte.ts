@@ -5,7 +5,7 @@ import { docToSheet } from '../doc/sheet-doc.ts';
 import type { SheetJSON } from '../model/schema.ts';
 import { serverNow } from '../doc/clock.ts';
 import { changesMap, readChanges, recordChange } from '../doc/changes.ts';
-import { addComment, commentsMap, readComments, setResolved } from '../doc/comments.ts';
+import { addComment, commentsMap, readComments, setThreadResolved } from '../doc/comments.ts';
 import {
 	deleteItem,
 	insertItem,
@@ -42,6 +42,7 @@ import {
 } from '../doc/table-doc.ts';
 import type { CellWrite } from '../model/grid-block.ts';
 import { markKey } from '../model/item-fields.ts';
+import { postComment, type CommentRefusal } from '../sync/comment-client.ts';
 import { DocSession } from '../sync/doc-session.svelte.ts';
 import { Presence } from './presence.svelte.ts';
 import { YReader, type YEvents } from './y-reader.ts';
@@ -436,14 +437,28 @@ export class TableSession {
 		return restoreItemFrom(this.doc, sheet, itemId, this.user.name);
 	}
 
-	addComment(itemId: string, text: string): void {
-		if (this.readonly || !text.trim()) return;
-		addComment(this.doc, itemId, this.user.name, text.trim());
+	/** Whether this user may write comments: everyone, as long as the doc is not a newer one's. */
+	get canComment(): boolean {
+		return this.compatible;
 	}
 
-	setCommentResolved(id: string, resolved: boolean): void {
+	/**
+	 * Writes a comment into an item's thread, reopening it if it was resolved. An editor's goes
+	 * into the doc, offline too, and syncs like any edit; a viewer's socket is read-only, so the
+	 * server writes it (online only). Resolves with null once written, or why it was not.
+	 */
+	async addComment(itemId: string, text: string): Promise<CommentRefusal | null> {
+		const body = text.trim();
+		if (!this.canComment || !body) return null;
+		if (this.user.role === 'viewer') return postComment(this.docId, itemId, body);
+		addComment(this.doc, itemId, this.user.name, body);
+		return null;
+	}
+
+	/** Resolves or reopens an item's whole thread (editors and admins). */
+	setThreadResolved(itemId: string, resolved: boolean): void {
 		if (this.readonly) return;
-		setResolved(this.doc, id, resolved, this.user.name);
+		setThreadResolved(this.doc, itemId, resolved, this.user.name);
 	}
 
 	setKpi(kpiId: string, field: KpiField, value: number | null): void {
