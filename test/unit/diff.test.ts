@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTextTable } from '../../src/lib/import/text-table.ts';
-import { countChanges, diffSheets } from '../../src/lib/model/diff.ts';
+import { countChanges, diffSheets, kpiDiffs } from '../../src/lib/model/diff.ts';
 import type { SheetJSON } from '../../src/lib/model/schema.ts';
 import { item, smallSheet } from '../helpers/sheet.ts';
 
@@ -155,6 +155,7 @@ describe('diffSheets', () => {
 			{
 				kpiId: 'k1',
 				name: '会員数',
+				units: { before: '人', after: '人' },
 				fiscalYear: 2020,
 				field: 'actual',
 				before: before.kpis[0]!.years[2]!.actual,
@@ -163,6 +164,7 @@ describe('diffSheets', () => {
 			{
 				kpiId: 'k2',
 				name: '契約金額',
+				units: { before: '円', after: '円' },
 				fiscalYear: null,
 				field: 'target',
 				before: before.kpis[1]!.target,
@@ -171,12 +173,21 @@ describe('diffSheets', () => {
 			{
 				kpiId: 'k3',
 				name: '重篤事故',
+				units: { before: '件', after: '件' },
 				fiscalYear: 2022,
 				field: 'year',
 				before: before.kpis[2]!.years[4]!.label,
 				after: null
 			},
-			{ kpiId: 'k9', name: '就業率', fiscalYear: null, field: 'kpi', before: null, after: '就業率' }
+			{
+				kpiId: 'k9',
+				name: '就業率',
+				units: { before: '', after: '人' },
+				fiscalYear: null,
+				field: 'kpi',
+				before: null,
+				after: '就業率'
+			}
 		]);
 		expect(countChanges(diff)).toBe(2 + 2 + removedSection.items.length + 4);
 	});
@@ -203,5 +214,139 @@ describe('diffSheets', () => {
 		expect(first.marks.map((m) => m.label)).toEqual(['～6月']);
 		expect(first.fields.map((f) => (f.field === 'plan' ? f.label : f.field))).toEqual(['～6月']);
 		expect(diff.meta.map((m) => m.field)).toEqual(['periodLabels']);
+	});
+
+	it('names every KPI value that changed, with the unit each side is in, KPI by KPI', () => {
+		const before = smallSheet();
+		before.kpis.push({
+			id: 'k2',
+			name: '契約金額',
+			unit: '円',
+			baseline: { label: '', value: 1_100_000_000 },
+			target: 1_200_000_000,
+			years: []
+		});
+		const after = structuredClone(before);
+		const members = after.kpis[0]!;
+		members.unit = '名';
+		members.baseline.value = 2500;
+		members.years[0]!.target = 2900;
+		members.years[0]!.actual = null;
+		members.years.push({ label: '令和3年度', fiscalYear: 2021, target: 2900, actual: null });
+		members.lowerIsBetter = true;
+		after.kpis.splice(1, 1);
+		const diff = diffSheets(before, after);
+		const units = { before: '人', after: '名' };
+		expect(diff.kpis).toEqual([
+			{
+				kpiId: 'k1',
+				name: '会員数',
+				units,
+				fiscalYear: null,
+				field: 'unit',
+				before: '人',
+				after: '名'
+			},
+			{
+				kpiId: 'k1',
+				name: '会員数',
+				units,
+				fiscalYear: null,
+				field: 'baseline',
+				before: 2431,
+				after: 2500
+			},
+			{
+				kpiId: 'k1',
+				name: '会員数',
+				units,
+				fiscalYear: null,
+				field: 'lowerIsBetter',
+				before: 'false',
+				after: 'true'
+			},
+			{
+				kpiId: 'k1',
+				name: '会員数',
+				units,
+				fiscalYear: 2020,
+				field: 'target',
+				before: 2800,
+				after: 2900
+			},
+			{
+				kpiId: 'k1',
+				name: '会員数',
+				units,
+				fiscalYear: 2020,
+				field: 'actual',
+				before: 2034,
+				after: null
+			},
+			{
+				kpiId: 'k1',
+				name: '会員数',
+				units,
+				fiscalYear: 2021,
+				field: 'year',
+				before: null,
+				after: '令和3年度'
+			},
+			{
+				kpiId: 'k2',
+				name: '契約金額',
+				units: { before: '円', after: '' },
+				fiscalYear: null,
+				field: 'kpi',
+				before: '契約金額',
+				after: null
+			}
+		]);
+		expect(
+			kpiDiffs(diff.kpis).map(({ kpiId, kind, changes }) => [kpiId, kind, changes.length])
+		).toEqual([
+			['k1', 'changed', 6],
+			['k2', 'removed', 0]
+		]);
+		expect(countChanges(diff)).toBe(7);
+	});
+
+	it("names plans and marks by the table's own periods, whatever their ids", () => {
+		const before = smallSheet();
+		before.periodLabels = ['上期', '下期'];
+		for (const it of before.pillars[0]!.sections[0]!.items) {
+			it.plans = ['説明会', '報告'];
+			it.marks = ['', ''];
+		}
+		const after = structuredClone(before);
+		after.pillars[0]!.sections[0]!.items[0]!.plans[1] = '報告書の作成';
+		after.pillars[0]!.sections[0]!.items[0]!.marks[1] = '○';
+		const [change] = diffSheets(before, after).changed;
+		expect(change!.fields).toEqual([
+			{ field: 'plan', period: 1, label: '下期', before: '報告', after: '報告書の作成' }
+		]);
+		expect(change!.marks).toEqual([{ period: 1, label: '下期', before: '', after: '○' }]);
+	});
+
+	it('lists the item columns of each side by key and heading, for the view to name', () => {
+		const before = smallSheet();
+		const after = structuredClone(before);
+		after.columnLabels = { yearPlan: '令和2年度の計画' };
+		after.extraColumns = [{ key: 'xissue', label: '課題' }];
+		const [change] = diffSheets(before, after).meta;
+		const standard = [
+			{ key: 'title', label: '' },
+			{ key: 'content', label: '' },
+			{ key: 'yearPlan', label: '' },
+			{ key: 'note', label: '' }
+		];
+		expect(change).toEqual({
+			field: 'columns',
+			before: standard,
+			after: [
+				...standard.map((c) => (c.key === 'yearPlan' ? { ...c, label: '令和2年度の計画' } : c)),
+				{ key: 'xissue', label: '課題' }
+			]
+		});
 	});
 });

@@ -4,6 +4,7 @@ import {
 	describeFilter,
 	filterToParams,
 	isActive,
+	MARK_CONFLICT,
 	matchingItemIds,
 	parseFilter
 } from '../../src/lib/model/filter.ts';
@@ -79,6 +80,23 @@ describe('filters on the reference table', () => {
 		expect(expected).toBeGreaterThan(0);
 	});
 
+	it('finds the items with competing marks, in any period or in one', () => {
+		const conflicted = structuredClone(sheet);
+		const items = conflicted.pillars.flatMap((p) => p.sections.flatMap((s) => s.items));
+		items[3]!.marks[1] = ['○', '×'];
+		items[40]!.marks[3] = ['△', '×'];
+		expect(matchingItemIds(sheet, { mark: MARK_CONFLICT })).toEqual([]);
+		expect(matchingItemIds(conflicted, { mark: MARK_CONFLICT })).toEqual([
+			items[3]!.id,
+			items[40]!.id
+		]);
+		expect(matchingItemIds(conflicted, { mark: MARK_CONFLICT, quarter: 4 })).toEqual([
+			items[40]!.id
+		]);
+		// A mark of the scale still finds the cell that holds it among others.
+		expect(matchingItemIds(conflicted, { mark: '△', quarter: 4 })).toContain(items[40]!.id);
+	});
+
 	it('searches full-width and half-width alike, notes included', () => {
 		const hp = raw.filter((r) => r.fields.join('\t').toLowerCase().includes('hp')).length;
 		expect(matchingItemIds(sheet, { search: 'ｈｐ' })).toHaveLength(hp);
@@ -98,6 +116,11 @@ describe('filters in the URL', () => {
 		expect(parseFilter(new URLSearchParams(`mark=${'☆'.repeat(40)}&quarter=13&pillar=`))).toEqual(
 			{}
 		);
+		expect(parseFilter(new URLSearchParams('mark=conflict&quarter=1'))).toEqual({
+			mark: MARK_CONFLICT,
+			quarter: 1
+		});
+		expect(filterToParams({ mark: MARK_CONFLICT }).toString()).toBe('mark=conflict');
 		expect(isActive({})).toBe(false);
 		expect(isActive({ pillar: '1' })).toBe(true);
 	});
@@ -135,6 +158,13 @@ describe('a filter in words (the note on a filtered printout)', () => {
 			['期間', '3']
 		]);
 		expect(describeFilter({ mark: 'none' }, shape, ja)).toEqual([['進行管理', '未評価']]);
+		expect(describeFilter({ mark: MARK_CONFLICT, quarter: 1 }, shape, ja)).toEqual([
+			['進行管理', '競合あり'],
+			['期間', '上期']
+		]);
+		expect(describeFilter({ mark: MARK_CONFLICT }, shape, en)).toEqual([
+			['Progress', 'In conflict']
+		]);
 	});
 
 	it('reads as a sentence with the counts, in either language', () => {

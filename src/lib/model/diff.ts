@@ -5,6 +5,7 @@
 import { textFields, textIn } from './item-fields.ts';
 import type { ItemJSON, KpiJSON, MarkCell, SheetJSON } from './schema.ts';
 import { shapeOfSheet } from './sheet-shape.ts';
+import type { ColumnDef } from './shape.ts';
 
 /** The item's own text fields, whatever the shape. */
 export type ItemTextField = 'no' | 'title' | 'content' | 'yearPlan' | 'note';
@@ -50,12 +51,15 @@ export type MetaField =
 	| 'departments'
 	| 'levelLabels'
 	| 'columns';
-export interface MetaChange {
-	field: MetaField;
-	/** Lists (periods, marks, departments, levels, columns) joined with ' / '. */
-	before: string | number;
-	after: string | number;
-}
+export type MetaChange =
+	| {
+			field: Exclude<MetaField, 'columns'>;
+			/** Lists (periods, marks, departments, levels) joined with ' / '. */
+			before: string | number;
+			after: string | number;
+	  }
+	/** The item's columns in order, by key: a standard one's label '' is its usual heading. */
+	| { field: 'columns'; before: ColumnDef[]; after: ColumnDef[] };
 
 /** Pillars and sections added, removed, renumbered or renamed (moves between pillars too). */
 export interface OutlineChange {
@@ -72,6 +76,8 @@ export interface KpiChange {
 	kpiId: string;
 	/** The KPI's name in `after` (in `before` when removed). */
 	name: string;
+	/** The KPI's unit on each side, which its values there are in ('' where it is absent). */
+	units: { before: string; after: string };
 	/** null for the KPI's own fields, else the fiscal year of a per-year value. */
 	fiscalYear: number | null;
 	/** 'kpi' / 'year': the whole KPI or year was added (before null) or removed (after null). */
@@ -88,6 +94,15 @@ export interface KpiChange {
 		| 'actual';
 	before: KpiValue;
 	after: KpiValue;
+}
+
+/** One KPI's changes together: what the history lists under its name and restores at once. */
+export interface KpiDiff {
+	kpiId: string;
+	name: string;
+	kind: 'added' | 'removed' | 'changed';
+	/** Each changed value; none for a KPI added or removed whole. */
+	changes: KpiChange[];
 }
 
 export interface SheetDiff {
@@ -231,24 +246,21 @@ function metaChanges(before: SheetJSON, after: SheetJSON): MetaChange[] {
 	for (const field of ['title', 'planName', 'organisation', 'fiscalYear'] as const)
 		if (before[field] !== after[field])
 			out.push({ field, before: before[field], after: after[field] });
-	const lists: [MetaField, (s: SheetJSON) => string[]][] = [
+	const lists: [Exclude<MetaField, 'columns'>, (s: SheetJSON) => string[]][] = [
 		['levelLabels', (s) => s.levelLabels],
 		['periodLabels', (s) => s.periodLabels],
 		['markScale', (s) => s.markScale.filter((m) => !m.removed).map((m) => `${m.mark} ${m.label}`)],
-		['departments', (s) => s.departments],
-		[
-			'columns',
-			(s) => [
-				...Object.entries(s.columnLabels).map(([k, v]) => `${k}: ${v}`),
-				...s.extraColumns.map((c) => c.label)
-			]
-		]
+		['departments', (s) => s.departments]
 	];
 	for (const [field, list] of lists) {
 		const b = list(before);
 		const a = list(after);
 		if (!sameList(b, a)) out.push({ field, before: b.join(' / '), after: a.join(' / ') });
 	}
+	const columns = (s: SheetJSON) => shapeOfSheet(s).shape.columns;
+	const [b, a] = [columns(before), columns(after)];
+	const text = (list: ColumnDef[]) => list.map((c) => `${c.key}\t${c.label}`);
+	if (!sameList(text(b), text(a))) out.push({ field: 'columns', before: b, after: a });
 	return out;
 }
 
@@ -314,9 +326,18 @@ function kpiChanges(before: KpiJSON[], after: KpiJSON[]): KpiChange[] {
 	const old = new Map(before.map((k) => [k.id, k]));
 	for (const kpi of after) {
 		const prev = old.get(kpi.id);
+		const units = { before: prev?.unit ?? '', after: kpi.unit };
 		const push = (field: KpiChange['field'], fy: number | null, b: KpiValue, a: KpiValue) => {
 			if (b !== a)
-				out.push({ kpiId: kpi.id, name: kpi.name, fiscalYear: fy, field, before: b, after: a });
+				out.push({
+					kpiId: kpi.id,
+					name: kpi.name,
+					units,
+					fiscalYear: fy,
+					field,
+					before: b,
+					after: a
+				});
 		};
 		if (!prev) {
 			push('kpi', null, null, kpi.name);
@@ -354,6 +375,7 @@ function kpiChanges(before: KpiJSON[], after: KpiJSON[]): KpiChange[] {
 			out.push({
 				kpiId: kpi.id,
 				name: kpi.name,
+				units: { before: kpi.unit, after: '' },
 				fiscalYear: null,
 				field: 'kpi',
 				before: kpi.name,
@@ -388,6 +410,19 @@ export function diffSheets(before: SheetJSON, after: SheetJSON): SheetDiff {
 		changed: items.filter((d) => d.kind === 'changed'),
 		kpis: kpiChanges(before.kpis, after.kpis)
 	};
+}
+
+/** The KPI changes by KPI, in the order kpiChanges lists them (after's order, removed ones last). */
+export function kpiDiffs(changes: readonly KpiChange[]): KpiDiff[] {
+	const out: KpiDiff[] = [];
+	for (const change of changes) {
+		const whole = change.field === 'kpi';
+		const kind = !whole ? 'changed' : change.before === null ? 'added' : 'removed';
+		const last = out.at(-1);
+		if (last?.kpiId === change.kpiId && !whole) last.changes.push(change);
+		else out.push({ kpiId: change.kpiId, name: change.name, kind, changes: whole ? [] : [change] });
+	}
+	return out;
 }
 
 /** How many changes a diff holds: one per changed cell, and one per item, row or KPI added or removed. */

@@ -1,11 +1,15 @@
 // Row filters of the review meeting, addressed by the URL (?dept=総務&mark=×&quarter=2&…).
 // `quarter` is the period's number (1 … 12; the name stays, as links people keep use it).
+// `mark` is a mark of the table's scale, or one of the names no mark can have (RESERVED_MARKS):
+// `none` (not assessed) or `conflict` (competing marks from two devices, not yet resolved).
 import { z } from 'zod/mini';
 import type { ItemJSON, MarkCell, SheetJSON } from './schema.ts';
 import { LIMITS, type TableShape } from './shape.ts';
 
 /** `none` finds marks not yet assessed; any other value is a mark of the table's scale. */
 export const MARK_NONE = 'none';
+/** Finds mark cells holding competing marks (mark-register.ts), which someone must resolve. */
+export const MARK_CONFLICT = 'conflict';
 
 export const filterSchema = z.object({
 	dept: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
@@ -54,6 +58,7 @@ export interface FilterWords {
 	filterQuarter: string;
 	filterSearch: string;
 	filterNone: string;
+	filterConflict: string;
 	filterQuoted: (text: string) => string;
 }
 
@@ -74,13 +79,22 @@ export function describeFilter(
 	if (yearPlan !== undefined) terms.push([words.filterYearPlan, yearPlan]);
 	if (mark !== undefined) {
 		const def = shape.marks.find((m) => m.mark === mark);
-		const value = mark === MARK_NONE ? words.filterNone : def ? `${def.mark} ${def.label}` : mark;
-		terms.push([words.filterMark, value]);
+		terms.push([words.filterMark, markInWords(mark, def, words)]);
 	}
 	if (quarter !== undefined)
 		terms.push([words.filterQuarter, shape.periods[quarter - 1]?.label ?? String(quarter)]);
 	if (search !== undefined) terms.push([words.filterSearch, words.filterQuoted(search)]);
 	return terms;
+}
+
+function markInWords(
+	mark: string,
+	def: TableShape['marks'][number] | undefined,
+	words: FilterWords
+): string {
+	if (mark === MARK_NONE) return words.filterNone;
+	if (mark === MARK_CONFLICT) return words.filterConflict;
+	return def ? `${def.mark} ${def.label}` : mark;
 }
 
 /** Full-width and half-width alike, case-insensitive: 'ＨＰ' finds 'HP'. */
@@ -90,6 +104,7 @@ export function normalise(text: string): string {
 
 function markMatches(cell: MarkCell, wanted: NonNullable<Filter['mark']>): boolean {
 	if (wanted === MARK_NONE) return cell === '';
+	if (wanted === MARK_CONFLICT) return Array.isArray(cell);
 	return Array.isArray(cell) ? cell.includes(wanted) : cell === wanted;
 }
 
