@@ -28,6 +28,19 @@ export function columnLabel(
 	}
 }
 
+/** As much of an item's title as a cell's name carries: enough to tell the item apart. */
+const NAME_TITLE_CHARS = 24;
+
+/**
+ * An item in its cells' names: its number and the start of its title (「① 事務経費の節減」), since
+ * numbers repeat under every heading; its id when it has neither.
+ */
+export function itemName(no: string, title: string | null, id: string): string {
+	const start = (title ?? '').replace(/\s+/g, ' ').trim();
+	const short = start.length > NAME_TITLE_CHARS ? `${start.slice(0, NAME_TITLE_CHARS)}…` : start;
+	return [no, short].filter(Boolean).join(' ') || id;
+}
+
 /** Where a text cell sits: its class and whether it spans the item's two rows. */
 export function cellPlace(field: TextField): { column: string; rowspan: 1 | 2 } {
 	if (field.kind === 'plan') return { column: 'c-plan', rowspan: 1 };

@@ -10,7 +10,7 @@ import { markTitle } from './mark-title.ts';
 
 export interface RestingRow {
 	item: ItemCells;
-	/** The item in labels: its number, or its id. */
+	/** The item in labels: its number and the start of its title (columns.ts itemName). */
 	name: string;
 	t: Messages;
 	/** The table's shape: its periods, its marks, its columns. */
@@ -91,7 +91,7 @@ function markCell(r: RestingRow, layout: RowLayout, i: number): string {
 	return (
 		`<td class="mark-cell" data-mark="${escapeHtml(period.id)}" data-cell="" tabindex="0" ` +
 		`aria-label="${cellLabel}: ${title}" aria-haspopup="menu" aria-expanded="false" ` +
-		`title="${title}"><button type="button" class="face" tabindex="-1"` +
+		`title="${title}"><button type="button" class="face" tabindex="-1" aria-label="${title}"` +
 		`${r.readonly ? ' disabled=""' : ''}>${face}</button></td>`
 	);
 }
