@@ -180,5 +180,14 @@ test('log in, open a table, move, edit, mark, comment, filter, export, snapshot 
 	await keyTo(page, page.getByRole('link', { name: '集計' }), 40);
 	await page.keyboard.press('Enter');
 	await expect(page).toHaveURL(/\/summary$/);
+
+	// A dialog gives the focus back to what opened it.
+	const logout = page.getByRole('button', { name: 'ログアウト' });
+	await keyTo(page, logout, 40, 'Shift+Tab');
+	await page.keyboard.press('Enter');
+	await expect(page.locator('[data-logout-dialog]')).toBeVisible();
+	await page.keyboard.press('Escape');
+	await expect(page.locator('[data-logout-dialog]')).toHaveCount(0);
+	await expect(logout).toBeFocused();
 	await context.close();
 });
