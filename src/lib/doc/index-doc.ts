@@ -10,6 +10,8 @@ export interface TableEntry {
 	title: string;
 	fiscalYear: number | null;
 	createdAt: number;
+	/** Who created or imported it: not known for entries of earlier versions and the CLI's. */
+	createdBy?: string;
 	archived: boolean;
 }
 
@@ -20,7 +22,7 @@ export function tablesMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
 export function addTable(
 	doc: Y.Doc,
 	id: string,
-	entry: { title: string; fiscalYear: number },
+	entry: { title: string; fiscalYear: number; createdBy?: string },
 	origin: unknown = ORIGIN.local
 ): void {
 	doc.transact(() => {
@@ -28,6 +30,7 @@ export function addTable(
 		row.set('title', entry.title);
 		row.set('fiscalYear', entry.fiscalYear);
 		row.set('createdAt', Date.now());
+		if (entry.createdBy) row.set('createdBy', entry.createdBy.slice(0, 80));
 		row.set('archived', false);
 		tablesMap(doc).set(id, row);
 	}, origin);
@@ -39,11 +42,13 @@ export function listTables(doc: Y.Doc): TableEntry[] {
 	for (const [id, value] of tablesMap(doc).entries()) {
 		const row = asRow(value);
 		if (!row) continue;
+		const createdBy = str(row, 'createdBy').slice(0, 80);
 		out.push({
 			id,
 			title: str(row, 'title'),
 			fiscalYear: numOrNull(row.get('fiscalYear')),
 			createdAt: numOrNull(row.get('createdAt')) ?? 0,
+			...(createdBy ? { createdBy } : {}),
 			archived: row.get('archived') === true
 		});
 	}

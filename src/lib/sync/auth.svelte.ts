@@ -46,9 +46,15 @@ function cache(user: AuthUser | null): void {
 
 /** How long to wait for the server to say who is logged in before working offline. */
 const ME_TIMEOUT_MS = 10_000;
-/** While offline, ask again after this long, doubling up to the most (and at once when online). */
+/**
+ * While offline, ask again after this long, doubling up to the most (and at once when online).
+ * The most is short: a page loaded offline is told nothing when the network comes back (its
+ * navigator.onLine was true all along, and no 'online' event comes), nor is a browser on a network
+ * whose server was down; only asking again tells. One small request every few seconds is nothing
+ * beside the top bar saying オフライン for a minute after everything works again.
+ */
 const RETRY_FIRST_MS = 2_000;
-const RETRY_MOST_MS = 60_000;
+const RETRY_MOST_MS = 5_000;
 
 export class Auth {
 	/**
@@ -65,10 +71,17 @@ export class Auth {
 	constructor() {
 		// Offline is only the last answer: once the network or the server is back, the top bar
 		// must stop saying オフライン without a reload.
-		if (typeof window !== 'undefined')
-			window.addEventListener('online', () => {
-				if (this.status === 'offline') void this.refresh();
-			});
+		if (typeof window !== 'undefined') window.addEventListener('online', () => this.reachable());
+	}
+
+	/**
+	 * The network came back, or a sync connection got through: ask again now if offline. The
+	 * back-off starts over, so an answer that fails while the network settles is asked again soon.
+	 */
+	reachable(): void {
+		if (this.status !== 'offline') return;
+		this.retryMs = RETRY_FIRST_MS;
+		void this.refresh();
 	}
 
 	async refresh(): Promise<void> {

@@ -17,7 +17,7 @@ export async function createTable(index: Y.Doc, sheet: SheetJSON, by: string): P
 	const session = new DocSession(id);
 	await session.local.whenLoaded;
 	sheetToDoc(sheet, session.doc, by);
-	addTable(index, id, { title: sheet.title, fiscalYear: sheet.fiscalYear });
+	addTable(index, id, { title: sheet.title, fiscalYear: sheet.fiscalYear, createdBy: by });
 	setTimeout(() => session.destroy(), LINGER_MS);
 	return id;
 }

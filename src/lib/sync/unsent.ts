@@ -8,9 +8,12 @@
 // their edits, it counts them as its own until the server confirms them; if it does not, they
 // were lost from the device (the browser's data cleared or damaged) and are kept as lost until the
 // user has been told. Records of sessions still open are theirs alone, so each tab counts only
-// what it wrote or took over. Plain TypeScript: the unit tests run it in Node.
+// what it wrote or took over. What is counted is the cells changed (edited-cells.ts), not the
+// transactions: ten keystrokes in one note are one edit to the user. Plain TypeScript: the unit
+// tests run it in Node.
 import * as Y from 'yjs';
 import { z } from 'zod/mini';
+import { changedCells } from './edited-cells.ts';
 
 export const UNSENT_PREFIX = 'shinko:unsent:';
 export const LOST_PREFIX = 'shinko:lost:';
@@ -18,6 +21,8 @@ export const LOST_PREFIX = 'shinko:lost:';
 export const LEGACY_PENDING_PREFIX = 'shinko:pending:';
 /** Deleted ranges listed per record at most; past it deletions are not checked. */
 export const MAX_DELETE_RANGES = 1000;
+/** Changed cells listed per record at most; past it each new one is only counted. */
+export const MAX_CELLS = 1000;
 
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
@@ -33,12 +38,47 @@ const recordSchema = z.object({
 	/** client → [clock, length, clock, length, …]: ranges the edits deleted, sorted and merged. */
 	del: z.record(z.string(), z.array(z.number())),
 	/** There were more than MAX_DELETE_RANGES: the deletions are not listed. */
-	delOmitted: z.optional(z.boolean())
+	delOmitted: z.optional(z.boolean()),
+	/** The cells the edits changed (edited-cells.ts); absent in records of earlier versions. */
+	cells: z.optional(z.array(z.string())),
+	/** Cells changed past MAX_CELLS, counted but not listed. */
+	more: z.optional(z.number())
 });
 export type EditRecord = z.infer<typeof recordSchema>;
 
 function emptyRecord(page: string): EditRecord {
-	return { page, n: 0, sv: {}, del: {} };
+	return { page, n: 0, sv: {}, del: {}, cells: [] };
+}
+
+/**
+ * What a user calls the edits of these records: the distinct cells they changed. A record of an
+ * earlier version lists no cells: its transactions are counted. Never 0 while one holds an edit.
+ */
+export function editCount(records: Iterable<EditRecord>): number {
+	const cells = new Set<string>();
+	let unlisted = 0;
+	let any = false;
+	for (const record of records) {
+		if (record.n === 0) continue;
+		any = true;
+		if (!record.cells) {
+			unlisted += record.n;
+			continue;
+		}
+		for (const cell of record.cells) cells.add(cell);
+		unlisted += record.more ?? 0;
+	}
+	return any ? Math.max(1, cells.size + unlisted) : 0;
+}
+
+/** Adds the transaction's cells to the record's list (only counted past MAX_CELLS). */
+function noteCells(record: EditRecord, tr: Y.Transaction): void {
+	const cells = (record.cells ??= []);
+	for (const cell of changedCells(tr)) {
+		if (cells.includes(cell)) continue;
+		if (cells.length < MAX_CELLS) cells.push(cell);
+		else record.more = (record.more ?? 0) + 1;
+	}
 }
 
 function parseRecord(json: string | null): EditRecord | null {
@@ -155,9 +195,7 @@ export class UnsentEdits {
 
 	/** Local edits waiting for the server's confirmation: this session's and those it took over. */
 	get count(): number {
-		let total = this.own.n + this.legacy;
-		for (const record of this.adopted.values()) total += record.n;
-		return total;
+		return editCount([this.own, ...this.adopted.values()]) + this.legacy;
 	}
 
 	/** A local transaction: counted if it changed something (then true). */
@@ -180,6 +218,7 @@ export class UnsentEdits {
 			this.own.del = {};
 			this.own.delOmitted = true;
 		}
+		noteCells(this.own, tr);
 		this.own.n++;
 		this.own.closed = undefined;
 		write(this.storage, this.ownKey, this.own);
@@ -280,7 +319,7 @@ export function lostEdits(docId: string, storage: KeyValueStore | null): EditRec
 }
 
 export function lostCount(records: readonly EditRecord[]): number {
-	return records.reduce((total, r) => total + r.n, 0);
+	return editCount(records);
 }
 
 /** Adds records to the doc's lost edits. */
@@ -315,12 +354,25 @@ export function forgetLost(docId: string, storage: KeyValueStore | null): void {
 	remove(storage, LOST_PREFIX + docId);
 }
 
+/** The doc of a record's key: `shinko:unsent:<doc>:<page>:<session>`. */
+function docOfKey(key: string): string {
+	const rest = key.slice(UNSENT_PREFIX.length);
+	const session = rest.lastIndexOf(':');
+	return rest.slice(0, Math.max(0, rest.lastIndexOf(':', session - 1)));
+}
+
 /** Local edits the server has not confirmed, summed over every doc and tab on this device. */
 export function unsentOnDevice(storage: KeyValueStore | null): number {
-	let total = 0;
+	// Two tabs that changed the same cell changed one cell: records are counted per doc.
+	const byDoc = new Map<string, EditRecord[]>();
 	for (const key of keysWith(storage, UNSENT_PREFIX)) {
-		total += parseRecord(storage?.getItem(key) ?? null)?.n ?? 0;
+		const record = parseRecord(storage?.getItem(key) ?? null);
+		if (!record) continue;
+		const doc = docOfKey(key);
+		byDoc.set(doc, [...(byDoc.get(doc) ?? []), record]);
 	}
+	let total = 0;
+	for (const records of byDoc.values()) total += editCount(records);
 	for (const key of keysWith(storage, LEGACY_PENDING_PREFIX)) {
 		const n = Number(storage?.getItem(key));
 		if (Number.isFinite(n) && n > 0) total += n;
