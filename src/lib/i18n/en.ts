@@ -373,6 +373,7 @@ export const en: Messages = {
 	conflictAppeared: (item: string, period: string, others: number) =>
 		`Competing marks for “${item}”, progress ${period}${others > 0 ? ` (and ${others} more)` : ''}.`,
 	conflictUntitled: 'untitled item',
+	viewAndFilters: 'View and filters',
 	filterClear: 'Clear filters',
 	filterShown: (shown: number, total: number) => `${shown} of ${total} items shown`,
 	filterQuoted: (text: string) => `“${text}”`,

@@ -364,6 +364,7 @@ export const ja = {
 	conflictAppeared: (item: string, period: string, others: number) =>
 		`「${item}」の${period}の進行管理で評価が競合しています${others > 0 ? `（ほかに ${others} 件）` : ''}。`,
 	conflictUntitled: '名前のない項目',
+	viewAndFilters: '表示設定・絞り込み',
 	filterClear: '絞り込みを解除',
 	filterShown: (shown: number, total: number) => `${shown} / ${total} 項目を表示`,
 	filterQuoted: (text: string) => `「${text}」`,
