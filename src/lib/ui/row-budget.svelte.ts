@@ -8,14 +8,19 @@ import { untrack } from 'svelte';
 
 /** Rows added at a time until they fill the window, before the first paint. */
 export const FIRST_ROWS = 10;
-/** Rows added in the first task after the first screen is painted. */
-export const ROWS_PER_TASK = 100;
+/**
+ * Rows added in the first task after the first screen is painted, before any task has been timed:
+ * about TASK_MS on this project's two-core test machine (a 1 KB note each), less on a faster one.
+ */
+export const ROWS_PER_TASK = 50;
 /**
  * The script of a task of rows should take about this long; the rows per task follow what the
  * last task took, so a fast device brings in its rows in fewer tasks and frames, and a slow one
- * still answers a tap or a key within about this long while they come in.
+ * still answers a tap or a key within about this long while they come in. Under 50 ms, what
+ * browsers count as a long task (one that blocks input, in total blocking time), with room for a
+ * task that takes longer than the last: at 60 ms every task of rows was a long one.
  */
-export const TASK_MS = 60;
+export const TASK_MS = 40;
 /** A task for the next rows even when no frame comes (a hidden tab paints nothing). */
 const NO_FRAME_MS = 200;
 
@@ -55,7 +60,8 @@ export class RowBudget {
 
 	/**
 	 * Keeps adding rows until `total` are in: before the first paint until `filled()` says the
-	 * rows reach past the window's bottom, then a chunk per task, each after the previous paint.
+	 * rows reach past the window's bottom, then a chunk per task, the first after that paint, the
+	 * others as soon as the browser has had its turn.
 	 * Call from an effect that re-runs on `limit` and `total` (it runs after the DOM is updated);
 	 * returns its cleanup.
 	 */
@@ -79,24 +85,55 @@ export class RowBudget {
 			return;
 		}
 		this.#filled = true;
-		const next = () => {
+		const first = !untrack(() => this.skipping);
+		const cancel = (first ? afterPaint : nextTurn)(() => {
 			cancel();
 			this.skipping = true;
 			this.#taskStart = performance.now();
 			this.limit += this.#perTask;
-		};
-		// A task posted from an animation frame runs after that frame is painted.
-		let timer: ReturnType<typeof setTimeout> | undefined;
-		const frame = requestAnimationFrame(() => {
-			clearTimeout(fallback);
-			timer = setTimeout(next);
 		});
-		const fallback = setTimeout(next, NO_FRAME_MS);
-		const cancel = () => {
-			cancelAnimationFrame(frame);
-			clearTimeout(timer);
-			clearTimeout(fallback);
-		};
 		return cancel;
 	}
+}
+
+/** Runs `fn` in a task of its own after the next frame is painted; returns its cancel. */
+function afterPaint(fn: () => void): () => void {
+	// A task posted from an animation frame runs after that frame is painted.
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const frame = requestAnimationFrame(() => {
+		clearTimeout(fallback);
+		timer = setTimeout(fn);
+	});
+	const fallback = setTimeout(fn, NO_FRAME_MS);
+	return () => {
+		cancelAnimationFrame(frame);
+		clearTimeout(timer);
+		clearTimeout(fallback);
+	};
+}
+
+/** The browser's task scheduler (Chromium 94+, Firefox 142+), not yet in TypeScript's types. */
+type PostTask = (
+	task: () => void,
+	options: { priority: 'user-visible'; signal: AbortSignal }
+) => Promise<void>;
+const scheduler = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler;
+
+/**
+ * Runs `fn` in a task of its own once what the browser has waiting has run: a key or a tap, and a
+ * frame that has come due (its task was queued first), which keeps the page answering between
+ * tasks of rows. Not waiting for a frame that is not due: rows below the window need no paint,
+ * and a wait for the next frame at every task left the main thread idle for up to 16 ms each time.
+ * Returns its cancel.
+ */
+function nextTurn(fn: () => void): () => void {
+	if (scheduler?.postTask) {
+		const abort = new AbortController();
+		scheduler.postTask(fn, { priority: 'user-visible', signal: abort.signal }).catch(() => {
+			// cancelled: the rows are no longer wanted
+		});
+		return () => abort.abort();
+	}
+	const timer = setTimeout(fn);
+	return () => clearTimeout(timer);
 }
