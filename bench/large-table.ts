@@ -37,15 +37,19 @@ const TYPED_ITEM = `i${LARGE_ITEM_COUNT / 2}`;
 export const ALL_ROWS_GOAL_MS = 3000;
 export const KEY_P98_GOAL_MS = 50;
 
-export interface LargeTableRun {
-	/** ms from navigation start until all 2,000 rows are painted (cold load from IndexedDB). */
-	allMs: number;
-	/** ms from navigation start to the live table's first screen, for the log. */
-	liveMs: number;
+/** A run of keys typed in a text cell. */
+export interface KeyRun {
 	/** Each key's ms from its keydown to the paint of the frame that shows it, in typing order. */
 	keys: number[];
 	/** The browser's own timing (Event Timing) of the keys that took 16 ms or more, for the log. */
 	eventTiming: number[];
+}
+
+export interface LargeTableRun extends KeyRun {
+	/** ms from navigation start until all 2,000 rows are painted (cold load from IndexedDB). */
+	allMs: number;
+	/** ms from navigation start to the live table's first screen, for the log. */
+	liveMs: number;
 }
 
 export interface Diagnose {
@@ -59,14 +63,14 @@ export interface Diagnose {
  * Runs in the page before its own scripts. A key pressed in a textarea records its keydown's
  * timestamp (the time the browser received the key, so time spent waiting for a busy main thread
  * counts); once its `input` event has been handled, the next animation frame checks that the
- * textarea now holds one more character and posts a task, which runs after that frame's style,
+ * textarea now holds the character (one more, or one in place of the text selected) and posts a task, which runs after that frame's style,
  * layout and paint, and reports the time since the keydown on the console. The task is posted
  * `user-blocking`, so that the page's own tasks queued meanwhile (a socket message, Chromium's
  * autofill) do not run before it and count as paint time. As a check, the browser's own timing
  * of each key to its next paint (Event Timing, which reports only those of 16 ms or more) is
  * kept in `shinkoKeyTimings`. A string, because tsx's `__name` helpers do not exist in the page.
  */
-const keyProbe = `(() => {
+export const keyProbe = `(() => {
 	const after = (fn) => {
 		if (globalThis.scheduler?.postTask) return void scheduler.postTask(fn, { priority: 'user-blocking' });
 		const channel = new MessageChannel();
@@ -82,34 +86,47 @@ const keyProbe = `(() => {
 	let pending = null;
 	addEventListener('keydown', (e) => {
 		if (e.target.tagName !== 'TEXTAREA' || e.key.length !== 1) return;
-		pending = { at: e.timeStamp, area: e.target, length: e.target.value.length, input: false };
+		// A selected cell's key replaces its text (Excel's way): what it should hold after the key.
+		const a = e.target;
+		const length = a.value.length - (a.selectionEnd - a.selectionStart) + 1;
+		pending = { at: e.timeStamp, area: a, length, input: false };
 	}, true);
 	addEventListener('input', (e) => {
 		if (!pending || pending.input || e.target !== pending.area) return;
 		const key = pending;
 		key.input = true;
 		requestAnimationFrame(() => {
-			const shown = document.activeElement === key.area && key.area.value.length === key.length + 1;
-			after(() => console.debug(shown ? 'shinko-key' : 'shinko-key-lost', performance.now() - key.at));
+			const shown = document.activeElement === key.area && key.area.value.length === key.length;
+			after(() => {
+				const tag = shown ? 'shinko-key' : 'shinko-key-lost';
+				// The textarea's height after the paint (laid out already): a key that took a line more.
+				console.debug(tag, performance.now() - key.at, key.area.offsetHeight);
+			});
 		});
 	}, true);
 })();`;
 
-/** The typed keys' latencies as the key probe reports them; `next()` waits for the next one. */
-function keyReports(page: Page): { next(): Promise<number> } {
+/**
+ * The typed keys' latencies as the key probe reports them; `next()` waits for the next one.
+ * `heights` has the textarea's height after each key, in typing order.
+ */
+export function keyReports(page: Page): { next(): Promise<number>; heights: number[] } {
 	const queue: number[] = [];
+	const heights: number[] = [];
 	let waiting: ((ms: number) => void) | null = null;
 	let lost: Error | null = null;
 	page.on('console', (message) => {
-		const [tag, ms] = message.text().split(' ');
+		const [tag, ms, height] = message.text().split(' ');
 		if (tag === 'shinko-key-lost') lost = new Error('a typed key was not in the cell when painted');
 		if (tag !== 'shinko-key') return;
+		heights.push(Number(height));
 		if (waiting) {
 			waiting(Number(ms));
 			waiting = null;
 		} else queue.push(Number(ms));
 	});
 	return {
+		heights,
 		next() {
 			if (lost) return Promise.reject(lost);
 			if (queue.length > 0) return Promise.resolve(queue.shift()!);
@@ -140,7 +157,7 @@ async function typing(
 	firstScreen: string,
 	keys: number,
 	diagnose: Diagnose
-): Promise<Pick<LargeTableRun, 'keys' | 'eventTiming'>> {
+): Promise<KeyRun> {
 	const context = await device(browser, base, 'compacted', firstScreen, LARGE_TABLE);
 	try {
 		const page = await quietPage(context);
@@ -182,7 +199,7 @@ async function typing(
 }
 
 /** Starts what `diagnose` asks for on the page; the function returned stops it and writes it. */
-async function startDiagnose(
+export async function startDiagnose(
 	page: Page,
 	browser: Browser,
 	diagnose: Diagnose

@@ -1,6 +1,6 @@
 // Results: medians per metric, goals against the better peer, bench/results.json and the
 // Markdown table in docs/benchmarks.md.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { cpus } from 'node:os';
 import { median } from './common.ts';
@@ -102,14 +102,60 @@ async function writeFormatted(path: string, text: string): Promise<void> {
 	writeFileSync(path, await format(text, { ...options, filepath: path }));
 }
 
-export async function writeResults(path: string, all: Row[]): Promise<void> {
+/** What a run was: when, how, and how many repetitions. */
+export interface RunInfo {
+	date: string;
+	command: string;
+	quick: boolean;
+	seconds: number;
+	reps: number;
+	/** Cold loads of each variant per repetition. */
+	coldLoads: number;
+	/** Keys typed per repetition in each table. */
+	keys: number;
+}
+
+/** Every row, as the last full run wrote them and the partial runs since (`--merge`) replaced them. */
+export interface Results {
+	run: RunInfo;
+	runs: Row[];
+	/** The partial runs since the full one, and the rows each replaced. */
+	updates: { run: RunInfo; metrics: string[] }[];
+}
+
+export async function writeResults(path: string, results: Results): Promise<void> {
 	const json = {
-		date: new Date().toISOString(),
+		date: results.run.date,
 		node: process.version,
 		cpus: cpus().length,
-		runs: all
+		run: results.run,
+		updates: results.updates,
+		runs: results.runs
 	};
 	await writeFormatted(path, JSON.stringify(json, null, '\t'));
+}
+
+export function readResults(path: string): Results {
+	const json = JSON.parse(readFileSync(path, 'utf8')) as Partial<Results> & { date: string };
+	if (!json.run || !json.runs) throw new Error(`${path}: no run to merge into`);
+	return { run: json.run, runs: json.runs, updates: json.updates ?? [] };
+}
+
+/**
+ * A partial run's rows in place of the same rows of `previous` (by metric), in the order of the
+ * fresh rows: `fresh` has a row for every metric, `measured` says which of them this run measured.
+ * A metric not measured and not in `previous` keeps its empty fresh row.
+ */
+export function mergedRows(
+	previous: Results,
+	fresh: Row[],
+	measured: boolean[],
+	run: RunInfo
+): Results {
+	const old = new Map(previous.runs.map((r) => [r.metric, r]));
+	const runs = fresh.map((r, i) => (measured[i] ? r : (old.get(r.metric) ?? r)));
+	const metrics = fresh.filter((_, i) => measured[i]).map((r) => r.metric);
+	return { run: previous.run, runs, updates: [...previous.updates, { run, metrics }] };
 }
 
 const fmt = (x: number | null | undefined) =>
@@ -121,19 +167,25 @@ const fmt = (x: number | null | undefined) =>
 				? x.toFixed(1)
 				: x.toFixed(2);
 
-export async function writeMarkdown(
-	path: string,
-	all: Row[],
-	info: {
-		command: string;
-		quick: boolean;
-		seconds: number;
-		reps: number;
-		coldLoads: number;
-		/** Keys typed per repetition in the 2,000-item table. */
-		keys: number;
-	}
-): Promise<void> {
+const SUPERSCRIPT = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+
+/** How a run's figures were taken, in a sentence. */
+function describeRun(info: RunInfo): string {
+	return (
+		`${info.date.slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs,` +
+		` ${info.quick ? '`--quick`' : 'full'} mode, ${Math.round(info.seconds)} s. Medians of ${info.reps} repetitions` +
+		(info.coldLoads > 1
+			? `; the cold loads, of ${info.reps * info.coldLoads} (${info.coldLoads} per repetition)`
+			: '') +
+		`; the keystrokes, percentiles of all ${info.reps * info.keys} in each table (${info.keys} per repetition).`
+	);
+}
+
+export async function writeMarkdown(path: string, results: Results): Promise<void> {
+	const { run: info, runs: all, updates } = results;
+	const command = info.quick
+		? 'npm run bench -- --quick   # under 5 minutes\nnpm run bench             # full'
+		: 'npm run bench             # full\nnpm run bench -- --quick   # under 5 minutes';
 	const lines = [
 		'# Benchmarks',
 		'',
@@ -142,15 +194,14 @@ export async function writeMarkdown(
 		'table and on one of 2,000 such items. Reproduce with:',
 		'',
 		'```sh',
-		info.command,
+		command,
 		'```',
 		'',
-		`Last run: ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs,` +
-			` ${info.quick ? '`--quick`' : 'full'} mode, ${Math.round(info.seconds)} s. Medians of ${info.reps} repetitions` +
-			(info.coldLoads > 1
-				? `; the cold loads, of ${info.reps * info.coldLoads} (${info.coldLoads} per repetition)`
-				: '') +
-			`; the keystrokes, percentiles of all ${info.reps * info.keys} (${info.keys} per repetition).`,
+		`Last run: ${describeRun(info)}`,
+		...updates.flatMap(({ run }, i) => [
+			'',
+			`${SUPERSCRIPT[i + 1] ?? `(${i + 1})`} Measured again on its own with \`${run.command}\`: ${describeRun(run)}`
+		]),
 		'',
 		'**Ours relays each update at once and writes it to SQLite (WAL, `synchronous = FULL`) in the',
 		'next group commit, and acknowledges it (saved) only after that commit; the stock server and',
@@ -160,10 +211,15 @@ export async function writeMarkdown(
 		'| metric | unit | ours | stock | hocuspocus | floor | ours ÷ better peer | ours ÷ floor | goal | met? |',
 		'| --- | --- | --: | --: | --: | --: | --: | --: | --- | --- |'
 	];
+	/** The partial run each row was last measured in, if not the full one. */
+	const lastUpdate = new Map<string, number>();
+	updates.forEach(({ metrics }, i) => metrics.forEach((m) => lastUpdate.set(m, i + 1)));
 	for (const r of all) {
 		const met = r.met === undefined || r.met === null ? '—' : r.met ? 'yes' : '**no**';
+		const update = lastUpdate.get(r.metric);
+		const mark = update === undefined ? '' : ` ${SUPERSCRIPT[update] ?? `(${update})`}`;
 		lines.push(
-			`| ${r.metric}${r.note ? ` (${r.note})` : ''} | ${r.unit} | ${fmt(r.ours)} | ${fmt(r.stock)} | ` +
+			`| ${r.metric}${r.note ? ` (${r.note})` : ''}${mark} | ${r.unit} | ${fmt(r.ours)} | ${fmt(r.stock)} | ` +
 				`${fmt(r.hocuspocus)} | ${fmt(r.floor)} | ${fmt(r.vsBetterPeer)} | ${fmt(r.vsFloor)} | ` +
 				`${r.goal ?? '—'} | ${met} |`
 		);
@@ -220,10 +276,13 @@ const METHOD = [
 	'  started, inert, or the live table (`tbody[data-item-id]`); the live table is the same moment',
 	'  for the live rows only, from which it can be edited; all rows painted is the first frame',
 	'  with all 500 live rows and their text in the DOM (the app adds the rows below the first',
-	'  screen after it is painted, in tasks of about 60 ms). One load of each variant per repetition',
-	'  (three in full mode), in a random order. Each navigation starts once the browser has been',
-	'  quiet for 300 ms: Chromium 156 opens two pages of its own with each window (the address',
-	"  bar's pop-ups, about 1.4 s of CPU), which otherwise ran beside every cold load.",
+	'  screen after it is painted, in tasks of about 40 ms). Total blocking time: every long task',
+	"  (over 50 ms) of the page from navigation start until all rows are painted, as Chromium's",
+	"  `longtask` entries report them to a PerformanceObserver registered before the page's own",
+	"  scripts, each counted for its time past 50 ms (Lighthouse's TBT). One load of each variant",
+	'  per repetition (three in full mode), in a random order. Each navigation starts once the',
+	'  browser has been quiet for 300 ms: Chromium 156 opens two pages of its own with each window',
+	"  (the address bar's pop-ups, about 1.4 s of CPU), which otherwise ran beside every cold load.",
 	'- The 2,000-item table (`bench/large-table.ts`, the same items as the 500-item table, four times',
 	'  as many), once per repetition: a cold load as above (compacted, from IndexedDB, the sync',
 	'  sockets refused, the first screen kept on the device), timed until all 2,000 live rows and',
@@ -239,6 +298,13 @@ const METHOD = [
 	"  repetitions. As a check, the p98 as Chromium's Event Timing times each key, to the",
 	'  presentation of its frame (it reports keys of 16 ms or more, in 8 ms steps; the others count',
 	'  as quicker).',
+	'- Typing in the 500-item table (`bench/office-typing.ts`), once per repetition, as an office',
+	'  types: on a new device holding the table, online as above, in a window of 1024 × 768 (a',
+	'  tablet held sideways, where the note column is at its narrowest and a 1 KB note takes about',
+	'  17 lines), the note of the item in the middle is clicked (selected, as in Excel), F2 edits it',
+	'  and 200 letters are typed at its end, timed as in the 2,000-item table. Of the ways tried',
+	'  (one click and typing over the note; a double click; 768 × 1024, 1024 × 768 and 1280 × 800),',
+	'  this one costs the most per key.',
 	'- JavaScript for the table page: every script that page fetched before its live table was',
 	"  painted, each gzipped at level 9 (the server sends the build's brotli copies, about a fifth",
 	'  smaller, to browsers that take them). All chunks: every `.js` file under',

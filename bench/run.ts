@@ -4,7 +4,9 @@
 //
 // `node --import tsx bench/run.ts --only client` runs the client workloads alone (ours only), and
 // `--only large` the 2,000-item table's alone, `--only import` the 500-item workbook's preview
-// alone; each prints its rows without writing either file.
+// alone, `--only office` the 500-item table's cold loads and typing alone; each prints its rows
+// without writing either file, or with `--merge` puts them in place of the same rows in both
+// files, the other rows kept as the last run wrote them.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { shippedJsKb } from './client-size.ts';
@@ -12,6 +14,7 @@ import {
 	ensureBuilt,
 	describeLoad,
 	kb,
+	LOAD_TBT_GOAL_MS,
 	openColdLoadClient,
 	UNCOMPACTED_UPDATES,
 	type ColdLoadClient,
@@ -36,8 +39,24 @@ import {
 	importPreview
 } from './import-preview.ts';
 import { offlineMerge } from './merge.ts';
+import {
+	OFFICE_KEY_P98_GOAL_MS,
+	OFFICE_TYPINGS,
+	officeTable,
+	describeTyping,
+	type OfficeTable
+} from './office-typing.ts';
 import { relayLatency, throughput } from './relay.ts';
-import { rows, writeMarkdown, writeResults, type MetricDef, type Samples } from './report.ts';
+import {
+	mergedRows,
+	readResults,
+	rows,
+	writeMarkdown,
+	writeResults,
+	type MetricDef,
+	type RunInfo,
+	type Samples
+} from './report.ts';
 import {
 	CLIENT_CORE,
 	SERVERS,
@@ -54,8 +73,11 @@ if (process.argv.includes('--cluster')) {
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
-if (only !== undefined && only !== 'client' && only !== 'large' && only !== 'import')
-	throw new Error(`--only ${only}: only 'client', 'large' and 'import' are known`);
+const ONLY = ['client', 'large', 'import', 'office'] as const;
+if (only !== undefined && !(ONLY as readonly string[]).includes(only))
+	throw new Error(`--only ${only}: only ${ONLY.map((o) => `'${o}'`).join(', ')} are known`);
+const merge = process.argv.includes('--merge');
+if (merge && !only) throw new Error('--merge goes with --only: a full run writes every row');
 const cfg = quick
 	? { relaySeconds: 1.5, throughputSeconds: 1.5, presenceSeconds: 20, reps: 3, coldLoads: 1 }
 	: { relaySeconds: 15, throughputSeconds: 10, presenceSeconds: 60, reps: 3, coldLoads: 3 };
@@ -148,12 +170,15 @@ async function idleGroup(): Promise<void> {
  */
 let client = null as ColdLoadClient | null;
 let large = null as LargeTable | null;
+let office = null as OfficeTable | null;
 let tablePageJsKb = null as number | null;
 let clientError = null as string | null;
 /** Every key typed in the 2,000-item table, all repetitions: their percentiles are reported. */
 const keys: number[] = [];
 /** Event Timing's entries for them (keys of 16 ms or more). */
 const eventTiming: number[] = [];
+/** Every key typed in the 500-item table as an office types (bench/office-typing.ts), each way. */
+const officeKeys = new Map<string, number[]>(OFFICE_TYPINGS.map((t) => [t.name, []]));
 async function clientGroup(): Promise<void> {
 	if (clientError) return;
 	try {
@@ -167,13 +192,22 @@ async function clientGroup(): Promise<void> {
 			if (only === 'import') return;
 		}
 		// Workload 6: the 2,000-item table, once per repetition (bench/large-table.ts).
-		large ??= await largeTable(client);
-		const r = await large.run();
-		record('large-all', 'ours', r.allMs);
-		keys.push(...r.keys);
-		eventTiming.push(...r.eventTiming);
-		log('ours', '2,000-item table', describeLarge(r));
-		if (only === 'large') return;
+		if (only !== 'office') {
+			large ??= await largeTable(client);
+			const r = await large.run();
+			record('large-all', 'ours', r.allMs);
+			keys.push(...r.keys);
+			eventTiming.push(...r.eventTiming);
+			log('ours', '2,000-item table', describeLarge(r));
+			if (only === 'large') return;
+		}
+		// Workload 8: typing in the 500-item table as an office does (bench/office-typing.ts).
+		office ??= await officeTable(client);
+		for (const way of OFFICE_TYPINGS) {
+			const typed = await office.run(way);
+			officeKeys.get(way.name)!.push(...typed.keys);
+			log('ours', `500-item table typed in, ${way.name}`, describeTyping(typed));
+		}
 		const variants = Array.from({ length: cfg.coldLoads }, () =>
 			shuffle<Variant>(['compacted', 'uncompacted'])
 		).flat();
@@ -182,6 +216,7 @@ async function clientGroup(): Promise<void> {
 			record(`cold-load-${variant}`, 'ours', r.ms);
 			record(`cold-load-live-${variant}`, 'ours', r.liveMs);
 			record(`cold-load-all-${variant}`, 'ours', r.allMs);
+			record(`cold-load-tbt-${variant}`, 'ours', r.tbtMs);
 			tablePageJsKb = kb(r.scripts);
 			log('ours', `cold load, ${variant}`, describeLoad(r));
 		}
@@ -343,6 +378,36 @@ const defs: MetricDef[] = [
 		better: 'lower',
 		note: clientError ?? undefined
 	},
+	...(['compacted', 'uncompacted'] as const).map((variant): MetricDef => ({
+		key: `cold-load-tbt-${variant}`,
+		metric:
+			'Total blocking time of the cold load, 500-item table, ' +
+			(variant === 'compacted'
+				? 'compacted'
+				: `${UNCOMPACTED_UPDATES.toLocaleString('en')} stored updates`),
+		unit: 'ms',
+		better: 'lower',
+		absoluteGoal: LOAD_TBT_GOAL_MS,
+		note: clientError ?? 'from navigation start until all 500 rows are painted'
+	})),
+	...OFFICE_TYPINGS.flatMap((way): MetricDef[] => {
+		const typed = officeKeys.get(way.name)!;
+		const k = typed.length > 0 ? keyStats(typed) : null;
+		const note = clientError ?? `${typed.length} keys, ${way.description}`;
+		return [
+			{ stat: 'p50', title: 'Keystroke to paint p50' },
+			{ stat: 'p98', title: 'Keystroke to paint p98', goal: OFFICE_KEY_P98_GOAL_MS },
+			{ stat: 'max', title: 'Keystroke to paint, slowest' }
+		].map(({ stat, title, goal }) => ({
+			key: `office-key-${way.name}-${stat}`,
+			metric: `${title}, 500-item table, ${way.name}`,
+			unit: 'ms',
+			better: 'lower',
+			...(goal === undefined ? {} : { absoluteGoal: goal }),
+			ours: k?.[stat as 'p50' | 'p98' | 'max'] ?? null,
+			note
+		}));
+	}),
 	{
 		key: 'large-all',
 		metric: 'Cold load until all 2,000 rows are painted, 2,000-item table, compacted',
@@ -424,33 +489,42 @@ const defs: MetricDef[] = [
 				: 'all of build/_app/immutable, lazy ExcelJS and other pages included'
 	}
 ];
-const clientKeys =
-	only === 'large'
-		? ['large']
-		: only === 'import'
-			? ['import']
-			: ['cold-load', 'large', 'import', 'js'];
-const all = rows(
-	only ? defs.filter((d) => clientKeys.some((k) => d.key.startsWith(k))) : defs,
-	samples
-);
-if (only) {
-	console.table(all.map(({ samples: _s, ...r }) => r));
-	log(`done (nothing written: --only ${only})`);
-	process.exit(0);
-}
+/** The rows each `--only` measures, by their keys' beginnings. */
+const ONLY_ROWS: Record<(typeof ONLY)[number], string[]> = {
+	client: ['cold-load', 'large', 'office', 'import', 'js'],
+	large: ['large'],
+	import: ['import'],
+	office: ['cold-load', 'office']
+};
+const measured = (d: MetricDef) =>
+	!only || ONLY_ROWS[only as (typeof ONLY)[number]].some((k) => d.key.startsWith(k));
+const all = rows(defs.filter(measured), samples);
+const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
+const markdownPath = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
 const seconds = (performance.now() - t0) / 1000;
-await writeResults(fileURLToPath(new URL('./results.json', import.meta.url)), all);
-await writeMarkdown(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), all, {
-	command: quick
-		? 'npm run bench -- --quick   # under 5 minutes\nnpm run bench             # full'
-		: 'npm run bench             # full\nnpm run bench -- --quick   # under 5 minutes',
+const thisRun: RunInfo = {
+	date: new Date().toISOString(),
+	command: only
+		? `npm run bench -- --only ${only} --merge${quick ? ' --quick' : ''}`
+		: quick
+			? 'npm run bench -- --quick'
+			: 'npm run bench',
 	quick,
 	seconds,
 	reps: cfg.reps,
 	coldLoads: cfg.coldLoads,
 	keys: KEYS
-});
+};
 console.table(all.map(({ samples: _s, ...r }) => r));
-log('done');
+if (only && !merge) {
+	log(`done (nothing written: --only ${only})`);
+	process.exit(0);
+}
+// A partial run: its rows in place of the same rows of the last run, in the order of `defs`.
+const results = only
+	? mergedRows(readResults(resultsPath), rows(defs, samples), defs.map(measured), thisRun)
+	: { runs: all, run: thisRun, updates: [] };
+await writeResults(resultsPath, results);
+await writeMarkdown(markdownPath, results);
+log(only ? `done (--only ${only} merged into both files)` : 'done');
 process.exit(0);
