@@ -43,8 +43,11 @@ export const OFFICE_KEY_P98_GOAL_MS = 50;
 export const OFFICE_KEYS = 200;
 /** A key at most every this many ms: a fast typist, about 10 keys a second. */
 const KEY_INTERVAL_MS = 100;
-/** The item whose note is typed in: in the middle of the table. */
-const TYPED_ITEM = `i${ITEM_COUNT / 2}`;
+/**
+ * The item whose note run `n` types in: one in the middle of the table, another at each run, so
+ * that every run types at the end of a 1 KB note (the letters typed stay in the server's copy).
+ */
+const typedItem = (n: number) => `i${ITEM_COUNT / 2 + (n % (ITEM_COUNT / 2))}`;
 
 /**
  * How the cell is entered: one click and typing (the first key replaces the text, Excel's way),
@@ -85,7 +88,7 @@ const OFFICE_TYPING = OFFICE_TYPINGS[0];
 /**
  * Typing in a note of the 500-item table, online (the device and the server hold it, and the page
  * syncs with it as in a meeting): once every row is painted and the table is saved, the note of
- * the item in the middle is entered as `entry` says, and `keys` letters are typed, each after the
+ * an item in the middle is entered as `entry` says, and `keys` letters are typed, each after the
  * previous one was painted and at most one every KEY_INTERVAL_MS.
  */
 export async function officeTyping(
@@ -97,8 +100,10 @@ export async function officeTyping(
 		viewport = OFFICE_TYPING.viewport,
 		keys = OFFICE_KEYS,
 		diagnose = {}
-	}: TypingOptions = {}
+	}: TypingOptions = {},
+	n = 0
 ): Promise<OfficeRun> {
+	const item = typedItem(n);
 	const context = await device(browser, base, 'compacted', firstScreen, OFFICE_TABLE);
 	try {
 		const page = await quietPage(context);
@@ -110,18 +115,36 @@ export async function officeTyping(
 		await page.goto(`${base}/t/${OFFICE_TABLE.docId}`);
 		await painted;
 		await page.waitForSelector('[data-sync-state="saved"]', { timeout: 60_000 });
-		const row = page.locator(`tbody[data-item-id="${TYPED_ITEM}"]`);
+		const row = page.locator(`tbody[data-item-id="${item}"]`);
 		await row.scrollIntoViewIfNeeded();
 		const note = row.locator('[data-field="note"]');
 		const mode = entry === 'select' ? 'select' : 'edit';
-		if (entry === 'dblclick') await note.dblclick();
-		else await note.click();
+		// Near the cell's top left: its text is on screen there, however tall the note.
+		const at = { position: { x: 12, y: 12 } };
+		if (entry === 'dblclick') await note.dblclick(at);
+		else await note.click(at);
+		/** Waits for `selector`; if it does not come, says where the focus is and keeps a picture. */
+		const focused = async (selector: string, step: string) => {
+			try {
+				await page.waitForSelector(selector, { timeout: 30_000 });
+			} catch (err) {
+				const at = await page.evaluate(() => {
+					const el = document.activeElement;
+					const cell = el?.closest<HTMLElement>('[data-field],[data-mark]');
+					return `${el?.tagName} in ${el?.closest('[data-item-id]')?.getAttribute('data-item-id')} ${cell?.dataset.field ?? ''} mode ${cell?.dataset.mode ?? ''}`;
+				});
+				const picture = join(tmpdir(), `shinko-office-typing-${Date.now()}.png`);
+				await page.screenshot({ path: picture }).catch(() => {});
+				throw new Error(`${step}: the focus is on ${at} (${picture}): ${String(err)}`);
+			}
+		};
 		if (entry === 'f2') {
-			await page.waitForSelector(`tbody[data-item-id="${TYPED_ITEM}"] textarea:focus`);
+			await focused(`tbody[data-item-id="${item}"] textarea:focus`, 'clicked');
 			await page.keyboard.press('F2');
 		}
-		await page.waitForSelector(
-			`tbody[data-item-id="${TYPED_ITEM}"] [data-mode="${mode}"] textarea:focus`
+		await focused(
+			`tbody[data-item-id="${item}"] [data-mode="${mode}"] textarea:focus`,
+			`entered (${entry})`
 		);
 		await sleep(500); // the click's own work settles
 		const stop = await startDiagnose(page, browser, diagnose);
@@ -160,7 +183,10 @@ export async function officeTable(client: ColdLoadClient): Promise<OfficeTable> 
 	const holder = await loadTable(client.server, OFFICE_TABLE.docId, {}, OFFICE_TABLE.items);
 	holder.close();
 	const firstScreen = await keptFirstScreen(client.browser, client.base, OFFICE_TABLE);
-	return { run: (options) => officeTyping(client.browser, client.base, firstScreen, options) };
+	let runs = 0;
+	return {
+		run: (options) => officeTyping(client.browser, client.base, firstScreen, options, runs++)
+	};
 }
 
 /** A run's figures, for the log. */
