@@ -26,7 +26,7 @@ export function restoreKpis(
 		sheet.kpis.forEach((kpi, i) => {
 			if (wanted && !wanted.has(kpi.id)) return;
 			const row = asRow(kpis.get(kpi.id));
-			if (row) writeKpi(row, kpi);
+			if (row) writeKpiValues(row, kpi);
 			else kpis.set(kpi.id, kpiRow(kpi, placeAmong(kpis, sheet.kpis, i)));
 			restored++;
 		});
@@ -37,8 +37,11 @@ export function restoreKpis(
 	return restored;
 }
 
-/** Writes every value of a KPI's row that differs from `kpi` (its order key stays). */
-function writeKpi(row: YRow, kpi: KpiJSON): void {
+/**
+ * Writes every value of a KPI's row that differs from `kpi` (its order key stays): a concurrent
+ * edit of a value `kpi` does not change survives. Also restore.ts's, for a whole sheet.
+ */
+export function writeKpiValues(row: YRow, kpi: KpiJSON): void {
 	setValue(row, 'name', kpi.name);
 	setValue(row, 'unit', kpi.unit);
 	setValue(row, 'baselineLabel', kpi.baseline.label);

@@ -16,6 +16,7 @@ import { writeMark } from './mark-register.ts';
 import { spliceText } from './ops.ts';
 import { compareOrdered, keyBetween } from './order.ts';
 import { ORIGIN, type Origin } from './origins.ts';
+import { writeKpiValues } from './restore-kpis.ts';
 import { readShape, writeShape } from './shape-doc.ts';
 import { itemRow, kpiRow } from './sheet-doc.ts';
 import { asRow, isText, roots, scaleOf, str, type YRow } from './table-doc.ts';
@@ -276,24 +277,7 @@ function writeKpi(kpis: Y.Map<YRow>, kpi: KpiJSON, order: string): void {
 		return;
 	}
 	setValue(row, 'order', order);
-	setValue(row, 'name', kpi.name);
-	setValue(row, 'unit', kpi.unit);
-	setValue(row, 'baselineLabel', kpi.baseline.label);
-	setValue(row, 'baseline', kpi.baseline.value);
-	setValue(row, 'target', kpi.target);
-	if (kpi.lowerIsBetter) {
-		if (row.get('lowerIsBetter') !== true) row.set('lowerIsBetter', true);
-	} else if (row.get('lowerIsBetter') !== undefined) row.delete('lowerIsBetter');
-	const years = ensureRow(row, 'years');
-	const wanted = new Map(kpi.years.map((y) => [String(y.fiscalYear), y]));
-	for (const key of Array.from(years.keys())) if (!wanted.has(key)) years.delete(key);
-	for (const [key, y] of wanted) {
-		const year = ensureRow(years, key);
-		setValue(year, 'label', y.label);
-		setValue(year, 'fiscalYear', y.fiscalYear);
-		setValue(year, 'target', y.target);
-		setValue(year, 'actual', y.actual);
-	}
+	writeKpiValues(row, kpi);
 }
 
 /** The Y.Map under `key`, created (or replacing a value of the wrong type) when missing. */
