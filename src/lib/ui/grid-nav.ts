@@ -112,7 +112,7 @@ export function moveFocus(from: HTMLElement, direction: Direction): boolean {
 }
 
 /** The nearest ancestor that scrolls `el` vertically, or null for the window. */
-function scrollerOf(el: HTMLElement): HTMLElement | null {
+export function scrollerOf(el: HTMLElement): HTMLElement | null {
 	for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
 		if (/(auto|scroll)/.test(getComputedStyle(up).overflowY)) return up;
 	}
