@@ -145,6 +145,38 @@ export function keyReports(page: Page): { next(): Promise<number>; heights: numb
 }
 
 /**
+ * Types `keys` letters into the focused textarea, once the click that focused it has settled, each
+ * after the previous one was painted and at most one every KEY_INTERVAL_MS, with what `diagnose`
+ * asks for running meanwhile: each key's time to paint (the key probe's) and Event Timing's.
+ */
+export async function typeKeys(
+	page: Page,
+	browser: Browser,
+	reports: { next(): Promise<number> },
+	keys: number,
+	diagnose: Diagnose
+): Promise<KeyRun> {
+	await sleep(500); // the click's own work settles
+	const stop = await startDiagnose(page, browser, diagnose);
+	const out: number[] = [];
+	let last = 0;
+	for (let i = 0; i < keys; i++) {
+		await sleep(Math.max(0, last + KEY_INTERVAL_MS - performance.now()));
+		last = performance.now();
+		await page.keyboard.press(String.fromCharCode(97 + (i % 26)));
+		out.push(await reports.next());
+	}
+	await stop();
+	await sleep(200); // the last keys' Event Timing entries
+	const eventTiming = await page.evaluate(() =>
+		Array.from(
+			(window as unknown as { shinkoKeyTimings: Map<number, number> }).shinkoKeyTimings.values()
+		)
+	);
+	return { keys: out, eventTiming };
+}
+
+/**
  * Typing in a note of the 2,000-item table, online: the device holds the table in IndexedDB, the
  * server holds it too, and the page syncs with it as in a meeting. Once every row is painted and
  * the table is saved, a double click opens the note of the item in the middle of the table, and `keys`
@@ -175,31 +207,14 @@ async function typing(
 		await page.waitForSelector(
 			`tbody[data-item-id="${TYPED_ITEM}"] [data-mode="edit"] textarea:focus`
 		);
-		await sleep(500); // the click's own work settles
-		const stop = await startDiagnose(page, browser, diagnose.load ? {} : diagnose);
-		const out: number[] = [];
-		let last = 0;
-		for (let i = 0; i < keys; i++) {
-			await sleep(Math.max(0, last + KEY_INTERVAL_MS - performance.now()));
-			last = performance.now();
-			await page.keyboard.press(String.fromCharCode(97 + (i % 26)));
-			out.push(await reports.next());
-		}
-		await stop();
-		await sleep(200); // the last keys' Event Timing entries
-		const eventTiming = await page.evaluate(() =>
-			Array.from(
-				(window as unknown as { shinkoKeyTimings: Map<number, number> }).shinkoKeyTimings.values()
-			)
-		);
-		return { keys: out, eventTiming };
+		return await typeKeys(page, browser, reports, keys, diagnose.load ? {} : diagnose);
 	} finally {
 		await context.close();
 	}
 }
 
 /** Starts what `diagnose` asks for on the page; the function returned stops it and writes it. */
-export async function startDiagnose(
+async function startDiagnose(
 	page: Page,
 	browser: Browser,
 	diagnose: Diagnose

@@ -23,12 +23,12 @@ import {
 	type BenchTable,
 	type ColdLoadClient
 } from './cold-load.ts';
-import { loadTable, sleep } from './common.ts';
+import { loadTable } from './common.ts';
 import {
 	keyProbe,
 	keyReports,
 	keyStats,
-	startDiagnose,
+	typeKeys,
 	type Diagnose,
 	type KeyRun
 } from './large-table.ts';
@@ -41,8 +41,6 @@ export const OFFICE_TABLE: BenchTable = { docId: 'bench-office-typing', items: I
 export const OFFICE_KEY_P98_GOAL_MS = 50;
 /** Keys typed per run. */
 export const OFFICE_KEYS = 200;
-/** A key at most every this many ms: a fast typist, about 10 keys a second. */
-const KEY_INTERVAL_MS = 100;
 /**
  * The item whose note run `n` types in: one in the middle of the table, another at each run, so
  * that every run types at the end of a 1 KB note (the letters typed stay in the server's copy).
@@ -89,7 +87,7 @@ const OFFICE_TYPING = OFFICE_TYPINGS[0];
  * Typing in a note of the 500-item table, online (the device and the server hold it, and the page
  * syncs with it as in a meeting): once every row is painted and the table is saved, the note of
  * an item in the middle is entered as `entry` says, and `keys` letters are typed, each after the
- * previous one was painted and at most one every KEY_INTERVAL_MS.
+ * previous one was painted (bench/large-table.ts's `typeKeys`).
  */
 export async function officeTyping(
 	browser: Browser,
@@ -146,24 +144,8 @@ export async function officeTyping(
 			`tbody[data-item-id="${item}"] [data-mode="${mode}"] textarea:focus`,
 			`entered (${entry})`
 		);
-		await sleep(500); // the click's own work settles
-		const stop = await startDiagnose(page, browser, diagnose);
-		const out: number[] = [];
-		let last = 0;
-		for (let i = 0; i < keys; i++) {
-			await sleep(Math.max(0, last + KEY_INTERVAL_MS - performance.now()));
-			last = performance.now();
-			await page.keyboard.press(String.fromCharCode(97 + (i % 26)));
-			out.push(await reports.next());
-		}
-		await stop();
-		await sleep(200); // the last keys' Event Timing entries
-		const eventTiming = await page.evaluate(() =>
-			Array.from(
-				(window as unknown as { shinkoKeyTimings: Map<number, number> }).shinkoKeyTimings.values()
-			)
-		);
-		return { keys: out, eventTiming, heights: reports.heights };
+		const typed = await typeKeys(page, browser, reports, keys, diagnose);
+		return { ...typed, heights: reports.heights };
 	} finally {
 		await context.close();
 	}

@@ -1,24 +1,8 @@
 // axe-core (WCAG 2.2 AA) on every page and state an office meets, in Japanese and in English, and
 // on a 次年度 table made from the reference: no violation at all (issue 24).
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { violations } from './axe.ts';
 import { expect, newWindow, openTable, test } from './fixtures.ts';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/**
- * The violations axe finds on the page as it is now (or in the part `include` selects), one line
- * each, with where. A table of 68 items takes axe some 20 s on two cores: the states that add a
- * menu or a panel to it are checked there only.
- */
-async function violations(page: Page, include?: string): Promise<string[]> {
-	const builder = new AxeBuilder({ page }).withTags(TAGS);
-	if (include) builder.include(include);
-	const result = await builder.analyze();
-	return result.violations.flatMap((v) =>
-		v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${n.failureSummary ?? ''}`)
-	);
-}
 
 /** Checks the page in each state `states` brings it to, in order; collects every violation. */
 async function audit(

@@ -1,12 +1,7 @@
 // An edited text cell grows and shrinks with its text, so nothing typed is ever hidden: the
 // browser sizes the textarea (field-sizing), or TextCell measures it where the browser cannot.
-import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
-
-async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
-	await page.goto(`${baseUrl}/t/${tableId}`);
-	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible();
-}
+import type { Locator } from '@playwright/test';
+import { expect, openTable, test } from './fixtures.ts';
 
 /** The textarea's box and the text it holds, and the cell's box around it. */
 function sizes(cell: Locator) {

@@ -2,8 +2,8 @@
 // laptop (1440×900). Only the table scrolls sideways, inside its own scroller, with each item's
 // number and title kept at the left; the meeting tools and the filters fold away; no page is wider
 // than the window; the summary fits.
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
+import { violations } from './axe.ts';
 import { expect, openTable, test } from './fixtures.ts';
 
 /** How much wider than the window the page is (0: it does not scroll sideways). */
@@ -245,26 +245,20 @@ test('what a narrow window shows passes axe: the folded bars, a filter in words,
 	tableId
 }) => {
 	test.setTimeout(120_000);
-	const axe = async (include: string[]) => {
-		const builder = new AxeBuilder({ page }).withTags([
-			'wcag2a',
-			'wcag2aa',
-			'wcag21aa',
-			'wcag22aa'
-		]);
-		for (const part of include) builder.include(part);
-		const result = await builder.analyze();
-		return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-	};
 	await page.setViewportSize({ width: 768, height: 1024 });
 	await page.goto(`${baseUrl}/t/${tableId}?mark=${encodeURIComponent('×')}`);
 	await expect(page.locator('[data-filter-summary]')).toBeVisible();
 	await expect(page.locator('tbody[data-item-id]').first()).toBeVisible();
 	// (The 進行管理 label's comment icon included: it was faint, 1.95:1.)
 	expect(
-		await axe(['.toolbar', '[data-filter-summary]', '.sheet thead', 'tbody[data-item-id="p1s1i1"]'])
+		await violations(page, [
+			'.toolbar',
+			'[data-filter-summary]',
+			'.sheet thead',
+			'tbody[data-item-id="p1s1i1"]'
+		])
 	).toEqual([]);
 	await page.goto(`${baseUrl}/t/${tableId}/summary`);
 	await expect(page.locator('[data-count="total:1:○"]')).toBeVisible();
-	expect(await axe(['.page'])).toEqual([]);
+	expect(await violations(page, ['.page'])).toEqual([]);
 });
