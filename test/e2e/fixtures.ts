@@ -86,6 +86,20 @@ export async function allRows(page: Page): Promise<void> {
 	await expect(page.locator('table.sheet[data-grid]')).toHaveAttribute('aria-busy', 'false');
 }
 
+/** The service worker has precached the shell and controls the page (it then opens offline). */
+export async function controlled(page: Page): Promise<void> {
+	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+		timeout: 20_000
+	});
+}
+
+/** How many of Shinko's databases (the device's table copies) the page's origin holds. */
+export function deviceDatabases(page: Page): Promise<number> {
+	return page.evaluate(
+		async () => (await indexedDB.databases()).filter((d) => d.name?.startsWith('shinko:')).length
+	);
+}
+
 /** Opens a table and waits until it is shown, with all its rows, and in sync. */
 export async function openTable(page: Page, baseUrl: string, tableId: string): Promise<void> {
 	await page.goto(`${baseUrl}/t/${tableId}`);

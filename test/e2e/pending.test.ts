@@ -1,14 +1,7 @@
 // Unsent edits are counted from what is stored, per tab, and a device copy that lost them says so
 // (issue 18, item 4): the badge never says 保存済み for an edit that is not on the server.
 import type { CDPSession, Page, WebSocketRoute } from '@playwright/test';
-import { allRows, badge, expect, newWindow, openTable, test } from './fixtures.ts';
-
-/** The service worker has precached the shell and controls the page: it starts offline. */
-async function controlled(page: Page): Promise<void> {
-	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
-		timeout: 20_000
-	});
-}
+import { allRows, badge, controlled, expect, newWindow, openTable, test } from './fixtures.ts';
 
 /** Takes one page (tab) off the network, or puts it back; the others keep theirs. */
 async function pageNetwork(page: Page): Promise<(online: boolean) => Promise<void>> {

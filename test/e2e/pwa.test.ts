@@ -1,17 +1,17 @@
-import type { Page } from '@playwright/test';
 import { appendFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { ADMIN_PASSWORD, ROOT, spawnServer, tempDataDir } from '../helpers/server.ts';
-import { badge, expect, newWindow, openTable, test } from './fixtures.ts';
-
-/** The service worker has precached the shell and controls the page. */
-async function controlled(page: Page): Promise<void> {
-	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
-		timeout: 20_000
-	});
-}
+import {
+	badge,
+	controlled,
+	deviceDatabases,
+	expect,
+	newWindow,
+	openTable,
+	test
+} from './fixtures.ts';
 
 function pngSize(bytes: Buffer): { width: number; height: number } {
 	expect(bytes.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
@@ -231,14 +231,7 @@ test('logout can delete the local copies, but refuses while edits wait for the s
 	await page.getByRole('button', { name: 'ログアウト' }).click();
 	await page.locator('[data-logout-dialog] [data-erase]').click();
 	await expect(page).toHaveURL(/\/login/);
-	await expect
-		.poll(() =>
-			page.evaluate(
-				async () =>
-					(await indexedDB.databases()).filter((d) => d.name?.startsWith('shinko:')).length
-			)
-		)
-		.toBe(0);
+	await expect.poll(() => deviceDatabases(page)).toBe(0);
 	await context.close();
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, newWindow, REFERENCE, saved, test } from './fixtures.ts';
+import { controlled, expect, newWindow, REFERENCE, saved, test } from './fixtures.ts';
 
 test('start next year from a table: the plan is copied, marks and notes cleared', async ({
 	page,
@@ -73,7 +73,7 @@ test('a table created offline, with items typed in, reaches everyone once online
 	await a.goto(baseUrl);
 	await saved(a);
 	// After one online visit the service worker holds the whole app.
-	await a.waitForFunction(() => navigator.serviceWorker.controller !== null);
+	await controlled(a);
 	await a.context().setOffline(true);
 	await a.getByRole('button', { name: '新しい表' }).click();
 	await a.getByLabel('表の名前').fill('令和4年度 オフラインで作った表');

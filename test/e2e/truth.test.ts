@@ -3,14 +3,16 @@
 // 未送信 counts cells not keystrokes, the badge speaks only when it matters, the storage notice
 // stays closed, and tables are named by their titles and told apart by when they were made.
 import type { Page } from '@playwright/test';
-import { badge, expect, newWindow, openTable, REFERENCE, test, twoWindowsOn } from './fixtures.ts';
-
-/** The service worker has precached the shell and controls the page: it starts offline. */
-async function controlled(page: Page): Promise<void> {
-	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
-		timeout: 20_000
-	});
-}
+import {
+	badge,
+	controlled,
+	expect,
+	newWindow,
+	openTable,
+	REFERENCE,
+	test,
+	twoWindowsOn
+} from './fixtures.ts';
 
 const note = (page: Page, item: string) =>
 	page.locator(`[data-item-id="${item}"] [data-field="note"]`);

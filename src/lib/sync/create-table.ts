@@ -15,7 +15,8 @@ const LINGER_MS = 15_000;
 export async function createTable(index: Y.Doc, sheet: SheetJSON, by: string): Promise<string> {
 	const id = newId();
 	const session = new DocSession(id);
-	await session.local.whenLoaded;
+	// Without a device copy (IndexedDB refused) the table goes to the server only.
+	await session.local.whenLoaded.catch(() => {});
 	sheetToDoc(sheet, session.doc, by);
 	addTable(index, id, { title: sheet.title, fiscalYear: sheet.fiscalYear, createdBy: by });
 	setTimeout(() => session.destroy(), LINGER_MS);
@@ -26,7 +27,7 @@ export async function createTable(index: Y.Doc, sheet: SheetJSON, by: string): P
 export async function readTable(id: string, timeoutMs = 8000): Promise<SheetJSON | null> {
 	const session = new DocSession(id);
 	try {
-		await session.local.whenLoaded;
+		await session.local.whenLoaded.catch(() => {});
 		if (roots(session.doc).meta.size === 0) {
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, timeoutMs);

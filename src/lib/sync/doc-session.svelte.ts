@@ -4,13 +4,20 @@ import { openLocal, type LocalCopy } from './local.ts';
 import { providerSends, quietReplays } from './quiet-replay.ts';
 import { RemoteSync } from './remote.svelte.ts';
 
+/** How long a doc the server has sent waits for the device copy before it is shown without it. */
+const LOCAL_WAIT_MS = 2000;
+
 export class DocSession {
 	readonly doc = new Y.Doc();
 	readonly local: LocalCopy;
 	readonly remote: RemoteSync;
-	/** True once the device copy is loaded or the server has sent the doc. */
+	/**
+	 * True once the device copy is all in the doc (or IndexedDB failed), or 2 s after the server
+	 * sent the doc if the copy is not in by then.
+	 */
 	loaded = $state(false);
 	private destroyed = false;
+	private serverWait: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(readonly docId: string) {
 		this.local = openLocal(docId, this.doc);
@@ -30,12 +37,18 @@ export class DocSession {
 			},
 			() => (this.loaded = true)
 		);
-		this.remote.provider.once('sync', () => (this.loaded = true));
+		// The server's state alone, if the device copy is not in within a moment of it (an IndexedDB
+		// that hangs). Not at once: the copy comes in slices, and a table drawn between them would
+		// be read and drawn again after each.
+		this.remote.provider.once('sync', () => {
+			this.serverWait = setTimeout(() => (this.loaded = true), LOCAL_WAIT_MS);
+		});
 	}
 
 	destroy(): void {
 		if (this.destroyed) return;
 		this.destroyed = true;
+		clearTimeout(this.serverWait);
 		this.remote.destroy();
 		this.local.destroy();
 		this.doc.destroy();

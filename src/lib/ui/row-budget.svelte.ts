@@ -5,6 +5,7 @@
 // needs a row before then (a link to it, following a presenter, printing) asks for all at once.
 
 import { untrack } from 'svelte';
+import { nextTurn } from '../idle.ts';
 
 /** Rows added at a time until they fill the window, before the first paint. */
 export const FIRST_ROWS = 10;
@@ -111,30 +112,4 @@ function afterPaint(fn: () => void): () => void {
 		clearTimeout(timer);
 		clearTimeout(fallback);
 	};
-}
-
-/** The browser's task scheduler (Chromium 94+, Firefox 142+), not yet in TypeScript's types. */
-type PostTask = (
-	task: () => void,
-	options: { priority: 'user-visible'; signal: AbortSignal }
-) => Promise<void>;
-const scheduler = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler;
-
-/**
- * Runs `fn` in a task of its own once what the browser has waiting has run: a key or a tap, and a
- * frame that has come due (its task was queued first), which keeps the page answering between
- * tasks of rows. Not waiting for a frame that is not due: rows below the window need no paint,
- * and a wait for the next frame at every task left the main thread idle for up to 16 ms each time.
- * Returns its cancel.
- */
-function nextTurn(fn: () => void): () => void {
-	if (scheduler?.postTask) {
-		const abort = new AbortController();
-		scheduler.postTask(fn, { priority: 'user-visible', signal: abort.signal }).catch(() => {
-			// cancelled: the rows are no longer wanted
-		});
-		return () => abort.abort();
-	}
-	const timer = setTimeout(fn);
-	return () => clearTimeout(timer);
 }
