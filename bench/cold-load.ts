@@ -95,11 +95,11 @@ export function ensureBuilt(): void {
 	if (!existsSync(BUILT)) throw new Error(`npm run build did not write ${BUILT}`);
 }
 
-/** The rows of y-indexeddb's `updates` store on a device that holds the table. */
+/** The rows of the `updates` store (y-indexeddb's format) on a device that holds the table. */
 function storedUpdates(variant: Variant, items: number): Uint8Array[] {
 	if (variant === 'compacted') return [seed(items).update];
 	if (items !== ITEM_COUNT) throw new Error('only the 500-item table is stored uncompacted');
-	// The table, then one row per small edit, as y-indexeddb stores each update it is given.
+	// The table, then one row per small edit, as the app stores each update it is given.
 	const doc = seededDoc();
 	const rows: Uint8Array[] = [seed().update];
 	doc.on('update', (u: Uint8Array) => rows.push(u));
@@ -122,7 +122,7 @@ export function storedUpdatesBase64(variant: Variant, items = ITEM_COUNT): strin
 	return rows;
 }
 
-/** Writes the updates into IndexedDB as y-indexeddb does: same database, stores and values. */
+/** Writes the updates into IndexedDB as the app does (y-indexeddb's database, stores and values). */
 export async function seedIndexedDb(page: Page, name: string, rows: string[]): Promise<void> {
 	await page.evaluate(
 		async ({ name, rows }) => {
@@ -297,7 +297,7 @@ export interface Diagnose {
 
 /**
  * A new browser context (empty HTTP cache, no service worker), logged in, whose device holds the
- * table: written from a same-origin page that loads none of the app, into IndexedDB as y-indexeddb
+ * table: written from a same-origin page that loads none of the app, into IndexedDB as the app
  * stores it, with the user as the app keeps it after a login and, if given, the table's first
  * screen as the app kept it at an earlier visit.
  */

@@ -155,7 +155,12 @@ export function mergedRows(
 	const old = new Map(previous.runs.map((r) => [r.metric, r]));
 	const runs = fresh.map((r, i) => (measured[i] ? r : (old.get(r.metric) ?? r)));
 	const metrics = fresh.filter((_, i) => measured[i]).map((r) => r.metric);
-	return { run: previous.run, runs, updates: [...previous.updates, { run, metrics }] };
+	// An earlier partial run keeps only the rows this one did not measure again, and its footnote
+	// only while it has one.
+	const earlier = previous.updates
+		.map((u) => ({ ...u, metrics: u.metrics.filter((m) => !metrics.includes(m)) }))
+		.filter((u) => u.metrics.length > 0);
+	return { run: previous.run, runs, updates: [...earlier, { run, metrics }] };
 }
 
 const fmt = (x: number | null | undefined) =>
@@ -262,9 +267,9 @@ const METHOD = [
 	'- Client (ours only; the peers have no client): the built app (`build/`) served by our server, in headless Chromium (`/usr/bin/chromium`, no GPU) on both',
 	'  cores. Each cold load is a new browser context, so an empty HTTP cache and no service worker',
 	'  (blocked), logged in through `/api/login`. The table is first written into IndexedDB the way',
-	'  y-indexeddb stores it (database `shinko:<docId>`, store `updates`): as one update',
-	'  (compacted), or as the table followed by 10,000 small edits, one row each (y-indexeddb',
-	'  merges its rows only when it next stores an update), and the user as the app keeps it after',
+	"  the app stores it (y-indexeddb's format: database `shinko:<docId>`, store `updates`): as one",
+	'  update (compacted), or as the table followed by 10,000 small edits, one row each (a copy not',
+	'  merged: the app merges at 500 rows after a pause, and after a load), and the user as the app keeps it after',
 	'  a login (localStorage). The sync sockets are refused, so the table can only come from',
 	'  IndexedDB. The device has opened the table once before, as one that holds it has: before',
 	'  the runs, one visit in the app keeps the first screen (`src/lib/ui/first-screen.ts`), and',
