@@ -19,6 +19,7 @@ import { median, sleep } from './common.ts';
 import { CLIENT_CORE, PASSWORD, startServer, USER, type RunningServer } from './servers.ts';
 import { ITEM_COUNT, prng, seed, seededDoc, typeInto } from './table.ts';
 import { chromiumLaunchOptions } from '../test/helpers/chromium.ts';
+import { storeRows } from '../test/helpers/device-copy.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUILT = join(ROOT, 'build/index.html');
@@ -120,32 +121,6 @@ export function storedUpdatesBase64(variant: Variant, items = ITEM_COUNT): strin
 		encoded.set(`${variant} ${items}`, rows);
 	}
 	return rows;
-}
-
-/** Writes the updates into IndexedDB as the app does (y-indexeddb's database, stores and values). */
-export async function seedIndexedDb(page: Page, name: string, rows: string[]): Promise<void> {
-	await page.evaluate(
-		async ({ name, rows }) => {
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const req = indexedDB.open(name);
-				req.onupgradeneeded = () => {
-					req.result.createObjectStore('updates', { autoIncrement: true });
-					req.result.createObjectStore('custom');
-				};
-				req.onsuccess = () => resolve(req.result);
-				req.onerror = () => reject(req.error);
-			});
-			await new Promise<void>((resolve, reject) => {
-				const tx = db.transaction('updates', 'readwrite');
-				const store = tx.objectStore('updates');
-				for (const row of rows) store.add(Uint8Array.from(atob(row), (c) => c.charCodeAt(0)));
-				tx.oncomplete = () => resolve();
-				tx.onerror = () => reject(tx.error);
-			});
-			db.close();
-		},
-		{ name, rows }
-	);
 }
 
 /**
@@ -312,7 +287,7 @@ export async function device(
 	try {
 		const seeder = await context.newPage();
 		await seeder.goto(`${base}/healthz`);
-		await seedIndexedDb(
+		await storeRows(
 			seeder,
 			LOCAL_DB_PREFIX + table.docId,
 			storedUpdatesBase64(variant, table.items)

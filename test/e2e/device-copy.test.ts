@@ -4,6 +4,8 @@
 import type { Page } from '@playwright/test';
 import * as Y from 'yjs';
 import { roots, textOf } from '../../src/lib/doc/table-doc.ts';
+import { LOCAL_DB_PREFIX } from '../../src/lib/sync/local.ts';
+import * as copy from '../helpers/device-copy.ts';
 import {
 	controlled,
 	deviceDatabases,
@@ -15,52 +17,9 @@ import {
 } from './fixtures.ts';
 
 const toBase64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
-
-/** The rows of the doc's `updates` store, in base64 (read in the page). */
-function storedRows(page: Page, docId: string): Promise<string[]> {
-	return page.evaluate(
-		(name) =>
-			new Promise<string[]>((resolve, reject) => {
-				const open = indexedDB.open(name);
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const db = open.result;
-					const all = db.transaction('updates').objectStore('updates').getAll();
-					all.onerror = () => reject(all.error);
-					all.onsuccess = () => {
-						db.close();
-						const base64 = (u: Uint8Array) => {
-							let text = '';
-							for (const byte of u) text += String.fromCharCode(byte);
-							return btoa(text);
-						};
-						resolve((all.result as Uint8Array[]).map(base64));
-					};
-				};
-			}),
-		`shinko:${docId}`
-	);
-}
-
-/** Adds rows to the store, one update each, as each edit is stored (run in the page). */
-function storeRows(page: Page, docId: string, rows: string[]): Promise<void> {
-	return page.evaluate(
-		([name, rows]) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open(name);
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const db = open.result;
-					const tx = db.transaction('updates', 'readwrite');
-					const store = tx.objectStore('updates');
-					for (const row of rows) store.add(Uint8Array.from(atob(row), (c) => c.charCodeAt(0)));
-					tx.oncomplete = () => (db.close(), resolve());
-					tx.onerror = () => reject(tx.error);
-				};
-			}),
-		[`shinko:${docId}`, rows] as const
-	);
-}
+const storedRows = (page: Page, docId: string) => copy.storedRows(page, LOCAL_DB_PREFIX + docId);
+const storeRows = (page: Page, docId: string, rows: string[]) =>
+	copy.storeRows(page, LOCAL_DB_PREFIX + docId, rows);
 
 const note = (page: Page, item: string) =>
 	page.locator(`[data-item-id="${item}"] [data-field="note"]`);

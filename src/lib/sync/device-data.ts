@@ -1,5 +1,5 @@
 // This device's copies of the tables (IndexedDB) and the bookkeeping kept beside them.
-import { LOCAL_DB_PREFIX } from './local.ts';
+import { done, LOCAL_DB_PREFIX } from './local.ts';
 import { unsentOnDevice } from './unsent.ts';
 
 /** Local edits the server has not confirmed, summed over every table and tab on this device. */
@@ -17,18 +17,10 @@ export async function deviceDatabases(): Promise<string[]> {
 	return all.map((d) => d.name ?? '').filter((name) => name.startsWith(LOCAL_DB_PREFIX));
 }
 
-function deleteDatabase(name: string): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const request = indexedDB.deleteDatabase(name);
-		request.onsuccess = () => resolve();
-		request.onerror = () => reject(request.error ?? new Error(`could not delete ${name}`));
-		// "blocked" only delays: the deletion goes through once open copies close.
-	});
-}
-
 /** Deletes every table copy and Shinko key on this device (shared tablets). */
 export async function eraseDeviceData(): Promise<void> {
-	for (const name of await deviceDatabases()) await deleteDatabase(name);
+	// A deletion "blocked" by an open copy only waits: open copies close when asked (local.ts).
+	for (const name of await deviceDatabases()) await done(indexedDB.deleteDatabase(name));
 	const keys: string[] = [];
 	for (let i = 0; i < localStorage.length; i++) {
 		const key = localStorage.key(i);

@@ -197,7 +197,8 @@ class DeviceCopy implements LocalCopy {
 // still active, so a chain of awaits stays in one transaction. (lib0/indexeddb, which y-indexeddb
 // uses, does the same but types its values too narrowly for Uint8Array rows.)
 
-function done<T>(request: IDBRequest<T>): Promise<T> {
+/** An IndexedDB request's result, once it succeeds. */
+export function done<T>(request: IDBRequest<T>): Promise<T> {
 	return new Promise((resolve, reject) => {
 		request.onsuccess = () => resolve(request.result);
 		request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
