@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { DOC_ID } from '../src/lib/model/schema.ts';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from '../src/lib/sync/protocol.ts';
 import { json, requestHost, type Auth } from './auth.ts';
+import { loopDelay as watchLoopDelay } from './loop-delay.ts';
 import { CommentsApi } from './comments-api.ts';
 import type { HistoryApi } from './history-api.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -19,32 +19,6 @@ export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.u
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
-/** How long the event loop was late over the last full 10 s window (p50, p99, max, in ms). */
-const LOOP_WINDOW_MS = 10_000;
-
-function eventLoopDelay() {
-	const histogram = monitorEventLoopDelay({ resolution: 10 });
-	histogram.enable();
-	let last = { p50: 0, p99: 0, max: 0 };
-	const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-	const timer = setInterval(() => {
-		last = {
-			p50: ms(histogram.percentile(50)),
-			p99: ms(histogram.percentile(99)),
-			max: ms(histogram.max)
-		};
-		histogram.reset();
-	}, LOOP_WINDOW_MS);
-	timer.unref();
-	return {
-		last: () => last,
-		stop() {
-			clearInterval(timer);
-			histogram.disable();
-		}
-	};
 }
 
 export function createHttpServer(
@@ -68,7 +42,7 @@ export function createHttpServer(
 			})
 		: null;
 
-	const loopDelay = eventLoopDelay();
+	const loopDelay = watchLoopDelay();
 	const comments = new CommentsApi({ auth, sync, log: sync.log });
 
 	// Hashed once: the build the server serves does not change under it (sirv lists it at start).
