@@ -163,6 +163,42 @@ test('portrait tablet: arrows move across the sticky title column and show the c
 	expect(await sideways(page)).toBe(0);
 });
 
+test('the open export menu is drawn over the table at 768, 1024 and 1440 px: each choice can be touched', async ({
+	page,
+	baseUrl,
+	tableId
+}) => {
+	const sizes: [number, number][] = [
+		[768, 1024],
+		[1024, 768],
+		[1440, 900]
+	];
+	for (const [width, height] of sizes) {
+		await page.setViewportSize({ width, height });
+		await openTable(page, baseUrl, tableId);
+		const menu = page.locator('[data-export-menu]');
+		await menu.locator('summary').click();
+		const choices = menu.locator('.menu button');
+		await expect(choices).toHaveCount(4);
+		for (const choice of await choices.all()) {
+			const b = await box(choice);
+			expect(inView(b, width, height), `${width}: ${await choice.textContent()}`).toBe(true);
+			// What a finger at the choice's middle lands on is the choice, not a row drawn over it.
+			const hit = await choice.evaluate(
+				(el, [x, y]) => {
+					const top = document.elementFromPoint(x, y);
+					return top === el || el.contains(top)
+						? 'itself'
+						: (top?.textContent?.trim().slice(0, 40) ?? 'nothing');
+				},
+				[b.x + b.width / 2, b.y + b.height / 2]
+			);
+			expect(hit, `${width}: ${await choice.textContent()}`).toBe('itself');
+		}
+		await page.keyboard.press('Escape');
+	}
+});
+
 test('a phone, 320 px: no page scrolls sideways and the top bar is whole', async ({
 	page,
 	baseUrl,
