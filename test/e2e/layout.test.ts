@@ -185,13 +185,13 @@ test('the open export menu is drawn over the table at 768, 1024 and 1440 px: eac
 			expect(inView(b, width, height), `${width}: ${await choice.textContent()}`).toBe(true);
 			// What a finger at the choice's middle lands on is the choice, not a row drawn over it.
 			const hit = await choice.evaluate(
-				(el, [x, y]) => {
+				(el, { x, y }) => {
 					const top = document.elementFromPoint(x, y);
 					return top === el || el.contains(top)
 						? 'itself'
 						: (top?.textContent?.trim().slice(0, 40) ?? 'nothing');
 				},
-				[b.x + b.width / 2, b.y + b.height / 2]
+				{ x: b.x + b.width / 2, y: b.y + b.height / 2 }
 			);
 			expect(hit, `${width}: ${await choice.textContent()}`).toBe('itself');
 		}
