@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, readFileSync, rmSync } from 'node:fs';
 import { get, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { ADMIN_PASSWORD, ROOT, spawnServer, tempDataDir } from '../helpers/server.ts';
+import { ADMIN_PASSWORD, exited, ROOT, spawnServer, tempDataDir } from '../helpers/server.ts';
 import {
 	badge,
 	controlled,
@@ -114,6 +114,50 @@ test('two devices offline for a while merge a note character by character and ke
 	}
 	await a.context().close();
 	await b.context().close();
+});
+
+test('a server that comes back is seen by the table as soon as by the top bar, not after its own back-off', async ({
+	browser
+}) => {
+	// Its own server, to stop and start again on the same port and data.
+	const data = tempDataDir();
+	let server = await spawnServer(join(data.dir, 'data'));
+	const port = server.port;
+	try {
+		const page = await newWindow(browser, 'admin', ADMIN_PASSWORD, server.url);
+		await page.goto(server.url);
+		await page.locator('a[data-table-id]').first().click();
+		await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved');
+		await controlled(page);
+		const tableId = new URL(page.url()).pathname.split('/').at(-1)!;
+
+		// The server goes down, and the app is started again from the device while it is.
+		server.child.kill('SIGTERM');
+		await exited(server.child);
+		const tries: number[] = [];
+		page.on('websocket', (socket) => {
+			if (socket.url().includes(tableId)) tries.push(Date.now());
+		});
+		await page.reload();
+		await expect(page.locator('[data-item-id]').first()).toBeVisible();
+		await expect(badge(page)).toHaveAttribute('data-sync-state', 'offline');
+		await expect(page.locator('[data-user]')).toContainText('オフライン');
+		// The table's connection has failed seven times: its next try waits 15 to 30 s (back-off
+		// from 500 ms, doubled each time, half to all of it, at most 30 s: reconnect.ts).
+		await expect.poll(() => tries.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(7);
+		const lastFailed = tries.at(-1)!;
+
+		server = await spawnServer(join(data.dir, 'data'), port);
+		// The top bar asks every few seconds; once it has its answer the table follows at once.
+		await expect(page.locator('[data-user]')).not.toContainText('オフライン', { timeout: 15_000 });
+		await expect(badge(page)).toHaveAttribute('data-sync-state', 'saved', { timeout: 35_000 });
+		expect(tries.length).toBeGreaterThan(7);
+		expect(tries.at(-1)! - lastFailed).toBeLessThan(12_000);
+		await page.context().close();
+	} finally {
+		server.child.kill('SIGTERM');
+		data.remove();
+	}
 });
 
 test('the web app manifest and its icons are served and valid', async ({ page, baseUrl }) => {

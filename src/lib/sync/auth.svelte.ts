@@ -3,6 +3,7 @@
 import { z } from 'zod/mini';
 import { USER_KEY } from './local.ts';
 import { learnServerTime } from '../doc/clock.ts';
+import { onServerAnswered, serverAnswered } from './server-answered.ts';
 
 const userSchema = z.object({
 	username: z.string(),
@@ -72,13 +73,14 @@ export class Auth {
 		// Offline is only the last answer: once the network or the server is back, the top bar
 		// must stop saying オフライン without a reload.
 		if (typeof window !== 'undefined') window.addEventListener('online', () => this.reachable());
+		onServerAnswered(() => this.reachable());
 	}
 
 	/**
 	 * The network came back, or a sync connection got through: ask again now if offline. The
 	 * back-off starts over, so an answer that fails while the network settles is asked again soon.
 	 */
-	reachable(): void {
+	private reachable(): void {
 		if (this.status !== 'offline') return;
 		this.retryMs = RETRY_FIRST_MS;
 		void this.refresh();
@@ -103,8 +105,11 @@ export class Auth {
 				.object({ user: userSchema, serverTime: z.optional(z.number()) })
 				.safeParse(await res.json());
 			if (body.success) learnServerTime(body.data.serverTime, sentAt, receivedAt);
-			if (res.ok && body.success) this.set(body.data.user, 'authenticated');
-			else this.offline();
+			if (res.ok && body.success) {
+				const wasOffline = this.status === 'offline';
+				this.set(body.data.user, 'authenticated');
+				if (wasOffline) serverAnswered();
+			} else this.offline();
 		} catch {
 			this.offline();
 		}

@@ -11,6 +11,7 @@ import { holdPageLock, openPages, PAGE_ID } from './page-lock.ts';
 import { ACKS_PARAM, CLOSE, SYNC_PATH } from './protocol.ts';
 import { Reconnector, refusalOf, type Refusal } from './reconnect.ts';
 import { countingSocket, SavedAcks } from './saved-acks.ts';
+import { onServerAnswered, serverAnswered } from './server-answered.ts';
 import {
 	addLost,
 	forgetLost,
@@ -76,6 +77,7 @@ export class RemoteSync {
 	private readonly localOrigin: unknown;
 	private readonly unsent: UnsentEdits;
 	private readonly storage = deviceStorage();
+	private readonly stopListening: () => void;
 	private destroyed = false;
 
 	readonly state: SyncState = $derived.by(() => {
@@ -125,6 +127,10 @@ export class RemoteSync {
 		window.addEventListener('pageshow', this.onPageShow);
 		window.addEventListener('storage', this.onStorage);
 		document.addEventListener('visibilitychange', this.onVisible);
+		// Another connection of the page got through (or the top bar's check): the server is back.
+		this.stopListening = onServerAnswered(() => {
+			if (this.online) this.reconnector.now();
+		});
 	}
 
 	private readonly onStatus = ({ status }: { status: string }) => {
@@ -133,6 +139,7 @@ export class RemoteSync {
 		this.confirmed = false;
 		if (this.connected) {
 			this.failures = 0;
+			serverAnswered();
 		}
 	};
 
@@ -267,6 +274,7 @@ export class RemoteSync {
 		window.removeEventListener('pageshow', this.onPageShow);
 		window.removeEventListener('storage', this.onStorage);
 		document.removeEventListener('visibilitychange', this.onVisible);
+		this.stopListening();
 		this.reconnector.cancel();
 		this.doc.off('afterTransaction', this.onTransaction);
 		// What it counted is in IndexedDB: the next session of the doc takes it over.
