@@ -13,6 +13,9 @@ test('a conflict that arrives below the fold is announced, counted and found by 
 	tableId
 }) => {
 	const [a, b] = await twoWindowsOn(browser, baseUrl, tableId);
+	// One of them on a portrait tablet, its filter bar folded away: the conflict must still show.
+	await b.setViewportSize({ width: 768, height: 1024 });
+	await expect(b.locator('select[name="mark"]')).toBeHidden();
 	await expect(cell(a)).toHaveText('×');
 	for (const p of [a, b]) await expect(p.locator('[data-conflict-count]')).toHaveCount(0);
 
@@ -40,8 +43,10 @@ test('a conflict that arrives below the fold is announced, counted and found by 
 		await expect(p.locator('[data-conflict-news]')).toHaveText(
 			'「③他都市の実施状況の調査」の～6月の進行管理で評価が競合しています。'
 		);
-		await expect(p.locator('[data-conflict-news]')).toHaveAttribute('role', 'status');
+		// Said by a status a screen reader reads (not inside a bar folded out of the page).
+		await expect(p.getByRole('status').filter({ hasText: '競合しています' })).toHaveCount(1);
 		await expect(p.locator('[data-conflict-count]')).toHaveText('競合 1 件');
+		await expect(p.locator('[data-conflict-count]')).toBeVisible();
 		await saved(p);
 	}
 
