@@ -17,6 +17,30 @@ import type { SyncServer } from './sync/registry.ts';
 
 export const DEFAULT_BUILD_DIR = fileURLToPath(new URL('../build', import.meta.url));
 
+/** The request's path and query, or null for a target no URL can be made of (`GET http://[`). */
+function requestUrl(req: IncomingMessage): URL | null {
+	try {
+		return new URL(req.url ?? '/', 'http://localhost');
+	} catch {
+		return null;
+	}
+}
+
+/** One range of bytes a client may ask for: `bytes=first-[last]`, first ≤ last, no list. */
+const RANGE = /^bytes=(\d{1,15})-(\d{0,15})$/;
+
+/**
+ * A Range header sirv would read wrong (`bytes=-500` as the first 500 bytes) or throw on
+ * (`bytes=5-1`, a last byte past 2^53, out of fs.createReadStream's range, which ended the
+ * process): dropped, so the whole file is sent, as RFC 9110 lets a server do with any Range.
+ */
+function dropUnreadableRange(req: IncomingMessage): void {
+	const range = req.headers.range;
+	if (range === undefined) return;
+	const m = RANGE.exec(range);
+	if (!m || (m[2] !== '' && Number(m[2]) < Number(m[1]))) delete req.headers.range;
+}
+
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 	socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -49,6 +73,17 @@ export function createHttpServer(
 	const headers = Object.entries(securityHeaders(options.buildDir));
 
 	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+		// Whatever a request makes throw ends that request, never the process.
+		try {
+			handle(req, res);
+		} catch (err) {
+			sync.log.error('a request failed', { error: String(err) });
+			if (!res.headersSent) json(res, 500, { error: 'internal' }, { connection: 'close' });
+			else res.destroy();
+		}
+	});
+
+	function handle(req: IncomingMessage, res: ServerResponse): void {
 		for (const [name, value] of headers) res.setHeader(name, value);
 		// Origins are checked against the Host when PUBLIC_ORIGIN is not set, and a request
 		// without one (HTTP/1.0, which Node lets through) has no origin to check against.
@@ -56,7 +91,11 @@ export function createHttpServer(
 			json(res, 400, { error: 'bad_host' }, { connection: 'close' });
 			return;
 		}
-		const url = new URL(req.url ?? '/', 'http://localhost');
+		const url = requestUrl(req);
+		if (!url) {
+			json(res, 400, { error: 'bad_url' }, { connection: 'close' });
+			return;
+		}
 		if (url.pathname === '/healthz') {
 			// 503 while the store cannot be read (cluster mode's PostgreSQL down): a load balancer
 			// sends no one here. A relay that is down only slows what crosses processes.
@@ -88,8 +127,9 @@ export function createHttpServer(
 			res.end('The app is not built: run `npm run build` (npm start does it for you).\n');
 			return;
 		}
+		dropUnreadableRange(req);
 		assets(req, res, () => json(res, 404, { error: 'not_found' }));
-	});
+	}
 
 	server.on('close', () => loopDelay.stop());
 
@@ -109,7 +149,8 @@ export function createHttpServer(
 	async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		// Node's own check for a missing Host does not cover upgrades.
 		if (requestHost(req) === undefined) return refuseUpgrade(socket, 400, 'Bad Request');
-		const url = new URL(req.url ?? '/', 'http://localhost');
+		const url = requestUrl(req);
+		if (!url) return refuseUpgrade(socket, 400, 'Bad Request');
 		const prefix = SYNC_PATH + '/';
 		if (!url.pathname.startsWith(prefix)) return refuseUpgrade(socket, 404, 'Not Found');
 		let docId: string;

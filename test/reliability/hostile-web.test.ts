@@ -1,9 +1,9 @@
 // Hostile users and careless operators (issue #17): parallel password guessing, responses without
 // security headers, requests without a (valid) Host, and snapshots taken in bulk.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOGIN_LIMIT_PER_USER } from '../../server/auth.ts';
 import { SNAPSHOTS_PER_MINUTE } from '../../server/history-api.ts';
@@ -180,6 +180,41 @@ describe('hostile web clients', () => {
 		// Two Host headers: which one would an Origin be checked against?
 		const twice = `GET /healthz HTTP/1.1\r\nHost: ${good}\r\nHost: evil.example\r\n\r\n`;
 		expect(await rawStatus(s.port, twice)).toBe(400);
+	});
+
+	it('answers a target no URL can be made of and Range headers sirv would throw on, and goes on', async () => {
+		// A build of one file, for the static side (the app may not be built when this runs).
+		const buildDir = join(tempDataDir().dir, 'build');
+		mkdirSync(buildDir);
+		writeFileSync(join(buildDir, 'index.html'), '<!doctype html><title>shell</title>');
+		writeFileSync(join(buildDir, 'ten.txt'), '0123456789');
+		cleanups.push(() => rmSync(dirname(buildDir), { recursive: true, force: true }));
+		const s = await server({ buildDir });
+		const host = `Host: 127.0.0.1:${s.port}\r\n`;
+
+		// Each of these ended the process (new URL threw in the request handler).
+		for (const target of ['http://[', '//[', 'http://a b/'])
+			expect(await rawStatus(s.port, `GET ${target} HTTP/1.1\r\n${host}\r\n`), target).toBe(400);
+		const upgrade =
+			`GET //[ HTTP/1.1\r\n${host}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
+			`Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+		expect(await rawStatus(s.port, upgrade)).toBe(400);
+
+		const get = async (range: string) => {
+			const res = await fetch(`${s.url}/ten.txt`, { headers: { range } });
+			return [res.status, await res.text()];
+		};
+		// One range that can be served: served.
+		expect(await get('bytes=2-4')).toEqual([206, '234']);
+		expect(await get('bytes=7-')).toEqual([206, '789']);
+		// The last before the first (this one ended the process, in sirv's createReadStream), a last
+		// byte past 2^53, a suffix (which sirv reads as the first bytes), a list: the whole file.
+		for (const range of ['bytes=5-1', 'bytes=0-99999999999999999999', 'bytes=-3', 'bytes=0-1,3-4'])
+			expect(await get(range), range).toEqual([200, '0123456789']);
+		// The same on the app's shell, served for any page.
+		expect((await fetch(`${s.url}/t/x`, { headers: { range: 'bytes=5-1' } })).status).toBe(200);
+
+		expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
 	});
 
 	it('limits manual snapshots per user, counted in parallel too, and refuses the index doc', async () => {
