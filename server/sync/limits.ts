@@ -10,7 +10,18 @@ export const AWARENESS_PER_SECOND = 20;
  */
 export const STEP1_BUDGET = 8 * 1024 * 1024;
 export const STEP1_REFILL = 1024 * 1024;
-export const STEP1_MIN_COST = 1024;
+/**
+ * What an answer costs at least: an honest client asks once per connection, so 32 at once and 4 a
+ * second are plenty, and the answers of a small table cannot be asked for by the thousand.
+ */
+export const STEP1_MIN_COST = 256 * 1024;
+/**
+ * Clients a step 1's state vector may name beyond those of the doc: the sender's own sessions
+ * the server has not seen yet (each page load that edits offline is one), or, after a restore
+ * from an older backup, those the backup lacks. Reading one that named millions (12 MB from a
+ * viewer) held the event loop for seconds before any answer was sent.
+ */
+export const MAX_UNKNOWN_CLIENTS = 10_000;
 /**
  * What a connection may send, in bytes a second, past a burst: a table of the importers' item cap
  * created in the browser, or a day of offline edits, is one message of a few MB. Past it the

@@ -45,6 +45,15 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
 	}
 }
 
+/** How many clients a state vector names (its first number), read without reading the rest. */
+export function stateVectorClients(stateVector: Uint8Array): number {
+	try {
+		return decoding.readVarUint(decoding.createDecoder(stateVector));
+	} catch {
+		throw new UpdateGuardError('empty state vector');
+	}
+}
+
 /** A sync update message carrying `update`. */
 export function updateMessage(update: Uint8Array): Uint8Array {
 	const encoder = encoding.createEncoder();

@@ -20,8 +20,19 @@ import type { Logger } from '../log.ts';
 import { docFromUpdates, type Appended, type DocStore, type StoredDoc } from '../store.ts';
 import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '../update-guard.ts';
 import { Connection, type ConnectOptions, type Reach, type Unsaved } from './connection.ts';
-import { MAX_PENDING_BYTES, MAX_UNSAVED_UPDATES, STEP1_MIN_COST } from './limits.ts';
-import { answerMessage, askStateMessage, decodeClientMessage, updateMessage } from './messages.ts';
+import {
+	MAX_PENDING_BYTES,
+	MAX_UNKNOWN_CLIENTS,
+	MAX_UNSAVED_UPDATES,
+	STEP1_MIN_COST
+} from './limits.ts';
+import {
+	answerMessage,
+	askStateMessage,
+	decodeClientMessage,
+	stateVectorClients,
+	updateMessage
+} from './messages.ts';
 import { clientOf, FROM_API, FROM_RELAY, FROM_STORE, SERVER_STAMP } from './origins.ts';
 import { Presence } from './presence.ts';
 import type { Relay, RelayedCommit } from './relay.ts';
@@ -563,8 +574,13 @@ export class Room {
 	 * updates as they come.
 	 */
 	private answer(conn: Connection, stateVector: Uint8Array): void {
+		// Yjs reads every client a state vector names before it answers: at most those of the doc
+		// and MAX_UNKNOWN_CLIENTS more, checked before anything of it is read.
+		if (stateVectorClients(stateVector) > this.doc.store.clients.size + MAX_UNKNOWN_CLIENTS)
+			throw new UpdateGuardError('state vector names too many clients');
 		// Its answer can be the whole table: a client asks once per connection.
-		if (!conn.askStateTokens.take(Math.max(STEP1_MIN_COST, this.bytes))) {
+		const cost = Math.max(STEP1_MIN_COST, this.bytes, stateVector.length);
+		if (!conn.askStateTokens.take(cost)) {
 			this.warnOnce(conn, 'step1-rate', 'sync step 1 over the rate limit dropped');
 			return;
 		}

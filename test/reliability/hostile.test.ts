@@ -23,6 +23,7 @@ import {
 	presenceMessage,
 	rssMb,
 	sendThenProbe,
+	syncMessage,
 	updateMessage,
 	VIEWER,
 	wsMessage
@@ -466,6 +467,37 @@ describe('hostile users (issue #17)', () => {
 		});
 		expect(slowest).toBeLessThan(HEALTH_MS);
 		expect((await freshCopy()).getMap('junk-8e').size).toBe(5000);
+	});
+
+	it('9. a step 1 naming a million clients is refused unread (4400); one naming a few unknown is answered', async () => {
+		/** A sync step 1 whose state vector names `count` made-up clients (and the doc's). */
+		const askingFor = (count: number, known: Y.Doc) => {
+			const encoder = encoding.createEncoder();
+			const sv = Y.decodeStateVector(Y.encodeStateVector(known));
+			encoding.writeVarUint(encoder, sv.size + count);
+			for (const [client, clock] of sv) {
+				encoding.writeVarUint(encoder, client);
+				encoding.writeVarUint(encoder, clock);
+			}
+			for (let i = 0; i < count; i++) {
+				encoding.writeVarUint(encoder, 0x40000000 + i);
+				encoding.writeVarUint(encoder, 1);
+			}
+			return syncMessage(0, encoding.toUint8Array(encoder));
+		};
+		const known = await freshCopy();
+		// Built first (6 MB): reading it took the server over a second per message.
+		const million = askingFor(1_000_000, known);
+		const few = askingFor(100, known);
+		const honest = await socket(viewer);
+		expect(await sendThenProbe(honest, few)).toBe('answered');
+		honest.close();
+		const ws = await socket(viewer);
+		const slowest = await slowestHealth(async () => {
+			expect(await sendThenProbe(ws, million)).toBe(4400);
+		});
+		expect(alive()).toBe(true);
+		expect(slowest).toBeLessThan(HEALTH_MS);
 	});
 
 	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {
