@@ -68,6 +68,9 @@ export async function startServer<N extends ReferenceName>(
 				HOST: '127.0.0.1',
 				DATA_DIR: dataDir,
 				INITIAL_ADMIN_PASSWORD: PASSWORD,
+				// Every client of the benchmarks logs in as that one user (up to 1000 at once); the
+				// peers have no such limit.
+				MAX_CONNECTIONS_PER_USER: '100000',
 				NODE_ENV: 'production',
 				...env
 			},

@@ -27,6 +27,7 @@ const envSchema = z.object({
 		.int()
 		.min(1024 * 1024)
 		.default(64 * 1024 * 1024),
+	MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(64),
 	PUBLIC_ORIGIN: z.url().optional(),
 	BUILD_DIR: z.string().min(1).optional(),
 	// Cluster mode: the store of record in PostgreSQL, traffic between processes through Redis.
@@ -49,6 +50,8 @@ export interface Config {
 	maxMessageBytes: number;
 	/** A table's size limit in the store; writes past it close with 4413. */
 	maxDocBytes?: number;
+	/** Sync connections one user may have open in this process; one more is closed with 1013. */
+	maxConnectionsPerUser?: number;
 	initialAdminPassword?: string;
 	sessionTtlMs: number;
 	publicOrigin?: string;
@@ -95,6 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		dataDir: resolve(e.DATA_DIR),
 		maxMessageBytes: e.MAX_MESSAGE_BYTES,
 		maxDocBytes: e.MAX_DOC_BYTES,
+		maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
 		initialAdminPassword: e.INITIAL_ADMIN_PASSWORD,
 		sessionTtlMs: e.SESSION_TTL_HOURS * 3600 * 1000,
 		publicOrigin: e.PUBLIC_ORIGIN?.replace(/\/$/, ''),

@@ -92,6 +92,7 @@ export async function startServer(
 		isSessionLive: (id) => users.isLive(id),
 		presenceRenewMs: config.presenceRenewMs,
 		maxDocBytes: config.maxDocBytes,
+		maxConnectionsPerUser: config.maxConnectionsPerUser,
 		compactAfterRows: config.compactAfterRows,
 		storePollMs: config.storePollMs
 	});

@@ -53,6 +53,14 @@ export const MAX_PENDING_BYTES = 1024 * 1024;
  * a gap it never fills, and is closed (1013) so that it reconnects and sends what it has again.
  */
 export const MAX_UNSAVED_UPDATES = 10_000;
+/**
+ * Sync connections one user may have open in a process, by default (MAX_CONNECTIONS_PER_USER):
+ * each is two a tab (the list of tables and the table), on every device of theirs, with room for
+ * a shared account in a meeting. Every budget above is per connection: without this bound one
+ * account multiplied them by the sockets it opened (a viewer's 100 made the server spend 17 s of
+ * CPU and 540 MB).
+ */
+export const DEFAULT_MAX_CONNECTIONS_PER_USER = 64;
 /** The largest a table may grow in the store (its log since the last compaction), by default. */
 export const DEFAULT_MAX_DOC_BYTES = 64 * 1024 * 1024;
 

@@ -7,7 +7,11 @@ import { CLOSE } from '../../src/lib/sync/protocol.ts';
 import type { Logger } from '../log.ts';
 import type { DocStore } from '../store.ts';
 import type { ConnectOptions } from './connection.ts';
-import { DEFAULT_MAX_DOC_BYTES, INBOUND_BURST } from './limits.ts';
+import {
+	DEFAULT_MAX_CONNECTIONS_PER_USER,
+	DEFAULT_MAX_DOC_BYTES,
+	INBOUND_BURST
+} from './limits.ts';
 import { PRESENCE_RENEW_MS } from './presence.ts';
 import type { Relay } from './relay.ts';
 import { COMPACT_AFTER_ROWS, Room, type RoomHost } from './room.ts';
@@ -37,6 +41,8 @@ export interface SyncOptions {
 	sessionCheckMs?: number;
 	/** A table's size limit in the store (default DEFAULT_MAX_DOC_BYTES). */
 	maxDocBytes?: number;
+	/** Sync connections one user may have open (default DEFAULT_MAX_CONNECTIONS_PER_USER). */
+	maxConnectionsPerUser?: number;
 	/** Rows of a table in the store that make it due for compaction (default COMPACT_AFTER_ROWS). */
 	compactAfterRows?: number;
 	/** How often the store is read for other writers' rows (default STORE_POLL_MS). */
@@ -56,6 +62,11 @@ export class SyncServer implements RoomHost {
 	readonly maxDocBytes: number;
 	readonly compactAfterRows: number;
 	readonly relay?: Relay;
+	readonly maxConnectionsPerUser: number;
+	/** Open sync connections per username (those that reached connect, until they close). */
+	private readonly connectionsOf = new Map<string, number>();
+	/** Users refused a connection and told of in the log, until one of theirs closes. */
+	private readonly overLimit = new Set<string>();
 	private readonly rooms = new Map<string, Room>();
 	/** Rooms being loaded (one load per doc, shared by whoever joins meanwhile) or unloaded. */
 	private readonly loading = new Map<string, Promise<Room>>();
@@ -78,6 +89,7 @@ export class SyncServer implements RoomHost {
 		this.unloadAfterMs = options.unloadAfterMs ?? 30_000;
 		this.presenceRenewMs = options.presenceRenewMs ?? PRESENCE_RENEW_MS;
 		this.maxDocBytes = options.maxDocBytes ?? DEFAULT_MAX_DOC_BYTES;
+		this.maxConnectionsPerUser = options.maxConnectionsPerUser ?? DEFAULT_MAX_CONNECTIONS_PER_USER;
 		this.compactAfterRows = options.compactAfterRows ?? COMPACT_AFTER_ROWS;
 		this.relay = options.relay;
 		this.relay?.listen({
@@ -218,6 +230,10 @@ export class SyncServer implements RoomHost {
 		ws.on('error', (err) => {
 			this.log.warn('websocket error', { room: docId, error: String(err) });
 		});
+		if (!this.countConnection(ws, options.username)) {
+			ws.close(CLOSE.tryAgainLater, 'too many connections');
+			return;
+		}
 		const early: (ArrayBuffer | Buffer)[] = [];
 		let earlyBytes = 0;
 		const hold = (data: ArrayBuffer | Buffer) => {
@@ -250,6 +266,32 @@ export class SyncServer implements RoomHost {
 				this.log.error('loading a table failed', { room: docId, error: String(err) });
 				ws.close(CLOSE.storeFailed, 'table could not be loaded');
 			});
+	}
+
+	/**
+	 * Counts a user's connection until it closes; false, counting nothing, when they have
+	 * maxConnectionsPerUser open already (said once until their count drops below it).
+	 */
+	private countConnection(ws: WebSocket, username: string): boolean {
+		const open = this.connectionsOf.get(username) ?? 0;
+		if (open >= this.maxConnectionsPerUser) {
+			if (!this.overLimit.has(username)) {
+				this.overLimit.add(username);
+				this.log.warn('too many connections of one user, refusing more', {
+					user: username,
+					open
+				});
+			}
+			return false;
+		}
+		this.connectionsOf.set(username, open + 1);
+		ws.once('close', () => {
+			const left = (this.connectionsOf.get(username) ?? 1) - 1;
+			if (left > 0) this.connectionsOf.set(username, left);
+			else this.connectionsOf.delete(username);
+			this.overLimit.delete(username);
+		});
+		return true;
 	}
 
 	/**

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { addComment, commentsMap, readComments } from '../../src/lib/doc/comments.ts';
 import { readShape, shapeMap, writeShape } from '../../src/lib/doc/shape-doc.ts';
-import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { CLOSE, MESSAGE } from '../../src/lib/sync/protocol.ts';
 import { SavedAcks } from '../../src/lib/sync/saved-acks.ts';
 import { loadDoc, SqliteStore } from '../../server/store.ts';
 import {
@@ -498,6 +498,43 @@ describe('hostile users (issue #17)', () => {
 		});
 		expect(alive()).toBe(true);
 		expect(slowest).toBeLessThan(HEALTH_MS);
+	});
+
+	it('10. one user opens at most 64 sync connections (1013 past them); one closed lets one more in', async () => {
+		// As many as a viewer's tabs and devices could ever want, and more: each try resolves with
+		// the socket open or closed with its code.
+		const tries = await Promise.all(
+			Array.from({ length: 70 }, async () => {
+				const Authed = authedSocket(server.url, viewer) as unknown as typeof WebSocket;
+				const ws = new Authed(`${wsUrl(server.url)}/${TABLE}`);
+				ws.on('error', () => {});
+				await new Promise((r) => ws.once('open', r));
+				// Open and joined (its step 1 answered), or closed.
+				const result = await sendThenProbe(ws, syncMessage(0, Y.encodeStateVector(new Y.Doc())));
+				return { ws, result };
+			})
+		);
+		const open = tries.filter((t) => t.result === 'answered');
+		const refused = tries.filter((t) => t.result === CLOSE.tryAgainLater);
+		expect(open.length + refused.length).toBe(70);
+		expect(open.length).toBeLessThanOrEqual(64);
+		expect(refused.length).toBeGreaterThanOrEqual(6);
+		// Another user is not counted with them.
+		const other = await socket(editor);
+		expect(await sendThenProbe(other, syncMessage(0, Y.encodeStateVector(new Y.Doc())))).toBe(
+			'answered'
+		);
+		other.close();
+		// One of the viewer's closes: one more may open.
+		open[0]!.ws.close();
+		await waitFor(async () => {
+			const ws = await socket(viewer).catch(() => null);
+			if (!ws) return false;
+			const result = await sendThenProbe(ws, syncMessage(0, Y.encodeStateVector(new Y.Doc())));
+			ws.close();
+			return result === 'answered';
+		}, 'a connection let in again');
+		for (const t of open) t.ws.close();
 	});
 
 	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {
