@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
 import { MESSAGE } from '../../src/lib/sync/protocol.ts';
+import { presenceMessage } from '../helpers/hostile.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
 import {
 	connectClient,
@@ -29,16 +30,22 @@ function countPresence(provider: WebsocketProvider): { count: number } {
 	return counter;
 }
 
-/** `n` stock clients on one doc of a fresh server, synced. */
-async function clients(n: number): Promise<WebsocketProvider[]> {
+/** `n` stock clients on one doc of a fresh server, synced; `more()` connects one more. */
+async function clients(
+	n: number
+): Promise<WebsocketProvider[] & { more: () => Promise<WebsocketProvider> }> {
 	const data = tempDataDir();
 	const server = await startTestServer(data.dir, 0, { presenceRenewMs: RENEW_MS });
 	cleanups.push(() => server.close(), data.remove);
 	const cookie = await login(server.url);
-	const list = Array.from({ length: n }, () => connectClient(server.url, 'presence', cookie));
-	for (const c of list) cleanups.push(() => c.provider.destroy());
-	await Promise.all(list.map((c) => synced(c.provider)));
-	return list.map((c) => c.provider);
+	const more = async () => {
+		const c = connectClient(server.url, 'presence', cookie);
+		cleanups.push(() => c.provider.destroy());
+		await synced(c.provider);
+		return c.provider;
+	};
+	const list = await Promise.all(Array.from({ length: n }, more));
+	return Object.assign(list, { more });
 }
 
 describe('presence', () => {
@@ -97,6 +104,31 @@ describe('presence, removed and set again', () => {
 		a!.awareness.setLocalState(a!.awareness.getLocalState());
 		await waitFor(() => b!.awareness.getStates().get(id)?.label === 'A', 'the state back', 3000);
 		expect(c!.awareness.getStates().get(id)?.label).toBe('A');
+	});
+
+	it('forgets a removed id after a while, its clock too: it does not keep every id ever seen', async () => {
+		const list = await clients(1);
+		const [a] = list;
+		const send = (id: number, clock: number, state: string) =>
+			a!.ws!.send(presenceMessage([{ id, clock, state }]));
+		const label = (p: WebsocketProvider, id: number) => p.awareness.getStates().get(id)?.label;
+		const watcher = await list.more();
+		send(777, 5, '{"label":"first"}');
+		await waitFor(() => label(watcher, 777) === 'first', 'the state');
+		send(777, 6, 'null');
+		await waitFor(() => !watcher.awareness.getStates().has(777), 'its removal');
+		// Set again at once with an older clock: a late message of the removed state, ignored.
+		send(777, 1, '{"label":"late"}');
+		send(778, 1, '{"label":"after"}');
+		await waitFor(() => label(watcher, 778) === 'after', 'the message after it');
+		expect((await list.more()).awareness.getStates().has(777)).toBe(false);
+		// Six renewal periods later the id is forgotten: claimed afresh, from any clock.
+		await sleep(RENEW_MS * 8);
+		send(777, 1, '{"label":"afresh"}');
+		send(778, 2, '{"label":"after again"}');
+		await waitFor(() => label(watcher, 778) === 'after again', 'the message after it');
+		const joined = await list.more();
+		await waitFor(() => label(joined, 777) === 'afresh', 'the id claimed afresh');
 	});
 
 	it('drops a state set again after its removal when its connection closes', async () => {
