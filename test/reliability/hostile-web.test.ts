@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOGIN_LIMIT_PER_USER } from '../../server/auth.ts';
-import { SNAPSHOTS_PER_MINUTE } from '../../server/history-api.ts';
+import { SNAPSHOT_READS_PER_MINUTE, SNAPSHOTS_PER_MINUTE } from '../../server/history-api.ts';
 import { INDEX_DOC_ID, listTables } from '../../src/lib/doc/index-doc.ts';
 import { loadDoc } from '../../server/store.ts';
 import { useCleanups } from '../helpers/cleanup.ts';
@@ -246,5 +246,13 @@ describe('hostile web clients', () => {
 		expect(list.snapshots.filter((snap) => snap.kind === 'manual')).toHaveLength(
 			SNAPSHOTS_PER_MINUTE
 		);
+
+		// Reading one decodes it whole: as many a minute as a person reading the history opens.
+		const id = (list.snapshots[0] as unknown as { id: number }).id;
+		const read = () =>
+			fetch(`${s.url}/api/docs/${tableId}/snapshots/${id}`, { headers: { cookie } });
+		const reads = (await Promise.all(Array.from({ length: 50 }, read))).map((res) => res.status);
+		expect(reads.filter((status) => status === 200)).toHaveLength(SNAPSHOT_READS_PER_MINUTE);
+		expect(reads.filter((status) => status === 429)).toHaveLength(50 - SNAPSHOT_READS_PER_MINUTE);
 	});
 });

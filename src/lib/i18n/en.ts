@@ -298,6 +298,7 @@ export const en: Messages = {
 	snapshotNone: 'No snapshots yet.',
 	snapshotKind: { manual: 'Manual', quarter: 'Quarter end', daily: 'Daily' },
 	snapshotOffline: 'History lives on the server; it shows when the network is back.',
+	snapshotTooMany: 'Too many versions opened in a row. Wait a minute, then choose it again.',
 	snapshotFailed: 'Could not save.',
 	diffTitle: (name: string) => `Changes since “${name}”`,
 	diffNone: 'No changes.',

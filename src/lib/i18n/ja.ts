@@ -286,6 +286,7 @@ export const ja = {
 	snapshotNone: 'スナップショットはまだありません。',
 	snapshotKind: { manual: '手動', quarter: '四半期末', daily: '自動' } as Record<string, string>,
 	snapshotOffline: '履歴はサーバーにあります。ネットワークにつながると表示します。',
+	snapshotTooMany: '履歴を続けて開きすぎました。1分ほど待ってから、もう一度選んでください。',
 	snapshotFailed: '保存できませんでした。',
 	diffTitle: (name: string) => `「${name}」から今までの変更`,
 	diffNone: '変更はありません。',
