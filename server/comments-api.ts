@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { addComment, COMMENT_MAX_LENGTH } from '../src/lib/doc/comments.ts';
+import { addComment, COMMENT_MAX_LENGTH, readComments } from '../src/lib/doc/comments.ts';
 import { INDEX_DOC_ID } from '../src/lib/doc/index-doc.ts';
 import { roots } from '../src/lib/doc/table-doc.ts';
 import { SCHEMA_VERSION } from '../src/lib/model/sheet-constants.ts';
@@ -41,6 +41,16 @@ const bodySchema = z.strictObject({
 
 /** Room for the row's own fields beside the text, for the table's size limit. */
 const ROW_OVERHEAD_BYTES = 256;
+
+/**
+ * How much of a table one user's comments written here may take: 1 MB (a hundred of the longest,
+ * thousands of a meeting's), or a sixteenth of the table's size limit if that is less. Comments
+ * are part of the table: without this one viewer, 20 a minute, filled a table to MAX_DOC_BYTES
+ * and every editor's next change was refused (4413).
+ */
+export function commentBytesPerUser(maxDocBytes: number): number {
+	return Math.min(1024 * 1024, Math.floor(maxDocBytes / 16));
+}
 
 export class CommentsApi {
 	private readonly perUser = new RateLimiter(COMMENTS_PER_MINUTE, 60_000);
@@ -87,6 +97,9 @@ export class CommentsApi {
 				if (!writableByThisServer(doc)) throw new HttpError(409, 'newer_format');
 				if (!(roots(doc).items.get(itemId) instanceof Y.Map))
 					throw new HttpError(404, 'item_not_found');
+				const written = commentBytesOf(doc, user.displayName);
+				if (written + Buffer.byteLength(text) > commentBytesPerUser(sync.maxDocBytes))
+					throw new HttpError(413, 'comments_full');
 				// Inside the room's transaction, whose origin is the room's (FROM_API).
 				return addComment(doc, itemId, user.displayName, text, undefined, at);
 			},
@@ -94,6 +107,15 @@ export class CommentsApi {
 		);
 		json(res, 201, { comment: { id, itemId, author: user.displayName, at } });
 	}
+}
+
+/** The bytes of the texts of every comment in the table written in `author`'s name. */
+function commentBytesOf(doc: Y.Doc, author: string): number {
+	let bytes = 0;
+	for (const thread of readComments(doc).values())
+		for (const comment of thread)
+			if (comment.author === author) bytes += Buffer.byteLength(comment.text);
+	return bytes;
 }
 
 function parseDocId(raw: string): string {

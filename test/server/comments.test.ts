@@ -1,7 +1,11 @@
 // POST /api/docs/<docId>/comments: a viewer (whose socket is read-only) comments through the
 // server, which writes the comment into the table like any update and answers once it is stored.
 import { describe, expect, it } from 'vitest';
-import { MAX_COMMENT_BODY_BYTES, COMMENTS_PER_MINUTE } from '../../server/comments-api.ts';
+import {
+	commentBytesPerUser,
+	COMMENTS_PER_MINUTE,
+	MAX_COMMENT_BODY_BYTES
+} from '../../server/comments-api.ts';
 import { hashPassword } from '../../server/passwords.ts';
 import { loadDoc } from '../../server/store.ts';
 import type { RunningServer } from '../../server/main.ts';
@@ -214,5 +218,24 @@ describe('comments through the server', () => {
 		const res = await comment(s, tableId, big, viewer);
 		expect([res.status, await res.json()]).toEqual([413, { error: 'table_full' }]);
 		expect((await storedThread(s, tableId, 'p1s1i1')).map((c) => c.text)).toEqual(['短いコメント']);
+	});
+
+	it('takes from each user at most their share of the table in comments: others still write', async () => {
+		const maxDocBytes = 4 * 1024 * 1024;
+		const { s, tableId, admin, viewer } = await serverWithViewer({ maxDocBytes });
+		const share = commentBytesPerUser(maxDocBytes); // 256 KB
+		const longest = { itemId: 'p1s1i1', text: 'あ'.repeat(COMMENT_MAX_LENGTH) }; // 30 KB
+		const fit = Math.floor(share / Buffer.byteLength(longest.text));
+		for (let i = 0; i < fit; i++)
+			expect((await comment(s, tableId, longest, viewer)).status).toBe(201);
+		const res = await comment(s, tableId, longest, viewer);
+		expect([res.status, await res.json()]).toEqual([413, { error: 'comments_full' }]);
+		expect(await storedThread(s, tableId, 'p1s1i1')).toHaveLength(fit);
+		// The table is not full: another user comments, and an editor's change is stored.
+		expect((await comment(s, tableId, { itemId: 'p1s1i1', text: '了解' }, admin)).status).toBe(201);
+		const editor = ackingClient(cleanups, s.url, tableId, admin);
+		await synced(editor.provider);
+		addComment(editor.doc, 'p1s1i2', '管理者', '表はまだ書けます');
+		await waitFor(() => editor.acks.allSaved, 'the change stored');
 	});
 });

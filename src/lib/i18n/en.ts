@@ -201,6 +201,8 @@ export const en: Messages = {
 		itemGone: 'Not sent: this item has been deleted.',
 		tooLong: 'The comment is too long: 10,000 characters at most.',
 		tableFull: 'Not sent: the table is at its size limit. Please tell an administrator.',
+		yoursFull:
+			'Not sent: your comments in this table are at their limit. Please tell an administrator.',
 		noAnswer: 'The server did not answer. If your comment is not shown, send it again.',
 		failed: 'The server could not save it. Your text is kept; try again in a moment.'
 	},

@@ -12,6 +12,7 @@ export type CommentRefusal =
 				| 'itemGone'
 				| 'tooLong'
 				| 'tableFull'
+				| 'yoursFull'
 				| 'noAnswer'
 				| 'failed';
 	  }
@@ -60,6 +61,7 @@ function refusalOf(status: number, body: z.infer<typeof errorSchema> | undefined
 	if (status === 404) return { reason: error === 'item_not_found' ? 'itemGone' : 'tableGone' };
 	if (error === 'text_too_long' || error === 'too_large') return { reason: 'tooLong' };
 	if (error === 'table_full') return { reason: 'tableFull' };
+	if (error === 'comments_full') return { reason: 'yoursFull' };
 	if (status === 429)
 		return { reason: 'rateLimited', retryAfterSeconds: body?.retryAfterSeconds ?? 60 };
 	return { reason: 'failed' };
