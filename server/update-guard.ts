@@ -21,6 +21,12 @@ export const MAX_TYPE_DEPTH = 16;
  * touched costs Yjs a walk of at most MAX_TYPE_DEPTH steps when it calls observers.
  */
 export const MAX_TYPES_TOUCHED = 200_000;
+/**
+ * Structs (runs of inserted content, deleted ranges) one update may hold. Creating a table of the
+ * importers' item cap in the browser is about 200,000; Yjs builds an object for each before any
+ * check can run, so one update of 4,000,000 one-clock structs (8 MB) cost 7 s and 1 GB.
+ */
+export const MAX_STRUCTS_PER_UPDATE = 1_000_000;
 /** Nesting of a JSON value (a mark entry, a change record, a presence state). */
 export const MAX_JSON_DEPTH = 32;
 /**
@@ -81,6 +87,8 @@ export interface UpdateCheck {
 	 * re-sends a whole table the server has, which must not count against the table's size limit.
 	 */
 	freshBytes: number;
+	/** How many structs it holds: what building and applying it costs, beyond its bytes. */
+	structs: number;
 }
 
 /** Per item, beyond its content: ids, origins and info in the update's encoding. */
@@ -91,8 +99,12 @@ const ITEM_OVERHEAD_BYTES = 8;
  * writes another user's name where the app records who did something.
  */
 export function checkUpdate(update: Uint8Array, context?: UpdateContext): UpdateCheck {
-	// One decoding for every check (Yjs' parseUpdateMeta would decode it all again for the clocks):
-	// creating the structs is cheap even for absurd lengths (yjs issue 687 is in integrating them).
+	const counted = countStructs(update, MAX_STRUCTS_PER_UPDATE);
+	if (counted !== undefined && counted > MAX_STRUCTS_PER_UPDATE)
+		throw new UpdateGuardError(`update of more than ${MAX_STRUCTS_PER_UPDATE} structs`);
+	// One decoding for every other check (Yjs' parseUpdateMeta would decode it all again for the
+	// clocks): creating the structs is cheap even for absurd lengths (yjs issue 687 is in
+	// integrating them), once their number is bounded.
 	const { structs, ds } = decode(update);
 	const reaches = new Map<number, number>();
 	for (const s of structs) reaches.set(s.id.client, s.id.clock + s.length);
@@ -121,7 +133,98 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Update
 	}
 	const freshBytes = new Inspection(items(structs), context).run();
 	if (context?.adminOnlyRoots?.size) checkDeletions(ds, context.doc, context.adminOnlyRoots);
-	return { reaches, deleteEnds, freshBytes };
+	return { reaches, deleteEnds, freshBytes, structs: structs.length };
+}
+
+/**
+ * How many structs an update (Yjs' v1 encoding, as y-websocket sends) holds, read from the
+ * counts each client's block declares and skipping its structs with Yjs' own decoder, without
+ * building them; past `stopAt` it stops reading. Undefined when the bytes cannot be read so:
+ * Y.decodeUpdate then decides, as before.
+ */
+export function countStructs(update: Uint8Array, stopAt: number): number | undefined {
+	try {
+		const decoder = new Y.UpdateDecoderV1(decoding.createDecoder(update));
+		const rest = decoder.restDecoder;
+		let count = 0;
+		const blocks = decoding.readVarUint(rest);
+		for (let b = 0; b < blocks; b++) {
+			const inBlock = decoding.readVarUint(rest);
+			count += inBlock;
+			if (count > stopAt) return count;
+			decoder.readClient();
+			decoding.readVarUint(rest); // the block's first clock
+			for (let i = 0; i < inBlock; i++) skipStruct(decoder);
+		}
+		return count;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Reads past one struct, in the order Yjs reads it (utils/encoding.js, readClientsStructRefs). */
+function skipStruct(decoder: Y.UpdateDecoderV1): void {
+	const rest = decoder.restDecoder;
+	const info = decoder.readInfo();
+	const ref = info & 0b11111;
+	if (ref === 0 || ref === 10) {
+		decoding.readVarUint(rest); // a GC's or a Skip's length
+		return;
+	}
+	const origin = (info & 0b1000_0000) !== 0;
+	const rightOrigin = (info & 0b0100_0000) !== 0;
+	if (origin) decoder.readLeftID();
+	if (rightOrigin) decoder.readRightID();
+	if (!origin && !rightOrigin) {
+		if (decoder.readParentInfo()) skipString(rest);
+		else decoder.readLeftID();
+		if ((info & 0b0010_0000) !== 0) skipString(rest); // parentSub
+	}
+	skipContent(decoder, ref);
+}
+
+/** Reads past a string (its length in bytes, then its UTF-8), without decoding it. */
+function skipString(rest: decoding.Decoder): void {
+	decoding.readVarUint8Array(rest);
+}
+
+/** Reads past an item's content of type `ref` (Yjs' contentRefs), parsing no JSON. */
+function skipContent(decoder: Y.UpdateDecoderV1, ref: number): void {
+	const rest = decoder.restDecoder;
+	switch (ref) {
+		case 1: // deleted
+			decoding.readVarUint(rest);
+			return;
+		case 2: // JSON, one string per value
+			for (let n = decoding.readVarUint(rest); n > 0; n--) skipString(rest);
+			return;
+		case 3: // binary
+			decoding.readVarUint8Array(rest);
+			return;
+		case 4: // string
+		case 5: // embed (JSON)
+			skipString(rest);
+			return;
+		case 6: // format: key and JSON value
+			skipString(rest);
+			skipString(rest);
+			return;
+		case 7: {
+			// a shared type; an XML element (3) or hook (5) has a name
+			const typeRef = decoding.readVarUint(rest);
+			if (typeRef === 3 || typeRef === 5) skipString(rest);
+			return;
+		}
+		case 8: // any values
+			for (let n = decoding.readVarUint(rest); n > 0; n--) decoding.readAny(rest);
+			return;
+		case 9: // a subdoc: its guid and options
+			skipString(rest);
+			decoding.readAny(rest);
+			return;
+		default:
+			throw new UpdateGuardError(`unknown content ${ref}`);
+	}
 }
 
 function describe(err: unknown): string {

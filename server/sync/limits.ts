@@ -30,6 +30,12 @@ export const MAX_UNKNOWN_CLIENTS = 10_000;
  */
 export const INBOUND_BURST = 4 * 1024 * 1024;
 export const INBOUND_PER_SECOND = 2 * 1024 * 1024;
+/**
+ * What each struct of an update costs of that budget, beyond its bytes: Yjs builds and integrates
+ * an object per struct, so a million two-byte structs cost as much as hundreds of MB of text. An
+ * honest edit is a struct or a few; an update of 1,000,000 (the most one may hold) costs 8 MB more.
+ */
+export const INBOUND_PER_STRUCT = 8;
 /** Requests for everyone's presence (a few states of at most MAX_AWARENESS_STATE_BYTES). */
 export const QUERY_BURST = 4;
 export const QUERY_PER_SECOND = 1;

@@ -21,6 +21,7 @@ import { docFromUpdates, type Appended, type DocStore, type StoredDoc } from '..
 import { AdminOnlyError, AuthorshipError, checkUpdate, UpdateGuardError } from '../update-guard.ts';
 import { Connection, type ConnectOptions, type Reach, type Unsaved } from './connection.ts';
 import {
+	INBOUND_PER_STRUCT,
 	MAX_PENDING_BYTES,
 	MAX_UNKNOWN_CLIENTS,
 	MAX_UNSAVED_UPDATES,
@@ -614,6 +615,9 @@ export class Room {
 			// The table's shape is changed in 表の設定, by admins (src/lib/doc/shape-doc.ts).
 			adminOnlyRoots: admin ? undefined : ADMIN_ONLY_ROOTS
 		});
+		// Each struct costs Yjs an object to build and to integrate, whatever its size: an update
+		// of tiny ones is read as if it were that much larger (see INBOUND_PER_STRUCT).
+		conn.throttle(check.structs * INBOUND_PER_STRUCT);
 		if (this.bytes + check.freshBytes > this.host.maxDocBytes) {
 			this.warnOnce(conn, 'doc-too-large', 'table at its size limit, closing connection');
 			conn.close(CLOSE.docTooLarge, 'table size limit');

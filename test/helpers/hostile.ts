@@ -153,3 +153,20 @@ export function deepMapChain(depth: number, root = 'deep'): Uint8Array {
 	}
 	return Y.encodeStateAsUpdate(doc);
 }
+
+/** An update of `blocks` clients, each with `perBlock` one-clock GC structs: cheap bytes, many objects. */
+export function structFlood(blocks: number, perBlock: number): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, blocks);
+	for (let b = 0; b < blocks; b++) {
+		encoding.writeVarUint(encoder, perBlock);
+		encoding.writeVarUint(encoder, 1000 + b); // client
+		encoding.writeVarUint(encoder, 0); // clock
+		for (let i = 0; i < perBlock; i++) {
+			encoding.writeUint8(encoder, 0); // GC
+			encoding.writeVarUint(encoder, 1);
+		}
+	}
+	encoding.writeVarUint(encoder, 0); // no deletions
+	return encoding.toUint8Array(encoder);
+}

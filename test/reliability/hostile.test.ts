@@ -23,6 +23,7 @@ import {
 	presenceMessage,
 	rssMb,
 	sendThenProbe,
+	structFlood,
 	syncMessage,
 	updateMessage,
 	VIEWER,
@@ -535,6 +536,20 @@ describe('hostile users (issue #17)', () => {
 			return result === 'answered';
 		}, 'a connection let in again');
 		for (const t of open) t.ws.close();
+	});
+
+	it('11. an update of millions of tiny structs is refused before Yjs builds them (4400)', async () => {
+		// Built first: 8 MB of one-clock GC structs, which cost the server 7 s and 1 GB to accept.
+		const flood = updateMessage(structFlood(1, 4_000_000));
+		const ws = await socket(editor);
+		const before = rssMb(server.child.pid!);
+		const slowest = await slowestHealth(async () => {
+			ws.send(flood);
+			expect(await closeCode(ws, 20_000)).toBe(4400);
+		});
+		expect(alive()).toBe(true);
+		expect(slowest).toBeLessThan(await healthBound(1000));
+		expect(rssMb(server.child.pid!) - before).toBeLessThan(200);
 	});
 
 	it('a table that cannot be loaded is reported (1011) and every other table goes on', async () => {
