@@ -22,9 +22,11 @@ export const MAX_TYPE_DEPTH = 16;
  */
 export const MAX_TYPES_TOUCHED = 200_000;
 /**
- * Structs (runs of inserted content, deleted ranges) one update may hold. Creating a table of the
- * importers' item cap in the browser is about 200,000; Yjs builds an object for each before any
- * check can run, so one update of 4,000,000 one-clock structs (8 MB) cost 7 s and 1 GB.
+ * Structs (runs of inserted content) and deleted ranges one update may hold. Creating a table of
+ * the importers' item cap in the browser is about 200,000; Yjs builds an object for each before
+ * any check can run, so one update of 4,000,000 one-clock structs (8 MB) cost 7 s and 1 GB, and a
+ * delete set naming 1,500,000 clients 13 s. Admins are not held to it: after a restore their
+ * device gives the server back all it lacks, in one message.
  */
 export const MAX_STRUCTS_PER_UPDATE = 1_000_000;
 /** Nesting of a JSON value (a mark entry, a change record, a presence state). */
@@ -71,6 +73,8 @@ export interface UpdateContext {
 	 * name). Omitted: authorship is not checked.
 	 */
 	author?: string;
+	/** Structs and deleted ranges the update may hold (default MAX_STRUCTS_PER_UPDATE). */
+	maxStructs?: number;
 }
 
 /** Map keys that name a person in a comment (a row of the root map `comments`). */
@@ -99,9 +103,16 @@ const ITEM_OVERHEAD_BYTES = 8;
  * writes another user's name where the app records who did something.
  */
 export function checkUpdate(update: Uint8Array, context?: UpdateContext): UpdateCheck {
-	const counted = countStructs(update, MAX_STRUCTS_PER_UPDATE);
-	if (counted !== undefined && counted > MAX_STRUCTS_PER_UPDATE)
-		throw new UpdateGuardError(`update of more than ${MAX_STRUCTS_PER_UPDATE} structs`);
+	// Yjs builds an object per client, struct and deleted range before anything can be checked:
+	// their numbers first, from the headers.
+	const maxStructs = context?.maxStructs ?? MAX_STRUCTS_PER_UPDATE;
+	const counts = countUpdate(update, maxStructs);
+	if (counts && Math.max(counts.clients, counts.deleteClients) > MAX_CLIENTS_PER_UPDATE)
+		throw new UpdateGuardError(
+			`update names ${Math.max(counts.clients, counts.deleteClients)} clients`
+		);
+	if (counts && counts.structs + counts.deleteRanges > maxStructs)
+		throw new UpdateGuardError(`update of more than ${maxStructs} structs and deleted ranges`);
 	// One decoding for every other check (Yjs' parseUpdateMeta would decode it all again for the
 	// clocks): creating the structs is cheap even for absurd lengths (yjs issue 687 is in
 	// integrating them), once their number is bounded.
@@ -136,27 +147,53 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Update
 	return { reaches, deleteEnds, freshBytes, structs: structs.length };
 }
 
+/** What an update holds, counted from its headers (countUpdate). */
+export interface UpdateCounts {
+	/** Clients its structs are in (blocks, as Yjs writes one per client). */
+	clients: number;
+	structs: number;
+	/** Clients and ranges of its delete set. */
+	deleteClients: number;
+	deleteRanges: number;
+}
+
 /**
- * How many structs an update (Yjs' v1 encoding, as y-websocket sends) holds, read from the
- * counts each client's block declares and skipping its structs with Yjs' own decoder, without
- * building them; past `stopAt` it stops reading. Undefined when the bytes cannot be read so:
- * Y.decodeUpdate then decides, as before.
+ * What an update (Yjs' v1 encoding, as y-websocket sends) holds: its structs read from the counts
+ * each client's block declares, skipping them with Yjs' own decoder without building them, then
+ * its delete set's clients and ranges. It stops reading once the clients of either part pass
+ * MAX_CLIENTS_PER_UPDATE or structs and ranges together pass `stopAt`. Undefined when the bytes
+ * cannot be read so: Y.decodeUpdate then decides, as before.
  */
-export function countStructs(update: Uint8Array, stopAt: number): number | undefined {
+export function countUpdate(update: Uint8Array, stopAt: number): UpdateCounts | undefined {
 	try {
 		const decoder = new Y.UpdateDecoderV1(decoding.createDecoder(update));
 		const rest = decoder.restDecoder;
-		let count = 0;
-		const blocks = decoding.readVarUint(rest);
-		for (let b = 0; b < blocks; b++) {
+		const counts = { clients: 0, structs: 0, deleteClients: 0, deleteRanges: 0 };
+		counts.clients = decoding.readVarUint(rest);
+		if (counts.clients > MAX_CLIENTS_PER_UPDATE) return counts;
+		for (let b = 0; b < counts.clients; b++) {
 			const inBlock = decoding.readVarUint(rest);
-			count += inBlock;
-			if (count > stopAt) return count;
+			counts.structs += inBlock;
+			if (counts.structs > stopAt) return counts;
 			decoder.readClient();
 			decoding.readVarUint(rest); // the block's first clock
 			for (let i = 0; i < inBlock; i++) skipStruct(decoder);
 		}
-		return count;
+		// The delete set, as Yjs reads it (utils/DeleteSet.js, readDeleteSet).
+		counts.deleteClients = decoding.readVarUint(rest);
+		if (counts.deleteClients > MAX_CLIENTS_PER_UPDATE) return counts;
+		for (let c = 0; c < counts.deleteClients; c++) {
+			decoder.resetDsCurVal();
+			decoding.readVarUint(rest); // client
+			const ranges = decoding.readVarUint(rest);
+			counts.deleteRanges += ranges;
+			if (counts.structs + counts.deleteRanges > stopAt) return counts;
+			for (let r = 0; r < ranges; r++) {
+				decoder.readDsClock();
+				decoder.readDsLen();
+			}
+		}
+		return counts;
 	} catch {
 		return undefined;
 	}

@@ -20,10 +20,10 @@ const PRESENCE_TICK_MS = 50;
  */
 export const PRESENCE_RENEW_MS = 5_000;
 /**
- * A removed state's clock is kept this many renewal periods (30 s by default, as long as a client
- * keeps a state nobody renewed), then forgotten: y-protocols keeps every id it ever saw, and a
- * connection that claims four ids and removes them again, twenty times a second, grew a loaded
- * room by 40 entries a second for as long as it stayed loaded.
+ * A removed state's clock is kept until this many renewal periods after its last update (30 s by
+ * default, as long as a client keeps a state nobody renewed), then forgotten: y-protocols keeps
+ * every id it ever saw, and a connection that claims four ids and removes them again, twenty
+ * times a second, grew a loaded room by 40 entries a second for as long as it stayed loaded.
  */
 const FORGET_AFTER_RENEWALS = 6;
 /** Colour of a presence state that gave none (the app's second colour). */

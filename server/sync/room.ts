@@ -576,8 +576,10 @@ export class Room {
 	 */
 	private answer(conn: Connection, stateVector: Uint8Array): void {
 		// Yjs reads every client a state vector names before it answers: at most those of the doc
-		// and MAX_UNKNOWN_CLIENTS more, checked before anything of it is read.
-		if (stateVectorClients(stateVector) > this.doc.store.clients.size + MAX_UNKNOWN_CLIENTS)
+		// and MAX_UNKNOWN_CLIENTS more, checked before anything of it is read. (Not an admin's: after
+		// a restore from an old backup their device may know many more, and gives them back.)
+		const known = this.doc.store.clients.size + MAX_UNKNOWN_CLIENTS;
+		if (conn.user.role !== 'admin' && stateVectorClients(stateVector) > known)
 			throw new UpdateGuardError('state vector names too many clients');
 		// Its answer can be the whole table: a client asks once per connection.
 		const cost = Math.max(STEP1_MIN_COST, this.bytes, stateVector.length);
@@ -613,7 +615,9 @@ export class Room {
 			doc: this.doc,
 			author: admin ? undefined : conn.user.displayName,
 			// The table's shape is changed in 表の設定, by admins (src/lib/doc/shape-doc.ts).
-			adminOnlyRoots: admin ? undefined : ADMIN_ONLY_ROOTS
+			adminOnlyRoots: admin ? undefined : ADMIN_ONLY_ROOTS,
+			// After a restore an admin's device gives the server back everything it lacks at once.
+			maxStructs: admin ? Infinity : undefined
 		});
 		// Each struct costs Yjs an object to build and to integrate, whatever its size: an update
 		// of tiny ones is read as if it were that much larger (see INBOUND_PER_STRUCT).

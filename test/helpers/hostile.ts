@@ -154,8 +154,16 @@ export function deepMapChain(depth: number, root = 'deep'): Uint8Array {
 	return Y.encodeStateAsUpdate(doc);
 }
 
-/** An update of `blocks` clients, each with `perBlock` one-clock GC structs: cheap bytes, many objects. */
-export function structFlood(blocks: number, perBlock: number): Uint8Array {
+/**
+ * An update of `blocks` clients, each with `perBlock` one-clock GC structs, and a delete set of
+ * `deleteClients` clients with `rangesEach` ranges each: cheap bytes, many objects.
+ */
+export function structFlood(
+	blocks: number,
+	perBlock: number,
+	deleteClients = 0,
+	rangesEach = 1
+): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, blocks);
 	for (let b = 0; b < blocks; b++) {
@@ -167,6 +175,14 @@ export function structFlood(blocks: number, perBlock: number): Uint8Array {
 			encoding.writeVarUint(encoder, 1);
 		}
 	}
-	encoding.writeVarUint(encoder, 0); // no deletions
+	encoding.writeVarUint(encoder, deleteClients);
+	for (let c = 0; c < deleteClients; c++) {
+		encoding.writeVarUint(encoder, 5000 + c);
+		encoding.writeVarUint(encoder, rangesEach);
+		for (let r = 0; r < rangesEach; r++) {
+			encoding.writeVarUint(encoder, r * 2);
+			encoding.writeVarUint(encoder, 1);
+		}
+	}
 	return encoding.toUint8Array(encoder);
 }

@@ -139,7 +139,6 @@ export class RemoteSync {
 		this.confirmed = false;
 		if (this.connected) {
 			this.failures = 0;
-			serverAnswered();
 		}
 	};
 
@@ -147,6 +146,9 @@ export class RemoteSync {
 		this.synced = isSynced;
 		if (isSynced) {
 			this.reconnector.succeeded();
+			// The server took this connection and answered it (not only opened it, which it does
+			// before closing one it refuses with 1013 or 1011): the others need not wait either.
+			serverAnswered();
 			// Edits the device lost may have reached the server before: then they are not lost.
 			if (this.lost > 0) this.lost = lostCount(recheckLost(this.docId, this.doc, this.storage));
 		} else {

@@ -1,4 +1,4 @@
-// The page's word that the server answered: a sync connection got through, or it said who is
+// The page's word that the server answered: a sync connection synced, or it said who is
 // logged in. Each connection that is waiting out its back-off tries again at once, and the top
 // bar asks who is logged in: a server that restarted is back for all of them, not only for the
 // one whose timer happened to fire first. (The back-off's jitter already spreads the devices: the
