@@ -107,12 +107,13 @@ export function checkUpdate(update: Uint8Array, context?: UpdateContext): Update
 	// their numbers first, from the headers.
 	const maxStructs = context?.maxStructs ?? MAX_STRUCTS_PER_UPDATE;
 	const counts = countUpdate(update, maxStructs);
-	if (counts && Math.max(counts.clients, counts.deleteClients) > MAX_CLIENTS_PER_UPDATE)
-		throw new UpdateGuardError(
-			`update names ${Math.max(counts.clients, counts.deleteClients)} clients`
-		);
-	if (counts && counts.structs + counts.deleteRanges > maxStructs)
-		throw new UpdateGuardError(`update of more than ${maxStructs} structs and deleted ranges`);
+	if (counts) {
+		const clients = Math.max(counts.clients, counts.deleteClients);
+		if (clients > MAX_CLIENTS_PER_UPDATE)
+			throw new UpdateGuardError(`update names ${clients} clients`);
+		if (counts.structs + counts.deleteRanges > maxStructs)
+			throw new UpdateGuardError(`update of more than ${maxStructs} structs and deleted ranges`);
+	}
 	// One decoding for every other check (Yjs' parseUpdateMeta would decode it all again for the
 	// clocks): creating the structs is cheap even for absurd lengths (yjs issue 687 is in
 	// integrating them), once their number is bounded.

@@ -1,9 +1,9 @@
 // Hostile users and careless operators (issue #17): parallel password guessing, responses without
 // security headers, requests without a (valid) Host, and snapshots taken in bulk.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOGIN_LIMIT_PER_USER } from '../../server/auth.ts';
 import { SNAPSHOT_READS_PER_MINUTE, SNAPSHOTS_PER_MINUTE } from '../../server/history-api.ts';
@@ -184,12 +184,11 @@ describe('hostile web clients', () => {
 
 	it('answers a target no URL can be made of and Range headers sirv would throw on, and goes on', async () => {
 		// A build of one file, for the static side (the app may not be built when this runs).
-		const buildDir = join(tempDataDir().dir, 'build');
-		mkdirSync(buildDir);
-		writeFileSync(join(buildDir, 'index.html'), '<!doctype html><title>shell</title>');
-		writeFileSync(join(buildDir, 'ten.txt'), '0123456789');
-		cleanups.push(() => rmSync(dirname(buildDir), { recursive: true, force: true }));
-		const s = await server({ buildDir });
+		const build = tempDataDir();
+		cleanups.push(build.remove);
+		writeFileSync(join(build.dir, 'index.html'), '<!doctype html><title>shell</title>');
+		writeFileSync(join(build.dir, 'ten.txt'), '0123456789');
+		const s = await server({ buildDir: build.dir });
 		const host = `Host: 127.0.0.1:${s.port}\r\n`;
 
 		// Each of these ended the process (new URL threw in the request handler).
